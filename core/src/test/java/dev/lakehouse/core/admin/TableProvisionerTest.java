@@ -1,0 +1,73 @@
+package dev.lakehouse.core.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakehouse.core.catalog.CatalogFactory;
+import dev.lakehouse.core.catalog.CatalogSettings;
+import dev.lakehouse.core.tables.LakehouseTables;
+import dev.lakehouse.core.tables.TableDefinition;
+import java.nio.file.Path;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableProvisionerTest {
+  @TempDir Path home;
+
+  @Test
+  void createsEveryDeclaredTableExactlyAsDeclared() {
+    CatalogSettings settings = CatalogSettings.embedded(home);
+    Catalog catalog = CatalogFactory.create(settings);
+
+    TableProvisioner.Result result = new TableProvisioner(catalog, settings).provision();
+
+    assertThat(result.namespaceCreated()).isTrue();
+    assertThat(result.created()).hasSize(10);
+    assertThat(result.existing()).isEmpty();
+    for (TableDefinition declared : LakehouseTables.all()) {
+      Table table = catalog.loadTable(declared.identifier());
+      assertThat(table.schema().sameSchema(declared.schema())).as(declared.name()).isTrue();
+      assertThat(table.schema().asStruct()).isEqualTo(declared.schema().asStruct());
+      assertThat(table.spec().fields()).hasSameSizeAs(declared.spec().fields());
+      for (int i = 0; i < declared.spec().fields().size(); i++) {
+        assertThat(table.spec().fields().get(i).name()).isEqualTo(declared.spec().fields().get(i).name());
+        assertThat(table.spec().fields().get(i).transform().toString()).isEqualTo(declared.spec().fields().get(i).transform().toString());
+        assertThat(table.spec().fields().get(i).sourceId()).isEqualTo(declared.spec().fields().get(i).sourceId());
+      }
+      assertThat(table.sortOrder().fields()).hasSameSizeAs(declared.sortOrder().fields());
+      // format-version is a reserved property: Iceberg applies it to the metadata instead of storing it.
+      var expected = new java.util.HashMap<>(declared.properties());
+      assertThat(expected.remove("format-version")).isEqualTo("2");
+      assertThat(table.properties()).containsAllEntriesOf(expected);
+      assertThat(((org.apache.iceberg.HasTableOperations) table).operations().current().formatVersion()).isEqualTo(2);
+      assertThat(table.location())
+          .isEqualTo(settings.tableLocation(declared.zone().warehousePrefix(), declared.name()));
+      assertThat(table.currentSnapshot()).isNull();
+    }
+    assertThat(catalog.loadTable(LakehouseTables.RAW_ORDERS.identifier()).location()).endsWith("/warehouse/raw/raw_orders");
+  }
+
+  @Test
+  void secondProvisionIsANoOp() {
+    CatalogSettings settings = CatalogSettings.embedded(home);
+    new TableProvisioner(CatalogFactory.create(settings), settings).provision();
+    Catalog fresh = CatalogFactory.create(settings);
+    String metadataBefore = currentMetadata(fresh);
+
+    TableProvisioner.Result second = new TableProvisioner(fresh, settings).provision();
+
+    assertThat(second.changedAnything()).isFalse();
+    assertThat(second.existing()).hasSize(10);
+    assertThat(currentMetadata(fresh)).isEqualTo(metadataBefore);
+  }
+
+  private static String currentMetadata(Catalog catalog) {
+    StringBuilder all = new StringBuilder();
+    for (TableDefinition t : LakehouseTables.all()) {
+      all.append(((org.apache.iceberg.HasTableOperations) catalog.loadTable(t.identifier())).operations()
+          .current().metadataFileLocation()).append('\n');
+    }
+    return all.toString();
+  }
+}
