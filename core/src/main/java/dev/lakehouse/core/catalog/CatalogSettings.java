@@ -166,6 +166,8 @@ public final class CatalogSettings {
     String prefix = "spark.sql.catalog." + SPARK_CATALOG_NAME;
     conf.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
     icebergProperties().forEach((k, v) -> conf.put(prefix + "." + k, v));
+    // Lambdas and other processes commit to the same tables (run log, maintenance): never read a stale cached table.
+    conf.put(prefix + ".cache-enabled", "false");
     conf.put("spark.sql.defaultCatalog", SPARK_CATALOG_NAME);
     conf.put("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
     return conf;

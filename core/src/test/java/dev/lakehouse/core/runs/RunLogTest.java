@@ -1,0 +1,49 @@
+package dev.lakehouse.core.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakehouse.core.admin.TableProvisioner;
+import dev.lakehouse.core.catalog.CatalogFactory;
+import dev.lakehouse.core.catalog.CatalogSettings;
+import dev.lakehouse.core.tables.LakehouseTables;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.apache.iceberg.catalog.Catalog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunLogTest {
+  @TempDir Path home;
+
+  @Test
+  void recordsRunsAndFindsASuccessfulIngestByFileAndEtag() {
+    CatalogSettings settings = CatalogSettings.embedded(home);
+    Catalog catalog = CatalogFactory.create(settings);
+    new TableProvisioner(catalog, settings).provision();
+    RunLog log = new RunLog(catalog);
+    Instant t0 = Instant.parse("2026-10-31T23:59:00Z");
+    Instant t1 = Instant.parse("2026-11-01T00:01:00Z");
+
+    log.record(
+        PipelineRun.builder("exec-1", "bronze").table("raw_orders").source("landing/landing/orders/a.jsonl", "etag-a")
+            .counts(10, 8, 2).snapshotId(42L).started(t0).finished(t1).build(),
+        PipelineRun.builder("exec-1", "silver").table("curated_orders").status(RunStatus.FAILED)
+            .message("boom").started(t1).finished(t1).build());
+    log.record(PipelineRun.builder("exec-2", "bronze").table("raw_orders").source("landing/landing/orders/b.jsonl", "etag-b")
+        .status(RunStatus.FAILED).started(t1).finished(t1).build());
+
+    assertThat(log.forExecution("exec-1")).extracting(PipelineRun::step, PipelineRun::status, PipelineRun::rowsWritten)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("bronze", RunStatus.SUCCEEDED, 8L),
+            org.assertj.core.groups.Tuple.tuple("silver", RunStatus.FAILED, null));
+    assertThat(log.forExecution("exec-1").get(0).startedAt()).isEqualTo(t0);
+    assertThat(log.successfulIngest("landing/landing/orders/a.jsonl", "etag-a")).map(PipelineRun::snapshotId).contains(42L);
+    assertThat(log.successfulIngest("landing/landing/orders/a.jsonl", "etag-changed")).isEmpty();
+    assertThat(log.successfulIngest("landing/landing/orders/b.jsonl", "etag-b")).as("failed ingest").isEmpty();
+    assertThat(log.all()).hasSize(3);
+    // Two months among the first batch's rows: one data file each, all in one commit.
+    var table = catalog.loadTable(LakehouseTables.PIPELINE_RUNS.identifier());
+    assertThat(table.snapshots()).hasSize(2);
+    assertThat(table.currentSnapshot().summary()).containsEntry("total-data-files", "3").containsEntry("total-records", "3");
+  }
+}
