@@ -1,0 +1,73 @@
+package dev.lakehouse.jobs;
+
+import dev.lakehouse.core.catalog.CatalogSettings;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.spark.SparkCatalog;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * SparkSession setup for the lakehouse. On Glue/EMR the platform starts Spark and the Iceberg conf arrives as job
+ * parameters; locally we start {@code local[*]} ourselves with the same catalog conf from {@link CatalogSettings}.
+ */
+public final class LakehouseSpark {
+  private LakehouseSpark() {}
+
+  /** A local session sized for one small machine: few shuffle partitions, no UI, UTC. */
+  public static SparkSession local(CatalogSettings settings) {
+    SparkSession.Builder builder = SparkSession.builder()
+        .appName("lakehouse-local")
+        .master("local[*]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.warehouse.dir", settings.warehouse() + "/_spark")
+        // Iceberg's vectorized Parquet reader pulls Arrow; plain reads are fast enough for local volumes.
+        .config("spark.sql.iceberg.vectorization.enabled", "false");
+    settings.sparkConf().forEach(builder::config);
+    SparkSession spark = builder.getOrCreate();
+    bindCatalog(spark, settings);
+    return spark;
+  }
+
+  /**
+   * Points an existing session's {@code lakehouse} catalog at other settings. A JVM has one SparkContext, and Spark
+   * instantiates a catalog once per session; tests and the local CLI reuse one session across several homes, so the
+   * catalog conf is replaced and the session's catalog manager reset.
+   */
+  public static synchronized void bindCatalog(SparkSession spark, CatalogSettings settings) {
+    String prefix = "spark.sql.catalog." + CatalogSettings.SPARK_CATALOG_NAME;
+    java.util.Map<String, String> wanted = new java.util.LinkedHashMap<>(settings.sparkConf());
+    // Static confs (extensions) are fixed at session start; only the catalog conf can be rebound.
+    wanted.keySet().removeIf(k -> !k.startsWith("spark.sql.catalog.") && !k.equals("spark.sql.defaultCatalog"));
+    boolean same = wanted.entrySet().stream()
+        .allMatch(e -> e.getValue().equals(spark.conf().get(e.getKey(), null)));
+    if (same) {
+      return;
+    }
+    for (String key : scala.collection.JavaConverters.mapAsJavaMapConverter(spark.conf().getAll()).asJava().keySet()) {
+      if (key.startsWith(prefix + ".")) {
+        spark.conf().unset(key);
+      }
+    }
+    wanted.forEach((k, v) -> spark.conf().set(k, v));
+    spark.sessionState().catalogManager().reset();
+  }
+
+  /** Session on Glue/EMR: whatever the platform configured, plus the catalog conf if it is missing. */
+  public static SparkSession platform(CatalogSettings settings) {
+    SparkSession.Builder builder = SparkSession.builder().config("spark.sql.session.timeZone", "UTC");
+    settings.sparkConf().forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  /** The Iceberg catalog inside the session: jobs use it for API-level work so there is one catalog per JVM. */
+  public static Catalog icebergCatalog(SparkSession spark) {
+    return ((SparkCatalog) spark.sessionState().catalogManager().catalog(CatalogSettings.SPARK_CATALOG_NAME))
+        .icebergCatalog();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.lakehouse.local.cli;
+
+import dev.lakehouse.core.admin.TableProvisioner;
+import dev.lakehouse.local.LocalLakehouse;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "init", description = "Create the namespace and every declared table. Safe to run again.")
+final class InitCommand implements Callable<Integer> {
+  @ParentCommand LakehouseCli cli;
+
+  @Override
+  public Integer call() {
+    LocalLakehouse lakehouse = cli.lakehouse();
+    TableProvisioner.Result result = new TableProvisioner(lakehouse.catalog(), lakehouse.settings()).provision();
+    var out = cli.spec.commandLine().getOut();
+    out.println("lakehouse home: " + lakehouse.home().root());
+    out.println("catalog: " + lakehouse.settings());
+    if (!result.changedAnything()) {
+      out.println("already initialised: all " + result.existing().size() + " tables exist, nothing changed");
+      return 0;
+    }
+    result.created().forEach(t -> out.println("created " + t));
+    if (!result.existing().isEmpty()) {
+      out.println("already present: " + String.join(", ", result.existing()));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.lakehouse.local.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "sql", description = {
+    "Run Spark SQL over the catalog. Tables are ecommerce_lakehouse.TABLE; time travel with",
+    "VERSION AS OF / TIMESTAMP AS OF; metadata tables as ecommerce_lakehouse.TABLE.snapshots, .history, .files."})
+final class SqlCommand implements Callable<Integer> {
+  enum Format { table, csv, json }
+
+  @ParentCommand LakehouseCli cli;
+
+  @Parameters(paramLabel = "QUERY", description = "The SQL statement.")
+  String query;
+
+  @Option(names = "--format", defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(names = "--limit", defaultValue = "1000", description = "At most this many rows are printed (default ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Override
+  public Integer call() throws Exception {
+    Dataset<Row> result = cli.lakehouse().spark().sql(query);
+    String[] columns = result.columns();
+    List<Row> rows = result.limit(limit).collectAsList();
+    PrintWriter out = cli.spec.commandLine().getOut();
+    switch (format) {
+      case csv -> {
+        out.println(String.join(",", List.of(columns).stream().map(SqlCommand::csv).toList()));
+        for (Row row : rows) {
+          List<String> cells = new ArrayList<>();
+          for (int i = 0; i < columns.length; i++) {
+            cells.add(csv(text(row.get(i))));
+          }
+          out.println(String.join(",", cells));
+        }
+      }
+      case json -> {
+        // Exact decimals: 12.50 stays 12.50 (money keeps its cents), never 12.5 or 1.25E+1.
+        ObjectMapper json = new ObjectMapper()
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        for (Row row : rows) {
+          ObjectNode node = json.createObjectNode();
+          for (int i = 0; i < columns.length; i++) {
+            Object value = row.get(i);
+            if (value == null) {
+              node.putNull(columns[i]);
+            } else if (value instanceof Number || value instanceof Boolean) {
+              node.set(columns[i], json.valueToTree(value));
+            } else {
+              node.put(columns[i], text(value));
+            }
+          }
+          out.println(json.writeValueAsString(node));
+        }
+      }
+      default -> {
+        List<List<String>> cells = new ArrayList<>();
+        for (Row row : rows) {
+          List<String> line = new ArrayList<>();
+          for (int i = 0; i < columns.length; i++) {
+            line.add(row.get(i) == null ? "NULL" : text(row.get(i)));
+          }
+          cells.add(line);
+        }
+        TextTable.print(out, List.of(columns), cells);
+        out.println("(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + ")");
+      }
+    }
+    return 0;
+  }
+
+  private static String text(Object value) {
+    if (value == null) {
+      return "";
+    }
+    if (value instanceof java.math.BigDecimal d) {
+      return d.toPlainString();
+    }
+    if (value instanceof java.sql.Timestamp t) {
+      return t.toInstant().toString();
+    }
+    return value.toString();
+  }
+
+  private static String csv(String value) {
+    if (value.contains(",") || value.contains("\"") || value.contains("\n")) {
+      return '"' + value.replace("\"", "\"\"") + '"';
+    }
+    return value;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.lakehouse.local.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakehouseCliTest {
+  @TempDir Path home;
+
+  record Outcome(int exitCode, String out, String err) {}
+
+  static Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = LakehouseCli.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void initCreatesEveryTableThenSaysNothingChanged() {
+    Outcome first = run("--home", home.toString(), "init");
+    assertThat(first.exitCode()).isZero();
+    assertThat(first.out()).contains("created raw_customers\n", "created agg_daily_metrics\n", "created pipeline_runs\n");
+
+    Outcome second = run("--home", home.toString(), "init");
+    assertThat(second.exitCode()).isZero();
+    assertThat(second.out()).endsWith("already initialised: all 10 tables exist, nothing changed\n");
+  }
+
+  @Test
+  void tablesListsZonesSpecsAndCounts() {
+    run("--home", home.toString(), "init");
+    Outcome tables = run("--home", home.toString(), "tables");
+    assertThat(tables.exitCode()).isZero();
+    assertThat(tables.out().lines().toList()).hasSize(12)
+        .contains("raw_orders           bronze      day(_ingestion_timestamp)  -         0")
+        .contains("curated_orders       silver      month(order_date)          -         0")
+        .contains("agg_daily_metrics    gold        month(metric_date)         -         0");
+  }
+
+  @Test
+  void describeShowsFieldIdsSpecAndProperties() {
+    run("--home", home.toString(), "init");
+    Outcome describe = run("--home", home.toString(), "describe", "ecommerce_lakehouse.raw_orders");
+    assertThat(describe.exitCode()).isZero();
+    assertThat(describe.out())
+        .contains("ecommerce_lakehouse.raw_orders (bronze)")
+        .contains("18  items.element.unit_price")
+        .contains("partitioning: day(_ingestion_timestamp)")
+        .contains("  write.target-file-size-bytes = 134217728");
+  }
+
+  @Test
+  void badInputGivesOneClearLineAndExitCode2() {
+    Outcome unknownTable = run("--home", home.toString(), "describe", "raw_invoices");
+    assertThat(unknownTable.exitCode()).isEqualTo(2);
+    assertThat(unknownTable.err()).startsWith("lakehouse: unknown table 'raw_invoices'; known tables: raw_customers,")
+        .hasLineCount(1);
+
+    Outcome badOption = run("--home", home.toString(), "tables", "--bogus");
+    assertThat(badOption.exitCode()).isEqualTo(2);
+    assertThat(badOption.err()).isEqualTo("lakehouse: Unknown option: '--bogus'\nTry 'lakehouse tables --help' for usage.\n");
+
+    Outcome notCreated = run("--home", home.toString(), "describe", "raw_orders");
+    assertThat(notCreated.exitCode()).isEqualTo(2);
+    assertThat(notCreated.err()).isEqualTo(
+        "lakehouse: Table does not exist: ecommerce_lakehouse.raw_orders (run 'lakehouse init' first)\n");
+  }
+
+  @Test
+  void unusableHomeIsRejected() throws Exception {
+    Path file = Files.writeString(home.resolve("not-a-dir"), "x");
+    Outcome outcome = run("--home", file.toString(), "tables");
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.err()).isEqualTo("lakehouse: cannot use lakehouse home " + file + ": it is a file, not a directory\n");
+  }
+
+  @Test
+  void generateWritesTheThreeFiles() {
+    Outcome outcome = run("generate", "--out", home.resolve("data").toString(), "--seed", "7", "--customers", "10",
+        "--products", "5", "--orders", "20", "--as-of", "2026-11-01");
+    assertThat(outcome.exitCode()).isZero();
+    assertThat(home.resolve("data/customers.jsonl")).exists();
+    assertThat(home.resolve("data/products.jsonl")).exists();
+    assertThat(home.resolve("data/orders.jsonl")).exists();
+
+    Outcome bad = run("generate", "--out", home.toString(), "--bad-rate", "2");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).isEqualTo("lakehouse: --bad-rate must be between 0 and 1, was 2.0\n");
+  }
+
+  @Test
+  void sqlAnswersInEveryFormatIncludingMetadataTables() {
+    run("--home", home.toString(), "init");
+    Outcome csv = run("--home", home.toString(), "sql", "select count(*) as n from ecommerce_lakehouse.raw_orders", "--format", "csv");
+    assertThat(csv.exitCode()).as(csv.err()).isZero();
+    assertThat(csv.out()).isEqualTo("n\n0\n");
+
+    Outcome json = run("--home", home.toString(), "sql",
+        "select 'a,b' as s, cast(12.50 as decimal(10,2)) as amount, null as nothing", "--format", "json");
+    assertThat(json.out()).isEqualTo("{\"s\":\"a,b\",\"amount\":12.50,\"nothing\":null}\n");
+
+    Outcome snapshots = run("--home", home.toString(), "sql",
+        "select count(*) as snapshots from ecommerce_lakehouse.raw_orders.snapshots");
+    assertThat(snapshots.out()).isEqualTo("snapshots\n---------\n0\n(1 row)\n");
+
+    Outcome bad = run("--home", home.toString(), "sql", "select * from ecommerce_lakehouse.nope");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("lakehouse: query failed: [TABLE_OR_VIEW_NOT_FOUND]").hasLineCount(1);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.lakehouse.local.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SampleDataGeneratorTest {
+  static final LocalDate AS_OF = LocalDate.parse("2026-11-01");
+  static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+
+  @TempDir Path dir;
+
+  @Test
+  void sameSeedGivesByteIdenticalFiles() throws IOException {
+    var options = new SampleDataGenerator.Options(7, 50, 20, 200, AS_OF, 0.05);
+    var a = new SampleDataGenerator(options).writeTo(dir.resolve("a"));
+    var b = new SampleDataGenerator(options).writeTo(dir.resolve("b"));
+    for (String file : List.of("customers.jsonl", "products.jsonl", "orders.jsonl")) {
+      assertThat(Files.readAllBytes(dir.resolve("a").resolve(file)))
+          .as(file).isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(file)));
+    }
+    assertThat(a.badRecords()).isEqualTo(b.badRecords());
+    var other = new SampleDataGenerator(new SampleDataGenerator.Options(8, 50, 20, 200, AS_OF, 0.05)).writeTo(dir.resolve("c"));
+    assertThat(Files.readAllBytes(other.orders())).isNotEqualTo(Files.readAllBytes(a.orders()));
+  }
+
+  @Test
+  void cleanDataStaysInTheSeedsRanges() throws IOException {
+    var result = new SampleDataGenerator(SampleDataGenerator.Options.defaults(7, AS_OF)).writeTo(dir);
+    List<JsonNode> customers = read(result.customers());
+    List<JsonNode> products = read(result.products());
+    List<JsonNode> orders = read(result.orders());
+    assertThat(customers).hasSize(1000);
+    assertThat(products).hasSize(500);
+    assertThat(orders).hasSize(5000);
+    assertThat(result.badRecords()).containsExactly(
+        java.util.Map.entry("customers", 0), java.util.Map.entry("products", 0), java.util.Map.entry("orders", 0));
+
+    Set<String> customerIds = new HashSet<>();
+    customers.forEach(c -> customerIds.add(c.get("customer_id").asText()));
+    assertThat(customerIds).hasSize(1000).contains("CUST-000001", "CUST-001000");
+    Set<String> categories = new HashSet<>();
+    for (JsonNode p : products) {
+      BigDecimal price = p.get("price").decimalValue();
+      assertThat(price).isBetween(new BigDecimal("5.00"), new BigDecimal("999.99"));
+      assertThat(price.scale()).isEqualTo(2);
+      assertThat(p.get("cost").decimalValue()).isLessThan(price);
+      categories.add(p.get("category").asText());
+    }
+    assertThat(categories).containsExactlyInAnyOrder(
+        "Electronics", "Clothing", "Home & Garden", "Sports", "Books", "Beauty", "Toys", "Grocery");
+
+    Instant start = Instant.parse("2025-11-01T00:00:00Z");
+    Instant end = Instant.parse("2026-11-01T00:00:00Z");
+    Set<String> statuses = new HashSet<>();
+    for (JsonNode o : orders) {
+      assertThat(customerIds).contains(o.get("customer_id").asText());
+      Instant date = Instant.parse(o.get("order_date").asText());
+      assertThat(date).isBetween(start, end).isBefore(end);
+      statuses.add(o.get("status").asText());
+      assertThat(o.get("items").size()).isBetween(1, 5);
+      BigDecimal net = BigDecimal.ZERO;
+      for (JsonNode item : o.get("items")) {
+        int quantity = item.get("quantity").asInt();
+        BigDecimal discount = item.get("discount").decimalValue();
+        assertThat(quantity).isBetween(1, 5);
+        assertThat(discount).isBetween(BigDecimal.ZERO, new BigDecimal("0.25"));
+        net = net.add(item.get("unit_price").decimalValue().multiply(BigDecimal.valueOf(quantity))
+            .multiply(BigDecimal.ONE.subtract(discount)));
+      }
+      BigDecimal subtotal = net.setScale(2, RoundingMode.HALF_UP);
+      BigDecimal tax = subtotal.multiply(new BigDecimal("0.08")).setScale(2, RoundingMode.HALF_UP);
+      BigDecimal shipping = subtotal.compareTo(new BigDecimal("100.00")) > 0 ? BigDecimal.ZERO : new BigDecimal("9.99");
+      assertThat(o.get("total_amount").decimalValue()).isEqualByComparingTo(subtotal.add(tax).add(shipping));
+    }
+    assertThat(statuses).containsExactlyInAnyOrder("pending", "processing", "shipped", "delivered", "cancelled", "returned");
+  }
+
+  @Test
+  void badRateMixesInMalformedAndInvalidRecords() throws IOException {
+    var result = new SampleDataGenerator(new SampleDataGenerator.Options(3, 100, 50, 1000, AS_OF, 0.1)).writeTo(dir);
+    int unparseable = 0;
+    for (String line : Files.readAllLines(result.orders())) {
+      try {
+        JSON.readTree(line);
+      } catch (IOException e) {
+        unparseable++;
+      }
+    }
+    assertThat(result.badRecords().get("orders")).isBetween(70, 130);
+    assertThat(unparseable).isPositive().isLessThan(result.badRecords().get("orders"));
+    assertThat(Files.readAllLines(result.orders())).hasSize(1000);
+  }
+
+  private static List<JsonNode> read(Path file) throws IOException {
+    return Files.readAllLines(file).stream().map(line -> {
+      try {
+        return JSON.readTree(line);
+      } catch (IOException e) {
+        throw new AssertionError(line, e);
+      }
+    }).toList();
+  }
+}
