@@ -40,29 +40,48 @@ public final class LakehouseSpark {
    * catalog conf is replaced and the session's catalog manager reset.
    */
   public static synchronized void bindCatalog(SparkSession spark, CatalogSettings settings) {
-    String prefix = "spark.sql.catalog." + CatalogSettings.SPARK_CATALOG_NAME;
     java.util.Map<String, String> wanted = new java.util.LinkedHashMap<>(settings.sparkConf());
     // Static confs (extensions) are fixed at session start; only the catalog conf can be rebound.
     wanted.keySet().removeIf(k -> !k.startsWith("spark.sql.catalog.") && !k.equals("spark.sql.defaultCatalog"));
-    boolean same = wanted.entrySet().stream()
-        .allMatch(e -> e.getValue().equals(spark.conf().get(e.getKey(), null)));
-    if (same) {
+    if (wanted.equals(boundCatalogConf) && spark == boundSession) {
       return;
     }
+    String prefix = "spark.sql.catalog." + CatalogSettings.SPARK_CATALOG_NAME + ".";
     for (String key : scala.collection.JavaConverters.mapAsJavaMapConverter(spark.conf().getAll()).asJava().keySet()) {
-      if (key.startsWith(prefix + ".")) {
+      if (key.startsWith(prefix)) {
         spark.conf().unset(key);
       }
     }
     wanted.forEach((k, v) -> spark.conf().set(k, v));
     spark.sessionState().catalogManager().reset();
+    boundCatalogConf = wanted;
+    boundSession = spark;
   }
+
+  private static java.util.Map<String, String> boundCatalogConf;
+  private static SparkSession boundSession;
 
   /** Session on Glue/EMR: whatever the platform configured, plus the catalog conf if it is missing. */
   public static SparkSession platform(CatalogSettings settings) {
     SparkSession.Builder builder = SparkSession.builder().config("spark.sql.session.timeZone", "UTC");
     settings.sparkConf().forEach(builder::config);
     return builder.getOrCreate();
+  }
+
+  /** A Spark write whose API declares checked "table not found" exceptions; tables here always exist. */
+  @FunctionalInterface
+  public interface Write {
+    void run() throws Exception;
+  }
+
+  public static void write(Write write) {
+    try {
+      write.run();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   /** The Iceberg catalog inside the session: jobs use it for API-level work so there is one catalog per JVM. */

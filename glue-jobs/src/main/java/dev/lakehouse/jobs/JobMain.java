@@ -1,0 +1,80 @@
+package dev.lakehouse.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakehouse.core.runs.PipelineRun;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.runs.RunStatus;
+import java.time.Instant;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+
+/**
+ * The shared {@code main} of every job: parse Glue-style arguments (unknown ones, which Glue adds, are ignored),
+ * get the session (Glue's, or {@code local[*]} with {@code --local}), run, record the step in {@code pipeline_runs}
+ * and print the result as JSON. A failure is recorded too, then rethrown so Glue marks the run FAILED.
+ */
+public final class JobMain {
+  private JobMain() {}
+
+  public static <J> void run(J job, String[] args, BiFunction<J, SparkSession, JobResult> body) {
+    new CommandLine(job).setUnmatchedArgumentsAllowed(true).parseArgs(args);
+    JobArguments common = commonOf(job);
+    SparkSession spark = common.local
+        ? LakehouseSpark.local(common.catalogSettings())
+        : LakehouseSpark.platform(common.catalogSettings());
+    String executionId = common.executionIdOrNew();
+    Instant started = Instant.now();
+    RunLog runLog = new RunLog(LakehouseSpark.icebergCatalog(spark));
+    try {
+      JobResult result = body.apply(job, spark);
+      runLog.record(result.toRun(executionId, sourceOf(job), etagOf(job)));
+      System.out.println(new ObjectMapper().writeValueAsString(result.toMap()));
+    } catch (RuntimeException e) {
+      runLog.record(PipelineRun.builder(executionId, stepOf(job)).status(RunStatus.FAILED)
+          .message(e.getClass().getSimpleName() + ": " + e.getMessage()).started(started).build());
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      if (common.local) {
+        spark.stop();
+      }
+    }
+  }
+
+  private static JobArguments commonOf(Object job) {
+    return field(job, "common", JobArguments.class);
+  }
+
+  private static String sourceOf(Object job) {
+    return job instanceof dev.lakehouse.jobs.bronze.BronzeIngestJob b ? b.sourceFile() : null;
+  }
+
+  private static String etagOf(Object job) {
+    return job instanceof dev.lakehouse.jobs.bronze.BronzeIngestJob b ? b.etag : null;
+  }
+
+  private static String stepOf(Object job) {
+    CommandLine.Command command = job.getClass().getAnnotation(CommandLine.Command.class);
+    return command == null ? job.getClass().getSimpleName() : command.name();
+  }
+
+  private static <T> T field(Object job, String name, Class<T> type) {
+    try {
+      return type.cast(job.getClass().getField(name).get(job));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(job.getClass() + " has no public " + name + " field", e);
+    }
+  }
+
+  /** For jobs whose arguments are all in the common mixin. */
+  public static Function<String[], JobArguments> commonOnly() {
+    return args -> {
+      JobArguments common = new JobArguments();
+      new CommandLine(common).setUnmatchedArgumentsAllowed(true).parseArgs(args);
+      return common;
+    };
+  }
+}

@@ -1,0 +1,65 @@
+package dev.lakehouse.jobs;
+
+import dev.lakehouse.core.tables.LakehouseTables;
+import java.sql.Timestamp;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes rejected records to {@code quarantine}. A write replaces the earlier rejects of the same stage for the
+ * same sources in one atomic overwrite, so a rerun of a step never duplicates them.
+ */
+public final class Quarantine {
+  public static final String TABLE = LakehouseTables.QUARANTINE.qualifiedName();
+
+  private Quarantine() {}
+
+  /** Quarantine's Spark schema, from the table itself. */
+  public static StructType schema(SparkSession spark) {
+    return spark.table(TABLE).schema();
+  }
+
+  /** A quarantine row in table column order. */
+  public static Row row(String table, String stage, String sourceFile, Long line, String recordKey, String raw,
+      String reason, String executionId, Timestamp at) {
+    return RowFactory.create(table, stage, sourceFile, line, recordKey, raw, reason, executionId, at);
+  }
+
+  /**
+   * Replaces the rejects of {@code stage} for {@code sourceFiles} with {@code rows} in one atomic commit (a MERGE
+   * that inserts the new rejects and deletes the old ones). Does nothing when there is nothing to remove or add.
+   */
+  public static long replace(SparkSession spark, String stage, List<String> sourceFiles, Dataset<Row> rows) {
+    long count = rows.count();
+    var condition = functions.col("stage").equalTo(stage).and(functions.col("source_file").isin(sourceFiles.toArray()));
+    boolean hadRejects = !spark.table(TABLE).where(condition).isEmpty();
+    if (count == 0 && !hadRejects) {
+      return 0;
+    }
+    String view = "quarantine_replacement_" + Math.abs(System.nanoTime());
+    rows.createOrReplaceTempView(view);
+    try {
+      String files = sourceFiles.stream().map(Quarantine::quote).collect(java.util.stream.Collectors.joining(", "));
+      spark.sql("MERGE INTO " + TABLE + " t USING " + view + " s ON false"
+          + " WHEN NOT MATCHED THEN INSERT *"
+          + " WHEN NOT MATCHED BY SOURCE AND t.stage = " + quote(stage) + " AND t.source_file IN (" + files + ") THEN DELETE");
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
+    return count;
+  }
+
+  static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  public static Dataset<Row> frame(SparkSession spark, JavaRDD<Row> rows) {
+    return spark.createDataFrame(rows, schema(spark));
+  }
+}

@@ -1,0 +1,214 @@
+package dev.lakehouse.jobs.bronze;
+
+import dev.lakehouse.core.ingest.SourceFormat;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.runs.RunStatus;
+import dev.lakehouse.core.tables.SourceEntity;
+import dev.lakehouse.core.tables.TableDefinition;
+import dev.lakehouse.jobs.JobArguments;
+import dev.lakehouse.jobs.JobMain;
+import dev.lakehouse.jobs.JobResult;
+import dev.lakehouse.jobs.LakehouseSpark;
+import dev.lakehouse.jobs.Quarantine;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.types.Type;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Bronze: appends one landed object to its {@code raw_*} table with lineage, quarantining what does not fit.
+ * Idempotent per object: the append's snapshot carries the object's identity (URI + ETag) in its summary, and an
+ * object already in the table's history is reported as already ingested and not appended again.
+ */
+@Command(name = "bronze", description = "Ingest one landed object into its bronze table.")
+public final class BronzeIngestJob {
+  public static final String STEP = RunLog.STEP_BRONZE;
+  public static final String SUMMARY_SOURCE_FILE = "lakehouse.source-file";
+  public static final String SUMMARY_SOURCE_ETAG = "lakehouse.source-etag";
+  public static final String SUMMARY_EXECUTION_ID = "lakehouse.execution-id";
+
+  @Mixin public JobArguments common = new JobArguments();
+
+  @Option(names = "--entity", description = "customers | products | orders (default: from the key's landing prefix).")
+  public String entity;
+
+  @Option(names = "--bucket", required = true, description = "Bucket the object landed in.")
+  public String bucket;
+
+  @Option(names = "--key", required = true, description = "Object key, e.g. landing/orders/2026/11/25/orders.jsonl.")
+  public String key;
+
+  @Option(names = "--etag", description = "Object ETag (identity of the content); default: none.")
+  public String etag;
+
+  @Option(names = "--format", description = "json_lines | json_array | csv | parquet (default: from the extension).")
+  public String format;
+
+  @Option(names = "--source-path", description = "Where Spark reads the object (default: s3://BUCKET/KEY).")
+  public String sourcePath;
+
+  public static void main(String[] args) {
+    JobMain.run(new BronzeIngestJob(), args, (job, spark) -> job.run(spark));
+  }
+
+  /** The object's identity in lineage columns, quarantine and the run log. */
+  public String sourceFile() {
+    return "s3://" + bucket + "/" + key;
+  }
+
+  public JobResult run(SparkSession spark) {
+    Instant started = Instant.now();
+    String executionId = common.executionIdOrNew();
+    SourceEntity source = resolveEntity();
+    TableDefinition bronze = source.bronze();
+    Catalog catalog = LakehouseSpark.icebergCatalog(spark);
+    Table table = catalog.loadTable(bronze.identifier());
+
+    Optional<Snapshot> earlier = findIngest(table, sourceFile(), etag);
+    if (earlier.isPresent()) {
+      return new JobResult(STEP, bronze.name(), RunStatus.SKIPPED, 0, 0, 0, earlier.get().snapshotId(),
+          "already ingested by execution " + earlier.get().summary().get(SUMMARY_EXECUTION_ID), started, Instant.now(),
+          Map.of("alreadyIngested", true));
+    }
+
+    SourceFormat declared = format != null ? SourceFormat.parse(format) : SourceFormat.fromKey(key)
+        .orElseThrow(() -> new IllegalArgumentException("unsupported format for " + key
+            + ": expected .jsonl, .ndjson, .json, .csv or .parquet (optionally .gz)"));
+    String path = sourcePath != null ? sourcePath : sourceFile();
+    SourceFormat resolved = SourceReader.resolve(spark, path, declared);
+    JavaRDD<SourceRecord> records = SourceReader.read(spark, path, resolved, source).cache();
+    try {
+      // Additive drift first, so the parser sees (and keeps) the new fields.
+      Set<String> known = new HashSet<>(Arrays.asList(spark.table(bronze.qualifiedName()).schema().fieldNames()));
+      Map<String, Type> drift = SchemaDrift.detect(records, known);
+      List<String> added = SchemaDrift.evolve(table, drift);
+      if (!added.isEmpty()) {
+        spark.sql("REFRESH TABLE " + bronze.qualifiedName());
+      }
+
+      StructType schema = spark.table(bronze.qualifiedName()).schema();
+      RecordParser parser = new RecordParser(schema, resolved == SourceFormat.CSV);
+      String sourceFile = sourceFile();
+      Timestamp now = Timestamp.from(Instant.now());
+      String idColumn = source.idColumn();
+      String tableName = bronze.name();
+
+      JavaRDD<ParsedRecord> parsed = records.map(r -> ParsedRecord.of(r, parser, idColumn)).cache();
+      JavaRDD<Row> good = parsed.filter(ParsedRecord::ok)
+          .map(p -> p.toBronzeRow(schema.fieldNames(), sourceFile, now, executionId));
+      JavaRDD<Row> bad = parsed.filter(p -> !p.ok())
+          .map(p -> Quarantine.row(tableName, STEP, sourceFile, p.line(), p.key(), p.raw(), p.error(), executionId, now));
+
+      long rowsIn = parsed.count();
+      Dataset<Row> rejected = Quarantine.frame(spark, bad);
+      long rowsRejected = Quarantine.replace(spark, STEP, List.of(sourceFile), rejected);
+      Dataset<Row> rows = spark.createDataFrame(good, schema);
+      long rowsWritten = rowsIn - rowsRejected;
+
+      LakehouseSpark.write(() -> rows.writeTo(bronze.qualifiedName())
+          .option("snapshot-property." + SUMMARY_SOURCE_FILE, sourceFile)
+          .option("snapshot-property." + SUMMARY_SOURCE_ETAG, etag == null ? "" : etag)
+          .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId)
+          .append());
+      table.refresh();
+      Long snapshotId = findIngest(table, sourceFile, etag).map(Snapshot::snapshotId).orElse(null);
+
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("alreadyIngested", false);
+      details.put("format", resolved.label());
+      details.put("addedColumns", added);
+      String message = added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
+      return new JobResult(STEP, bronze.name(), RunStatus.SUCCEEDED, rowsIn, rowsWritten, rowsRejected, snapshotId,
+          message, started, Instant.now(), details);
+    } finally {
+      records.unpersist();
+    }
+  }
+
+  private SourceEntity resolveEntity() {
+    if (entity != null) {
+      return SourceEntity.find(entity).orElseThrow(() ->
+          new IllegalArgumentException("unknown entity '" + entity + "': expected customers, products or orders"));
+    }
+    return SourceEntity.forLandingKey(key).orElseThrow(() ->
+        new IllegalArgumentException("key " + key + " is not under landing/customers/, landing/products/ or landing/orders/"));
+  }
+
+  /** The snapshot that appended this object (same URI and ETag), searching the table's whole history. */
+  public static Optional<Snapshot> findIngest(Table table, String sourceFile, String etag) {
+    String wantedEtag = etag == null ? "" : etag;
+    for (Snapshot snapshot : table.snapshots()) {
+      Map<String, String> summary = snapshot.summary();
+      if (sourceFile.equals(summary.get(SUMMARY_SOURCE_FILE))
+          && wantedEtag.equals(summary.getOrDefault(SUMMARY_SOURCE_ETAG, ""))) {
+        return Optional.of(snapshot);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One record after parsing: the values, or why not. Serializable for Spark. */
+  public record ParsedRecord(long line, String raw, String key, Object[] values, String error)
+      implements java.io.Serializable {
+
+    static ParsedRecord of(SourceRecord record, RecordParser parser, String idColumn) {
+      if (record.json().startsWith("#cells:")) {
+        return new ParsedRecord(record.line(), record.raw(), null, null,
+            "CSV line does not have the header's " + record.json().substring(7) + " cells");
+      }
+      RecordParser.Parsed parsed = parser.parse(record.json());
+      String key = null;
+      if (parsed.ok()) {
+        int index = Arrays.asList(parser.sourceSchema().fieldNames()).indexOf(idColumn);
+        key = index < 0 || parsed.values()[index] == null ? null : parsed.values()[index].toString();
+      }
+      return new ParsedRecord(record.line(), record.raw(), key, parsed.values(), parsed.error());
+    }
+
+    boolean ok() {
+      return error == null;
+    }
+
+    /** Values in table column order; columns added by drift come after the lineage columns. */
+    Row toBronzeRow(String[] columns, String sourceFile, Timestamp ingestedAt, String executionId) {
+      Object[] row = new Object[columns.length];
+      int next = 0;
+      for (int i = 0; i < columns.length; i++) {
+        row[i] = switch (columns[i]) {
+          case "_ingestion_timestamp" -> ingestedAt;
+          case "_source_file" -> sourceFile;
+          case "_source_line" -> line;
+          case "_execution_id" -> executionId;
+          default -> values[next++];
+        };
+      }
+      return RowFactory.create(row);
+    }
+  }
+
+  /** Picocli entry used by {@link JobMain} and tests: parse Glue-style args into a job. */
+  public static BronzeIngestJob fromArgs(String... args) {
+    BronzeIngestJob job = new BronzeIngestJob();
+    new CommandLine(job).setUnmatchedArgumentsAllowed(true).parseArgs(args);
+    return job;
+  }
+}

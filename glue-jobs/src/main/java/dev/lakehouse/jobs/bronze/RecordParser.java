@@ -1,0 +1,296 @@
+package dev.lakehouse.jobs.bronze;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampType;
+
+/**
+ * Converts one source record (JSON) into a Spark row of the bronze schema, or says precisely why it cannot:
+ * "field items[1].unit_price: expected decimal(10,2), got string "abc"". Bronze is structural only: types, required
+ * keys and decimal precision; business rules (quantity > 0, known status) are silver's job.
+ */
+public final class RecordParser implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  /** Columns filled by the pipeline, never by the source. */
+  public static final List<String> LINEAGE = List.of("_ingestion_timestamp", "_source_file", "_source_line", "_execution_id");
+
+  private final StructType sourceSchema;
+  private final boolean lenientStrings;
+
+  /**
+   * @param bronzeSchema the bronze table's Spark schema; lineage columns are ignored here
+   * @param lenientStrings accept numbers and booleans written as strings (CSV has nothing else)
+   */
+  public RecordParser(StructType bronzeSchema, boolean lenientStrings) {
+    StructType source = new StructType();
+    for (StructField field : bronzeSchema.fields()) {
+      if (!LINEAGE.contains(field.name())) {
+        source = source.add(field);
+      }
+    }
+    this.sourceSchema = source;
+    this.lenientStrings = lenientStrings;
+  }
+
+  public StructType sourceSchema() {
+    return sourceSchema;
+  }
+
+  /** Result of parsing one record: either the row's values (in source-schema order) or a reason. */
+  public record Parsed(Object[] values, String error) implements Serializable {
+    public boolean ok() {
+      return error == null;
+    }
+  }
+
+  public Parsed parse(String text) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (Exception e) {
+      return new Parsed(null, "malformed JSON: " + firstLine(e.getMessage()));
+    }
+    return parse(node);
+  }
+
+  public Parsed parse(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      return new Parsed(null, "record is not a JSON object");
+    }
+    try {
+      return new Parsed(struct(sourceSchema, (ObjectNode) node, ""), null);
+    } catch (FieldException e) {
+      return new Parsed(null, e.getMessage());
+    }
+  }
+
+  private Object[] struct(StructType type, ObjectNode node, String path) {
+    Object[] values = new Object[type.fields().length];
+    for (int i = 0; i < values.length; i++) {
+      StructField field = type.fields()[i];
+      JsonNode value = node.get(field.name());
+      String fieldPath = path + field.name();
+      if (value == null || value.isNull()) {
+        if (!field.nullable()) {
+          throw new FieldException("missing required field " + fieldPath);
+        }
+        continue;
+      }
+      values[i] = convert(field.dataType(), value, fieldPath);
+    }
+    return values;
+  }
+
+  private Object convert(DataType type, JsonNode value, String path) {
+    if (type instanceof StringType) {
+      if (value.isValueNode()) {
+        return value.asText();
+      }
+      throw mismatch(path, "string", value);
+    }
+    if (type instanceof DecimalType decimal) {
+      BigDecimal number = decimal(value, path, decimal);
+      if (number.stripTrailingZeros().scale() > decimal.scale()) {
+        throw new FieldException("field " + path + ": " + number.toPlainString() + " has more than "
+            + decimal.scale() + " decimal places for " + typeName(decimal));
+      }
+      BigDecimal scaled = number.setScale(decimal.scale());
+      if (scaled.precision() > decimal.precision()) {
+        throw new FieldException("field " + path + ": " + number.toPlainString() + " is out of range for " + typeName(decimal));
+      }
+      return scaled;
+    }
+    if (type instanceof IntegerType) {
+      BigInteger integer = integer(value, path, "int");
+      if (integer.bitLength() > 31) {
+        throw new FieldException("field " + path + ": " + integer + " is out of range for int");
+      }
+      return integer.intValue();
+    }
+    if (type instanceof LongType) {
+      BigInteger integer = integer(value, path, "bigint");
+      if (integer.bitLength() > 63) {
+        throw new FieldException("field " + path + ": " + integer + " is out of range for bigint");
+      }
+      return integer.longValue();
+    }
+    if (type instanceof BooleanType) {
+      if (value.isBoolean()) {
+        return value.booleanValue();
+      }
+      if (lenientStrings && value.isTextual()
+          && (value.asText().equalsIgnoreCase("true") || value.asText().equalsIgnoreCase("false"))) {
+        return Boolean.parseBoolean(value.asText());
+      }
+      throw mismatch(path, "boolean", value);
+    }
+    if (type instanceof TimestampType) {
+      if (!value.isTextual()) {
+        throw mismatch(path, "ISO-8601 timestamp", value);
+      }
+      return timestamp(value.asText(), path);
+    }
+    if (type instanceof MapType map) {
+      if (!value.isObject()) {
+        throw mismatch(path, "object", value);
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> entry = it.next();
+        out.put(entry.getKey(), entry.getValue().isNull() ? null
+            : convert(map.valueType(), entry.getValue(), path + "." + entry.getKey()));
+      }
+      // Spark's row encoder takes Scala collections.
+      return scala.collection.JavaConverters.mapAsScalaMap(out);
+    }
+    if (type instanceof ArrayType array) {
+      if (!value.isArray()) {
+        throw mismatch(path, "array", value);
+      }
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < value.size(); i++) {
+        JsonNode element = value.get(i);
+        String elementPath = path + "[" + i + "]";
+        if (element.isNull()) {
+          out.add(null);
+        } else if (array.elementType() instanceof StructType struct) {
+          if (!element.isObject()) {
+            throw mismatch(elementPath, "object", element);
+          }
+          out.add(RowFactory.create(struct(struct, (ObjectNode) element, elementPath + ".")));
+        } else {
+          out.add(convert(array.elementType(), element, elementPath));
+        }
+      }
+      return scala.collection.JavaConverters.asScalaBuffer(out);
+    }
+    if (type instanceof StructType struct) {
+      if (!value.isObject()) {
+        throw mismatch(path, "object", value);
+      }
+      return RowFactory.create(struct(struct, (ObjectNode) value, path + "."));
+    }
+    throw new FieldException("field " + path + ": unsupported column type " + type.simpleString());
+  }
+
+  private BigDecimal decimal(JsonNode value, String path, DecimalType type) {
+    if (value.isNumber()) {
+      return value.decimalValue();
+    }
+    if (value.isTextual()) {
+      try {
+        return new BigDecimal(value.asText().trim());
+      } catch (NumberFormatException e) {
+        throw mismatch(path, typeName(type), value);
+      }
+    }
+    throw mismatch(path, typeName(type), value);
+  }
+
+  private BigInteger integer(JsonNode value, String path, String typeName) {
+    if (value.isIntegralNumber()) {
+      return value.bigIntegerValue();
+    }
+    if (value.isNumber()) {
+      BigDecimal d = value.decimalValue();
+      if (d.stripTrailingZeros().scale() <= 0) {
+        return d.toBigIntegerExact();
+      }
+      throw new FieldException("field " + path + ": expected " + typeName + ", got " + d.toPlainString());
+    }
+    if (lenientStrings && value.isTextual()) {
+      try {
+        return new BigInteger(value.asText().trim());
+      } catch (NumberFormatException e) {
+        throw mismatch(path, typeName, value);
+      }
+    }
+    throw mismatch(path, typeName, value);
+  }
+
+  /** ISO-8601 with offset or Z; without an offset the time is taken as UTC; a bare date is midnight UTC. */
+  static Timestamp timestamp(String text, String path) {
+    String t = text.trim();
+    try {
+      return Timestamp.from(OffsetDateTime.parse(t).toInstant());
+    } catch (DateTimeParseException ignored) {
+      // try the next form
+    }
+    try {
+      return Timestamp.from(Instant.parse(t));
+    } catch (DateTimeParseException ignored) {
+      // try the next form
+    }
+    try {
+      return Timestamp.from(LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC));
+    } catch (DateTimeParseException ignored) {
+      // try the next form
+    }
+    try {
+      return Timestamp.from(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));
+    } catch (DateTimeParseException e) {
+      throw new FieldException("field " + path + ": expected ISO-8601 timestamp, got \"" + abbreviate(text) + "\"");
+    }
+  }
+
+  private static FieldException mismatch(String path, String expected, JsonNode value) {
+    String got = value.isTextual() ? "string \"" + abbreviate(value.asText()) + "\""
+        : value.isObject() ? "object" : value.isArray() ? "array" : value.isBoolean() ? "boolean " + value.asText()
+        : value.isNumber() ? "number " + value.asText() : value.getNodeType().toString().toLowerCase();
+    return new FieldException("field " + path + ": expected " + expected + ", got " + got);
+  }
+
+  private static String typeName(DecimalType type) {
+    return "decimal(" + type.precision() + "," + type.scale() + ")";
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** A field that does not fit its column. */
+  static final class FieldException extends RuntimeException {
+    FieldException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.lakehouse.jobs.bronze;
+
+import static dev.lakehouse.jobs.JobTestSupport.count;
+import static dev.lakehouse.jobs.JobTestSupport.rows;
+import static dev.lakehouse.jobs.JobTestSupport.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.lakehouse.core.runs.RunStatus;
+import dev.lakehouse.jobs.JobResult;
+import dev.lakehouse.jobs.JobTestSupport;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BronzeIngestJobTest {
+  @TempDir Path home;
+
+  static final String ORDERS = String.join("\n",
+      "{\"order_id\":\"O1\",\"customer_id\":\"C1\",\"order_date\":\"2026-11-01T10:00:00Z\",\"status\":\"delivered\","
+          + "\"items\":[{\"product_id\":\"P1\",\"quantity\":2,\"unit_price\":10.50,\"discount\":0.10}],"
+          + "\"shipping_address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"},\"total_amount\":\"29.40\"}",
+      "{\"order_id\":\"O2\",\"customer_id\":\"C2\",\"order_date\":\"2026-11-02\",\"status\":\"pending\",\"items\":[]}",
+      "{\"order_id\":\"O3\",\"customer_id\":",
+      "",
+      "{\"order_id\":\"O4\",\"items\":[{\"product_id\":\"P1\",\"quantity\":1,\"unit_price\":\"abc\"}]}",
+      "{\"customer_id\":\"C9\",\"status\":\"pending\"}",
+      "{\"order_id\":\"O5\",\"items\":[{\"product_id\":\"P1\",\"quantity\":1,\"unit_price\":1.005}]}",
+      "{\"order_id\":\"O6\",\"order_date\":\"yesterday\"}") + "\n";
+
+  private static JobResult ingest(SparkSession spark, Path file, String key, String etag, String... extra) {
+    String[] base = {"--execution-id", "exec-" + etag, "--bucket", "landing", "--key", key, "--etag", etag,
+        "--source-path", file.toUri().toString()};
+    String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
+        .toArray(String[]::new);
+    return BronzeIngestJob.fromArgs(args).run(spark);
+  }
+
+  @Test
+  void appendsValidRecordsWithLineageAndQuarantinesTheRestWithReasons() {
+    SparkSession spark = JobTestSupport.lakehouse(home);
+    Path file = write(home, "in/orders.jsonl", ORDERS);
+
+    JobResult result = ingest(spark, file, "landing/orders/2026/11/orders.jsonl", "e1");
+
+    assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(result.rowsIn()).isEqualTo(7);
+    assertThat(result.rowsWritten()).isEqualTo(2);
+    assertThat(result.rowsRejected()).isEqualTo(5);
+    Row o1 = rows(spark, "select order_id, items[0].unit_price, items[0].discount, total_amount, shipping_address['city'],"
+        + " _source_file, _source_line, _execution_id from ecommerce_lakehouse.raw_orders where order_id = 'O1'").get(0);
+    assertThat(o1.getDecimal(1)).isEqualTo(new BigDecimal("10.50"));
+    assertThat(o1.getDecimal(2)).isEqualTo(new BigDecimal("0.10"));
+    assertThat(o1.getDecimal(3)).isEqualTo(new BigDecimal("29.40"));
+    assertThat(o1.getString(4)).isEqualTo("Denver");
+    assertThat(o1.getString(5)).isEqualTo("s3://landing/landing/orders/2026/11/orders.jsonl");
+    assertThat(o1.getLong(6)).isEqualTo(1L);
+    assertThat(o1.getString(7)).isEqualTo("exec-e1");
+    assertThat(rows(spark, "select cast(order_date as string) from ecommerce_lakehouse.raw_orders where order_id = 'O2'")
+        .get(0).getString(0)).isEqualTo("2026-11-02 00:00:00");
+
+    assertThat(rows(spark, "select source_line, record_key, reason, stage, table_name from ecommerce_lakehouse.quarantine order by source_line"))
+        .extracting(r -> r.getLong(0), r -> r.getString(2))
+        .containsExactly(
+            tuple(3L, "malformed JSON: Unexpected end-of-input within/between Object entries"),
+            tuple(5L, "field items[0].unit_price: expected decimal(10,2), got string \"abc\""),
+            tuple(6L, "missing required field order_id"),
+            tuple(7L, "field items[0].unit_price: 1.005 has more than 2 decimal places for decimal(10,2)"),
+            tuple(8L, "field order_date: expected ISO-8601 timestamp, got \"yesterday\""));
+    assertThat(rows(spark, "select raw_record from ecommerce_lakehouse.quarantine where source_line = 6").get(0).getString(0))
+        .isEqualTo("{\"customer_id\":\"C9\",\"status\":\"pending\"}");
+  }
+
+  @Test
+  void theSameObjectIsIngestedOnceAndAChangedObjectAgain() {
+    SparkSession spark = JobTestSupport.lakehouse(home);
+    Path file = write(home, "in/orders.jsonl", ORDERS);
+    ingest(spark, file, "landing/orders/o.jsonl", "e1");
+    long snapshots = rows(spark, "select * from ecommerce_lakehouse.raw_orders.snapshots").size();
+    long quarantineSnapshots = rows(spark, "select * from ecommerce_lakehouse.quarantine.snapshots").size();
+
+    JobResult again = ingest(spark, file, "landing/orders/o.jsonl", "e1");
+
+    assertThat(again.status()).isEqualTo(RunStatus.SKIPPED);
+    assertThat(again.message()).isEqualTo("already ingested by execution exec-e1");
+    assertThat(again.details()).containsEntry("alreadyIngested", true);
+    assertThat(count(spark, "raw_orders")).isEqualTo(2);
+    assertThat(count(spark, "quarantine")).isEqualTo(5);
+    assertThat(rows(spark, "select * from ecommerce_lakehouse.raw_orders.snapshots")).hasSize((int) snapshots);
+    assertThat(rows(spark, "select * from ecommerce_lakehouse.quarantine.snapshots")).hasSize((int) quarantineSnapshots);
+
+    JobResult changed = ingest(spark, file, "landing/orders/o.jsonl", "e2");
+    assertThat(changed.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(count(spark, "raw_orders")).isEqualTo(4);
+    assertThat(count(spark, "quarantine")).as("rejects of one source are replaced, not duplicated").isEqualTo(5);
+  }
+
+  @Test
+  void readsCsvWithAddressColumnsJsonArraysGzipAndParquet() throws IOException {
+    SparkSession spark = JobTestSupport.lakehouse(home);
+    Path csv = write(home, "in/customers.csv", String.join("\n",
+        "customer_id,email,first_name,last_name,phone,street,city,state,postal_code,country,registration_date",
+        "C1,Ann@Example.com ,Ann,Lee,+1-555-000-0001,1 Main St,Denver,CO,80201,US,2026-01-05T00:00:00Z",
+        "C2,\"bob,jr@example.com\",Bob,\"O\"\"Neil\",,,Boston,MA,,US,",
+        "C3,too,few") + "\n");
+    JobResult fromCsv = ingest(spark, csv, "landing/customers/c.csv", "c1");
+    assertThat(fromCsv.rowsWritten()).isEqualTo(2);
+    assertThat(rows(spark, "select customer_id, email, last_name, address['city'], address['street'], phone from "
+        + "ecommerce_lakehouse.raw_customers order by customer_id"))
+        .extracting(r -> r.getString(0), r -> r.getString(1), r -> r.getString(2), r -> r.getString(3), r -> r.getString(4), r -> r.get(5))
+        .containsExactly(
+            tuple("C1", "Ann@Example.com ", "Lee", "Denver", "1 Main St", "+1-555-000-0001"),
+            tuple("C2", "bob,jr@example.com", "O\"Neil", "Boston", null, null));
+    assertThat(rows(spark, "select source_line, reason from ecommerce_lakehouse.quarantine").get(0).toString())
+        .isEqualTo("[4,CSV line does not have the header's 11 cells]");
+
+    Path array = write(home, "in/products.json", "[\n {\"product_id\":\"P1\",\"price\":12.5,\"category\":\"Books\"},\n"
+        + " {\"product_id\":\"P2\",\"price\":-3,\"is_active\":\"yes\"}\n]\n");
+    JobResult fromArray = ingest(spark, array, "landing/products/p.json", "p1");
+    assertThat(fromArray.details()).containsEntry("format", "json_array");
+    assertThat(fromArray.rowsWritten()).isEqualTo(1);
+    assertThat(rows(spark, "select reason, source_line from ecommerce_lakehouse.quarantine where table_name = 'raw_products'").get(0).toString())
+        .isEqualTo("[field is_active: expected boolean, got string \"yes\",2]");
+
+    Path gz = home.resolve("in/orders.jsonl.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(ORDERS.getBytes());
+    }
+    assertThat(ingest(spark, gz, "landing/orders/o.jsonl.gz", "g1").rowsWritten()).isEqualTo(2);
+
+    String parquetDir = home.resolve("in/orders-parquet").toUri().toString();
+    spark.sql("select order_id, customer_id, order_date, status, items from ecommerce_lakehouse.raw_orders")
+        .coalesce(1).write().parquet(parquetDir);
+    JobResult fromParquet = ingest(spark, home.resolve("in/orders-parquet"), "landing/orders/o.parquet", "pq1");
+    assertThat(fromParquet.rowsIn()).isEqualTo(2);
+    assertThat(fromParquet.rowsWritten()).isEqualTo(2);
+    assertThat(count(spark, "raw_orders")).isEqualTo(4);
+  }
+
+  @Test
+  void additiveDriftEvolvesTheSchemaAndTypeChangesAreQuarantined() {
+    SparkSession spark = JobTestSupport.lakehouse(home);
+    Path file = write(home, "in/products.jsonl", String.join("\n",
+        "{\"product_id\":\"P1\",\"price\":10.00,\"eco_score\":7,\"weight_kg\":1.25,\"tags\":{\"color\":\"red\"}}",
+        "{\"product_id\":\"P2\",\"price\":11.00,\"eco_score\":8}",
+        "{\"product_id\":\"P3\",\"price\":{\"amount\":1}}") + "\n");
+
+    JobResult result = ingest(spark, file, "landing/products/p.jsonl", "d1");
+
+    assertThat(result.message()).isEqualTo("schema evolved: added eco_score, tags, weight_kg");
+    assertThat(result.rowsWritten()).isEqualTo(2);
+    assertThat(rows(spark, "select product_id, eco_score, weight_kg, tags['color'] from ecommerce_lakehouse.raw_products order by product_id"))
+        .extracting(Row::toString)
+        .containsExactly("[P1,7,1.2500000000,red]", "[P2,8,null,null]");
+    assertThat(rows(spark, "select reason from ecommerce_lakehouse.quarantine").get(0).getString(0))
+        .isEqualTo("field price: expected decimal(10,2), got object");
+    assertThat(spark.table("ecommerce_lakehouse.raw_products").schema().fieldNames())
+        .endsWith("_execution_id", "eco_score", "tags", "weight_kg");
+  }
+}
