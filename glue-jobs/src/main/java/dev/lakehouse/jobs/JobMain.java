@@ -49,11 +49,11 @@ public final class JobMain {
   }
 
   private static String sourceOf(Object job) {
-    return job instanceof dev.lakehouse.jobs.bronze.BronzeIngestJob b ? b.sourceFile() : null;
+    return job instanceof BronzeIngestJob b ? b.sourceFile() : null;
   }
 
   private static String etagOf(Object job) {
-    return job instanceof dev.lakehouse.jobs.bronze.BronzeIngestJob b ? b.etag : null;
+    return job instanceof BronzeIngestJob b ? b.etag : null;
   }
 
   private static String stepOf(Object job) {

@@ -1,4 +1,4 @@
-package dev.lakehouse.jobs.bronze;
+package dev.lakehouse.jobs;
 
 import static dev.lakehouse.jobs.JobTestSupport.count;
 import static dev.lakehouse.jobs.JobTestSupport.rows;
@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.lakehouse.core.runs.RunStatus;
-import dev.lakehouse.jobs.JobResult;
-import dev.lakehouse.jobs.JobTestSupport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;

@@ -1,15 +1,14 @@
-package dev.lakehouse.jobs.bronze;
+package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.ingest.SourceFormat;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
-import dev.lakehouse.jobs.JobArguments;
-import dev.lakehouse.jobs.JobMain;
-import dev.lakehouse.jobs.JobResult;
-import dev.lakehouse.jobs.LakehouseSpark;
-import dev.lakehouse.jobs.Quarantine;
+import dev.lakehouse.jobs.bronze.RecordParser;
+import dev.lakehouse.jobs.bronze.SchemaDrift;
+import dev.lakehouse.jobs.bronze.SourceReader;
+import dev.lakehouse.jobs.bronze.SourceRecord;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;

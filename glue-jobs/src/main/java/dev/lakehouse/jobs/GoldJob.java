@@ -1,0 +1,158 @@
+package dev.lakehouse.jobs;
+
+import static dev.lakehouse.core.tables.LakehouseTables.AGG_DAILY_METRICS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
+
+import dev.lakehouse.core.runs.RunStatus;
+import dev.lakehouse.core.tables.TableDefinition;
+import dev.lakehouse.jobs.silver.SilverBatch;
+import dev.lakehouse.jobs.silver.SilverSql;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Gold: {@code agg_daily_metrics} recomputed for the affected dates only, and always equal to a full recompute.
+ *
+ * <p>Each silver commit lists in its snapshot summary the order dates it may have changed; gold remembers, in its
+ * own snapshot summary, the last snapshot of each silver table it has seen. A run collects the dates listed by the
+ * silver snapshots since then, recomputes all three metric types for exactly those dates and replaces them in one
+ * atomic MERGE. If a remembered snapshot is no longer an ancestor (silver was rolled back), the run falls back to a
+ * full recompute.
+ */
+@Command(name = "gold", description = "Recompute daily metrics for the dates silver changed.")
+public final class GoldJob {
+  public static final String STEP = "gold";
+  static final String WATERMARK_PREFIX = "lakehouse.watermark.";
+  static final List<TableDefinition> SOURCES = List.of(CURATED_ORDERS, CURATED_CUSTOMERS, CURATED_PRODUCTS);
+
+  @Mixin public JobArguments common = new JobArguments();
+
+  @Option(names = "--full", description = "Recompute every date instead of the affected ones.")
+  public boolean full;
+
+  public static void main(String[] args) {
+    JobMain.run(new GoldJob(), args, (job, spark) -> job.run(spark));
+  }
+
+  public static GoldJob fromArgs(String... args) {
+    GoldJob job = new GoldJob();
+    new CommandLine(job).setUnmatchedArgumentsAllowed(true).parseArgs(args);
+    return job;
+  }
+
+  public JobResult run(SparkSession spark) {
+    Instant started = Instant.now();
+    String executionId = common.executionIdOrNew();
+    Catalog catalog = LakehouseSpark.icebergCatalog(spark);
+    Table gold = catalog.loadTable(AGG_DAILY_METRICS.identifier());
+
+    Map<String, String> watermarks = new LinkedHashMap<>();
+    TreeSet<String> dates = new TreeSet<>();
+    boolean recomputeAll = full;
+    for (TableDefinition source : SOURCES) {
+      Table silver = catalog.loadTable(source.identifier());
+      Snapshot current = silver.currentSnapshot();
+      if (current == null) {
+        continue;
+      }
+      watermarks.put(WATERMARK_PREFIX + source.name(), Long.toString(current.snapshotId()));
+      Optional<Long> seen = SilverBatch.watermark(gold, WATERMARK_PREFIX + source.name());
+      if (seen.isPresent() && seen.get() == current.snapshotId()) {
+        continue;
+      }
+      if (seen.isPresent() && !SnapshotUtil.isAncestorOf(silver, current.snapshotId(), seen.get())) {
+        recomputeAll = true;
+        continue;
+      }
+      // Never seen: every snapshot of the table's lineage lists its dates, starting with its first load.
+      for (Snapshot snapshot : SnapshotUtil.ancestorsBetween(silver, current.snapshotId(), seen.orElse(null))) {
+        String listed = snapshot.summary().get(SilverBatch.SUMMARY_AFFECTED_DATES);
+        if (listed != null && !listed.isBlank()) {
+          dates.addAll(Arrays.asList(listed.split(",")));
+        }
+      }
+    }
+    if (recomputeAll) {
+      dates.addAll(SilverSql.dates(spark.sql("SELECT to_date(order_date) FROM " + CURATED_ORDERS.qualifiedName())));
+      dates.addAll(SilverSql.dates(spark.sql("SELECT metric_date FROM " + AGG_DAILY_METRICS.qualifiedName())));
+    }
+    if (dates.isEmpty()) {
+      return new JobResult(STEP, AGG_DAILY_METRICS.name(), RunStatus.SKIPPED, 0, 0, 0, currentId(gold),
+          "no silver changes since the last gold run", started, Instant.now(), Map.of("affectedDates", 0));
+    }
+
+    String dateList = SilverSql.sqlList(List.copyOf(dates));
+    Dataset<Row> metrics = metricsFor(spark, "to_date(o.order_date) IN (" + dateList + ")", started, executionId)
+        .localCheckpoint(true);
+    long rows = metrics.count();
+    String view = SilverSql.view(metrics, "gold_metrics");
+    SilverSql.commitWith(spark, watermarks, """
+        MERGE INTO %s t USING %s s
+        ON t.metric_date = s.metric_date AND t.metric_type = s.metric_type
+           AND t.dimension_key = s.dimension_key AND t.dimension_value = s.dimension_value
+        WHEN MATCHED THEN UPDATE SET *
+        WHEN NOT MATCHED THEN INSERT *
+        WHEN NOT MATCHED BY SOURCE AND t.metric_date IN (%s) THEN DELETE""".formatted(
+        AGG_DAILY_METRICS.qualifiedName(), view, dateList));
+    gold.refresh();
+
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("affectedDates", dates.size());
+    details.put("fullRecompute", recomputeAll);
+    return new JobResult(STEP, AGG_DAILY_METRICS.name(), RunStatus.SUCCEEDED, dates.size(), rows, 0, currentId(gold),
+        null, started, Instant.now(), details);
+  }
+
+  /**
+   * The three metric types for the orders matching {@code orderFilter} (over alias {@code o}), cancelled orders
+   * excluded. Dates are the UTC dates of order_date (the session time zone is UTC).
+   */
+  public static Dataset<Row> metricsFor(SparkSession spark, String orderFilter, Instant computedAt, String executionId) {
+    String at = "TIMESTAMP '" + computedAt + "'";
+    String exec = SilverSql.sqlList(List.of(executionId));
+    return spark.sql("""
+        SELECT to_date(o.order_date) AS metric_date, 'daily_revenue' AS metric_type, 'all' AS dimension_key,
+               'all' AS dimension_value, CAST(sum(o.net_amount) AS DECIMAL(18,2)) AS metric_value,
+               count(*) AS metric_count, %1$s AS _computed_at, %2$s AS _execution_id
+        FROM %3$s o WHERE o.status <> 'cancelled' AND %4$s
+        GROUP BY to_date(o.order_date)
+        UNION ALL
+        SELECT to_date(o.order_date), 'segment_revenue', 'customer_segment', coalesce(c.customer_segment, 'unknown'),
+               CAST(sum(o.net_amount) AS DECIMAL(18,2)), count(*), %1$s, %2$s
+        FROM %3$s o LEFT JOIN (SELECT customer_id, customer_segment FROM %5$s WHERE _is_current) c
+          ON o.customer_id = c.customer_id
+        WHERE o.status <> 'cancelled' AND %4$s
+        GROUP BY to_date(o.order_date), coalesce(c.customer_segment, 'unknown')
+        UNION ALL
+        SELECT to_date(o.order_date), 'category_revenue', 'category', o.category,
+               CAST(round(sum(o.item_net), 2) AS DECIMAL(18,2)), count(*), %1$s, %2$s
+        FROM %6$s o WHERE o.status <> 'cancelled' AND %4$s
+        GROUP BY to_date(o.order_date), o.category
+        """.formatted(at, exec, CURATED_ORDERS.qualifiedName(), orderFilter, CURATED_CUSTOMERS.qualifiedName(),
+        CURATED_ORDER_ITEMS.qualifiedName()));
+  }
+
+  private static Long currentId(Table table) {
+    Snapshot current = table.currentSnapshot();
+    return current == null ? null : current.snapshotId();
+  }
+}

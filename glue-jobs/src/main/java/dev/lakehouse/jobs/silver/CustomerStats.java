@@ -1,0 +1,47 @@
+package dev.lakehouse.jobs.silver;
+
+import dev.lakehouse.core.tables.LakehouseTables;
+import java.time.Instant;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Order-derived customer columns: lifetime_value = Σ net_amount of non-cancelled orders, total_orders = their
+ * count, first/last order dates over all orders, is_active = a non-cancelled order in the year before the run,
+ * segment from lifetime value. Computed for a set of customers over a given view of the orders.
+ */
+final class CustomerStats {
+  private CustomerStats() {}
+
+  /**
+   * @param customersView view with a {@code customer_id} column: whose stats to compute (customers without orders
+   *     get zeros and segment 'none')
+   * @param ordersView view with customer_id, order_date, status, net_amount
+   */
+  static Dataset<Row> compute(SparkSession spark, String customersView, String ordersView, Instant asOf) {
+    return spark.sql("""
+        SELECT c.customer_id,
+               CAST(coalesce(s.lifetime_value, 0) AS DECIMAL(12,2)) AS lifetime_value,
+               coalesce(s.total_orders, 0) AS total_orders,
+               s.first_order_date,
+               s.last_order_date,
+               coalesce(s.last_valid_order >= TIMESTAMP '%s' - INTERVAL 365 DAYS, false) AS is_active
+        FROM (SELECT DISTINCT customer_id FROM %s) c
+        LEFT JOIN (
+          SELECT customer_id,
+                 sum(CASE WHEN status <> 'cancelled' THEN net_amount ELSE 0 END) AS lifetime_value,
+                 count(CASE WHEN status <> 'cancelled' THEN 1 END) AS total_orders,
+                 min(order_date) AS first_order_date,
+                 max(order_date) AS last_order_date,
+                 max(CASE WHEN status <> 'cancelled' THEN order_date END) AS last_valid_order
+          FROM %s GROUP BY customer_id) s
+        ON c.customer_id = s.customer_id
+        """.formatted(asOf, customersView, ordersView))
+        .selectExpr("*", SilverSql.SEGMENT_CASE + " AS customer_segment");
+  }
+
+  static String ordersTable() {
+    return LakehouseTables.CURATED_ORDERS.qualifiedName();
+  }
+}

@@ -1,0 +1,162 @@
+package dev.lakehouse.jobs.silver;
+
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
+import static dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS;
+
+import dev.lakehouse.core.runs.RunStatus;
+import dev.lakehouse.jobs.JobResult;
+import dev.lakehouse.jobs.SilverJob;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * raw_orders → curated_orders (one row per order, amounts recomputed in DECIMAL, enriched with the current
+ * customer) and curated_order_items (one row per line with the product's category). Also refreshes the
+ * order-derived columns of the customers in the batch.
+ *
+ * <p>Commit order makes a failed run safe to rerun: quarantine, order lines, customer stats, and last the orders
+ * MERGE, whose snapshot carries the bronze watermark and the dates gold must recompute.
+ */
+final class OrdersSilver {
+  private OrdersSilver() {}
+
+  static JobResult run(SparkSession spark, String executionId, Instant asOf) {
+    Instant started = Instant.now();
+    SilverBatch batch = SilverBatch.pending(spark, RAW_ORDERS, CURATED_ORDERS);
+    String raw = SilverSql.view(batch.rows(), "orders_batch");
+    long rowsIn = spark.table(raw).count();
+    if (rowsIn == 0) {
+      return SilverJob.nothingToDo(CURATED_ORDERS.name(), started);
+    }
+    String now = "TIMESTAMP '" + started + "'";
+
+    String checked = SilverSql.view(spark.sql("""
+        SELECT *, CASE
+          WHEN order_id IS NULL OR trim(order_id) = '' THEN 'missing order_id'
+          WHEN customer_id IS NULL OR trim(customer_id) = '' THEN 'missing customer_id'
+          WHEN order_date IS NULL THEN 'missing or unparseable order_date'
+          WHEN status IS NULL OR lower(trim(status)) NOT IN (%s) THEN concat('unknown status "', coalesce(status, 'null'), '"')
+          WHEN items IS NULL OR size(items) = 0 THEN 'order has no items'
+          WHEN exists(items, i -> i IS NULL OR i.product_id IS NULL OR trim(i.product_id) = '') THEN 'order line without product_id'
+          WHEN exists(items, i -> i.quantity IS NULL OR i.quantity <= 0) THEN 'quantity must be greater than 0'
+          WHEN exists(items, i -> i.unit_price IS NULL OR i.unit_price < 0) THEN 'unit_price must be present and not negative'
+          WHEN exists(items, i -> i.discount < 0 OR i.discount >= 1) THEN 'discount must be in [0, 1)'
+        END AS _reject_reason
+        FROM %s""".formatted(SilverSql.sqlList(SilverSql.ORDER_STATUSES), raw)), "orders_checked");
+
+    long rejected = SilverJob.quarantine(spark, checked, CURATED_ORDERS.name(), "order_id", executionId, started);
+
+    Dataset<Row> latestRows = spark.sql("""
+        SELECT * FROM (
+          SELECT *, row_number() OVER (PARTITION BY trim(order_id)
+                                       ORDER BY _ingestion_timestamp DESC, _source_line DESC) AS _rank
+          FROM %s WHERE _reject_reason IS NULL) WHERE _rank = 1""".formatted(checked)).localCheckpoint(true);
+    String latest = SilverSql.view(latestRows, "orders_latest");
+    long valid = spark.table(checked).where("_reject_reason IS NULL").count();
+    long written = latestRows.count();
+
+    String lines = SilverSql.view(spark.sql("""
+        SELECT l.order_id, l.line_number, l.product_id, coalesce(p.category, 'unknown') AS category, l.quantity,
+               l.unit_price, l.discount,
+               CAST(l.quantity * l.unit_price * (1 - l.discount) AS DECIMAL(18,4)) AS item_net,
+               CAST(l.quantity * l.unit_price * l.discount AS DECIMAL(18,4)) AS item_discount,
+               l.order_date, l.status, %s AS _updated_at
+        FROM (
+          SELECT trim(o.order_id) AS order_id, CAST(x.pos + 1 AS INT) AS line_number,
+                 trim(x.item.product_id) AS product_id, x.item.quantity AS quantity, x.item.unit_price AS unit_price,
+                 CAST(coalesce(x.item.discount, 0) AS DECIMAL(5,2)) AS discount,
+                 o.order_date, lower(trim(o.status)) AS status
+          FROM %s o LATERAL VIEW posexplode(o.items) x AS pos, item) l
+        LEFT JOIN %s p ON p.product_id = l.product_id""".formatted(now, latest, CURATED_PRODUCTS.qualifiedName()))
+        .localCheckpoint(true), "order_lines");
+
+    String orders = SilverSql.view(spark.sql("""
+        SELECT order_id, customer_id, customer_name, customer_email, order_date, status, item_count,
+               subtotal, discount_amount, tax_amount, shipping_cost,
+               CAST(subtotal + tax_amount + shipping_cost AS DECIMAL(12,2)) AS net_amount,
+               total_amount, payment_method, shipping_city, shipping_state, shipping_country, updated_at,
+               _source_file, _ingestion_timestamp, _updated_at
+        FROM (
+          SELECT *, CAST(round(subtotal * 0.08, 2) AS DECIMAL(12,2)) AS tax_amount,
+                 CAST(CASE WHEN subtotal > 100.00 THEN 0.00 ELSE 9.99 END AS DECIMAL(12,2)) AS shipping_cost
+          FROM (
+            SELECT trim(o.order_id) AS order_id,
+                   trim(o.customer_id) AS customer_id,
+                   c.full_name AS customer_name,
+                   c.email AS customer_email,
+                   o.order_date,
+                   lower(trim(o.status)) AS status,
+                   size(o.items) AS item_count,
+                   CAST(round(a.net, 2) AS DECIMAL(12,2)) AS subtotal,
+                   CAST(round(a.discount, 2) AS DECIMAL(12,2)) AS discount_amount,
+                   o.total_amount,
+                   o.payment_method,
+                   o.shipping_address['city'] AS shipping_city,
+                   o.shipping_address['state'] AS shipping_state,
+                   o.shipping_address['country'] AS shipping_country,
+                   o.updated_at,
+                   o._source_file,
+                   o._ingestion_timestamp,
+                   %s AS _updated_at
+            FROM %s o
+            JOIN (SELECT order_id, sum(item_net) AS net, sum(item_discount) AS discount FROM %s GROUP BY order_id) a
+              ON a.order_id = trim(o.order_id)
+            LEFT JOIN (SELECT * FROM %s WHERE _is_current) c ON c.customer_id = trim(o.customer_id)))
+        """.formatted(now, latest, lines, CURATED_CUSTOMERS.qualifiedName())).localCheckpoint(true), "orders_new");
+
+    // Every order of every customer in the batch, as it will be once merged: stats and gold dates come from it.
+    String combined = SilverSql.view(spark.sql("""
+        SELECT customer_id, order_date, status, net_amount FROM %1$s
+        UNION ALL
+        SELECT e.customer_id, e.order_date, e.status, e.net_amount
+        FROM %2$s e LEFT ANTI JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders, CURATED_ORDERS.qualifiedName())),
+        "orders_combined");
+    String customers = SilverSql.view(spark.sql("""
+        SELECT customer_id FROM %1$s
+        UNION SELECT e.customer_id FROM %2$s e JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders,
+        CURATED_ORDERS.qualifiedName())), "orders_customers");
+    // Dates gold must recompute: every date of every order of the batch's customers (segments may move), plus the
+    // old dates of re-landed orders. A superset is safe; it is computed before any write, so a rerun gets the same.
+    List<String> affectedDates = SilverSql.dates(spark.sql("""
+        SELECT to_date(o.order_date) FROM %s o JOIN %s c ON o.customer_id = c.customer_id
+        UNION SELECT to_date(e.order_date) FROM %s e JOIN %s n ON e.order_id = n.order_id""".formatted(
+        combined, customers, CURATED_ORDERS.qualifiedName(), orders)));
+    String stats = SilverSql.view(CustomerStats.compute(spark, customers, combined, started).localCheckpoint(true),
+        "customer_stats");
+
+    spark.sql("MERGE INTO %s t USING (SELECT DISTINCT order_id FROM %s) s ON t.order_id = s.order_id WHEN MATCHED THEN DELETE"
+        .formatted(CURATED_ORDER_ITEMS.qualifiedName(), orders));
+    spark.sql("""
+        INSERT INTO %s SELECT order_id, line_number, product_id, category, quantity, unit_price, discount, item_net,
+                              order_date, status, _updated_at FROM %s""".formatted(CURATED_ORDER_ITEMS.qualifiedName(), lines));
+    spark.sql("""
+        MERGE INTO %s t USING %s s
+        ON t.customer_id = s.customer_id AND t._is_current
+        WHEN MATCHED AND NOT (t.lifetime_value <=> s.lifetime_value AND t.total_orders <=> s.total_orders
+                              AND t.first_order_date <=> s.first_order_date AND t.last_order_date <=> s.last_order_date
+                              AND t.is_active <=> s.is_active AND t.customer_segment <=> s.customer_segment)
+        THEN UPDATE SET lifetime_value = s.lifetime_value, total_orders = s.total_orders,
+                        first_order_date = s.first_order_date, last_order_date = s.last_order_date,
+                        is_active = s.is_active, customer_segment = s.customer_segment, _updated_at = %s
+        """.formatted(CURATED_CUSTOMERS.qualifiedName(), stats, now));
+    SilverSql.commitWith(spark, batch.commitProperties(executionId, String.join(",", affectedDates)), """
+        MERGE INTO %s t USING %s s ON t.order_id = s.order_id
+        WHEN MATCHED THEN UPDATE SET *
+        WHEN NOT MATCHED THEN INSERT *""".formatted(CURATED_ORDERS.qualifiedName(), orders));
+
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("superseded", valid - written);
+    details.put("affectedDates", affectedDates.size());
+    details.put("fullRead", batch.fullRead());
+    return new JobResult(SilverJob.STEP, CURATED_ORDERS.name(), RunStatus.SUCCEEDED, rowsIn, written, rejected,
+        SilverJob.currentSnapshot(spark, CURATED_ORDERS), null, started, Instant.now(), details);
+  }
+}

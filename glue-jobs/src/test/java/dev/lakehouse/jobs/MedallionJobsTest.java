@@ -1,0 +1,237 @@
+package dev.lakehouse.jobs;
+
+import static dev.lakehouse.jobs.JobTestSupport.rows;
+import static dev.lakehouse.jobs.JobTestSupport.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakehouse.core.runs.RunStatus;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bronze → silver → gold on a small hand-built dataset with every amount worked out by hand (see the comments),
+ * then a sequence of changes: a late-arriving customer, a product whose category becomes known, an order update and
+ * a profile change. After each step the incremental gold must equal a from-scratch recompute.
+ */
+class MedallionJobsTest {
+  static final String AS_OF = "2026-11-20T00:00:00Z";
+
+  @TempDir Path home;
+  SparkSession spark;
+  int files;
+
+  @BeforeEach
+  void start() {
+    spark = JobTestSupport.lakehouse(home);
+  }
+
+  static final String PRODUCTS = lines(
+      "{\"product_id\":\"P1\",\"product_name\":\"Novel\",\"category\":\"Books\",\"price\":10.00,\"cost\":6.00}",
+      "{\"product_id\":\"P2\",\"product_name\":\"Phone\",\"category\":\"Electronics\",\"price\":200.00,\"cost\":150.00}",
+      "{\"product_id\":\"P3\",\"product_name\":\"Ball\",\"category\":\"Toys\",\"price\":5.00,\"cost\":1.00}",
+      "{\"product_id\":\"PX\",\"product_name\":\"Broken\",\"category\":\"Toys\",\"price\":-1.00}");
+
+  static final String CUSTOMERS = lines(
+      "{\"customer_id\":\"C1\",\"email\":\" Ann.Lee@Example.COM \",\"first_name\":\"Ann\",\"last_name\":\"Lee\","
+          + "\"phone\":\"+1 (555) 000-0001\",\"address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"}}",
+      "{\"customer_id\":\"C2\",\"email\":\"bob@example.com\",\"first_name\":\"Bob\",\"last_name\":\"Ray\","
+          + "\"address\":{\"city\":\"Boston\",\"state\":\"MA\",\"country\":\"US\"}}",
+      "{\"customer_id\":\"C3\",\"email\":\"not-an-email\"}");
+
+  // O1 245.16: lines 3×10.00×0.90 = 27.0000 and 200.0000 → subtotal 227.00, tax 18.16, free shipping.
+  // O2 19.17 (the later line wins: processing): 2×5.00×0.85 = 8.5000 → 8.50 + tax 0.68 + shipping 9.99.
+  // O3 42.62 (customer C9 not landed yet): 10.0000 + 19.9800 + 0.2250 = 30.2050 → HALF_UP 30.21 (HALF_EVEN would
+  //    give 30.20), discount 0.025 → 0.03, tax 2.4168 → 2.42, shipping 9.99.
+  // O4 216.00, cancelled: excluded from revenue.
+  static final String ORDERS = lines(
+      order("O1", "C1", "2026-11-01T10:00:00Z", "delivered", item("P1", 3, "10.00", "0.10"), item("P2", 1, "200.00", "0.00")),
+      order("O2", "C2", "2026-11-01T23:30:00Z", "pending", item("P3", 2, "5.00", "0.15")),
+      order("O3", "C9", "2026-11-02T01:00:00Z", "shipped", item("P1", 1, "10.00", "0"), item("P4", 1, "19.98", "0"),
+          item("P3", 1, "0.25", "0.10")),
+      order("O4", "C1", "2026-11-02T12:00:00Z", "cancelled", item("P2", 1, "200.00", "0")),
+      order("O5", "C2", "2026-11-03T09:00:00Z", "pending", item("P1", 0, "10.00", "0")),
+      order("O6", "C2", "2026-11-03T09:00:00Z", "lost", item("P1", 1, "10.00", "0")),
+      order("O2", "C2", "2026-11-01T23:30:00Z", "processing", item("P3", 2, "5.00", "0.15")));
+
+  @Test
+  void loadsComputesExactAmountsAndEveryJobIsIdempotent() {
+    JobResult products = load("products", PRODUCTS);
+    assertThat(products.rowsIn()).isEqualTo(4);
+    assertThat(products.rowsWritten()).isEqualTo(3);
+    assertThat(products.rowsRejected()).isEqualTo(1);
+    JobResult customers = load("customers", CUSTOMERS);
+    assertThat(customers.rowsWritten()).isEqualTo(2);
+    JobResult orders = load("orders", ORDERS);
+    assertThat(orders.rowsIn()).isEqualTo(7);
+    assertThat(orders.rowsRejected()).isEqualTo(2);
+    assertThat(orders.rowsWritten()).isEqualTo(4);
+    assertThat(orders.details()).containsEntry("superseded", 1L);
+
+    assertThat(strings("select order_id, customer_name, status, item_count, subtotal, discount_amount, tax_amount,"
+        + " shipping_cost, net_amount from ecommerce_lakehouse.curated_orders order by order_id")).containsExactly(
+        "[O1,Ann Lee,delivered,2,227.00,3.00,18.16,0.00,245.16]",
+        "[O2,Bob Ray,processing,1,8.50,1.50,0.68,9.99,19.17]",
+        "[O3,null,shipped,3,30.21,0.03,2.42,9.99,42.62]",
+        "[O4,Ann Lee,cancelled,1,200.00,0.00,16.00,0.00,216.00]");
+    assertThat(strings("select order_id, line_number, product_id, category, item_net from"
+        + " ecommerce_lakehouse.curated_order_items where order_id = 'O3' order by line_number")).containsExactly(
+        "[O3,1,P1,Books,10.0000]", "[O3,2,P4,unknown,19.9800]", "[O3,3,P3,Toys,0.2250]");
+    assertThat(strings("select customer_id, email, phone, full_name, city, lifetime_value, total_orders,"
+        + " customer_segment, cast(first_order_date as string), cast(last_order_date as string), is_active"
+        + " from ecommerce_lakehouse.curated_customers order by customer_id")).containsExactly(
+        "[C1,ann.lee@example.com,+15550000001,Ann Lee,Denver,245.16,1,low,2026-11-01 10:00:00,2026-11-02 12:00:00,true]",
+        "[C2,bob@example.com,null,Bob Ray,Boston,19.17,1,low,2026-11-01 23:30:00,2026-11-01 23:30:00,true]");
+    assertThat(strings("select source_line, reason from ecommerce_lakehouse.quarantine where stage = 'silver'"
+        + " order by table_name, source_line")).containsExactly(
+        "[3,email is not an address: not-an-email]",
+        "[5,quantity must be greater than 0]",
+        "[6,unknown status \"lost\"]",
+        "[4,price must not be negative, was -1.00]");
+
+    JobResult gold = gold();
+    assertThat(gold.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(goldRows()).containsExactly(
+        "[2026-11-01,category_revenue,category,Books,27.00,1]",
+        "[2026-11-01,category_revenue,category,Electronics,200.00,1]",
+        "[2026-11-01,category_revenue,category,Toys,8.50,1]",
+        "[2026-11-01,daily_revenue,all,all,264.33,2]",
+        "[2026-11-01,segment_revenue,customer_segment,low,264.33,2]",
+        "[2026-11-02,category_revenue,category,Books,10.00,1]",
+        "[2026-11-02,category_revenue,category,Toys,0.23,1]",
+        "[2026-11-02,category_revenue,category,unknown,19.98,1]",
+        "[2026-11-02,daily_revenue,all,all,42.62,1]",
+        "[2026-11-02,segment_revenue,customer_segment,unknown,42.62,1]");
+
+    // Every job again: nothing new, nothing written.
+    List<Long> snapshotsBefore = snapshotCounts();
+    assertThat(silver("orders").status()).isEqualTo(RunStatus.SKIPPED);
+    assertThat(silver("customers").status()).isEqualTo(RunStatus.SKIPPED);
+    assertThat(silver("products").status()).isEqualTo(RunStatus.SKIPPED);
+    assertThat(gold().status()).isEqualTo(RunStatus.SKIPPED);
+    assertThat(snapshotCounts()).isEqualTo(snapshotsBefore);
+    assertIncrementalEqualsFull();
+  }
+
+  @Test
+  void lateCustomersNewCategoriesOrderUpdatesAndProfileChangesKeepGoldEqualToAFullRecompute() {
+    load("products", PRODUCTS);
+    load("customers", CUSTOMERS);
+    load("orders", ORDERS);
+    gold();
+
+    // The customer of O3 arrives late: O3 gets its name, 2026-11-02 moves from segment 'unknown' to 'low'.
+    load("customers", lines("{\"customer_id\":\"C9\",\"email\":\"cy@example.com\",\"first_name\":\"Cy\",\"last_name\":\"Nine\"}"));
+    assertThat(strings("select customer_name, customer_email from ecommerce_lakehouse.curated_orders where order_id = 'O3'"))
+        .containsExactly("[Cy Nine,cy@example.com]");
+    assertThat(strings("select lifetime_value, customer_segment from ecommerce_lakehouse.curated_customers where customer_id = 'C9'"))
+        .containsExactly("[42.62,low]");
+    assertThat(gold().details()).containsEntry("affectedDates", 1).containsEntry("fullRecompute", false);
+    assertThat(goldRows()).contains("[2026-11-02,segment_revenue,customer_segment,low,42.62,1]")
+        .noneMatch(r -> r.contains("unknown,42.62"));
+    assertIncrementalEqualsFull();
+
+    // P4's category becomes known: its order line and the category metric follow.
+    load("products", lines("{\"product_id\":\"P4\",\"product_name\":\"Rake\",\"category\":\"Garden\",\"price\":19.98}"));
+    gold();
+    assertThat(goldRows()).contains("[2026-11-02,category_revenue,category,Garden,19.98,1]")
+        .noneMatch(r -> r.contains("category,unknown"));
+    assertIncrementalEqualsFull();
+
+    // O2 is cancelled: 2026-11-01 loses it, and C2 drops to segment 'none'.
+    load("orders", lines(order("O2", "C2", "2026-11-01T23:30:00Z", "cancelled", item("P3", 2, "5.00", "0.15"))));
+    gold();
+    assertThat(goldRows()).contains(
+            "[2026-11-01,daily_revenue,all,all,245.16,1]",
+            "[2026-11-01,segment_revenue,customer_segment,low,245.16,1]")
+        .noneMatch(r -> r.startsWith("[2026-11-01,category_revenue,category,Toys"));
+    assertThat(strings("select lifetime_value, total_orders, customer_segment from ecommerce_lakehouse.curated_customers where customer_id = 'C2'"))
+        .containsExactly("[0.00,0,none]");
+    assertIncrementalEqualsFull();
+
+    // C1 changes email (a new SCD2 version); C2 is re-landed unchanged (no new version).
+    load("customers", lines(
+        "{\"customer_id\":\"C1\",\"email\":\"ann@new.example.com\",\"first_name\":\"Ann\",\"last_name\":\"Lee\","
+            + "\"phone\":\"+1 (555) 000-0001\",\"address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"}}",
+        "{\"customer_id\":\"C2\",\"email\":\"bob@example.com\",\"first_name\":\"Bob\",\"last_name\":\"Ray\","
+            + "\"address\":{\"city\":\"Boston\",\"state\":\"MA\",\"country\":\"US\"}}"));
+    assertThat(strings("select customer_id, email, _is_current, _valid_to is null, lifetime_value from"
+        + " ecommerce_lakehouse.curated_customers where customer_id in ('C1', 'C2') order by customer_id, _valid_from"))
+        .containsExactly(
+            "[C1,ann.lee@example.com,false,false,245.16]",
+            "[C1,ann@new.example.com,true,true,245.16]",
+            "[C2,bob@example.com,true,true,0.00]");
+    assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_customers c1 join"
+        + " ecommerce_lakehouse.curated_customers c2 on c1.customer_id = c2.customer_id and c1._valid_to = c2._valid_from"
+        + " where c1.customer_id = 'C1'").get(0).getLong(0)).isEqualTo(1);
+    assertThat(strings("select distinct customer_email from ecommerce_lakehouse.curated_orders where customer_id = 'C1'"))
+        .containsExactly("[ann@new.example.com]");
+    gold();
+    assertIncrementalEqualsFull();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private JobResult load(String entity, String content) {
+    files++;
+    Path file = write(home, "landing/" + entity + "-" + files + ".jsonl", content);
+    JobResult bronze = BronzeIngestJob.fromArgs("--execution-id", "exec-" + files, "--bucket", "landing",
+        "--key", "landing/" + entity + "/" + entity + "-" + files + ".jsonl", "--etag", "etag-" + files,
+        "--source-path", file.toUri().toString()).run(spark);
+    assertThat(bronze.status()).isEqualTo(RunStatus.SUCCEEDED);
+    return silver(entity);
+  }
+
+  private JobResult silver(String entity) {
+    return SilverJob.fromArgs("--entity", entity, "--execution-id", "exec-silver-" + files, "--as-of", AS_OF).run(spark);
+  }
+
+  private JobResult gold(String... extra) {
+    String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--execution-id", "exec-gold-" + files),
+        java.util.Arrays.stream(extra)).toArray(String[]::new);
+    return GoldJob.fromArgs(args).run(spark);
+  }
+
+  private List<String> goldRows() {
+    return strings("select metric_date, metric_type, dimension_key, dimension_value, metric_value, metric_count"
+        + " from ecommerce_lakehouse.agg_daily_metrics order by metric_date, metric_type, dimension_value");
+  }
+
+  /** Incremental gold must equal a recompute of every date from silver, row for row. */
+  private void assertIncrementalEqualsFull() {
+    List<String> incremental = goldRows();
+    JobResult full = gold("--full");
+    assertThat(full.details()).containsEntry("fullRecompute", true);
+    assertThat(goldRows()).isEqualTo(incremental);
+  }
+
+  private List<Long> snapshotCounts() {
+    return java.util.stream.Stream.of("raw_orders", "curated_orders", "curated_order_items", "curated_customers",
+            "curated_products", "agg_daily_metrics", "quarantine")
+        .map(t -> rows(spark, "select count(*) from ecommerce_lakehouse." + t + ".snapshots").get(0).getLong(0))
+        .toList();
+  }
+
+  private List<String> strings(String sql) {
+    return rows(spark, sql).stream().map(Row::toString).toList();
+  }
+
+  static String lines(String... lines) {
+    return String.join("\n", lines) + "\n";
+  }
+
+  static String order(String id, String customer, String date, String status, String... items) {
+    return "{\"order_id\":\"" + id + "\",\"customer_id\":\"" + customer + "\",\"order_date\":\"" + date
+        + "\",\"status\":\"" + status + "\",\"items\":[" + String.join(",", items) + "],"
+        + "\"shipping_address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"}}";
+  }
+
+  static String item(String product, int quantity, String price, String discount) {
+    return "{\"product_id\":\"" + product + "\",\"quantity\":" + quantity + ",\"unit_price\":" + price
+        + ",\"discount\":" + discount + "}";
+  }
+}
