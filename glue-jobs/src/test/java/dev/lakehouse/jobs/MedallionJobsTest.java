@@ -174,6 +174,30 @@ class MedallionJobsTest {
     assertIncrementalEqualsFull();
   }
 
+  @Test
+  void compactionFoldsSmallFilesAndDeletesWithoutChangingRows() {
+    load("products", PRODUCTS);
+    load("customers", CUSTOMERS);
+    load("orders", ORDERS);
+    load("orders", lines(order("O2", "C2", "2026-11-01T23:30:00Z", "cancelled", item("P3", 2, "5.00", "0.15"))));
+    load("orders", lines(order("O1", "C1", "2026-11-01T10:00:00Z", "shipped", item("P1", 3, "10.00", "0.10"),
+        item("P2", 1, "200.00", "0.00"))));
+    List<String> before = strings("select order_id, customer_id, customer_name, status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id");
+    long deleteFiles = rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.delete_files").get(0).getLong(0);
+    // All orders sit in one data file (month 2026-11); Iceberg keeps one file-scoped delete file per data file.
+    assertThat(deleteFiles).as("merge-on-read left position deletes").isEqualTo(1);
+
+    JobResult result = CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2").run(spark);
+
+    assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(result.details()).containsEntry("strategy", "sort");
+    assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.delete_files").get(0).getLong(0)).isZero();
+    assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.files").get(0).getLong(0)).isEqualTo(1);
+    assertThat(strings("select order_id, customer_id, customer_name, status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id")).isEqualTo(before);
+    assertThat(CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2").run(spark).status())
+        .isEqualTo(RunStatus.SKIPPED);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private JobResult load(String entity, String content) {
