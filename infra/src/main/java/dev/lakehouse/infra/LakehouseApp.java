@@ -32,17 +32,23 @@ public final class LakehouseApp {
       "@aws-cdk/aws-lambda:recognizeLayerVersion", true,
       "@aws-cdk/aws-kms:aliasNameRef", true);
 
-  /** Builds the stack into {@code app} (tests call this with their own context). */
+  /** Builds the stack into {@code app}, with the build outputs found under the repository root. */
   public static LakehouseStack build(App app) {
+    LakehouseConfig config = LakehouseConfig.fromContext(app.getNode());
+    Artifacts artifacts = Artifacts.resolve(
+        Artifacts.findRepoRoot(app.getNode().tryGetContext(LakehouseConfig.PREFIX + "repoRoot")),
+        config.strictArtifacts());
+    return build(app, artifacts);
+  }
+
+  /** Builds the stack into {@code app} from the given artifacts (tests bring their own). */
+  public static LakehouseStack build(App app, Artifacts artifacts) {
     FEATURE_FLAGS.forEach((flag, value) -> {
       if (app.getNode().tryGetContext(flag) == null) {
         app.getNode().setContext(flag, value);
       }
     });
     LakehouseConfig config = LakehouseConfig.fromContext(app.getNode());
-    Artifacts artifacts = Artifacts.resolve(
-        Artifacts.findRepoRoot(app.getNode().tryGetContext(LakehouseConfig.PREFIX + "repoRoot")),
-        config.strictArtifacts());
     String account = System.getenv("CDK_DEFAULT_ACCOUNT");
     String region = System.getenv("CDK_DEFAULT_REGION");
     StackProps.Builder props = StackProps.builder()
