@@ -99,7 +99,6 @@ public final class MonitoringConstruct extends Construct {
         .dimensionsMap(Map.of("RuleName", jobFailures.getRuleName()))
         .statistic("Sum")
         .period(PERIOD)
-        .label("Glue job failures")
         .build();
     alarm("GlueJobFailures", "A lakehouse Glue job run failed, timed out or errored", jobFailureCount, notify);
 
