@@ -1,0 +1,207 @@
+package dev.lakehouse.infra;
+
+import dev.lakehouse.core.catalog.CatalogSettings;
+import dev.lakehouse.core.catalog.CatalogType;
+import dev.lakehouse.core.tables.LakehouseTables;
+import dev.lakehouse.core.tables.SourceEntity;
+import dev.lakehouse.core.tables.Zone;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+/**
+ * The four Java Lambdas of the {@code functions} module, one shaded jar. Each gets its own role with exactly the S3
+ * prefixes, Glue tables and key actions it needs, its own KMS-encrypted log group, X-Ray tracing, SnapStart on
+ * published versions and a {@value #ALIAS} alias: everything else (state machines, the custom resource) invokes the
+ * alias, so calls always hit a SnapStart-enabled version.
+ */
+public final class FunctionsConstruct extends Construct {
+  public static final String ALIAS = "live";
+  public static final Runtime RUNTIME = Runtime.JAVA_21;
+  public static final String HANDLER_PACKAGE = "dev.lakehouse.functions.";
+
+  /** What each function is and touches. Reserved concurrency protects the catalog from commit storms. */
+  public enum Spec {
+    INGEST_ROUTER("IngestRouter", "IngestRouterHandler", "ingest-router", 1024, 60, null,
+        "Validates a landed object and routes it to the pipeline for its entity"),
+    TABLE_ADMIN("TableAdmin", "TableAdminHandler", "table-admin", 1024, 300, 1,
+        "Creates the declared Iceberg tables (CloudFormation custom resource and pipeline step)"),
+    MAINTENANCE("Maintenance", "MaintenanceHandler", "maintenance", 2048, 900, 2,
+        "Expires snapshots, removes orphan files and rewrites manifests of the lakehouse tables"),
+    RUN_RECORDER("RunRecorder", "RunRecorderHandler", "run-recorder", 1024, 60, 5,
+        "Records every pipeline step in the pipeline_runs table");
+
+    final String id;
+    final String handlerClass;
+    final String serviceName;
+    final int memoryMb;
+    final int timeoutSeconds;
+    final Integer reservedConcurrency;
+    final String description;
+
+    Spec(String id, String handlerClass, String serviceName, int memoryMb, int timeoutSeconds,
+         Integer reservedConcurrency, String description) {
+      this.id = id;
+      this.handlerClass = handlerClass;
+      this.serviceName = serviceName;
+      this.memoryMb = memoryMb;
+      this.timeoutSeconds = timeoutSeconds;
+      this.reservedConcurrency = reservedConcurrency;
+      this.description = description;
+    }
+
+    public String handler() {
+      return HANDLER_PACKAGE + handlerClass + "::handleRequest";
+    }
+  }
+
+  private final Map<Spec, Function> functions = new LinkedHashMap<>();
+  private final Map<Spec, Alias> aliases = new LinkedHashMap<>();
+  private final Map<Spec, Role> roles = new LinkedHashMap<>();
+
+  public FunctionsConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage,
+                            Path functionsJar) {
+    super(scope, id);
+    Code code = Code.fromAsset(functionsJar.toString());
+    Map<String, String> catalogEnv = CatalogSettings.builder(CatalogType.GLUE)
+        .warehouse(storage.warehouseUri())
+        .build()
+        .toEnvironment();
+
+    for (Spec spec : Spec.values()) {
+      Role role = Role.Builder.create(this, spec.id + "Role")
+          .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+          .description("Lakehouse " + spec.id + " function: least privilege, see docs/infra.md")
+          .build();
+      LogGroup logs = LogGroup.Builder.create(this, spec.id + "Logs")
+          .encryptionKey(storage.key())
+          .retention(config.logRetention())
+          .removalPolicy(config.isProduction() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+          .build();
+      logs.grantWrite(role);
+      statementsFor(spec, storage).forEach(role::addToPolicy);
+
+      Map<String, String> env = new LinkedHashMap<>(catalogEnv);
+      env.put("LANDING_BUCKET", storage.landingBucket().getBucketName());
+      env.put("MAX_OBJECT_BYTES", Long.toString(config.maxObjectBytes()));
+      env.put("POWERTOOLS_SERVICE_NAME", spec.serviceName);
+      env.put("POWERTOOLS_METRICS_NAMESPACE", "Lakehouse");
+      env.put("POWERTOOLS_LOG_LEVEL", config.powertoolsLogLevel());
+      // Cold starts: C1 only (SnapStart restores a warmed snapshot anyway).
+      env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+
+      Function.Builder fn = Function.Builder.create(this, spec.id)
+          .description(spec.description)
+          .runtime(RUNTIME)
+          .architecture(Architecture.X86_64)
+          .handler(spec.handler())
+          .code(code)
+          .memorySize(spec.memoryMb)
+          .timeout(Duration.seconds(spec.timeoutSeconds))
+          .role(role)
+          .environment(env)
+          .environmentEncryption(storage.key())
+          .tracing(Tracing.ACTIVE)
+          .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+          .logGroup(logs)
+          .loggingFormat(LoggingFormat.JSON);
+      if (config.reservedConcurrency() && spec.reservedConcurrency != null) {
+        fn.reservedConcurrentExecutions(spec.reservedConcurrency);
+      }
+      Function function = fn.build();
+      // The warning says SnapStart applies to published versions only: the alias below publishes one.
+      Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+          "Invoked only through the " + ALIAS + " alias on a published version");
+      Alias alias = Alias.Builder.create(this, spec.id + "Alias")
+          .aliasName(ALIAS)
+          .version(function.getCurrentVersion())
+          .build();
+      functions.put(spec, function);
+      aliases.put(spec, alias);
+      roles.put(spec, role);
+    }
+  }
+
+  /**
+   * Per-function access. Every function reads the catalog; the data it reads or writes decides the prefixes:
+   * <ul>
+   *   <li>IngestRouter: landed objects (HEAD/GET under {@code landing/}) and the run log, to skip already-ingested
+   *   ETags.</li>
+   *   <li>TableAdmin: creates tables, writing their first metadata file under every zone.</li>
+   *   <li>Maintenance: rewrites metadata and deletes expired and orphan files under every zone.</li>
+   *   <li>RunRecorder: appends to {@code pipeline_runs} under {@code operations/}.</li>
+   * </ul>
+   */
+  static List<PolicyStatement> statementsFor(Spec spec, StorageConstruct storage) {
+    List<PolicyStatement> s = new ArrayList<>();
+    EnumSet<Zone> allZones = EnumSet.allOf(Zone.class);
+    switch (spec) {
+      case INGEST_ROUTER -> {
+        s.add(Access.s3Objects(storage.landingBucket(), Access.S3_READ, List.of(SourceEntity.LANDING_ROOT)));
+        s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_READ, List.of(Access.zonePrefix(Zone.OPERATIONS))));
+        s.add(Access.glue(Access.GLUE_READ, List.of(LakehouseTables.PIPELINE_RUNS)));
+        s.add(Access.kms(storage.key(), Access.KMS_READ));
+      }
+      case TABLE_ADMIN -> {
+        s.add(Access.s3Objects(storage.warehouseBucket(), List.of("s3:GetObject", "s3:PutObject"),
+            Access.zonePrefixes(allZones)));
+        s.add(Access.s3List(storage.warehouseBucket(), Access.zonePrefixes(allZones)));
+        s.add(Access.glue(Access.GLUE_CREATE, LakehouseTables.all()));
+        s.add(Access.kms(storage.key(), Access.KMS_WRITE));
+      }
+      case MAINTENANCE -> {
+        s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_WRITE, Access.zonePrefixes(allZones)));
+        s.add(Access.s3List(storage.warehouseBucket(), Access.zonePrefixes(allZones)));
+        s.add(Access.glue(Access.GLUE_COMMIT, LakehouseTables.all()));
+        s.add(Access.kms(storage.key(), Access.KMS_WRITE));
+      }
+      case RUN_RECORDER -> {
+        String runs = Access.zonePrefix(Zone.OPERATIONS) + LakehouseTables.PIPELINE_RUNS.name() + "/";
+        s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_WRITE, List.of(runs)));
+        s.add(Access.glue(Access.GLUE_COMMIT, List.of(LakehouseTables.PIPELINE_RUNS)));
+        s.add(Access.kms(storage.key(), Access.KMS_WRITE));
+      }
+      default -> throw new IllegalStateException(spec.name());
+    }
+    return s;
+  }
+
+  public Function function(Spec spec) {
+    return functions.get(spec);
+  }
+
+  public Alias alias(Spec spec) {
+    return aliases.get(spec);
+  }
+
+  public Role role(Spec spec) {
+    return roles.get(spec);
+  }
+
+  public Map<Spec, Function> functions() {
+    return Map.copyOf(functions);
+  }
+
+  public Map<Spec, Role> roles() {
+    return Map.copyOf(roles);
+  }
+}

@@ -1,0 +1,117 @@
+package dev.lakehouse.infra;
+
+import dev.lakehouse.core.tables.LakehouseTables;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.iam.IRole;
+import software.constructs.Construct;
+
+/**
+ * The whole lakehouse in one stack, composed of one construct per concern. Order matters only where a construct
+ * needs another's outputs: storage, catalog, functions (and the tables they create), jobs, alerts, orchestration,
+ * monitoring, query, governance.
+ */
+public final class LakehouseStack extends Stack {
+  private final LakehouseConfig config;
+  private final StorageConstruct storage;
+  private final CatalogConstruct catalog;
+  private final FunctionsConstruct functions;
+  private final JobsConstruct jobs;
+  private final MonitoringConstruct monitoring;
+  private final OrchestrationConstruct orchestration;
+  private final QueryConstruct query;
+  private final GovernanceConstruct governance;
+
+  public LakehouseStack(Construct scope, String id, StackProps props, LakehouseConfig config, Artifacts artifacts) {
+    super(scope, id, props);
+    this.config = config;
+    Tags.of(this).add("project", "lakehouse");
+    Tags.of(this).add("environment", config.environment());
+    for (String missing : artifacts.placeholders()) {
+      Annotations.of(this).addWarningV2("lakehouse:placeholderArtifact",
+          missing + " was not built: a placeholder stands in for it. Build it before deploying "
+              + "(or synthesize with -c lakehouse:strictArtifacts=true to fail instead).");
+    }
+
+    this.storage = new StorageConstruct(this, "Storage", config);
+    this.catalog = new CatalogConstruct(this, "Catalog", storage);
+    this.functions = new FunctionsConstruct(this, "Functions", config, storage, artifacts.functionsJar());
+    catalog.provisionTables(functions.alias(FunctionsConstruct.Spec.TABLE_ADMIN), config);
+    this.jobs = new JobsConstruct(this, "Jobs", config, storage, artifacts);
+    this.monitoring = new MonitoringConstruct(this, "Monitoring", config, storage);
+    this.orchestration = new OrchestrationConstruct(this, "Orchestration", config, storage, functions, jobs,
+        monitoring.alertTopic(), artifacts);
+    monitoring.watch(config, orchestration, functions, jobs);
+    this.query = new QueryConstruct(this, "Query", config, storage);
+    if (config.lakeFormation()) {
+      Map<String, IRole> dataRoles = new LinkedHashMap<>();
+      functions.roles().forEach((spec, role) -> {
+        if (spec != FunctionsConstruct.Spec.TABLE_ADMIN) {
+          dataRoles.put(spec.id, role);
+        }
+      });
+      jobs.roles().forEach((family, role) -> dataRoles.put(family.name().charAt(0)
+          + family.name().substring(1).toLowerCase() + "Job", role));
+      this.governance = new GovernanceConstruct(this, "Governance", config, storage,
+          functions.role(FunctionsConstruct.Spec.TABLE_ADMIN), dataRoles);
+    } else {
+      this.governance = null;
+    }
+    NagSuppressionsForLakehouse.apply(this);
+
+    output("LandingBucketName", storage.landingBucket().getBucketName(), "Drop files under landing/<entity>/ here");
+    output("WarehouseBucketName", storage.warehouseBucket().getBucketName(), "Iceberg warehouse root");
+    output("AthenaResultsBucketName", storage.athenaResultsBucket().getBucketName(), "Athena query results");
+    output("GlueDatabaseName", LakehouseTables.NAMESPACE, "Glue database holding the Iceberg tables");
+    output("AthenaWorkGroupName", query.workGroup().getRef(), "Athena workgroup to query the lakehouse with");
+    output("IngestStateMachineArn", orchestration.ingestPipeline().getStateMachineArn(), "Ingest pipeline");
+    output("MaintenanceStateMachineArn", orchestration.maintenance().getStateMachineArn(), "Maintenance pipeline");
+    output("AlertTopicArn", monitoring.alertTopic().getTopicArn(), "Subscribe here for alerts");
+    output("KmsKeyArn", storage.key().getKeyArn(), "Key encrypting every bucket, the catalog, logs and topics");
+  }
+
+  private void output(String id, String value, String description) {
+    CfnOutput.Builder.create(this, id).value(value).description(description).build();
+  }
+
+  public LakehouseConfig config() {
+    return config;
+  }
+
+  public StorageConstruct storage() {
+    return storage;
+  }
+
+  public CatalogConstruct catalog() {
+    return catalog;
+  }
+
+  public FunctionsConstruct functions() {
+    return functions;
+  }
+
+  public JobsConstruct jobs() {
+    return jobs;
+  }
+
+  public MonitoringConstruct monitoring() {
+    return monitoring;
+  }
+
+  public OrchestrationConstruct orchestration() {
+    return orchestration;
+  }
+
+  public QueryConstruct query() {
+    return query;
+  }
+
+  public GovernanceConstruct governance() {
+    return governance;
+  }
+}

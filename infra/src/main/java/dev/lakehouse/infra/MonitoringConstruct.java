@@ -1,0 +1,162 @@
+package dev.lakehouse.infra;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TextWidget;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.targets.SnsTopic;
+import software.amazon.awscdk.services.glue.CfnJob;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.constructs.Construct;
+
+/**
+ * Alerts and the pipeline dashboard. The topic exists first (state machines publish to it); {@link #watch} then adds
+ * the alarms: failed, timed-out or aborted executions, Lambda errors, Glue job failures (from Glue's job state-change
+ * events, which carry the job name and run id) and messages in either dead-letter queue.
+ */
+public final class MonitoringConstruct extends Construct {
+  private static final Duration PERIOD = Duration.minutes(5);
+
+  private final Topic alertTopic;
+  private final List<Alarm> alarms = new ArrayList<>();
+  private Dashboard dashboard;
+
+  public MonitoringConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage) {
+    super(scope, id);
+    this.alertTopic = Topic.Builder.create(this, "AlertTopic")
+        .topicName(config.namePrefix() + "-alerts")
+        .displayName("Lakehouse " + config.environment() + " alerts")
+        .masterKey(storage.key())
+        .enforceSsl(true)
+        .build();
+    if (!config.alarmEmail().isBlank()) {
+      alertTopic.addSubscription(EmailSubscription.Builder.create(config.alarmEmail()).build());
+    }
+  }
+
+  public void watch(LakehouseConfig config, OrchestrationConstruct orchestration, FunctionsConstruct functions,
+                    JobsConstruct jobs) {
+    SnsAction notify = new SnsAction(alertTopic);
+    List<IMetric> executionMetrics = new ArrayList<>();
+    for (StateMachine sm : List.of(orchestration.ingestPipeline(), orchestration.maintenance())) {
+      String name = sm.getNode().getId();
+      alarm(name + "ExecutionsFailed", "Executions of " + name + " failed", sm.metricFailed(sum()), notify);
+      alarm(name + "ExecutionsTimedOut", "Executions of " + name + " timed out", sm.metricTimedOut(sum()), notify);
+      alarm(name + "ExecutionsAborted", "Executions of " + name + " were aborted", sm.metricAborted(sum()), notify);
+      executionMetrics.add(sm.metricSucceeded(sum()));
+      executionMetrics.add(sm.metricFailed(sum()));
+    }
+
+    List<IMetric> lambdaErrors = new ArrayList<>();
+    List<IMetric> lambdaDurations = new ArrayList<>();
+    functions.functions().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> {
+          Function fn = e.getValue();
+          alarm(e.getKey().id + "Errors", "The " + e.getKey().id + " function reported errors", fn.metricErrors(sum()),
+              notify);
+          lambdaErrors.add(fn.metricErrors(sum()));
+          lambdaDurations.add(fn.metricDuration(MetricOptions.builder().statistic("p95").period(PERIOD).build()));
+        });
+
+    // Glue job failures: a rule on Glue's state-change events for our jobs notifies with the details, and an alarm on
+    // the rule's invocations keeps the failure visible in CloudWatch (and on the dashboard).
+    List<String> jobNames = jobs.jobs().values().stream().map(CfnJob::getName).sorted().toList();
+    Rule jobFailures = Rule.Builder.create(this, "GlueJobFailureRule")
+        .description("A lakehouse Glue job run failed, timed out or errored")
+        .eventPattern(EventPattern.builder()
+            .source(List.of("aws.glue"))
+            .detailType(List.of("Glue Job State Change"))
+            .detail(Map.of("jobName", jobNames, "state", List.of("FAILED", "TIMEOUT", "ERROR")))
+            .build())
+        .targets(List.of(SnsTopic.Builder.create(alertTopic)
+            .message(RuleTargetInput.fromText("Glue job " + EventField.fromPath("$.detail.jobName") + " run "
+                + EventField.fromPath("$.detail.jobRunId") + " ended in state " + EventField.fromPath("$.detail.state")
+                + ": " + EventField.fromPath("$.detail.message")))
+            .build()))
+        .build();
+    Metric jobFailureCount = Metric.Builder.create()
+        .namespace("AWS/Events")
+        .metricName("TriggeredRules")
+        .dimensionsMap(Map.of("RuleName", jobFailures.getRuleName()))
+        .statistic("Sum")
+        .period(PERIOD)
+        .build();
+    alarm("GlueJobFailures", "A lakehouse Glue job run failed, timed out or errored", jobFailureCount, notify);
+
+    List<IMetric> dlqDepth = new ArrayList<>();
+    for (Queue q : List.of(orchestration.ingestDeadLetterQueue(), orchestration.scheduleDeadLetterQueue())) {
+      IMetric depth = q.metricApproximateNumberOfMessagesVisible(
+          MetricOptions.builder().statistic("Maximum").period(PERIOD).build());
+      alarm(q.getNode().getId() + "NotEmpty", "Events could not be delivered: see the " + q.getNode().getId(), depth,
+          notify);
+      dlqDepth.add(depth);
+    }
+
+    this.dashboard = Dashboard.Builder.create(this, "Dashboard")
+        .dashboardName(config.namePrefix() + "-pipeline")
+        .build();
+    dashboard.addWidgets(TextWidget.Builder.create()
+        .markdown("# Lakehouse " + config.environment() + "\nIngest: landing/ -> bronze -> silver -> gold. "
+            + "Alarms publish to the " + config.namePrefix() + "-alerts topic.")
+        .width(24).height(2).build());
+    dashboard.addWidgets(
+        graph("State machine executions", executionMetrics),
+        graph("Glue job failures", List.of(jobFailureCount)),
+        graph("Dead-letter queue depth", dlqDepth));
+    dashboard.addWidgets(
+        graph("Lambda errors", lambdaErrors),
+        graph("Lambda duration p95", lambdaDurations));
+  }
+
+  private static GraphWidget graph(String title, List<IMetric> metrics) {
+    return GraphWidget.Builder.create().title(title).left(metrics).width(metrics.size() > 3 ? 12 : 8).height(6).build();
+  }
+
+  private static MetricOptions sum() {
+    return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
+  }
+
+  private void alarm(String id, String description, IMetric metric, SnsAction action) {
+    Alarm alarm = Alarm.Builder.create(this, id)
+        .alarmDescription(description)
+        .metric(metric)
+        .threshold(1)
+        .evaluationPeriods(1)
+        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+        .treatMissingData(TreatMissingData.NOT_BREACHING)
+        .build();
+    alarm.addAlarmAction(action);
+    alarms.add(alarm);
+  }
+
+  public Topic alertTopic() {
+    return alertTopic;
+  }
+
+  public List<Alarm> alarms() {
+    return List.copyOf(alarms);
+  }
+
+  public Dashboard dashboard() {
+    return dashboard;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.lakehouse.infra;
+
+import dev.lakehouse.core.tables.LakehouseTables;
+import dev.lakehouse.core.tables.SourceEntity;
+import dev.lakehouse.core.tables.Zone;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.constructs.IConstruct;
+
+/**
+ * Every cdk-nag suppression of the stack, in one place. Each names one resource (its path, never a parent with
+ * children), lists the exact findings it covers ({@code appliesTo}, built from the same prefixes the policies grant)
+ * and says why. A new wildcard anywhere else fails the synth and the nag test.
+ */
+final class NagSuppressionsForLakehouse {
+  static final String S3_PREFIX_REASON = "Object-level S3 actions scoped to the key prefixes this principal reads or "
+      + "writes (Iceberg data and metadata files under a zone or table prefix); S3 object ARNs need a trailing * to "
+      + "name a prefix. Bucket-level ListBucket is separately limited by an s3:prefix condition.";
+  static final String XRAY_REASON = "Resource::* is only used by xray:PutTraceSegments and xray:PutTelemetryRecords "
+      + "(added by tracing) and, with Lake Formation on, lakeformation:GetDataAccess: none supports resource-level "
+      + "permissions.";
+  static final String GLUE_JOB_STAR_REASON = "Resource::* is only used by cloudwatch:PutMetricData, which has no "
+      + "resource-level permissions; a cloudwatch:namespace=Glue condition limits it to Glue job metrics"
+      + " (and, with Lake Formation on, lakeformation:GetDataAccess, which has no resource scope either).";
+  static final String GLUE_LOGS_REASON = "Glue creates the driver/executor output log groups itself under "
+      + "/aws-glue/jobs/ with names derived from the security configuration and role, so only that prefix can be "
+      + "named. Continuous logs go to the stack's own encrypted log group.";
+  static final String SFN_STAR_REASON = "Resource::* is only used by the CloudWatch Logs vended-delivery actions "
+      + "(logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, "
+      + "PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing actions, none of which "
+      + "support resource-level permissions (Step Functions logging and tracing requirements).";
+
+  private NagSuppressionsForLakehouse() {}
+
+  static void apply(LakehouseStack stack) {
+    StorageConstruct storage = stack.storage();
+    IBucket landing = storage.landingBucket();
+    IBucket warehouse = storage.warehouseBucket();
+    EnumSet<Zone> allZones = EnumSet.allOf(Zone.class);
+
+    // ---- Lambda roles
+    FunctionsConstruct functions = stack.functions();
+    roleWildcards(stack, functions.role(FunctionsConstruct.Spec.INGEST_ROUTER), XRAY_REASON,
+        objects(stack, landing, List.of(SourceEntity.LANDING_ROOT)),
+        objects(stack, warehouse, List.of(Access.zonePrefix(Zone.OPERATIONS))));
+    roleWildcards(stack, functions.role(FunctionsConstruct.Spec.TABLE_ADMIN), XRAY_REASON,
+        objects(stack, warehouse, Access.zonePrefixes(allZones)));
+    roleWildcards(stack, functions.role(FunctionsConstruct.Spec.MAINTENANCE), XRAY_REASON,
+        objects(stack, warehouse, Access.zonePrefixes(allZones)));
+    roleWildcards(stack, functions.role(FunctionsConstruct.Spec.RUN_RECORDER), XRAY_REASON,
+        objects(stack, warehouse, List.of(Access.zonePrefix(Zone.OPERATIONS) + LakehouseTables.PIPELINE_RUNS.name() + "/")));
+    functions.functions().values().forEach(fn -> NagSuppressions.addResourceSuppressions(fn, List.of(
+        NagPackSuppression.builder()
+            .id("AwsSolutions-L1")
+            .reason("Pinned to java21: the functions module is built and tested for it, and SnapStart and "
+                + "Powertools for Java v2 are exercised on it. Moving to a newer Java runtime is a deliberate "
+                + "upgrade of the functions module, not a drive-by of the infrastructure.")
+            .build())));
+
+    // ---- Glue job roles
+    JobsConstruct jobs = stack.jobs();
+    for (JobsConstruct.Family family : JobsConstruct.Family.values()) {
+      List<String> findings = new ArrayList<>();
+      if (family.readsLanding) {
+        findings.addAll(objects(stack, landing, List.of(SourceEntity.LANDING_ROOT)));
+      }
+      Set<String> prefixes = new LinkedHashSet<>(Access.zonePrefixes(family.reads));
+      prefixes.addAll(Access.zonePrefixes(family.writes));
+      prefixes.add(StorageConstruct.TEMPORARY_PREFIX + "glue/");
+      findings.addAll(objects(stack, warehouse, List.copyOf(prefixes)));
+      Role role = jobs.role(family);
+      NagSuppressions.addResourceSuppressions(defaultPolicy(role), List.of(
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(S3_PREFIX_REASON)
+              .appliesTo(new ArrayList<>(findings)).build(),
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_LOGS_REASON)
+              .appliesTo(List.of("Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws-glue/jobs/*"))
+              .build(),
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_JOB_STAR_REASON)
+              .appliesTo(List.of("Resource::*")).build()));
+    }
+
+    // ---- State machine roles
+    OrchestrationConstruct orchestration = stack.orchestration();
+    for (var sm : List.of(orchestration.ingestPipeline(), orchestration.maintenance())) {
+      NagSuppressions.addResourceSuppressions(defaultPolicy((Role) sm.getRole()), List.of(
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(SFN_STAR_REASON)
+              .appliesTo(List.of("Resource::*")).build()));
+    }
+
+    // ---- Dead-letter queues
+    for (var q : List.of(orchestration.ingestDeadLetterQueue(), orchestration.scheduleDeadLetterQueue())) {
+      NagSuppressions.addResourceSuppressions(q, List.of(NagPackSuppression.builder()
+          .id("AwsSolutions-SQS3")
+          .reason("This queue is itself a dead-letter queue (EventBridge rule/Scheduler targets); its depth is "
+              + "alarmed, and a dead-letter queue of a dead-letter queue would only hide failures further away.")
+          .build()));
+    }
+  }
+
+  private static void roleWildcards(Stack stack, Role role, String starReason, List<String>... objectFindings) {
+    List<Object> findings = new ArrayList<>();
+    for (List<String> f : objectFindings) {
+      findings.addAll(f);
+    }
+    NagSuppressions.addResourceSuppressions(defaultPolicy(role), List.of(
+        NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(S3_PREFIX_REASON).appliesTo(findings).build(),
+        NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(starReason).appliesTo(List.of("Resource::*")).build()));
+  }
+
+  private static IConstruct defaultPolicy(Role role) {
+    return role.getNode().findChild("DefaultPolicy").getNode().findChild("Resource");
+  }
+
+  /** cdk-nag's rendering of {@code bucket.arnForObjects(prefix + "*")}: {@code Resource::<LogicalId.Arn>/raw/*}. */
+  static List<String> objects(Stack stack, IBucket bucket, List<String> prefixes) {
+    String logicalId = stack.resolve(stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild())).toString();
+    return prefixes.stream().map(p -> "Resource::<" + logicalId + ".Arn>/" + p + "*").toList();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.lakehouse.infra;
+
+import static dev.lakehouse.infra.Cfn.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+/** A prod synth with Lake Formation on and every sizing parameter overridden through context. */
+class EnvironmentsTest {
+  static final Map<String, Object> PROD = Map.of(
+      "lakehouse:environment", "prod",
+      "lakehouse:glueWorkerType", "G.2X",
+      "lakehouse:glueNumberOfWorkers", "10",
+      "lakehouse:scheduleTimezone", "Europe/Paris",
+      "lakehouse:maintenanceSchedule", "cron(15 2 * * ? *)",
+      "lakehouse:reservedConcurrency", "false",
+      "lakehouse:lakeFormation", true,
+      "lakehouse:lakeFormationAdmins", List.of("arn:aws:iam::123456789012:role/DataLakeAdmin"),
+      "lakehouse:logRetentionDays", 365,
+      "lakehouse:alarmEmail", "oncall@example.com");
+  static TestStacks.Synthesized s;
+
+  @BeforeAll
+  static void synth() {
+    s = TestStacks.synth(PROD);
+  }
+
+  @Test
+  void namesAndProtectionFollowTheEnvironment() {
+    assertThat(s.stack().getStackName()).isEqualTo("Lakehouse-prod");
+    assertThat(s.stack().getTerminationProtection()).isTrue();
+    s.resources("AWS::S3::Bucket").values().forEach(b -> assertThat(b.get("DeletionPolicy")).isEqualTo("Retain"));
+    s.resources("AWS::KMS::Key").values().forEach(k -> assertThat(k.get("DeletionPolicy")).isEqualTo("Retain"));
+    s.resources("AWS::Glue::Job").values().forEach(j -> {
+      Map<String, Object> p = map(j.get("Properties"));
+      assertThat((String) p.get("Name")).startsWith("lakehouse-prod-");
+      assertThat(p.get("WorkerType")).isEqualTo("G.2X");
+      assertThat(p.get("NumberOfWorkers")).isEqualTo(10);
+    });
+  }
+
+  @Test
+  void schedulesUseTheConfiguredCronAndTimeZone() {
+    Map<String, Object> p = map(s.only("AWS::Scheduler::Schedule", "OrchestrationMaintenanceSchedule").get("Properties"));
+    assertThat(p.get("ScheduleExpression")).isEqualTo("cron(15 2 * * ? *)");
+    assertThat(p.get("ScheduleExpressionTimezone")).isEqualTo("Europe/Paris");
+  }
+
+  @Test
+  void reservedConcurrencyCanBeTurnedOff() {
+    s.resources("AWS::Lambda::Function").values().forEach(f ->
+        assertThat(map(f.get("Properties"))).doesNotContainKey("ReservedConcurrentExecutions"));
+  }
+
+  @Test
+  void lakeFormationRegistersTheWarehouseAndGrantsEveryRole() {
+    assertThat(s.resources("AWS::LakeFormation::DataLakeSettings")).hasSize(1);
+    assertThat(s.resources("AWS::LakeFormation::Resource")).hasSize(1);
+    // TableAdmin: location, database, tables; 3 other functions + 4 job families: database and tables each.
+    assertThat(s.resources("AWS::LakeFormation::Permissions")).hasSize(3 + 2 * 7);
+    assertThat(Cfn.statements(s)).filteredOn(st -> st.actions().contains("lakeformation:GetDataAccess")).hasSize(8);
+  }
+
+  @Test
+  void emailSubscriptionWhenConfigured() {
+    s.template().hasResourceProperties("AWS::SNS::Subscription",
+        Map.of("Protocol", "email", "Endpoint", "oncall@example.com"));
+  }
+
+  @Test
+  void stillCdkNagClean() {
+    assertThat(s.annotations().findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+    assertThat(s.annotations().findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+  }
+}
