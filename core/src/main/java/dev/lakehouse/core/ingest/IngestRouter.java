@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.TaggingDirective;
 
 /**
@@ -172,16 +173,18 @@ public final class IngestRouter {
         "reject-reason", error.reason(),
         "reject-message", ascii(error.getMessage(), 1024),
         "original-key", ascii(key, 1024));
-    String tagging = "reject-reason=" + error.reason();
     try {
       HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
       if (head.contentLength() > SINGLE_COPY_LIMIT) {
-        multipartCopy(bucket, key, target, head.contentLength(), metadata, tagging);
+        multipartCopy(bucket, key, target, head.contentLength(), metadata);
       } else {
         s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(target)
             .metadataDirective(MetadataDirective.REPLACE).metadata(metadata)
-            .taggingDirective(TaggingDirective.REPLACE).tagging(tagging));
+            .taggingDirective(TaggingDirective.REPLACE));
       }
+      // Tags set separately: some S3-compatible servers ignore tags on CopyObject; S3 honours both ways.
+      s3.putObjectTagging(b -> b.bucket(bucket).key(target)
+          .tagging(t -> t.tagSet(Tag.builder().key("reject-reason").value(error.reason()).build())));
       s3.deleteObject(b -> b.bucket(bucket).key(key));
       error.rejectedTo(target);
     } catch (NoSuchKeyException gone) {
@@ -191,8 +194,8 @@ public final class IngestRouter {
   }
 
   /** Exposed for tests with a small part size; used for objects over CopyObject's 5 GiB limit. */
-  void multipartCopy(String bucket, String key, String target, long size, Map<String, String> metadata, String tagging) {
-    String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(target).metadata(metadata).tagging(tagging))
+  void multipartCopy(String bucket, String key, String target, long size, Map<String, String> metadata) {
+    String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(target).metadata(metadata))
         .uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
