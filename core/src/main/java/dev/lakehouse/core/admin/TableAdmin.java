@@ -169,7 +169,10 @@ public final class TableAdmin {
     int max = sample(limit);
     List<Map<String, Object>> rows = new ArrayList<>();
     long count = 0;
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).build()) {
+    // A past snapshot reads with the schema it was written with; the current one with the current (evolved) schema.
+    boolean latest = snapshotId == null && (asOf == null || asOf.isBlank());
+    var scan = latest ? IcebergGenerics.read(table) : IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId());
+    try (CloseableIterable<Record> records = scan.build()) {
       for (Record r : records) {
         if (rows.size() < max) {
           rows.add(JsonValues.row(r));
