@@ -5,11 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -95,13 +93,13 @@ public final class ExpireSnapshots {
     }
     var expire = table.expireSnapshots().expireOlderThan(cutoff.toEpochMilli()).retainLast(retainLast);
     if (dryRun) {
-      // apply() computes the metadata after expiry without committing or deleting anything.
-      Set<Long> kept = new HashSet<>();
+      // apply() answers the snapshots that would be removed, without committing or deleting anything.
+      List<Long> expired = new ArrayList<>();
       for (Snapshot s : expire.apply()) {
-        kept.add(s.snapshotId());
+        expired.add(s.snapshotId());
       }
-      List<Long> expired = before.stream().filter(id -> !kept.contains(id)).toList();
-      return new Result(name, true, cutoff, retainLast, expired, before.size(), kept.size(),
+      expired.sort(java.util.Comparator.comparingInt(before::indexOf));
+      return new Result(name, true, cutoff, retainLast, expired, before.size(), before.size() - expired.size(),
           null, null, null, null, null, null);
     }
     FileIO io = table.io();
