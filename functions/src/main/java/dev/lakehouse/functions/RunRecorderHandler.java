@@ -84,7 +84,9 @@ public final class RunRecorderHandler extends SnapStartHandler {
       out.put("executionId", executionId);
       out.put("step", step);
       out.put("status", status.name());
-      out.put("message", message);
+      if (message != null) {
+        out.put("message", message);
+      }
       return out;
     });
   }
