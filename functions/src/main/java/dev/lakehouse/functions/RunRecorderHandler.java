@@ -1,0 +1,131 @@
+package dev.lakehouse.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakehouse.core.admin.InvalidArgument;
+import dev.lakehouse.core.admin.TableAdmin;
+import dev.lakehouse.core.runs.PipelineRun;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.runs.RunStatus;
+import dev.lakehouse.functions.support.Args;
+import dev.lakehouse.functions.support.Clients;
+import dev.lakehouse.functions.support.Telemetry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Writes one {@code pipeline_runs} row for a step. Input: {@code executionId}, {@code step}, optional
+ * {@code status} (SUCCEEDED | FAILED | SKIPPED), {@code table}, {@code sourceFile}, {@code sourceEtag},
+ * {@code rowsIn}, {@code rowsWritten}, {@code rowsRejected}, {@code snapshotId}, {@code message},
+ * {@code startedAt}, {@code finishedAt}, and {@code error}: a Step Functions Catch result
+ * ({@code {"Error": ..., "Cause": ...}}), which makes the status FAILED and the message "Error: errorMessage".
+ */
+public final class RunRecorderHandler extends SnapStartHandler {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Supplier<RunLog> runLog;
+  private final Clock clock;
+
+  public RunRecorderHandler() {
+    this.runLog = Clients.Lazy.of(() -> new RunLog(Clients.catalog().get()));
+    this.clock = Clock.systemUTC();
+    registerForSnapStart();
+  }
+
+  public RunRecorderHandler(RunLog runLog, Clock clock) {
+    this.runLog = () -> runLog;
+    this.clock = clock;
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    Args a = new Args(event);
+    return Telemetry.invoke("RunRecorder", "record", context, correlationId(event, context), rec -> {
+      String executionId = a.requireString("executionId");
+      String step = a.requireString("step");
+      Args error = a.child("error");
+      String errorMessage = error.has("Error") ? describe(error.string("Error"), error.string("Cause")) : null;
+      RunStatus status = status(a.string("status"), errorMessage != null);
+      String message = a.string("message");
+      if (errorMessage != null) {
+        message = message == null ? errorMessage : message + " | " + errorMessage;
+      }
+      Instant now = clock.instant();
+      PipelineRun.Builder b = PipelineRun.builder(executionId, step)
+          .table(a.string("table"))
+          .source(a.string("sourceFile"), a.string("sourceEtag"))
+          .snapshotId(a.longValue("snapshotId"))
+          .status(status)
+          .message(message)
+          .started(a.has("startedAt") ? TableAdmin.parseInstant(a.string("startedAt"), "startedAt") : now)
+          .finished(a.has("finishedAt") ? TableAdmin.parseInstant(a.string("finishedAt"), "finishedAt") : now);
+      Long in = a.longValue("rowsIn");
+      Long written = a.longValue("rowsWritten");
+      Long rejected = a.longValue("rowsRejected");
+      PipelineRun run = b.build();
+      run = new PipelineRun(run.executionId(), run.step(), run.tableName(), run.sourceFile(), run.sourceEtag(), in,
+          written, rejected, run.snapshotId(), run.status(), run.message(), run.startedAt(), run.finishedAt());
+      runLog.get().record(run);
+      rec.annotate("Step", step).annotate("Status", status.name());
+      rec.count(status == RunStatus.FAILED ? "StepsFailed" : "StepsRecorded", 1);
+      if (written != null) {
+        rec.count("RowsWritten", written);
+      }
+      if (rejected != null) {
+        rec.count("RowsRejected", rejected);
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("recorded", true);
+      out.put("executionId", executionId);
+      out.put("step", step);
+      out.put("status", status.name());
+      if (message != null) {
+        out.put("message", message);
+      }
+      return out;
+    });
+  }
+
+  private static RunStatus status(String value, boolean hasError) {
+    if (value == null) {
+      return hasError ? RunStatus.FAILED : RunStatus.SUCCEEDED;
+    }
+    try {
+      RunStatus s = RunStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      if (hasError && s != RunStatus.FAILED) {
+        throw new InvalidArgument("status " + s + " contradicts the error in the payload");
+      }
+      return s;
+    } catch (IllegalArgumentException e) {
+      if (e instanceof InvalidArgument) {
+        throw e;
+      }
+      throw new InvalidArgument("status must be SUCCEEDED, FAILED or SKIPPED, was '" + value + "'");
+    }
+  }
+
+  /** "Error: message", taking errorMessage out of a Lambda error Cause when the Cause is its JSON. */
+  static String describe(String error, String cause) {
+    if (cause == null || cause.isBlank()) {
+      return error;
+    }
+    String detail = cause;
+    if (cause.trim().startsWith("{")) {
+      try {
+        JsonNode node = JSON.readTree(cause);
+        if (node.hasNonNull("errorMessage")) {
+          detail = node.get("errorMessage").asText();
+        }
+      } catch (Exception notJson) {
+        // keep the Cause as it is
+      }
+    }
+    String text = error + ": " + detail;
+    return text.length() > 4000 ? text.substring(0, 4000) : text;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.lakehouse.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.lakehouse.core.admin.InvalidArgument;
+import dev.lakehouse.core.admin.TableAdmin;
+import dev.lakehouse.core.tables.LakehouseTables;
+import dev.lakehouse.functions.support.Args;
+import dev.lakehouse.functions.support.Clients;
+import dev.lakehouse.functions.support.Telemetry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Table administration by operation name: {@code {"operation": "snapshots", "table": "curated_orders", ...}}; see
+ * docs/functions.md for each operation's arguments and answer. Also a CloudFormation custom resource (CDK provider
+ * framework): {@code RequestType} Create/Update with {@code ResourceProperties.operation = createTables} creates the
+ * declared tables; Delete keeps them.
+ */
+public final class TableAdminHandler extends SnapStartHandler {
+  public static final List<String> OPERATIONS = List.of("createTables", "describe", "snapshots", "history",
+      "timeTravel", "diff", "rollback", "addColumn", "renameColumn", "widenColumn", "addPartitionField",
+      "removePartitionField");
+  /** Stable, so an Update of the custom resource never looks like a replacement to CloudFormation. */
+  public static final String PHYSICAL_RESOURCE_ID = "lakehouse-tables-" + LakehouseTables.NAMESPACE;
+
+  private final Supplier<TableAdmin> admin;
+
+  public TableAdminHandler() {
+    this.admin = Clients.Lazy.of(() -> new TableAdmin(Clients.catalog().get(), Clients.settings().get(), Clock.systemUTC()));
+    registerForSnapStart();
+  }
+
+  public TableAdminHandler(TableAdmin admin) {
+    this.admin = () -> admin;
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    Args args = new Args(event);
+    if (args.has("RequestType")) {
+      return customResource(args, context);
+    }
+    String operation = args.string("operation");
+    return Telemetry.invoke("TableAdmin", operation == null ? "none" : operation, context, correlationId(event, context),
+        rec -> {
+          if (operation != null && args.has("table")) {
+            rec.annotate("Table", args.string("table"));
+          }
+          return dispatch(operation, args);
+        });
+  }
+
+  Map<String, Object> dispatch(String operation, Args a) {
+    if (operation == null) {
+      throw new InvalidArgument("missing 'operation'; one of " + OPERATIONS);
+    }
+    TableAdmin s = admin.get();
+    return switch (operation) {
+      case "createTables" -> s.createTables();
+      case "describe" -> s.describe(a.requireString("table"));
+      case "snapshots" -> s.snapshots(a.requireString("table"));
+      case "history" -> s.history(a.requireString("table"));
+      case "timeTravel" -> s.timeTravel(a.requireString("table"), a.longValue("snapshotId"), a.string("asOf"),
+          a.intValue("limit"));
+      case "diff" -> s.diff(a.requireString("table"), a.longValue("fromSnapshotId"), a.string("fromAsOf"),
+          a.longValue("toSnapshotId"), a.string("toAsOf"), a.intValue("sampleSize"));
+      case "rollback" -> s.rollback(a.requireString("table"), a.longValue("snapshotId"), a.string("asOf"),
+          a.string("actor"), a.string("reason"), a.string("executionId"));
+      case "addColumn" -> s.addColumn(a.requireString("table"), a.string("column"), a.string("type"), a.string("doc"));
+      case "renameColumn" -> s.renameColumn(a.requireString("table"), a.string("column"), a.string("newName"));
+      case "widenColumn" -> s.widenColumn(a.requireString("table"), a.string("column"), a.string("type"));
+      case "addPartitionField" -> s.addPartitionField(a.requireString("table"), a.string("transform"), a.string("name"));
+      case "removePartitionField" -> s.removePartitionField(a.requireString("table"), a.string("field"));
+      default -> throw new InvalidArgument("unknown operation '" + operation + "'; one of " + OPERATIONS);
+    };
+  }
+
+  /** CloudFormation custom resource through the CDK provider framework: answer PhysicalResourceId and Data. */
+  private Map<String, Object> customResource(Args event, Context context) {
+    String requestType = event.string("RequestType");
+    String requestId = event.string("RequestId");
+    return Telemetry.invoke("TableAdmin", "customResource." + requestType, context,
+        requestId == null ? correlationId(event.raw(), context) : requestId, rec -> {
+          Map<String, Object> out = new LinkedHashMap<>();
+          Map<String, Object> data = new LinkedHashMap<>();
+          switch (requestType) {
+            case "Create", "Update" -> {
+              String operation = event.child("ResourceProperties").string("operation");
+              if (!"createTables".equals(operation)) {
+                throw new InvalidArgument("custom resource supports ResourceProperties.operation = createTables, not '"
+                    + operation + "'");
+              }
+              Map<String, Object> result = admin.get().createTables();
+              @SuppressWarnings("unchecked")
+              List<String> created = (List<String>) result.get("created");
+              @SuppressWarnings("unchecked")
+              List<String> existing = (List<String>) result.get("existing");
+              data.put("Namespace", LakehouseTables.NAMESPACE);
+              data.put("Created", String.join(",", created));
+              data.put("Existing", String.join(",", existing));
+              data.put("TableCount", String.valueOf(created.size() + existing.size()));
+              rec.count("TablesCreated", created.size());
+              out.put("PhysicalResourceId", PHYSICAL_RESOURCE_ID);
+            }
+            case "Delete" -> {
+              // The tables hold the data: deleting the stack never drops them.
+              String physical = event.string("PhysicalResourceId");
+              out.put("PhysicalResourceId", physical == null ? PHYSICAL_RESOURCE_ID : physical);
+              data.put("Retained", "true");
+            }
+            default -> throw new InvalidArgument("unknown RequestType '" + requestType + "'; expected Create, Update or Delete");
+          }
+          out.put("Data", data);
+          return out;
+        });
+  }
+}
