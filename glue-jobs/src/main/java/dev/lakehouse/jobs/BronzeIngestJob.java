@@ -1,6 +1,7 @@
 package dev.lakehouse.jobs;
 
-import dev.lakehouse.core.ingest.SourceFormat;
+import dev.lakehouse.core.ingest.LandingFormat;
+import dev.lakehouse.core.ingest.LandingObjectRules;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.core.tables.SourceEntity;
@@ -59,9 +60,6 @@ public final class BronzeIngestJob {
   @Option(names = "--etag", description = "Object ETag (identity of the content); default: none.")
   public String etag;
 
-  @Option(names = "--format", description = "json_lines | json_array | csv | parquet (default: from the extension).")
-  public String format;
-
   @Option(names = "--source-path", description = "Where Spark reads the object (default: s3://BUCKET/KEY).")
   public String sourcePath;
 
@@ -89,11 +87,9 @@ public final class BronzeIngestJob {
           Map.of("alreadyIngested", true));
     }
 
-    SourceFormat declared = format != null ? SourceFormat.parse(format) : SourceFormat.fromKey(key)
-        .orElseThrow(() -> new IllegalArgumentException("unsupported format for " + key
-            + ": expected .jsonl, .ndjson, .json, .csv or .parquet (optionally .gz)"));
+    // The same rules the ingest router applied: .jsonl/.ndjson lines, .json array, .csv, .parquet, text may be .gz.
+    LandingFormat resolved = LandingObjectRules.formatFor(bucket, key, source).format();
     String path = sourcePath != null ? sourcePath : sourceFile();
-    SourceFormat resolved = SourceReader.resolve(spark, path, declared);
     JavaRDD<SourceRecord> records = SourceReader.read(spark, path, resolved, source).cache();
     try {
       // Additive drift first, so the parser sees (and keeps) the new fields.
@@ -105,7 +101,7 @@ public final class BronzeIngestJob {
       }
 
       StructType schema = spark.table(bronze.qualifiedName()).schema();
-      RecordParser parser = new RecordParser(schema, resolved == SourceFormat.CSV);
+      RecordParser parser = new RecordParser(schema, resolved == LandingFormat.CSV);
       String sourceFile = sourceFile();
       Timestamp now = Timestamp.from(Instant.now());
       String idColumn = source.idColumn();

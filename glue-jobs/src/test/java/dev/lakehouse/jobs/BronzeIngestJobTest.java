@@ -122,7 +122,7 @@ class BronzeIngestJobTest {
     Path array = write(home, "in/products.json", "[\n {\"product_id\":\"P1\",\"price\":12.5,\"category\":\"Books\"},\n"
         + " {\"product_id\":\"P2\",\"price\":-3,\"is_active\":\"yes\"}\n]\n");
     JobResult fromArray = ingest(spark, array, "landing/products/p.json", "p1");
-    assertThat(fromArray.details()).containsEntry("format", "json_array");
+    assertThat(fromArray.details()).containsEntry("format", "json");
     assertThat(fromArray.rowsWritten()).isEqualTo(1);
     assertThat(rows(spark, "select reason, source_line from ecommerce_lakehouse.quarantine where table_name = 'raw_products'").get(0).toString())
         .isEqualTo("[field is_active: expected boolean, got string \"yes\",2]");

@@ -2,7 +2,7 @@ package dev.lakehouse.jobs.bronze;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakehouse.core.ingest.SourceFormat;
+import dev.lakehouse.core.ingest.LandingFormat;
 import dev.lakehouse.core.tables.SourceEntity;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,27 +21,12 @@ public final class SourceReader {
 
   private SourceReader() {}
 
-  /** JSON Lines and JSON arrays both end in {@code .json}: the first non-blank character decides. */
-  public static SourceFormat resolve(SparkSession spark, String path, SourceFormat declared) {
-    if (declared != SourceFormat.JSON_LINES) {
-      return declared;
-    }
-    List<String> firstLines = spark.read().text(path).limit(50).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    for (String line : firstLines) {
-      String trimmed = line.strip();
-      if (!trimmed.isEmpty()) {
-        return trimmed.startsWith("[") ? SourceFormat.JSON_ARRAY : SourceFormat.JSON_LINES;
-      }
-    }
-    return SourceFormat.JSON_LINES;
-  }
-
-  public static JavaRDD<SourceRecord> read(SparkSession spark, String path, SourceFormat format, SourceEntity entity) {
+  public static JavaRDD<SourceRecord> read(SparkSession spark, String path, LandingFormat format, SourceEntity entity) {
     return switch (format) {
-      case JSON_LINES -> lines(spark, path)
+      case JSONL, NDJSON -> lines(spark, path)
           .filter(t -> !t._1().isBlank())
           .map(t -> new SourceRecord(t._2() + 1, t._1(), t._1()));
-      case JSON_ARRAY -> spark.read().option("wholetext", "true").text(path)
+      case JSON -> spark.read().option("wholetext", "true").text(path)
           .as(org.apache.spark.sql.Encoders.STRING()).javaRDD()
           .flatMap(SourceReader::arrayElements);
       case CSV -> csv(spark, path, entity);
