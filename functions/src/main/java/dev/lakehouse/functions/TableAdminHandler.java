@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * declared tables; Delete keeps them.
  */
 public final class TableAdminHandler extends SnapStartHandler {
-  public static final List<String> OPERATIONS = List.of("createTables", "describe", "snapshots", "history",
+  public static final List<String> OPERATIONS = List.of("listTables", "createTables", "describe", "snapshots", "history",
       "timeTravel", "diff", "rollback", "addColumn", "renameColumn", "widenColumn", "addPartitionField",
       "removePartitionField");
   /** Stable, so an Update of the custom resource never looks like a replacement to CloudFormation. */
@@ -59,6 +59,7 @@ public final class TableAdminHandler extends SnapStartHandler {
     }
     TableAdmin s = admin.get();
     return switch (operation) {
+      case "listTables" -> s.listTables();
       case "createTables" -> s.createTables();
       case "describe" -> s.describe(a.requireString("table"));
       case "snapshots" -> s.snapshots(a.requireString("table"));

@@ -239,7 +239,7 @@ class TableAdminHandlerTest {
   @Test
   void rejectsUnknownOperationsAndTables() {
     assertThatThrownBy(() -> call(Map.of("operation", "drop", "table", "curated_products")))
-        .isInstanceOf(InvalidArgument.class).hasMessageStartingWith("unknown operation 'drop'; one of [createTables");
+        .isInstanceOf(InvalidArgument.class).hasMessageStartingWith("unknown operation 'drop'; one of [listTables, createTables");
     assertThatThrownBy(() -> call(Map.of("operation", "describe", "table", "invoices")))
         .isInstanceOf(UnknownTableException.class).hasMessageStartingWith("unknown table 'invoices'");
     assertThatThrownBy(() -> call(Map.of("operation", "describe"))).isInstanceOf(InvalidArgument.class)

@@ -24,23 +24,37 @@ public final class JobMain {
     SparkSession spark = common.local
         ? LakehouseSpark.local(common.catalogSettings())
         : LakehouseSpark.platform(common.catalogSettings());
+    try {
+      JobResult result = execute(job, spark, body);
+      System.out.println(new ObjectMapper().writeValueAsString(result.toMap()));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      if (common.local) {
+        spark.stop();
+      }
+    }
+  }
+
+  /**
+   * Runs a parsed job on a session and records the step in {@code pipeline_runs}, success or failure; a failure is
+   * rethrown after it is recorded. The local Step Functions binding calls this too, so a step is recorded the same
+   * way on Glue and locally.
+   */
+  public static <J> JobResult execute(J job, SparkSession spark, BiFunction<J, SparkSession, JobResult> body) {
+    JobArguments common = commonOf(job);
     String executionId = common.executionIdOrNew();
     Instant started = Instant.now();
     RunLog runLog = new RunLog(LakehouseSpark.icebergCatalog(spark));
     try {
       JobResult result = body.apply(job, spark);
       runLog.record(result.toRun(executionId, sourceOf(job), etagOf(job)));
-      System.out.println(new ObjectMapper().writeValueAsString(result.toMap()));
+      return result;
     } catch (RuntimeException e) {
       runLog.record(PipelineRun.builder(executionId, stepOf(job)).status(RunStatus.FAILED)
+          .source(sourceOf(job), etagOf(job))
           .message(e.getClass().getSimpleName() + ": " + e.getMessage()).started(started).build());
       throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    } finally {
-      if (common.local) {
-        spark.stop();
-      }
     }
   }
 

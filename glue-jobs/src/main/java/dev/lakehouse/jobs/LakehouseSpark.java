@@ -25,7 +25,8 @@ public final class LakehouseSpark {
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.warehouse.dir", settings.warehouse() + "/_spark")
+        // Spark's own (non-Iceberg) warehouse is never used; keep it off the lakehouse warehouse, which may be s3://.
+        .config("spark.sql.warehouse.dir", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "lakehouse-spark").toUri().toString())
         // Iceberg's vectorized Parquet reader pulls Arrow; plain reads are fast enough for local volumes.
         .config("spark.sql.iceberg.vectorization.enabled", "false");
     settings.sparkConf().forEach(builder::config);

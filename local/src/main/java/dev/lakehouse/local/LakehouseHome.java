@@ -52,9 +52,65 @@ public final class LakehouseHome {
     return root.resolve("executions");
   }
 
-  /** The embedded default: JDBC catalog on SQLite with a file-system warehouse. */
-  public CatalogSettings catalogSettings() {
+  /** Where table files live: on the local S3-compatible server (as on AWS, the default) or in a directory. */
+  public enum Storage {
+    S3,
+    FILE
+  }
+
+  /**
+   * The home's storage, fixed when the home is first used ({@code lakehouse.properties}); {@code requested} may
+   * only repeat it.
+   */
+  public Storage storage(Storage requested) {
+    Path file = root.resolve("lakehouse.properties");
+    try {
+      java.util.Properties props = new java.util.Properties();
+      if (Files.exists(file)) {
+        try (var in = Files.newBufferedReader(file)) {
+          props.load(in);
+        }
+        Storage existing = Storage.valueOf(props.getProperty("storage", "S3").toUpperCase(java.util.Locale.ROOT));
+        if (requested != null && requested != existing) {
+          throw new HomeException("lakehouse home " + root + " uses --storage " + existing.name().toLowerCase()
+              + "; it cannot be switched to " + requested.name().toLowerCase());
+        }
+        return existing;
+      }
+      Storage chosen = requested == null ? Storage.S3 : requested;
+      props.setProperty("storage", chosen.name().toLowerCase());
+      try (var out = Files.newBufferedWriter(file)) {
+        props.store(out, "lakehouse home settings");
+      }
+      return chosen;
+    } catch (IOException e) {
+      throw new HomeException("cannot use lakehouse home " + root + ": " + e.getMessage());
+    }
+  }
+
+  /** File storage: JDBC catalog on SQLite with a file-system warehouse, both in the home. */
+  public CatalogSettings fileCatalogSettings() {
     return CatalogSettings.embedded(root);
+  }
+
+  /** S3 storage: JDBC catalog on SQLite in the home, warehouse {@code s3://warehouse/} on the local S3 server. */
+  public CatalogSettings s3CatalogSettings(String endpoint, String bucket, String accessKey, String secretKey, String region) {
+    return CatalogSettings.builder(dev.lakehouse.core.catalog.CatalogType.JDBC)
+        .uri("jdbc:sqlite:" + root.resolve("catalog.db"))
+        .warehouse("s3://" + bucket + "/")
+        .s3Endpoint(endpoint)
+        .s3PathStyle(true)
+        .s3Credentials(accessKey, secretKey)
+        .region(region)
+        .build();
+  }
+
+  public Path s3Store() {
+    return root.resolve("s3");
+  }
+
+  public Path s3StateFile() {
+    return root.resolve("s3.server");
   }
 
   /** A home that cannot be created or written. */

@@ -16,10 +16,6 @@ public final class LocalLakehouse implements AutoCloseable {
   private Catalog catalog;
   private SparkSession spark;
 
-  public LocalLakehouse(LakehouseHome home) {
-    this(home, home.catalogSettings());
-  }
-
   public LocalLakehouse(LakehouseHome home, CatalogSettings settings) {
     this.home = home;
     this.settings = settings;

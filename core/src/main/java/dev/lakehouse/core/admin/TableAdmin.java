@@ -77,6 +77,21 @@ public final class TableAdmin {
   // ------------------------------------------------------------------------------------------ provisioning
 
   /** Creates the namespace and every declared table that does not exist yet (idempotent). */
+  /** Every declared table with its zone: what the maintenance state machine maps over. */
+  public Map<String, Object> listTables() {
+    List<Map<String, Object>> tables = new ArrayList<>();
+    for (TableDefinition t : LakehouseTables.all()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("table", t.name());
+      entry.put("zone", t.zone().label());
+      tables.add(entry);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("namespace", LakehouseTables.NAMESPACE);
+    out.put("tables", tables);
+    return out;
+  }
+
   public Map<String, Object> createTables() {
     if (settings == null) {
       throw new IllegalStateException("createTables needs catalog settings (table locations)");

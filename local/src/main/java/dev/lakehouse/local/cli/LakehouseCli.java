@@ -2,6 +2,7 @@ package dev.lakehouse.local.cli;
 
 import dev.lakehouse.local.LakehouseHome;
 import dev.lakehouse.local.LocalLakehouse;
+import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,6 +22,13 @@ import picocli.CommandLine.Option;
       DescribeCommand.class,
       GenerateCommand.class,
       SqlCommand.class,
+      IngestCommand.class,
+      RunCommand.class,
+      ExecutionsCommand.class,
+      ExecutionCommand.class,
+      RedriveCommand.class,
+      ServeCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LakehouseCli implements Callable<Integer> {
@@ -33,9 +41,15 @@ public final class LakehouseCli implements Callable<Integer> {
       description = "Lakehouse home: catalog, warehouse, landing area, run logs (env LAKEHOUSE_HOME, default ./.lakehouse).")
   Path home;
 
+  @Option(names = "--storage", paramLabel = "s3|file",
+      description = "Where a NEW home keeps table files: on the local S3-compatible server like AWS (s3, default) or in "
+          + "a directory (file: faster, no pipeline). An existing home keeps its storage.")
+  String storage;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private LocalLakehouse lakehouse;
+  private LocalStack stack;
 
   @Override
   public Integer call() {
@@ -46,15 +60,49 @@ public final class LakehouseCli implements Callable<Integer> {
   /** The local stack for the chosen home, opened on first use and closed when the command ends. */
   LocalLakehouse lakehouse() {
     if (lakehouse == null) {
-      Path dir = home != null ? home
-          : Path.of(System.getenv().getOrDefault(LakehouseHome.ENV, LakehouseHome.DEFAULT));
-      lakehouse = new LocalLakehouse(LakehouseHome.open(dir));
+      LakehouseHome opened = openHome();
+      if (opened.storage(requestedStorage()) == LakehouseHome.Storage.FILE) {
+        lakehouse = new LocalLakehouse(opened, opened.fileCatalogSettings());
+      } else {
+        lakehouse = stack().lakehouse();
+      }
     }
     return lakehouse;
   }
 
+  /** The whole local pipeline (S3 server, catalog, handlers, jobs, state machines) for the home. */
+  LocalStack stack() {
+    if (stack == null) {
+      LakehouseHome opened = openHome();
+      if (opened.storage(requestedStorage()) != LakehouseHome.Storage.S3) {
+        throw new LakehouseHome.HomeException("lakehouse home " + opened.root() + " uses --storage file; the pipeline "
+            + "needs the local S3 server (use a home created with --storage s3, the default)");
+      }
+      stack = LocalStack.builder(opened).build();
+    }
+    return stack;
+  }
+
+  private LakehouseHome openHome() {
+    Path dir = home != null ? home : Path.of(System.getenv().getOrDefault(LakehouseHome.ENV, LakehouseHome.DEFAULT));
+    return LakehouseHome.open(dir);
+  }
+
+  private LakehouseHome.Storage requestedStorage() {
+    if (storage == null) {
+      return null;
+    }
+    try {
+      return LakehouseHome.Storage.valueOf(storage.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--storage must be s3 or file, was '" + storage + "'");
+    }
+  }
+
   void closeLakehouse() throws Exception {
-    if (lakehouse != null) {
+    if (stack != null) {
+      stack.close();
+    } else if (lakehouse != null) {
       lakehouse.close();
     }
   }

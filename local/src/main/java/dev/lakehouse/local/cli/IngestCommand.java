@@ -1,0 +1,68 @@
+package dev.lakehouse.local.cli;
+
+import dev.lakehouse.core.tables.SourceEntity;
+import dev.lakehouse.local.asl.Execution;
+import dev.lakehouse.local.asl.ExecutionStatus;
+import dev.lakehouse.local.stack.LocalStack;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "ingest", description = {
+    "Upload files to the landing bucket through the S3 API and run the ingest state machine for each, started by",
+    "the same EventBridge 'Object Created' event AWS sends: route -> bronze -> silver -> gold -> record."})
+final class IngestCommand implements Callable<Integer> {
+  @ParentCommand LakehouseCli cli;
+
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Files to ingest (.jsonl, .ndjson, .json, .csv, .parquet, optionally .gz).")
+  List<Path> files;
+
+  @Option(names = "--table", paramLabel = "customers|products|orders",
+      description = "Landing prefix to drop the files under (default: from the file name).")
+  String table;
+
+  @Override
+  public Integer call() {
+    for (Path file : files) {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("no such file: " + file);
+      }
+    }
+    LocalStack stack = cli.stack();
+    PrintWriter out = cli.spec.commandLine().getOut();
+    int failed = 0;
+    for (Path file : files) {
+      String entity = table != null ? table.trim().toLowerCase(Locale.ROOT) : entityOf(file);
+      LocalStack.Landed landed = stack.upload(file, entity);
+      out.printf("%s -> s3://%s/%s%n", file, landed.bucket(), landed.key());
+      Execution execution = stack.ingest(landed);
+      RunReport.print(out, stack, execution);
+      if (execution.status() != ExecutionStatus.SUCCEEDED) {
+        failed++;
+      }
+    }
+    if (failed > 0) {
+      cli.spec.commandLine().getErr().println("lakehouse: " + failed + " of " + files.size() + " file(s) failed; see "
+          + "'lakehouse execution ID' for the history");
+      return LakehouseCli.EXIT_FAILED;
+    }
+    return 0;
+  }
+
+  static String entityOf(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    for (SourceEntity entity : SourceEntity.values()) {
+      if (name.startsWith(entity.label()) || name.contains(entity.label())) {
+        return entity.label();
+      }
+    }
+    throw new IllegalArgumentException("cannot tell which table " + file + " is for; pass --table customers|products|orders");
+  }
+}

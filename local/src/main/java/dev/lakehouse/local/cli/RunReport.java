@@ -1,0 +1,44 @@
+package dev.lakehouse.local.cli;
+
+import dev.lakehouse.core.runs.PipelineRun;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.local.asl.Execution;
+import dev.lakehouse.local.stack.LocalStack;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Prints an execution's outcome and the steps it recorded in pipeline_runs (rows in / written / rejected). */
+final class RunReport {
+  private RunReport() {}
+
+  static void print(PrintWriter out, LocalStack stack, Execution execution) {
+    Duration took = Duration.between(execution.startTime(), execution.stopTime() == null ? execution.startTime() : execution.stopTime());
+    out.printf("execution %s %s in %.1f s%n", execution.id(), execution.status(), took.toMillis() / 1000.0);
+    List<List<String>> rows = new ArrayList<>();
+    for (PipelineRun run : new RunLog(stack.lakehouse().catalog()).forExecution(execution.id())) {
+      rows.add(List.of(run.step(), nz(run.tableName()), run.status().name(), n(run.rowsIn()), n(run.rowsWritten()),
+          n(run.rowsRejected()), nz(run.message())));
+    }
+    if (!rows.isEmpty()) {
+      TextTable.print(out, List.of("  step", "table", "status", "in", "written", "rejected", "message"),
+          rows.stream().map(r -> {
+            List<String> copy = new ArrayList<>(r);
+            copy.set(0, "  " + r.get(0));
+            return copy;
+          }).toList());
+    }
+    if (execution.error() != null) {
+      out.println("  error: " + execution.error() + (execution.cause() == null ? "" : ": " + execution.cause()));
+    }
+  }
+
+  private static String n(Long value) {
+    return value == null ? "" : value.toString();
+  }
+
+  private static String nz(String value) {
+    return value == null ? "" : value.length() > 70 ? value.substring(0, 67) + "..." : value;
+  }
+}

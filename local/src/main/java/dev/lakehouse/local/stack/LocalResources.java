@@ -1,0 +1,62 @@
+package dev.lakehouse.local.stack;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The names the local stack gives the resources CDK creates on AWS, and the substitutions the ASL files get. The
+ * ARNs are shaped like AWS's (account 000000000000) so the same definitions bind to local implementations.
+ */
+public final class LocalResources {
+  public static final String ACCOUNT = "000000000000";
+  public static final String REGION = "us-east-1";
+  public static final String LANDING_BUCKET = "landing";
+  public static final String WAREHOUSE_BUCKET = "warehouse";
+
+  public static final String INGEST_ROUTER = "lakehouse-ingest-router";
+  public static final String TABLE_ADMIN = "lakehouse-table-admin";
+  public static final String MAINTENANCE = "lakehouse-maintenance";
+  public static final String RUN_RECORDER = "lakehouse-run-recorder";
+
+  public static final String BRONZE_JOB = "lakehouse-bronze";
+  public static final String SILVER_CUSTOMERS_JOB = "lakehouse-silver-customers";
+  public static final String SILVER_PRODUCTS_JOB = "lakehouse-silver-products";
+  public static final String SILVER_ORDERS_JOB = "lakehouse-silver-orders";
+  public static final String GOLD_JOB = "lakehouse-gold";
+  public static final String COMPACTION_JOB = "lakehouse-compaction";
+
+  public static final String ALERT_TOPIC = "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":lakehouse-alerts";
+
+  private LocalResources() {}
+
+  public static String functionArn(String name) {
+    return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + name + ":live";
+  }
+
+  /** The function name inside a FunctionName parameter: a name, a full ARN, or an ARN with a version or alias. */
+  public static String functionName(String nameOrArn) {
+    if (!nameOrArn.startsWith("arn:")) {
+      return nameOrArn;
+    }
+    String[] parts = nameOrArn.split(":");
+    return parts.length >= 7 ? parts[6] : nameOrArn;
+  }
+
+  public static Map<String, String> substitutions() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("IngestRouterFunctionArn", functionArn(INGEST_ROUTER));
+    s.put("TableAdminFunctionArn", functionArn(TABLE_ADMIN));
+    s.put("MaintenanceFunctionArn", functionArn(MAINTENANCE));
+    s.put("RunRecorderFunctionArn", functionArn(RUN_RECORDER));
+    s.put("BronzeJobName", BRONZE_JOB);
+    s.put("SilverCustomersJobName", SILVER_CUSTOMERS_JOB);
+    s.put("SilverProductsJobName", SILVER_PRODUCTS_JOB);
+    s.put("SilverOrdersJobName", SILVER_ORDERS_JOB);
+    s.put("GoldJobName", GOLD_JOB);
+    s.put("CompactionJobName", COMPACTION_JOB);
+    s.put("AlertTopicArn", ALERT_TOPIC);
+    s.put("WarehouseBucket", WAREHOUSE_BUCKET);
+    s.put("LandingBucket", LANDING_BUCKET);
+    return s;
+  }
+}

@@ -1,0 +1,227 @@
+package dev.lakehouse.local.stack;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakehouse.core.admin.TableAdmin;
+import dev.lakehouse.core.ingest.IngestRouter;
+import dev.lakehouse.core.maintenance.TableMaintenance;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.s3.LocalS3Server;
+import dev.lakehouse.functions.IngestRouterHandler;
+import dev.lakehouse.functions.MaintenanceHandler;
+import dev.lakehouse.functions.RunRecorderHandler;
+import dev.lakehouse.functions.TableAdminHandler;
+import dev.lakehouse.local.LakehouseHome;
+import dev.lakehouse.local.LocalLakehouse;
+import dev.lakehouse.local.asl.AslLoader;
+import dev.lakehouse.local.asl.Execution;
+import dev.lakehouse.local.asl.ExecutionStatus;
+import dev.lakehouse.local.asl.Runner;
+import dev.lakehouse.local.asl.StateMachine;
+import dev.lakehouse.local.asl.TaskHandlers;
+import dev.lakehouse.local.asl.history.DirectoryExecutionStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+
+/**
+ * The whole pipeline on one machine: the local S3-compatible server (landing and warehouse buckets), the Iceberg
+ * catalog, the Lambda handlers in-process, the Glue jobs on Spark {@code local[*]}, and the local Step Functions
+ * runner executing the same ASL files CDK deploys. An execution that ends FAILED, TIMED_OUT or ABORTED is handed to
+ * the same listener AWS has (an EventBridge rule on the execution's status): the run recorder and the alert topic.
+ */
+public final class LocalStack implements AutoCloseable {
+  public static final String INGEST_PIPELINE = "ingest-pipeline";
+  public static final String MAINTENANCE = "maintenance";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final LakehouseHome home;
+  private final LocalLakehouse lakehouse;
+  private final LocalS3Server s3Server;
+  private final S3Client s3;
+  private final Runner runner;
+  private final SnsOutbox outbox;
+  private final RunRecorderHandler runRecorder;
+  private final Map<String, StateMachine> machines = new LinkedHashMap<>();
+
+  private LocalStack(Builder b) {
+    this.home = b.home;
+    this.s3Server = LocalS3Servers.forHome(home, b.files);
+    this.s3 = s3Server.client();
+    this.lakehouse = new LocalLakehouse(home, home.s3CatalogSettings(s3Server.endpoint(), LocalResources.WAREHOUSE_BUCKET,
+        LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY, LocalS3Server.REGION));
+    this.outbox = new SnsOutbox(home.root().resolve("outbox/sns.jsonl"));
+
+    // Handlers get real local clients through their constructors; the Spark session's catalog is shared with them
+    // once Spark runs, so the process commits through one catalog instance.
+    var catalog = (java.util.function.Supplier<org.apache.iceberg.catalog.Catalog>) lakehouse::catalog;
+    this.runRecorder = new RunRecorderHandler(new RunLog(new DelegatingCatalog(catalog)), Clock.systemUTC());
+    Map<String, RequestHandler<Map<String, Object>, Map<String, Object>>> functions = new LinkedHashMap<>();
+    functions.put(LocalResources.INGEST_ROUTER, new IngestRouterHandler(new IngestRouter(s3,
+        () -> new RunLog(new DelegatingCatalog(catalog)), IngestRouter.Settings.defaults())));
+    functions.put(LocalResources.TABLE_ADMIN, new TableAdminHandler(new TableAdmin(new DelegatingCatalog(catalog),
+        lakehouse.settings(), Clock.systemUTC())));
+    functions.put(LocalResources.MAINTENANCE, new MaintenanceHandler(new TableMaintenance(new DelegatingCatalog(catalog),
+        b.clock)));
+    functions.put(LocalResources.RUN_RECORDER, runRecorder);
+
+    TaskHandlers handlers = TaskHandlers.of(Map.of(
+        LambdaBinding.RESOURCE, new LambdaBinding(functions),
+        GlueBinding.RESOURCE, new GlueBinding(lakehouse::spark, s3, home.root().resolve("staging"), b.faults),
+        SnsOutbox.RESOURCE, outbox));
+    this.runner = Runner.builder().handlers(handlers).store(new DirectoryExecutionStore(home.executions())).build();
+    for (String name : List.of(INGEST_PIPELINE, MAINTENANCE)) {
+      machines.put(name, AslLoader.load(b.files.stateMachine(name), LocalResources.substitutions(), handlers));
+    }
+  }
+
+  public static Builder builder(LakehouseHome home) {
+    return new Builder(home);
+  }
+
+  public LakehouseHome home() {
+    return home;
+  }
+
+  public LocalLakehouse lakehouse() {
+    return lakehouse;
+  }
+
+  public S3Client s3() {
+    return s3;
+  }
+
+  public String s3Endpoint() {
+    return s3Server.endpoint();
+  }
+
+  public SnsOutbox outbox() {
+    return outbox;
+  }
+
+  public Runner runner() {
+    return runner;
+  }
+
+  public StateMachine machine(String name) {
+    StateMachine machine = machines.get(name);
+    if (machine == null) {
+      throw new IllegalArgumentException("unknown state machine '" + name + "'; known: " + String.join(", ", machines.keySet()));
+    }
+    return machine;
+  }
+
+  /** Uploads a file through the S3 API to {@code landing/<entity>/<name>} in the landing bucket. */
+  public Landed upload(Path file, String entity) {
+    String key = "landing/" + entity + "/" + file.getFileName();
+    PutObjectResponse put = s3.putObject(b -> b.bucket(LocalResources.LANDING_BUCKET).key(key), file);
+    return new Landed(LocalResources.LANDING_BUCKET, key, put.eTag().replace("\"", ""));
+  }
+
+  /** Where a file landed. */
+  public record Landed(String bucket, String key, String etag) {}
+
+  /** Starts the ingest pipeline with the event EventBridge sends for an S3 "Object Created" notification. */
+  public Execution ingest(Landed landed) {
+    long size = s3.headObject(b -> b.bucket(landed.bucket()).key(landed.key())).contentLength();
+    return start(INGEST_PIPELINE, S3Events.objectCreated(landed.bucket(), landed.key(), size, landed.etag()));
+  }
+
+  /** Runs a state machine to the end (synchronously) and hands a failed execution to the status-change listener. */
+  public Execution start(String machineName, JsonNode input) {
+    String name = machineName + "-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    Execution execution = runner.start(machine(machineName), name, input);
+    onStatusChange(execution);
+    return execution;
+  }
+
+  public Execution redrive(String executionId) {
+    Execution existing = runner.describe(executionId).orElseThrow(() ->
+        new IllegalArgumentException("no execution " + executionId));
+    Execution execution = runner.redrive(machine(existing.id().split(":")[6]), existing);
+    onStatusChange(execution);
+    return execution;
+  }
+
+  public Optional<Execution> execution(String id) {
+    return runner.describe(id);
+  }
+
+  /**
+   * What the EventBridge rule on "Step Functions Execution Status Change" does on AWS: record the failed execution
+   * in pipeline_runs (RunRecorder) and publish to the alert topic.
+   */
+  private void onStatusChange(Execution execution) {
+    if (execution.status() == ExecutionStatus.SUCCEEDED || execution.status() == ExecutionStatus.RUNNING) {
+      return;
+    }
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("Error", execution.error());
+    error.put("Cause", execution.cause());
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("executionId", execution.id());
+    payload.put("step", "pipeline");
+    payload.put("startedAt", execution.startTime().toString());
+    payload.put("error", error);
+    runRecorder.handleRequest(payload, new LocalLambdaContext(LocalResources.RUN_RECORDER, execution.id()));
+    outbox.publish(LocalResources.ALERT_TOPIC, "Lakehouse: execution " + execution.status(),
+        "Execution " + execution.id() + " " + execution.status() + ": " + execution.error() + ": " + execution.cause());
+  }
+
+  @Override
+  public void close() throws Exception {
+    runner.close();
+    s3.close();
+    lakehouse.close();
+  }
+
+  /** Options for tests: an injectable clock for maintenance, and job faults. */
+  public static final class Builder {
+    private final LakehouseHome home;
+    private ProjectFiles files;
+    private Clock clock = Clock.systemUTC();
+    private GlueBinding.Faults faults = (job, attempt) -> null;
+
+    private Builder(LakehouseHome home) {
+      this.home = home;
+    }
+
+    public Builder files(ProjectFiles value) {
+      this.files = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = value;
+      return this;
+    }
+
+    /** Makes the named Glue job fail with {@code message} while {@code failing} says so (tests of the failure path). */
+    public Builder failJob(String jobName, String message, java.util.function.BooleanSupplier failing) {
+      GlueBinding.Faults previous = this.faults;
+      this.faults = (job, attempt) -> job.equals(jobName) && failing.getAsBoolean() ? message : previous.failure(job, attempt);
+      return this;
+    }
+
+    public LocalStack build() {
+      if (files == null) {
+        files = ProjectFiles.locate();
+      }
+      return new LocalStack(this);
+    }
+  }
+
+  static ObjectNode object() {
+    return JSON.createObjectNode();
+  }
+}
