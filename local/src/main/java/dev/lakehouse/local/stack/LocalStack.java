@@ -60,6 +60,8 @@ public final class LocalStack implements AutoCloseable {
     this.lakehouse = new LocalLakehouse(home, home.s3CatalogSettings(s3Server.endpoint(), LocalResources.WAREHOUSE_BUCKET,
         LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY, LocalS3Server.REGION));
     this.outbox = new SnsOutbox(home.root().resolve("outbox/sns.jsonl"));
+    // What `cdk deploy` does through the TableAdmin custom resource: every declared table exists (idempotent).
+    new dev.lakehouse.core.admin.TableProvisioner(lakehouse.catalog(), lakehouse.settings()).provision();
 
     // Handlers get real local clients through their constructors; the Spark session's catalog is shared with them
     // once Spark runs, so the process commits through one catalog instance.

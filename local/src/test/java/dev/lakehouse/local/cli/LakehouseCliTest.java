@@ -14,7 +14,15 @@ class LakehouseCliTest {
 
   record Outcome(int exitCode, String out, String err) {}
 
+  /** File storage keeps these CLI tests fast; the S3-backed stack is exercised end to end in test/. */
   static Outcome run(String... args) {
+    if (args.length > 1 && args[0].equals("--home")) {
+      String[] withStorage = new String[args.length + 2];
+      withStorage[0] = "--storage";
+      withStorage[1] = "file";
+      System.arraycopy(args, 0, withStorage, 2, args.length);
+      args = withStorage;
+    }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = LakehouseCli.run(args, new PrintWriter(out), new PrintWriter(err));
