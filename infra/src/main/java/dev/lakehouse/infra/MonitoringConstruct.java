@@ -65,6 +65,38 @@ public final class MonitoringConstruct extends Construct {
       executionMetrics.add(sm.metricFailed(sum()));
     }
 
+    // Job failures are not caught inside the ingest state machine, so the execution fails at that job and a redrive
+    // resumes there. This rule is the failure path instead: it records the failed execution in pipeline_runs (the
+    // RunRecorder function, the same payload a Catch would send) and notifies the alert topic.
+    Rule executionFailures = Rule.Builder.create(this, "ExecutionFailureRule")
+        .description("A lakehouse state machine execution failed, timed out or was aborted")
+        .eventPattern(EventPattern.builder()
+            .source(List.of("aws.states"))
+            .detailType(List.of("Step Functions Execution Status Change"))
+            .detail(Map.of(
+                "stateMachineArn", List.of(orchestration.ingestPipeline().getStateMachineArn(),
+                    orchestration.maintenance().getStateMachineArn()),
+                "status", List.of("FAILED", "TIMED_OUT", "ABORTED")))
+            .build())
+        .targets(List.of(
+            software.amazon.awscdk.services.events.targets.LambdaFunction.Builder
+                .create(functions.alias(FunctionsConstruct.Spec.RUN_RECORDER))
+                .event(RuleTargetInput.fromObject(Map.of(
+                    "executionId", EventField.fromPath("$.detail.executionArn"),
+                    "step", "pipeline",
+                    "startedAt", EventField.fromPath("$.time"),
+                    "error", Map.of("Error", EventField.fromPath("$.detail.error"),
+                        "Cause", EventField.fromPath("$.detail.cause")))))
+                .retryAttempts(4)
+                .build(),
+            SnsTopic.Builder.create(alertTopic)
+                .message(RuleTargetInput.fromText("Execution " + EventField.fromPath("$.detail.executionArn") + " "
+                    + EventField.fromPath("$.detail.status") + ": " + EventField.fromPath("$.detail.error") + ": "
+                    + EventField.fromPath("$.detail.cause")))
+                .build()))
+        .build();
+    executionFailures.getNode().addDependency(orchestration);
+
     List<IMetric> lambdaErrors = new ArrayList<>();
     List<IMetric> lambdaDurations = new ArrayList<>();
     functions.functions().entrySet().stream()

@@ -91,6 +91,23 @@ class QueryAndMonitoringTest {
     assertThat(render(map(list(rule.get("Targets")).get(0)).get("Arn"))).startsWith("<MonitoringAlertTopic");
   }
 
+  /** Job failures are not caught in the ASL (so a redrive resumes at the job): this rule records and notifies. */
+  @Test
+  void failedExecutionsAreRecordedAndNotified() {
+    Map<String, Object> rule = map(s.only("AWS::Events::Rule", "MonitoringExecutionFailureRule").get("Properties"));
+    Map<String, Object> pattern = map(rule.get("EventPattern"));
+    assertThat(pattern.get("source")).isEqualTo(java.util.List.of("aws.states"));
+    assertThat(pattern.get("detail-type")).isEqualTo(java.util.List.of("Step Functions Execution Status Change"));
+    assertThat(map(pattern.get("detail")).get("status")).isEqualTo(java.util.List.of("FAILED", "TIMED_OUT", "ABORTED"));
+    assertThat(list(map(pattern.get("detail")).get("stateMachineArn"))).hasSize(2);
+    var targets = list(rule.get("Targets"));
+    assertThat(targets).hasSize(2);
+    assertThat(render(map(targets.get(0)).get("Arn"))).contains("RunRecorder");
+    assertThat(String.valueOf(map(map(targets.get(0)).get("InputTransformer")).get("InputTemplate")))
+        .contains("\"step\":\"pipeline\"").contains("\"executionId\":<detail-executionArn>");
+    assertThat(render(map(targets.get(1)).get("Arn"))).startsWith("<MonitoringAlertTopic");
+  }
+
   @Test
   void dashboardAndOutputs() {
     assertThat(s.resources("AWS::CloudWatch::Dashboard")).hasSize(1);
