@@ -29,7 +29,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -202,8 +201,6 @@ public final class BronzeIngestJob {
 
   /** Picocli entry used by {@link JobMain} and tests: parse Glue-style args into a job. */
   public static BronzeIngestJob fromArgs(String... args) {
-    BronzeIngestJob job = new BronzeIngestJob();
-    new CommandLine(job).setUnmatchedArgumentsAllowed(true).parseArgs(args);
-    return job;
+    return JobMain.parse(new BronzeIngestJob(), args);
   }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,9 +39,7 @@ public final class CompactionJob {
   }
 
   public static CompactionJob fromArgs(String... args) {
-    CompactionJob job = new CompactionJob();
-    new CommandLine(job).setUnmatchedArgumentsAllowed(true).parseArgs(args);
-    return job;
+    return JobMain.parse(new CompactionJob(), args);
   }
 
   public JobResult run(SparkSession spark) {

@@ -24,7 +24,6 @@ import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,9 +53,7 @@ public final class GoldJob {
   }
 
   public static GoldJob fromArgs(String... args) {
-    GoldJob job = new GoldJob();
-    new CommandLine(job).setUnmatchedArgumentsAllowed(true).parseArgs(args);
-    return job;
+    return JobMain.parse(new GoldJob(), args);
   }
 
   public JobResult run(SparkSession spark) {

@@ -6,7 +6,6 @@ import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunStatus;
 import java.time.Instant;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 
@@ -18,8 +17,14 @@ import picocli.CommandLine;
 public final class JobMain {
   private JobMain() {}
 
-  public static <J> void run(J job, String[] args, BiFunction<J, SparkSession, JobResult> body) {
+  /** Parses Glue-style arguments into a job; arguments Glue adds on its own (--TempDir, --JOB_ID...) are ignored. */
+  public static <J> J parse(J job, String... args) {
     new CommandLine(job).setUnmatchedArgumentsAllowed(true).parseArgs(args);
+    return job;
+  }
+
+  public static <J> void run(J job, String[] args, BiFunction<J, SparkSession, JobResult> body) {
+    parse(job, args);
     JobArguments common = commonOf(job);
     SparkSession spark = common.local
         ? LakehouseSpark.local(common.catalogSettings())
@@ -81,14 +86,5 @@ public final class JobMain {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(job.getClass() + " has no public " + name + " field", e);
     }
-  }
-
-  /** For jobs whose arguments are all in the common mixin. */
-  public static Function<String[], JobArguments> commonOnly() {
-    return args -> {
-      JobArguments common = new JobArguments();
-      new CommandLine(common).setUnmatchedArgumentsAllowed(true).parseArgs(args);
-      return common;
-    };
   }
 }

@@ -14,7 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,9 +39,7 @@ public final class SilverJob {
   }
 
   public static SilverJob fromArgs(String... args) {
-    SilverJob job = new SilverJob();
-    new CommandLine(job).setUnmatchedArgumentsAllowed(true).parseArgs(args);
-    return job;
+    return JobMain.parse(new SilverJob(), args);
   }
 
   public JobResult run(SparkSession spark) {
