@@ -9,6 +9,7 @@ import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.silver.SilverBatch;
+import dev.lakehouse.jobs.quality.QualityGate;
 import dev.lakehouse.jobs.silver.SilverSql;
 import java.time.Instant;
 import java.util.Arrays;
@@ -101,6 +102,14 @@ public final class GoldJob {
     Dataset<Row> metrics = metricsFor(spark, "to_date(o.order_date) IN (" + dateList + ")", started, executionId)
         .localCheckpoint(true);
     long rows = metrics.count();
+    if (rows > 0) {
+      QualityGate.forTable(AGG_DAILY_METRICS.name())
+          .complete("metric_date", "metric_type", "dimension_key", "dimension_value", "metric_value", "metric_count")
+          .unique("metric_date", "metric_type", "dimension_key", "dimension_value")
+          .nonNegative("metric_value", "metric_count")
+          .allowedValues("metric_type", List.of("daily_revenue", "segment_revenue", "category_revenue"))
+          .enforce(metrics);
+    }
     String view = SilverSql.view(metrics, "gold_metrics");
     SilverSql.commitWith(spark, watermarks, """
         MERGE INTO %s t USING %s s

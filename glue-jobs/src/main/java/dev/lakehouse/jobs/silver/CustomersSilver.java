@@ -7,6 +7,7 @@ import static dev.lakehouse.core.tables.LakehouseTables.RAW_CUSTOMERS;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.jobs.SilverJob;
+import dev.lakehouse.jobs.quality.QualityGate;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,6 +87,15 @@ final class CustomersSilver {
     List<String> affectedDates = SilverSql.dates(spark.sql("""
         SELECT to_date(o.order_date) FROM %s o JOIN %s n ON o.customer_id = n.customer_id""".formatted(
         CURATED_ORDERS.qualifiedName(), latest)));
+
+    if (versions > 0) {
+      QualityGate.forTable(CURATED_CUSTOMERS.name())
+          .complete("customer_id", "_profile_hash", "_valid_from", "customer_segment", "lifetime_value")
+          .unique("customer_id")
+          .nonNegative("lifetime_value", "total_orders")
+          .allowedValues("customer_segment", List.of("vip", "high", "medium", "low", "none"))
+          .enforce(versionRows);
+    }
 
     // Late-arriving customers (and renamed ones): their orders get the current name and email.
     spark.sql("""

@@ -9,6 +9,7 @@ import static dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.jobs.SilverJob;
+import dev.lakehouse.jobs.quality.QualityGate;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,6 +132,19 @@ final class OrdersSilver {
         combined, customers, CURATED_ORDERS.qualifiedName(), orders)));
     String stats = SilverSql.view(CustomerStats.compute(spark, customers, combined, started).localCheckpoint(true),
         "customer_stats");
+
+    // Nothing is promoted unless the staged orders and lines pass the declared checks.
+    QualityGate.forTable(CURATED_ORDERS.name())
+        .complete("order_id", "customer_id", "order_date", "status", "net_amount")
+        .unique("order_id")
+        .nonNegative("subtotal", "discount_amount", "tax_amount", "shipping_cost", "net_amount", "item_count")
+        .allowedValues("status", SilverSql.ORDER_STATUSES)
+        .enforce(spark.table(orders));
+    QualityGate.forTable(CURATED_ORDER_ITEMS.name())
+        .complete("order_id", "line_number", "product_id", "category", "item_net")
+        .unique("order_id", "line_number")
+        .nonNegative("quantity", "unit_price", "discount", "item_net")
+        .enforce(spark.table(lines));
 
     spark.sql("MERGE INTO %s t USING (SELECT DISTINCT order_id FROM %s) s ON t.order_id = s.order_id WHEN MATCHED THEN DELETE"
         .formatted(CURATED_ORDER_ITEMS.qualifiedName(), orders));

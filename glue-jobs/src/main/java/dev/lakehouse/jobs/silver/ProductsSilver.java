@@ -7,6 +7,7 @@ import static dev.lakehouse.core.tables.LakehouseTables.RAW_PRODUCTS;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.jobs.SilverJob;
+import dev.lakehouse.jobs.quality.QualityGate;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,12 @@ final class ProductsSilver {
     List<String> affectedDates = SilverSql.dates(spark.sql("""
         SELECT to_date(i.order_date) FROM %s i JOIN %s p ON i.product_id = p.product_id""".formatted(
         CURATED_ORDER_ITEMS.qualifiedName(), latest)));
+
+    QualityGate.forTable(CURATED_PRODUCTS.name())
+        .complete("product_id", "category")
+        .unique("product_id")
+        .nonNegative("price", "cost")
+        .enforce(latestRows);
 
     spark.sql("""
         MERGE INTO %s t USING %s s ON t.product_id = s.product_id
