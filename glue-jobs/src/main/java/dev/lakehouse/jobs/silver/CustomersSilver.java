@@ -66,6 +66,7 @@ final class CustomersSilver {
           WHERE _rank = 1)""".formatted(checked)).localCheckpoint(true);
     String latest = SilverSql.view(latestRows, "customers_latest");
     long valid = spark.table(checked).where("_reject_reason IS NULL").count();
+    long written = latestRows.count();
 
     // Only new customers and changed profiles become versions; their order-derived columns come from the orders.
     String orderView = SilverSql.view(spark.table(CURATED_ORDERS.qualifiedName())
@@ -119,11 +120,11 @@ final class CustomersSilver {
           s._source_file, s._updated_at)""".formatted(CURATED_CUSTOMERS.qualifiedName(), newVersions));
 
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("superseded", valid - latestRows.count());
+    details.put("superseded", valid - written);
     details.put("newVersions", versions);
     details.put("affectedDates", affectedDates.size());
     details.put("fullRead", batch.fullRead());
-    return new JobResult(SilverJob.STEP, CURATED_CUSTOMERS.name(), RunStatus.SUCCEEDED, rowsIn, latestRows.count(),
+    return new JobResult(SilverJob.STEP, CURATED_CUSTOMERS.name(), RunStatus.SUCCEEDED, rowsIn, written,
         rejected, SilverJob.currentSnapshot(spark, CURATED_CUSTOMERS), null, started, Instant.now(), details);
   }
 }

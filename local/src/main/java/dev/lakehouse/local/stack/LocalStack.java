@@ -2,8 +2,6 @@ package dev.lakehouse.local.stack;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakehouse.core.admin.TableAdmin;
 import dev.lakehouse.core.ingest.IngestRouter;
 import dev.lakehouse.core.maintenance.TableMaintenance;
@@ -42,7 +40,6 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 public final class LocalStack implements AutoCloseable {
   public static final String INGEST_PIPELINE = "ingest-pipeline";
   public static final String MAINTENANCE = "maintenance";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LakehouseHome home;
   private final LocalLakehouse lakehouse;
@@ -65,15 +62,15 @@ public final class LocalStack implements AutoCloseable {
 
     // Handlers get real local clients through their constructors; the Spark session's catalog is shared with them
     // once Spark runs, so the process commits through one catalog instance.
-    var catalog = (java.util.function.Supplier<org.apache.iceberg.catalog.Catalog>) lakehouse::catalog;
-    this.runRecorder = new RunRecorderHandler(new RunLog(new DelegatingCatalog(catalog)), Clock.systemUTC());
+    DelegatingCatalog catalog = new DelegatingCatalog(lakehouse::catalog);
+    RunLog runLog = new RunLog(catalog);
+    this.runRecorder = new RunRecorderHandler(runLog, Clock.systemUTC());
     Map<String, RequestHandler<Map<String, Object>, Map<String, Object>>> functions = new LinkedHashMap<>();
-    functions.put(LocalResources.INGEST_ROUTER, new IngestRouterHandler(new IngestRouter(s3,
-        () -> new RunLog(new DelegatingCatalog(catalog)), IngestRouter.Settings.defaults())));
-    functions.put(LocalResources.TABLE_ADMIN, new TableAdminHandler(new TableAdmin(new DelegatingCatalog(catalog),
-        lakehouse.settings(), Clock.systemUTC())));
-    functions.put(LocalResources.MAINTENANCE, new MaintenanceHandler(new TableMaintenance(new DelegatingCatalog(catalog),
-        b.clock)));
+    functions.put(LocalResources.INGEST_ROUTER, new IngestRouterHandler(new IngestRouter(s3, () -> runLog,
+        IngestRouter.Settings.defaults())));
+    functions.put(LocalResources.TABLE_ADMIN, new TableAdminHandler(new TableAdmin(catalog, lakehouse.settings(),
+        Clock.systemUTC())));
+    functions.put(LocalResources.MAINTENANCE, new MaintenanceHandler(new TableMaintenance(catalog, b.clock)));
     functions.put(LocalResources.RUN_RECORDER, runRecorder);
 
     TaskHandlers handlers = TaskHandlers.of(Map.of(
@@ -221,9 +218,5 @@ public final class LocalStack implements AutoCloseable {
       }
       return new LocalStack(this);
     }
-  }
-
-  static ObjectNode object() {
-    return JSON.createObjectNode();
   }
 }
