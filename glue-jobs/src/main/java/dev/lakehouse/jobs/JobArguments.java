@@ -1,7 +1,6 @@
 package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.catalog.CatalogSettings;
-import dev.lakehouse.core.catalog.CatalogType;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -53,7 +52,6 @@ public final class JobArguments {
     if (s3Endpoint != null) {
       env.putIfAbsent(CatalogSettings.ENV_S3_PATH_STYLE, "true");
     }
-    CatalogType.parse(env.getOrDefault(CatalogSettings.ENV_CATALOG, "glue"));
     return CatalogSettings.fromEnvironment(env);
   }
 

@@ -1,7 +1,6 @@
 package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.runs.RunStatus;
-import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.silver.SilverPipelines;
@@ -83,9 +82,5 @@ public final class SilverJob {
         functions.lit(Timestamp.from(at)).as("quarantined_at"));
     Dataset<Row> aligned = spark.createDataFrame(rejects.javaRDD(), Quarantine.schema(spark));
     return Quarantine.replace(spark, STEP, sourceFiles, aligned);
-  }
-
-  static TableDefinition silverOf(SourceEntity source) {
-    return source == SourceEntity.ORDERS ? LakehouseTables.CURATED_ORDERS : source.silver();
   }
 }

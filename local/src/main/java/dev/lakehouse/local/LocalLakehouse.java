@@ -39,15 +39,17 @@ public final class LocalLakehouse implements AutoCloseable {
     return catalog;
   }
 
+  /**
+   * The session, made the calling thread's active one: the local runner calls jobs and handlers from its own
+   * threads, and Iceberg's Spark source resolves tables through {@code SparkSession.active()}, an inheritable
+   * thread-local that may still point at another home's session.
+   */
   public synchronized SparkSession spark() {
     if (spark == null) {
       spark = LakehouseSpark.local(settings);
     }
+    SparkSession.setActiveSession(spark);
     return spark;
-  }
-
-  public synchronized boolean sparkStarted() {
-    return spark != null;
   }
 
   @Override

@@ -31,10 +31,6 @@ public enum LandingFormat {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  public boolean textual() {
-    return this != PARQUET;
-  }
-
   /** Format and compression read from a key's extension, e.g. {@code orders.jsonl.gz}; empty when none matches. */
   public static Optional<Detected> fromKey(String key) {
     String name = key.substring(key.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);

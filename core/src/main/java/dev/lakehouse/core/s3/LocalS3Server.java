@@ -121,11 +121,6 @@ public final class LocalS3Server implements AutoCloseable {
     return startSeconds;
   }
 
-  /** Whether this process started the server (and so stops it). */
-  public boolean owned() {
-    return process != null;
-  }
-
   public S3Client client() {
     return S3Client.builder()
         .httpClient(UrlConnectionHttpClient.create())

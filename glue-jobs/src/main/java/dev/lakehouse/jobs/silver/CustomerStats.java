@@ -1,6 +1,5 @@
 package dev.lakehouse.jobs.silver;
 
-import dev.lakehouse.core.tables.LakehouseTables;
 import java.time.Instant;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,9 +38,5 @@ final class CustomerStats {
         ON c.customer_id = s.customer_id
         """.formatted(asOf, customersView, ordersView))
         .selectExpr("*", SilverSql.SEGMENT_CASE + " AS customer_segment");
-  }
-
-  static String ordersTable() {
-    return LakehouseTables.CURATED_ORDERS.qualifiedName();
   }
 }

@@ -40,7 +40,7 @@ final class CustomersSilver {
           WHEN email IS NOT NULL AND NOT lower(trim(email)) RLIKE '^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$'
             THEN concat('email is not an address: ', email)
         END AS _reject_reason
-        FROM %s""".formatted(raw)), "customers_checked");
+        FROM %s""".formatted(raw)).localCheckpoint(true), "customers_checked");
     long rejected = SilverJob.quarantine(spark, checked, CURATED_CUSTOMERS.name(), "customer_id", executionId, started);
 
     Dataset<Row> latestRows = spark.sql("""

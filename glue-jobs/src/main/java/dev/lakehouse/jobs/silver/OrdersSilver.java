@@ -51,7 +51,8 @@ final class OrdersSilver {
           WHEN exists(items, i -> i.unit_price IS NULL OR i.unit_price < 0) THEN 'unit_price must be present and not negative'
           WHEN exists(items, i -> i.discount < 0 OR i.discount >= 1) THEN 'discount must be in [0, 1)'
         END AS _reject_reason
-        FROM %s""".formatted(SilverSql.sqlList(SilverSql.ORDER_STATUSES), raw)), "orders_checked");
+        FROM %s""".formatted(SilverSql.sqlList(SilverSql.ORDER_STATUSES), raw)).localCheckpoint(true),
+        "orders_checked");
 
     long rejected = SilverJob.quarantine(spark, checked, CURATED_ORDERS.name(), "order_id", executionId, started);
 

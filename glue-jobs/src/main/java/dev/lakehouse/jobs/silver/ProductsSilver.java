@@ -38,7 +38,7 @@ final class ProductsSilver {
           WHEN price < 0 THEN concat('price must not be negative, was ', price)
           WHEN cost < 0 THEN concat('cost must not be negative, was ', cost)
         END AS _reject_reason
-        FROM %s""".formatted(raw)), "products_checked");
+        FROM %s""".formatted(raw)).localCheckpoint(true), "products_checked");
     long rejected = SilverJob.quarantine(spark, checked, CURATED_PRODUCTS.name(), "product_id", executionId, started);
 
     Dataset<Row> latestRows = spark.sql("""

@@ -183,9 +183,11 @@ final class DemoCommand implements Callable<Integer> {
 
   private void summary(SparkSession spark) {
     List<List<String>> rows = new ArrayList<>();
+    var catalog = cli.lakehouse().catalog();
     for (TableDefinition table : LakehouseTables.all()) {
       long count = spark.table(table.qualifiedName()).count();
-      long snapshots = spark.sql("SELECT count(*) FROM " + table.qualifiedName() + ".snapshots").first().getLong(0);
+      long snapshots = java.util.stream.StreamSupport.stream(
+          catalog.loadTable(table.identifier()).snapshots().spliterator(), false).count();
       rows.add(List.of("   " + table.name(), table.zone().label(), Long.toString(count), Long.toString(snapshots)));
     }
     TextTable.print(out, List.of("   table", "zone", "rows", "snapshots"), rows);

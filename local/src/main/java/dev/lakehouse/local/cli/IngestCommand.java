@@ -59,7 +59,7 @@ final class IngestCommand implements Callable<Integer> {
   static String entityOf(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     for (SourceEntity entity : SourceEntity.values()) {
-      if (name.startsWith(entity.label()) || name.contains(entity.label())) {
+      if (name.contains(entity.label())) {
         return entity.label();
       }
     }

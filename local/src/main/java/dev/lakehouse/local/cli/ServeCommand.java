@@ -1,5 +1,6 @@
 package dev.lakehouse.local.cli;
 
+import dev.lakehouse.core.s3.LocalS3Server;
 import dev.lakehouse.local.asl.Execution;
 import dev.lakehouse.local.stack.LocalResources;
 import dev.lakehouse.local.stack.LocalStack;
@@ -31,11 +32,11 @@ final class ServeCommand implements Callable<Integer> {
     stack.lakehouse().spark();
     PrintWriter out = cli.spec.commandLine().getOut();
     out.printf("local S3 endpoint: %s (access key %s, secret %s, region %s)%n", stack.s3Endpoint(),
-        dev.lakehouse.core.s3.LocalS3Server.ACCESS_KEY, dev.lakehouse.core.s3.LocalS3Server.SECRET_KEY,
+        LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY,
         LocalResources.REGION);
     out.printf("drop files with: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws s3 cp FILE s3://%s/landing/orders/ "
-        + "--endpoint-url %s --region %s%n", dev.lakehouse.core.s3.LocalS3Server.ACCESS_KEY,
-        dev.lakehouse.core.s3.LocalS3Server.SECRET_KEY, LocalResources.LANDING_BUCKET, stack.s3Endpoint(),
+        + "--endpoint-url %s --region %s%n", LocalS3Server.ACCESS_KEY,
+        LocalS3Server.SECRET_KEY, LocalResources.LANDING_BUCKET, stack.s3Endpoint(),
         LocalResources.REGION);
     out.flush();
     Set<String> seen = new HashSet<>();

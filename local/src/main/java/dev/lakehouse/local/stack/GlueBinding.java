@@ -96,9 +96,6 @@ final class GlueBinding implements TaskHandler {
 
   private JobResult runJob(String jobName, List<String> stateArgs) {
     SparkSession session = spark.get();
-    // The runner calls from its own threads; Iceberg's Spark source resolves tables through SparkSession.active(),
-    // an inheritable thread-local that may still point at another home's session.
-    SparkSession.setActiveSession(session);
     return switch (jobName) {
       case LocalResources.BRONZE_JOB -> {
         BronzeIngestJob job = BronzeIngestJob.fromArgs(stateArgs.toArray(String[]::new));

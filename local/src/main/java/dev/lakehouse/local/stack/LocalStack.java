@@ -147,6 +147,7 @@ public final class LocalStack implements AutoCloseable {
   public Execution redrive(String executionId) {
     Execution existing = runner.describe(executionId).orElseThrow(() ->
         new IllegalArgumentException("no execution " + executionId));
+    // Execution ARNs are arn:aws:states:<region>:<account>:execution:<state machine>:<name>.
     Execution execution = runner.redrive(machine(existing.id().split(":")[6]), existing);
     onStatusChange(execution);
     return execution;
