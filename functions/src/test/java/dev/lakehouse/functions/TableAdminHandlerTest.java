@@ -64,6 +64,7 @@ class TableAdminHandlerTest {
     Map<String, Object> again = call(Map.of("operation", "createTables"));
     assertThat(again).contains(entry("namespaceCreated", false), entry("created", List.of()));
     assertThat((List<?>) again.get("existing")).hasSize(10);
+    assertThat(again).contains(entry("migrated", Map.of()));
   }
 
   @Test

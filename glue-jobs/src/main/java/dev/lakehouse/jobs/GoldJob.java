@@ -102,14 +102,12 @@ public final class GoldJob {
     Dataset<Row> metrics = metricsFor(spark, "to_date(o.order_date) IN (" + dateList + ")", started, executionId)
         .localCheckpoint(true);
     long rows = metrics.count();
-    if (rows > 0) {
-      QualityGate.forTable(AGG_DAILY_METRICS.name())
-          .complete("metric_date", "metric_type", "dimension_key", "dimension_value", "metric_value", "metric_count")
-          .unique("metric_date", "metric_type", "dimension_key", "dimension_value")
-          .nonNegative("metric_value", "metric_count")
-          .allowedValues("metric_type", List.of("daily_revenue", "segment_revenue", "category_revenue"))
-          .enforce(metrics);
-    }
+    QualityGate.forTable(AGG_DAILY_METRICS.name())
+        .complete("metric_date", "metric_type", "dimension_key", "dimension_value", "metric_value", "metric_count")
+        .unique("metric_date", "metric_type", "dimension_key", "dimension_value")
+        .nonNegative("metric_value", "metric_count")
+        .allowedValues("metric_type", List.of("daily_revenue", "segment_revenue", "category_revenue"))
+        .enforce(metrics);
     String view = SilverSql.view(metrics, "gold_metrics");
     SilverSql.commitWith(spark, watermarks, """
         MERGE INTO %s t USING %s s
@@ -139,19 +137,19 @@ public final class GoldJob {
         SELECT to_date(o.order_date) AS metric_date, 'daily_revenue' AS metric_type, 'all' AS dimension_key,
                'all' AS dimension_value, CAST(sum(o.net_amount) AS DECIMAL(18,2)) AS metric_value,
                count(*) AS metric_count, %1$s AS _computed_at, %2$s AS _execution_id
-        FROM %3$s o WHERE o.status <> 'cancelled' AND %4$s
+        FROM %3$s o WHERE o.order_status <> 'cancelled' AND %4$s
         GROUP BY to_date(o.order_date)
         UNION ALL
         SELECT to_date(o.order_date), 'segment_revenue', 'customer_segment', coalesce(c.customer_segment, 'unknown'),
                CAST(sum(o.net_amount) AS DECIMAL(18,2)), count(*), %1$s, %2$s
         FROM %3$s o LEFT JOIN (SELECT customer_id, customer_segment FROM %5$s WHERE _is_current) c
           ON o.customer_id = c.customer_id
-        WHERE o.status <> 'cancelled' AND %4$s
+        WHERE o.order_status <> 'cancelled' AND %4$s
         GROUP BY to_date(o.order_date), coalesce(c.customer_segment, 'unknown')
         UNION ALL
         SELECT to_date(o.order_date), 'category_revenue', 'category', o.category,
                CAST(round(sum(o.item_net), 2) AS DECIMAL(18,2)), count(*), %1$s, %2$s
-        FROM %6$s o WHERE o.status <> 'cancelled' AND %4$s
+        FROM %6$s o WHERE o.order_status <> 'cancelled' AND %4$s
         GROUP BY to_date(o.order_date), o.category
         """.formatted(at, exec, CURATED_ORDERS.qualifiedName(), orderFilter, CURATED_CUSTOMERS.qualifiedName(),
         CURATED_ORDER_ITEMS.qualifiedName()));

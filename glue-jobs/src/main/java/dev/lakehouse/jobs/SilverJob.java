@@ -53,6 +53,13 @@ public final class SilverJob {
         Map.of());
   }
 
+  /** Every row of the batch was rejected: quarantined with reasons, nothing promoted, the watermark recorded. */
+  public static JobResult nothingPromoted(TableDefinition table, long rowsIn, long rejected, SparkSession spark,
+      Instant started) {
+    return new JobResult(STEP, table.name(), RunStatus.SUCCEEDED, rowsIn, 0, rejected, currentSnapshot(spark, table),
+        "every row was rejected: nothing promoted", started, Instant.now(), Map.of("nothingPromoted", true));
+  }
+
   public static Long currentSnapshot(SparkSession spark, TableDefinition table) {
     Snapshot current = LakehouseSpark.icebergCatalog(spark).loadTable(table.identifier()).currentSnapshot();
     return current == null ? null : current.snapshotId();

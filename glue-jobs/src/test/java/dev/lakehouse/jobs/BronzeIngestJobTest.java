@@ -22,14 +22,14 @@ class BronzeIngestJobTest {
   @TempDir Path home;
 
   static final String ORDERS = String.join("\n",
-      "{\"order_id\":\"O1\",\"customer_id\":\"C1\",\"order_date\":\"2026-11-01T10:00:00Z\",\"status\":\"delivered\","
+      "{\"order_id\":\"O1\",\"customer_id\":\"C1\",\"order_date\":\"2026-11-01T10:00:00Z\",\"order_status\":\"delivered\","
           + "\"items\":[{\"product_id\":\"P1\",\"quantity\":2,\"unit_price\":10.50,\"discount\":0.10}],"
           + "\"shipping_address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"},\"total_amount\":\"29.40\"}",
-      "{\"order_id\":\"O2\",\"customer_id\":\"C2\",\"order_date\":\"2026-11-02\",\"status\":\"pending\",\"items\":[]}",
+      "{\"order_id\":\"O2\",\"customer_id\":\"C2\",\"order_date\":\"2026-11-02\",\"order_status\":\"pending\",\"items\":[]}",
       "{\"order_id\":\"O3\",\"customer_id\":",
       "",
       "{\"order_id\":\"O4\",\"items\":[{\"product_id\":\"P1\",\"quantity\":1,\"unit_price\":\"abc\"}]}",
-      "{\"customer_id\":\"C9\",\"status\":\"pending\"}",
+      "{\"customer_id\":\"C9\",\"order_status\":\"pending\"}",
       "{\"order_id\":\"O5\",\"items\":[{\"product_id\":\"P1\",\"quantity\":1,\"unit_price\":1.005}]}",
       "{\"order_id\":\"O6\",\"order_date\":\"yesterday\"}") + "\n";
 
@@ -73,7 +73,48 @@ class BronzeIngestJobTest {
             tuple(7L, "field items[0].unit_price: 1.005 has more than 2 decimal places for decimal(10,2)"),
             tuple(8L, "field order_date: expected ISO-8601 timestamp, got \"yesterday\""));
     assertThat(rows(spark, "select raw_record from ecommerce_lakehouse.quarantine where source_line = 6").get(0).getString(0))
-        .isEqualTo("{\"customer_id\":\"C9\",\"status\":\"pending\"}");
+        .isEqualTo("{\"customer_id\":\"C9\",\"order_status\":\"pending\"}");
+  }
+
+  /**
+   * Records as the design document's generator writes them: naive ISO timestamps (UTC) with microseconds and with a
+   * space instead of the T, money as decimal strings, an order total with sub-cent digits, {@code zip} in the
+   * address, {@code shipped_date: null}, product attributes as a map.
+   */
+  @Test
+  void recordsShapedLikeTheDesignDocumentsGeneratorLoadWithNothingRejected() {
+    SparkSession spark = JobTestSupport.lakehouse(home);
+    Path customers = write(home, "in/customers.jsonl", "{\"customer_id\":\"CUST-1A2B3C4D\",\"email\":\"james.smith0@email.com\","
+        + "\"first_name\":\"James\",\"last_name\":\"Smith\",\"phone\":\"+1-555-123-4567\",\"address\":{\"street\":"
+        + "\"123 Main Street\",\"city\":\"New York\",\"state\":\"NY\",\"zip\":\"10001\",\"country\":\"USA\"},"
+        + "\"created_at\":\"2026-03-04T05:06:07.123456\",\"updated_at\":\"2026-09-01 20:25:00.5\",\"source_system\":\"web\"}\n");
+    Path products = write(home, "in/products.jsonl", "{\"product_id\":\"PROD-0A1B2C3D\",\"sku\":\"SKU-ELE-0000\","
+        + "\"name\":\"Electronics Phones Product 0\",\"description\":\"High quality electronics product\","
+        + "\"category\":\"Electronics\",\"subcategory\":\"Phones\",\"price\":\"499.99\",\"cost\":\"250.10\","
+        + "\"stock_quantity\":17,\"attributes\":{\"weight\":\"1.20 kg\",\"color\":\"Black\",\"warranty\":\"24 months\"},"
+        + "\"created_at\":\"2026-01-01 00:00:00\",\"updated_at\":\"2026-09-01T20:25:00+02:00\"}\n");
+    Path orders = write(home, "in/orders.jsonl", "{\"order_id\":\"ORD-9F8E7D6C\",\"customer_id\":\"CUST-1A2B3C4D\","
+        + "\"order_status\":\"pending\",\"order_date\":\"2026-09-01T20:25:00.123456\","
+        + "\"required_date\":\"2026-09-05 20:25:00.123456\",\"shipped_date\":null,\"items\":[{\"product_id\":"
+        + "\"PROD-0A1B2C3D\",\"quantity\":2,\"unit_price\":\"499.99\",\"discount\":\"0.15\"}],\"shipping_address\":"
+        + "{\"street\":\"123 Main Street\",\"city\":\"New York\",\"state\":\"NY\",\"zip\":\"10001\",\"country\":\"USA\"},"
+        + "\"total_amount\":849.9830}\n");
+
+    for (JobResult result : java.util.List.of(ingest(spark, customers, "landing/customers/c.jsonl", "s1"),
+        ingest(spark, products, "landing/products/p.jsonl", "s2"), ingest(spark, orders, "landing/orders/o.jsonl", "s3"))) {
+      assertThat(result.rowsRejected()).as(result.table()).isZero();
+      assertThat(result.rowsWritten()).as(result.table()).isEqualTo(1);
+      assertThat(result.message()).as("no schema drift in " + result.table()).isNull();
+    }
+    assertThat(rows(spark, "select cast(created_at as string), cast(updated_at as string), address['zip'], source_system"
+        + " from ecommerce_lakehouse.raw_customers").get(0).toString())
+        .isEqualTo("[2026-03-04 05:06:07.123456,2026-09-01 20:25:00.5,10001,web]");
+    assertThat(rows(spark, "select sku, name, price, cost, attributes['warranty'], cast(created_at as string),"
+        + " cast(updated_at as string) from ecommerce_lakehouse.raw_products").get(0).toString())
+        .isEqualTo("[SKU-ELE-0000,Electronics Phones Product 0,499.99,250.10,24 months,2026-01-01 00:00:00,2026-09-01 18:25:00]");
+    assertThat(rows(spark, "select order_status, cast(order_date as string), cast(required_date as string), shipped_date,"
+        + " items[0].unit_price, items[0].discount, total_amount from ecommerce_lakehouse.raw_orders").get(0).toString())
+        .isEqualTo("[pending,2026-09-01 20:25:00.123456,2026-09-05 20:25:00.123456,null,499.99,0.15,849.98]");
   }
 
   @Test
@@ -104,7 +145,7 @@ class BronzeIngestJobTest {
   void readsCsvWithAddressColumnsJsonArraysGzipAndParquet() throws IOException {
     SparkSession spark = JobTestSupport.lakehouse(home);
     Path csv = write(home, "in/customers.csv", String.join("\n",
-        "customer_id,email,first_name,last_name,phone,street,city,state,postal_code,country,registration_date",
+        "customer_id,email,first_name,last_name,phone,street,city,state,zip,country,created_at",
         "C1,Ann@Example.com ,Ann,Lee,+1-555-000-0001,1 Main St,Denver,CO,80201,US,2026-01-05T00:00:00Z",
         "C2,\"bob,jr@example.com\",Bob,\"O\"\"Neil\",,,Boston,MA,,US,",
         "C3,too,few") + "\n");
@@ -134,7 +175,7 @@ class BronzeIngestJobTest {
     assertThat(ingest(spark, gz, "landing/orders/o.jsonl.gz", "g1").rowsWritten()).isEqualTo(2);
 
     String parquetDir = home.resolve("in/orders-parquet").toUri().toString();
-    spark.sql("select order_id, customer_id, order_date, status, items from ecommerce_lakehouse.raw_orders")
+    spark.sql("select order_id, customer_id, order_date, order_status, items from ecommerce_lakehouse.raw_orders")
         .coalesce(1).write().parquet(parquetDir);
     JobResult fromParquet = ingest(spark, home.resolve("in/orders-parquet"), "landing/orders/o.parquet", "pq1");
     assertThat(fromParquet.rowsIn()).isEqualTo(2);

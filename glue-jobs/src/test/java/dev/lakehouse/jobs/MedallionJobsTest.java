@@ -31,10 +31,10 @@ class MedallionJobsTest {
   }
 
   static final String PRODUCTS = lines(
-      "{\"product_id\":\"P1\",\"product_name\":\"Novel\",\"category\":\"Books\",\"price\":10.00,\"cost\":6.00}",
-      "{\"product_id\":\"P2\",\"product_name\":\"Phone\",\"category\":\"Electronics\",\"price\":200.00,\"cost\":150.00}",
-      "{\"product_id\":\"P3\",\"product_name\":\"Ball\",\"category\":\"Toys\",\"price\":5.00,\"cost\":1.00}",
-      "{\"product_id\":\"PX\",\"product_name\":\"Broken\",\"category\":\"Toys\",\"price\":-1.00}");
+      "{\"product_id\":\"P1\",\"name\":\"Novel\",\"category\":\"Books\",\"price\":10.00,\"cost\":6.00}",
+      "{\"product_id\":\"P2\",\"name\":\"Phone\",\"category\":\"Electronics\",\"price\":200.00,\"cost\":150.00}",
+      "{\"product_id\":\"P3\",\"name\":\"Ball\",\"category\":\"Toys\",\"price\":5.00,\"cost\":1.00}",
+      "{\"product_id\":\"PX\",\"name\":\"Broken\",\"category\":\"Toys\",\"price\":-1.00}");
 
   static final String CUSTOMERS = lines(
       "{\"customer_id\":\"C1\",\"email\":\" Ann.Lee@Example.COM \",\"first_name\":\"Ann\",\"last_name\":\"Lee\","
@@ -72,7 +72,7 @@ class MedallionJobsTest {
     assertThat(orders.rowsWritten()).isEqualTo(4);
     assertThat(orders.details()).containsEntry("superseded", 1L);
 
-    assertThat(strings("select order_id, customer_name, status, item_count, subtotal, discount_amount, tax_amount,"
+    assertThat(strings("select order_id, customer_name, order_status, item_count, subtotal, discount_amount, tax_amount,"
         + " shipping_cost, net_amount from ecommerce_lakehouse.curated_orders order by order_id")).containsExactly(
         "[O1,Ann Lee,delivered,2,227.00,3.00,18.16,0.00,245.16]",
         "[O2,Bob Ray,processing,1,8.50,1.50,0.68,9.99,19.17]",
@@ -90,7 +90,7 @@ class MedallionJobsTest {
         + " order by table_name, source_line")).containsExactly(
         "[3,email is not an address: not-an-email]",
         "[5,quantity must be greater than 0]",
-        "[6,unknown status \"lost\"]",
+        "[6,unknown order_status \"lost\"]",
         "[4,price must not be negative, was -1.00]");
 
     JobResult gold = gold();
@@ -136,7 +136,7 @@ class MedallionJobsTest {
     assertIncrementalEqualsFull();
 
     // P4's category becomes known: its order line and the category metric follow.
-    load("products", lines("{\"product_id\":\"P4\",\"product_name\":\"Rake\",\"category\":\"Garden\",\"price\":19.98}"));
+    load("products", lines("{\"product_id\":\"P4\",\"name\":\"Rake\",\"category\":\"Garden\",\"price\":19.98}"));
     gold();
     assertThat(goldRows()).contains("[2026-11-02,category_revenue,category,Garden,19.98,1]")
         .noneMatch(r -> r.contains("category,unknown"));
@@ -175,6 +175,78 @@ class MedallionJobsTest {
   }
 
   @Test
+  void aBatchWhoseEveryRowIsRejectedSucceedsPromotesNothingAndIsNeverReadAgain() {
+    load("products", PRODUCTS);
+    load("customers", CUSTOMERS);
+    load("orders", ORDERS);
+    gold();
+    List<String> ordersBefore = strings("select * from ecommerce_lakehouse.curated_orders order by order_id");
+    List<String> linesBefore = strings("select * from ecommerce_lakehouse.curated_order_items order by order_id, line_number");
+    List<String> goldBefore = goldRows();
+    String[] unknown = new String[50];
+    for (int i = 0; i < unknown.length; i++) {
+      unknown[i] = order("Z" + i, "C1", "2026-11-05T08:00:00Z", "teleported", item("P1", 1, "10.00", "0"));
+    }
+
+    JobResult rejected = load("orders", lines(unknown));
+
+    assertThat(rejected.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(rejected.rowsIn()).isEqualTo(50);
+    assertThat(rejected.rowsWritten()).isZero();
+    assertThat(rejected.rowsRejected()).isEqualTo(50);
+    assertThat(rejected.message()).isEqualTo("every row was rejected: nothing promoted");
+    assertThat(rows(spark, "select count(*), count(distinct execution_id), min(reason) from ecommerce_lakehouse.quarantine"
+        + " where stage = 'silver' and source_file like '%orders-4.jsonl'").get(0).toString())
+        .isEqualTo("[50,1,unknown order_status \"teleported\"]");
+    assertThat(strings("select * from ecommerce_lakehouse.curated_orders order by order_id")).isEqualTo(ordersBefore);
+    assertThat(strings("select * from ecommerce_lakehouse.curated_order_items order by order_id, line_number"))
+        .isEqualTo(linesBefore);
+    // The batch is consumed: the next run finds nothing, and gold has nothing to recompute.
+    List<Long> snapshots = snapshotCounts();
+    assertThat(silver("orders").status()).isEqualTo(RunStatus.SKIPPED);
+    JobResult goldAfter = gold();
+    assertThat(goldAfter.status()).isEqualTo(RunStatus.SKIPPED);
+    assertThat(goldRows()).isEqualTo(goldBefore);
+    assertThat(snapshotCounts()).isEqualTo(snapshots);
+  }
+
+  @Test
+  void reLandedOrdersReplaceTheirLinesInOneCommitSoNoSnapshotShowsAnOrderWithoutLines() {
+    load("products", PRODUCTS);
+    load("customers", CUSTOMERS);
+    load("orders", ORDERS);
+    long lineSnapshots = rows(spark, "select count(*) from ecommerce_lakehouse.curated_order_items.snapshots").get(0).getLong(0);
+
+    // O1 drops its phone line and O3 changes its second line: a shrink and an update in one run.
+    load("orders", lines(
+        order("O1", "C1", "2026-11-01T10:00:00Z", "delivered", item("P1", 3, "10.00", "0.10")),
+        order("O3", "C9", "2026-11-02T01:00:00Z", "delivered", item("P1", 1, "10.00", "0"), item("P2", 2, "200.00", "0"),
+            item("P3", 1, "0.25", "0.10"))));
+
+    assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_order_items.snapshots").get(0).getLong(0))
+        .as("one commit for the lines of the run").isEqualTo(lineSnapshots + 1);
+    assertThat(strings("select order_id, line_number, product_id, quantity, item_net, order_status from"
+        + " ecommerce_lakehouse.curated_order_items where order_id in ('O1', 'O3') order by order_id, line_number"))
+        .containsExactly(
+            "[O1,1,P1,3,27.0000,delivered]",
+            "[O3,1,P1,1,10.0000,delivered]",
+            "[O3,2,P2,2,400.0000,delivered]",
+            "[O3,3,P3,1,0.2250,delivered]");
+    // From the first load on, every snapshot has lines for all four orders (before it, the products run's snapshot
+    // of an empty table).
+    List<List<String>> ordersPerSnapshot = rows(spark, "select snapshot_id from"
+        + " ecommerce_lakehouse.curated_order_items.snapshots order by committed_at").stream()
+        .map(snapshot -> strings("select distinct order_id from ecommerce_lakehouse.curated_order_items VERSION AS OF "
+            + snapshot.getLong(0) + " order by order_id"))
+        .dropWhile(List::isEmpty)
+        .toList();
+    assertThat(ordersPerSnapshot).hasSize(2)
+        .allSatisfy(orders -> assertThat(orders).containsExactly("[O1]", "[O2]", "[O3]", "[O4]"));
+    gold();
+    assertIncrementalEqualsFull();
+  }
+
+  @Test
   void compactionFoldsSmallFilesAndDeletesWithoutChangingRows() {
     load("products", PRODUCTS);
     load("customers", CUSTOMERS);
@@ -182,7 +254,7 @@ class MedallionJobsTest {
     load("orders", lines(order("O2", "C2", "2026-11-01T23:30:00Z", "cancelled", item("P3", 2, "5.00", "0.15"))));
     load("orders", lines(order("O1", "C1", "2026-11-01T10:00:00Z", "shipped", item("P1", 3, "10.00", "0.10"),
         item("P2", 1, "200.00", "0.00"))));
-    List<String> before = strings("select order_id, customer_id, customer_name, status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id");
+    List<String> before = strings("select order_id, customer_id, customer_name, order_status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id");
     long deleteFiles = rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.delete_files").get(0).getLong(0);
     // All orders sit in one data file (month 2026-11); Iceberg keeps one file-scoped delete file per data file.
     assertThat(deleteFiles).as("merge-on-read left position deletes").isEqualTo(1);
@@ -193,7 +265,7 @@ class MedallionJobsTest {
     assertThat(result.details()).containsEntry("strategy", "sort");
     assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.delete_files").get(0).getLong(0)).isZero();
     assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.files").get(0).getLong(0)).isEqualTo(1);
-    assertThat(strings("select order_id, customer_id, customer_name, status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id")).isEqualTo(before);
+    assertThat(strings("select order_id, customer_id, customer_name, order_status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id")).isEqualTo(before);
     assertThat(CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2").run(spark).status())
         .isEqualTo(RunStatus.SKIPPED);
   }
@@ -250,7 +322,7 @@ class MedallionJobsTest {
 
   static String order(String id, String customer, String date, String status, String... items) {
     return "{\"order_id\":\"" + id + "\",\"customer_id\":\"" + customer + "\",\"order_date\":\"" + date
-        + "\",\"status\":\"" + status + "\",\"items\":[" + String.join(",", items) + "],"
+        + "\",\"order_status\":\"" + status + "\",\"items\":[" + String.join(",", items) + "],"
         + "\"shipping_address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"}}";
   }
 

@@ -52,7 +52,7 @@ public final class QueryConstruct extends Construct {
                sum(net_amount) AS net_revenue,
                sum(total_amount) AS gross_revenue
         FROM %s
-        WHERE lower(status) <> 'cancelled'
+        WHERE order_status <> 'cancelled'
         GROUP BY date(order_date)
         ORDER BY order_day DESC
         LIMIT 90""".formatted(orders.qualifiedName()));

@@ -56,7 +56,7 @@ final class ExpectedGold {
       if (cancelled(o)) {
         continue;
       }
-      String date = Instant.parse(o.get("order_date").asText()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+      String date = utc(o.get("order_date").asText()).atZone(ZoneOffset.UTC).toLocalDate().toString();
       BigDecimal orderNet = net.get(o.get("order_id").asText());
       add(metrics, date + "|daily_revenue|all", orderNet);
       add(metrics, date + "|segment_revenue|" + segment(lifetime.getOrDefault(o.get("customer_id").asText(), BigDecimal.ZERO)), orderNet);
@@ -85,13 +85,27 @@ final class ExpectedGold {
   }
 
   private static BigDecimal lineNet(JsonNode item) {
-    BigDecimal discount = item.hasNonNull("discount") ? item.get("discount").decimalValue() : BigDecimal.ZERO;
-    return item.get("unit_price").decimalValue().multiply(BigDecimal.valueOf(item.get("quantity").asLong()))
+    BigDecimal discount = item.hasNonNull("discount") ? decimal(item.get("discount")) : BigDecimal.ZERO;
+    return decimal(item.get("unit_price")).multiply(BigDecimal.valueOf(item.get("quantity").asLong()))
         .multiply(BigDecimal.ONE.subtract(discount));
   }
 
   private static boolean cancelled(JsonNode order) {
-    return order.get("status").asText().equals("cancelled");
+    return order.get("order_status").asText().equals("cancelled");
+  }
+
+  /** Money as a JSON number or a decimal string, never through double. */
+  static BigDecimal decimal(JsonNode value) {
+    return value.isNumber() ? value.decimalValue() : new BigDecimal(value.asText());
+  }
+
+  /** ISO-8601 with an offset or Z, or naive (T or space) meaning UTC. */
+  static Instant utc(String text) {
+    try {
+      return java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (java.time.format.DateTimeParseException naive) {
+      return java.time.LocalDateTime.parse(text.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    }
   }
 
   private static void add(Map<String, BigDecimal[]> metrics, String key, BigDecimal value) {

@@ -102,6 +102,7 @@ public final class TableAdmin {
     out.put("namespaceCreated", r.namespaceCreated());
     out.put("created", r.created());
     out.put("existing", r.existing());
+    out.put("migrated", r.migrated());
     return out;
   }
 

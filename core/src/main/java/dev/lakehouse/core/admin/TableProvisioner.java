@@ -12,8 +12,10 @@ import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 
 /**
- * Creates the namespace and every declared table that does not exist yet. Idempotent: tables that exist are left
- * untouched (their data and evolved schema are the truth from then on), and the result says which were created.
+ * Creates the namespace and every declared table that does not exist yet, and migrates tables created by an earlier
+ * release to the current declaration. Idempotent: a second run changes nothing, and the result says what was created
+ * and what was migrated. Migration is Iceberg schema evolution only (see {@link SchemaMigration}): no data file is
+ * rewritten, every snapshot stays readable.
  */
 public final class TableProvisioner {
   private final Catalog catalog;
@@ -25,9 +27,10 @@ public final class TableProvisioner {
   }
 
   /** What {@link #provision} did. */
-  public record Result(boolean namespaceCreated, List<String> created, List<String> existing) {
+  public record Result(boolean namespaceCreated, List<String> created, List<String> existing,
+      Map<String, List<String>> migrated) {
     public boolean changedAnything() {
-      return namespaceCreated || !created.isEmpty();
+      return namespaceCreated || !created.isEmpty() || !migrated.isEmpty();
     }
   }
 
@@ -39,9 +42,14 @@ public final class TableProvisioner {
     boolean namespaceCreated = ensureNamespace();
     List<String> created = new ArrayList<>();
     List<String> existing = new ArrayList<>();
+    Map<String, List<String>> migrated = new java.util.LinkedHashMap<>();
     for (TableDefinition table : tables) {
       if (catalog.tableExists(table.identifier())) {
         existing.add(table.name());
+        List<String> changes = SchemaMigration.of(catalog.loadTable(table.identifier()), table).commit();
+        if (!changes.isEmpty()) {
+          migrated.put(table.name(), changes);
+        }
         continue;
       }
       try {
@@ -58,7 +66,7 @@ public final class TableProvisioner {
         existing.add(table.name());
       }
     }
-    return new Result(namespaceCreated, List.copyOf(created), List.copyOf(existing));
+    return new Result(namespaceCreated, List.copyOf(created), List.copyOf(existing), Map.copyOf(migrated));
   }
 
   private boolean ensureNamespace() {

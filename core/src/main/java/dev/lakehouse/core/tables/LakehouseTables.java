@@ -36,35 +36,41 @@ public final class LakehouseTables {
           optional(3, "first_name", Types.StringType.get()),
           optional(4, "last_name", Types.StringType.get()),
           optional(5, "phone", Types.StringType.get()),
-          optional(6, "address", Types.MapType.ofOptional(13, 14, Types.StringType.get(), Types.StringType.get())),
-          optional(7, "registration_date", Types.TimestampType.withZone()),
+          optional(6, "address", Types.MapType.ofOptional(14, 15, Types.StringType.get(), Types.StringType.get())),
+          optional(7, "created_at", Types.TimestampType.withZone()),
           optional(8, "updated_at", Types.TimestampType.withZone()),
-          required(9, "_ingestion_timestamp", Types.TimestampType.withZone()),
-          required(10, "_source_file", Types.StringType.get()),
-          required(11, "_source_line", Types.LongType.get()),
-          required(12, "_execution_id", Types.StringType.get())))
+          optional(9, "source_system", Types.StringType.get()),
+          required(10, "_ingestion_timestamp", Types.TimestampType.withZone()),
+          required(11, "_source_file", Types.StringType.get()),
+          required(12, "_source_line", Types.LongType.get()),
+          required(13, "_execution_id", Types.StringType.get())))
       .partitionedBy(p -> p.day("_ingestion_timestamp"))
+      .renamed("registration_date", "created_at")
       .build();
 
   public static final TableDefinition RAW_PRODUCTS = TableDefinition.builder("raw_products", Zone.BRONZE)
       .description("Product catalogue records exactly as landed, append-only.")
       .schema(new Schema(
           required(1, "product_id", Types.StringType.get()),
-          optional(2, "product_name", Types.StringType.get()),
-          optional(3, "category", Types.StringType.get()),
-          optional(4, "subcategory", Types.StringType.get()),
-          optional(5, "brand", Types.StringType.get()),
-          optional(6, "price", PRICE),
-          optional(7, "cost", PRICE),
-          optional(8, "stock_quantity", Types.IntegerType.get()),
-          optional(9, "is_active", Types.BooleanType.get()),
-          optional(10, "created_at", Types.TimestampType.withZone()),
-          optional(11, "updated_at", Types.TimestampType.withZone()),
-          required(12, "_ingestion_timestamp", Types.TimestampType.withZone()),
-          required(13, "_source_file", Types.StringType.get()),
-          required(14, "_source_line", Types.LongType.get()),
-          required(15, "_execution_id", Types.StringType.get())))
+          optional(2, "sku", Types.StringType.get()),
+          optional(3, "name", Types.StringType.get()),
+          optional(4, "description", Types.StringType.get()),
+          optional(5, "category", Types.StringType.get()),
+          optional(6, "subcategory", Types.StringType.get()),
+          optional(7, "brand", Types.StringType.get()),
+          optional(8, "price", PRICE),
+          optional(9, "cost", PRICE),
+          optional(10, "stock_quantity", Types.IntegerType.get()),
+          optional(11, "is_active", Types.BooleanType.get()),
+          optional(12, "attributes", Types.MapType.ofOptional(19, 20, Types.StringType.get(), Types.StringType.get())),
+          optional(13, "created_at", Types.TimestampType.withZone()),
+          optional(14, "updated_at", Types.TimestampType.withZone()),
+          required(15, "_ingestion_timestamp", Types.TimestampType.withZone()),
+          required(16, "_source_file", Types.StringType.get()),
+          required(17, "_source_line", Types.LongType.get()),
+          required(18, "_execution_id", Types.StringType.get())))
       .partitionedBy(p -> p.day("_ingestion_timestamp"))
+      .renamed("product_name", "name")
       .build();
 
   public static final TableDefinition RAW_ORDERS = TableDefinition.builder("raw_orders", Zone.BRONZE)
@@ -72,23 +78,27 @@ public final class LakehouseTables {
       .schema(new Schema(
           required(1, "order_id", Types.StringType.get()),
           optional(2, "customer_id", Types.StringType.get()),
-          optional(3, "order_date", Types.TimestampType.withZone()),
-          optional(4, "status", Types.StringType.get()),
-          optional(5, "items", Types.ListType.ofOptional(15, Types.StructType.of(
-              optional(16, "product_id", Types.StringType.get()),
-              optional(17, "quantity", Types.IntegerType.get()),
-              optional(18, "unit_price", PRICE),
-              optional(19, "discount", DISCOUNT_RATE)))),
-          optional(6, "shipping_address", Types.MapType.ofOptional(20, 21, Types.StringType.get(), Types.StringType.get())),
-          optional(7, "payment_method", Types.StringType.get()),
-          optional(8, "total_amount", AMOUNT),
-          optional(9, "currency", Types.StringType.get()),
-          optional(10, "updated_at", Types.TimestampType.withZone()),
-          required(11, "_ingestion_timestamp", Types.TimestampType.withZone()),
-          required(12, "_source_file", Types.StringType.get()),
-          required(13, "_source_line", Types.LongType.get()),
-          required(14, "_execution_id", Types.StringType.get())))
+          optional(3, "order_status", Types.StringType.get()),
+          optional(4, "order_date", Types.TimestampType.withZone()),
+          optional(5, "required_date", Types.TimestampType.withZone()),
+          optional(6, "shipped_date", Types.TimestampType.withZone()),
+          optional(7, "delivery_date", Types.TimestampType.withZone()),
+          optional(8, "items", Types.ListType.ofOptional(18, Types.StructType.of(
+              optional(19, "product_id", Types.StringType.get()),
+              optional(20, "quantity", Types.IntegerType.get()),
+              optional(21, "unit_price", PRICE),
+              optional(22, "discount", DISCOUNT_RATE)))),
+          optional(9, "shipping_address", Types.MapType.ofOptional(23, 24, Types.StringType.get(), Types.StringType.get())),
+          optional(10, "total_amount", AMOUNT),
+          optional(11, "payment_method", Types.StringType.get()),
+          optional(12, "currency", Types.StringType.get()),
+          optional(13, "updated_at", Types.TimestampType.withZone()),
+          required(14, "_ingestion_timestamp", Types.TimestampType.withZone()),
+          required(15, "_source_file", Types.StringType.get()),
+          required(16, "_source_line", Types.LongType.get()),
+          required(17, "_execution_id", Types.StringType.get())))
       .partitionedBy(p -> p.day("_ingestion_timestamp"))
+      .renamed("status", "order_status")
       .build();
 
   // ---------------------------------------------------------------- silver: curated, deduplicated, validated
@@ -107,18 +117,19 @@ public final class LakehouseTables {
           optional(9, "country", Types.StringType.get()),
           optional(10, "postal_code", Types.StringType.get()),
           optional(11, "registration_date", Types.TimestampType.withZone()),
-          required(12, "customer_segment", Types.StringType.get()),
-          required(13, "lifetime_value", AMOUNT),
-          optional(14, "first_order_date", Types.TimestampType.withZone()),
-          optional(15, "last_order_date", Types.TimestampType.withZone()),
-          required(16, "total_orders", Types.LongType.get()),
-          required(17, "is_active", Types.BooleanType.get()),
-          required(18, "_profile_hash", Types.StringType.get()),
-          required(19, "_valid_from", Types.TimestampType.withZone()),
-          optional(20, "_valid_to", Types.TimestampType.withZone()),
-          required(21, "_is_current", Types.BooleanType.get()),
-          required(22, "_source_file", Types.StringType.get()),
-          required(23, "_updated_at", Types.TimestampType.withZone())))
+          optional(12, "source_system", Types.StringType.get()),
+          required(13, "customer_segment", Types.StringType.get()),
+          required(14, "lifetime_value", AMOUNT),
+          optional(15, "first_order_date", Types.TimestampType.withZone()),
+          optional(16, "last_order_date", Types.TimestampType.withZone()),
+          required(17, "total_orders", Types.LongType.get()),
+          required(18, "is_active", Types.BooleanType.get()),
+          required(19, "_profile_hash", Types.StringType.get()),
+          required(20, "_valid_from", Types.TimestampType.withZone()),
+          optional(21, "_valid_to", Types.TimestampType.withZone()),
+          required(22, "_is_current", Types.BooleanType.get()),
+          required(23, "_source_file", Types.StringType.get()),
+          required(24, "_updated_at", Types.TimestampType.withZone())))
       .sortedBy(o -> o.asc("customer_id").asc("_valid_from"))
       .businessKey("customer_id", "_valid_from")
       .build();
@@ -127,19 +138,22 @@ public final class LakehouseTables {
       .description("Products, one row per product_id (SCD type 1 upsert).")
       .schema(new Schema(
           required(1, "product_id", Types.StringType.get()),
-          optional(2, "product_name", Types.StringType.get()),
-          required(3, "category", Types.StringType.get()),
-          optional(4, "subcategory", Types.StringType.get()),
-          optional(5, "brand", Types.StringType.get()),
-          optional(6, "price", PRICE),
-          optional(7, "cost", PRICE),
-          optional(8, "margin", PRICE),
-          optional(9, "stock_quantity", Types.IntegerType.get()),
-          optional(10, "is_active", Types.BooleanType.get()),
-          optional(11, "created_at", Types.TimestampType.withZone()),
-          optional(12, "updated_at", Types.TimestampType.withZone()),
-          required(13, "_source_file", Types.StringType.get()),
-          required(14, "_updated_at", Types.TimestampType.withZone())))
+          optional(2, "sku", Types.StringType.get()),
+          optional(3, "product_name", Types.StringType.get()),
+          optional(4, "description", Types.StringType.get()),
+          required(5, "category", Types.StringType.get()),
+          optional(6, "subcategory", Types.StringType.get()),
+          optional(7, "brand", Types.StringType.get()),
+          optional(8, "price", PRICE),
+          optional(9, "cost", PRICE),
+          optional(10, "margin", PRICE),
+          optional(11, "stock_quantity", Types.IntegerType.get()),
+          optional(12, "is_active", Types.BooleanType.get()),
+          optional(13, "attributes", Types.MapType.ofOptional(18, 19, Types.StringType.get(), Types.StringType.get())),
+          optional(14, "created_at", Types.TimestampType.withZone()),
+          optional(15, "updated_at", Types.TimestampType.withZone()),
+          required(16, "_source_file", Types.StringType.get()),
+          required(17, "_updated_at", Types.TimestampType.withZone())))
       .sortedBy(o -> o.asc("product_id"))
       .businessKey("product_id")
       .build();
@@ -151,26 +165,30 @@ public final class LakehouseTables {
           required(2, "customer_id", Types.StringType.get()),
           optional(3, "customer_name", Types.StringType.get()),
           optional(4, "customer_email", Types.StringType.get()),
-          required(5, "order_date", Types.TimestampType.withZone()),
-          required(6, "status", Types.StringType.get()),
-          required(7, "item_count", Types.IntegerType.get()),
-          required(8, "subtotal", AMOUNT),
-          required(9, "discount_amount", AMOUNT),
-          required(10, "tax_amount", AMOUNT),
-          required(11, "shipping_cost", AMOUNT),
-          required(12, "net_amount", AMOUNT),
-          optional(13, "total_amount", AMOUNT),
-          optional(14, "payment_method", Types.StringType.get()),
-          optional(15, "shipping_city", Types.StringType.get()),
-          optional(16, "shipping_state", Types.StringType.get()),
-          optional(17, "shipping_country", Types.StringType.get()),
-          optional(18, "updated_at", Types.TimestampType.withZone()),
-          required(19, "_source_file", Types.StringType.get()),
-          required(20, "_ingestion_timestamp", Types.TimestampType.withZone()),
-          required(21, "_updated_at", Types.TimestampType.withZone())))
+          required(5, "order_status", Types.StringType.get()),
+          required(6, "order_date", Types.TimestampType.withZone()),
+          optional(7, "required_date", Types.TimestampType.withZone()),
+          optional(8, "shipped_date", Types.TimestampType.withZone()),
+          optional(9, "delivery_date", Types.TimestampType.withZone()),
+          required(10, "item_count", Types.IntegerType.get()),
+          required(11, "subtotal", AMOUNT),
+          required(12, "discount_amount", AMOUNT),
+          required(13, "tax_amount", AMOUNT),
+          required(14, "shipping_cost", AMOUNT),
+          required(15, "net_amount", AMOUNT),
+          optional(16, "total_amount", AMOUNT),
+          optional(17, "shipping_city", Types.StringType.get()),
+          optional(18, "shipping_state", Types.StringType.get()),
+          optional(19, "shipping_country", Types.StringType.get()),
+          optional(20, "payment_method", Types.StringType.get()),
+          optional(21, "updated_at", Types.TimestampType.withZone()),
+          required(22, "_source_file", Types.StringType.get()),
+          required(23, "_ingestion_timestamp", Types.TimestampType.withZone()),
+          required(24, "_updated_at", Types.TimestampType.withZone())))
       .partitionedBy(p -> p.month("order_date"))
       .sortedBy(o -> o.asc("order_date").asc("order_id"))
       .businessKey("order_id")
+      .renamed("status", "order_status")
       .build();
 
   public static final TableDefinition CURATED_ORDER_ITEMS = TableDefinition.builder("curated_order_items", Zone.SILVER)
@@ -185,11 +203,12 @@ public final class LakehouseTables {
           required(7, "discount", DISCOUNT_RATE),
           required(8, "item_net", Types.DecimalType.of(18, 4)),
           required(9, "order_date", Types.TimestampType.withZone()),
-          required(10, "status", Types.StringType.get()),
+          required(10, "order_status", Types.StringType.get()),
           required(11, "_updated_at", Types.TimestampType.withZone())))
       .partitionedBy(p -> p.month("order_date"))
       .sortedBy(o -> o.asc("order_date").asc("order_id").asc("line_number"))
       .businessKey("order_id", "line_number")
+      .renamed("status", "order_status")
       .build();
 
   // ---------------------------------------------------------------- gold

@@ -22,6 +22,7 @@ public final class TableDefinition {
   private final SortOrder sortOrder;
   private final Map<String, String> properties;
   private final List<String> businessKey;
+  private final Map<String, String> formerNames;
 
   private TableDefinition(Builder builder) {
     this.name = Objects.requireNonNull(builder.name, "name");
@@ -32,6 +33,15 @@ public final class TableDefinition {
     this.sortOrder = builder.sortOrder == null ? SortOrder.unsorted() : builder.sortOrder.apply(schema);
     this.properties = TableProperties.forTable(zone, !spec.isUnpartitioned(), builder.properties);
     this.businessKey = List.copyOf(builder.businessKey);
+    this.formerNames = Map.copyOf(builder.formerNames);
+    formerNames.forEach((former, current) -> {
+      if (schema.findField(current) == null) {
+        throw new IllegalArgumentException(name + ": renamed column " + current + " is not in the schema");
+      }
+      if (schema.findField(former) != null) {
+        throw new IllegalArgumentException(name + ": former name " + former + " is still a column");
+      }
+    });
     for (String column : businessKey) {
       if (schema.findField(column) == null) {
         throw new IllegalArgumentException(name + ": business key column " + column + " is not in the schema");
@@ -91,6 +101,14 @@ public final class TableDefinition {
     return businessKey;
   }
 
+  /**
+   * Earlier names of columns, former → current: how a table created by an earlier release is migrated in place
+   * (Iceberg renames by field id, so data files and snapshots stay readable). See {@code TableProvisioner}.
+   */
+  public Map<String, String> formerNames() {
+    return formerNames;
+  }
+
   public TableIdentifier identifier() {
     return TableIdentifier.of(LakehouseTables.NAMESPACE, name);
   }
@@ -114,6 +132,7 @@ public final class TableDefinition {
     private Function<Schema, SortOrder> sortOrder;
     private Map<String, String> properties = Map.of();
     private List<String> businessKey = List.of();
+    private final Map<String, String> formerNames = new java.util.LinkedHashMap<>();
 
     private Builder(String name, Zone zone) {
       this.name = name;
@@ -148,6 +167,12 @@ public final class TableDefinition {
 
     public Builder businessKey(String... columns) {
       this.businessKey = List.of(columns);
+      return this;
+    }
+
+    /** Records that column {@code current} was called {@code former} in an earlier release. */
+    public Builder renamed(String former, String current) {
+      this.formerNames.put(former, current);
       return this;
     }
 

@@ -10,13 +10,13 @@ import java.util.Set;
 
 /**
  * CSV columns to source fields. Headers are matched by name, case-insensitively; an empty cell is null. Customers'
- * address columns {@code street, city, state, postal_code, country} become the {@code address} map; every other
+ * address columns {@code street, city, state, zip or postal_code, country} become the {@code address} map; every other
  * column maps to the field of the same name. Orders are nested (items) and are not accepted as CSV.
  */
 public final class CsvMapping implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final Set<String> ADDRESS_COLUMNS = Set.of("street", "city", "state", "postal_code", "country");
+  static final Set<String> ADDRESS_COLUMNS = Set.of("street", "city", "state", "zip", "postal_code", "country");
 
   private final SourceEntity entity;
   private final List<String> header;

@@ -3,6 +3,7 @@ package dev.lakehouse.jobs.bronze;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakehouse.core.tables.LakehouseTables;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -121,6 +122,12 @@ public final class RecordParser implements Serializable {
     }
     if (type instanceof DecimalType decimal) {
       BigDecimal number = decimal(value, path, decimal);
+      if (number.stripTrailingZeros().scale() > decimal.scale() && isAmount(decimal)) {
+        // A total computed by the source (Σ price × quantity × (1 − discount)) carries sub-cent digits: it is
+        // rounded to cents, as a cast to DECIMAL(12,2) would. Prices and rates are entered values: extra digits
+        // there mean a broken record, which is rejected below.
+        number = number.setScale(decimal.scale(), java.math.RoundingMode.HALF_UP);
+      }
       if (number.stripTrailingZeros().scale() > decimal.scale()) {
         throw new FieldException("field " + path + ": " + number.toPlainString() + " has more than "
             + decimal.scale() + " decimal places for " + typeName(decimal));
@@ -202,6 +209,10 @@ public final class RecordParser implements Serializable {
       return RowFactory.create(struct(struct, (ObjectNode) value, path + "."));
     }
     throw new FieldException("field " + path + ": unsupported column type " + type.simpleString());
+  }
+
+  private static boolean isAmount(DecimalType type) {
+    return type.precision() == LakehouseTables.AMOUNT.precision() && type.scale() == LakehouseTables.AMOUNT.scale();
   }
 
   private BigDecimal decimal(JsonNode value, String path, DecimalType type) {

@@ -16,7 +16,7 @@ final class CustomerStats {
   /**
    * @param customersView view with a {@code customer_id} column: whose stats to compute (customers without orders
    *     get zeros and segment 'none')
-   * @param ordersView view with customer_id, order_date, status, net_amount
+   * @param ordersView view with customer_id, order_date, order_status, net_amount
    */
   static Dataset<Row> compute(SparkSession spark, String customersView, String ordersView, Instant asOf) {
     return spark.sql("""
@@ -29,11 +29,11 @@ final class CustomerStats {
         FROM (SELECT DISTINCT customer_id FROM %s) c
         LEFT JOIN (
           SELECT customer_id,
-                 sum(CASE WHEN status <> 'cancelled' THEN net_amount ELSE 0 END) AS lifetime_value,
-                 count(CASE WHEN status <> 'cancelled' THEN 1 END) AS total_orders,
+                 sum(CASE WHEN order_status <> 'cancelled' THEN net_amount ELSE 0 END) AS lifetime_value,
+                 count(CASE WHEN order_status <> 'cancelled' THEN 1 END) AS total_orders,
                  min(order_date) AS first_order_date,
                  max(order_date) AS last_order_date,
-                 max(CASE WHEN status <> 'cancelled' THEN order_date END) AS last_valid_order
+                 max(CASE WHEN order_status <> 'cancelled' THEN order_date END) AS last_valid_order
           FROM %s GROUP BY customer_id) s
         ON c.customer_id = s.customer_id
         """.formatted(asOf, customersView, ordersView))

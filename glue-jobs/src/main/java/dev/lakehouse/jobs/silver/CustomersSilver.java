@@ -56,8 +56,9 @@ final class CustomersSilver {
                  trim(address['city']) AS city,
                  trim(address['state']) AS state,
                  trim(address['country']) AS country,
-                 trim(address['postal_code']) AS postal_code,
-                 registration_date,
+                 trim(coalesce(address['postal_code'], address['zip'])) AS postal_code,
+                 created_at AS registration_date,
+                 nullif(trim(source_system), '') AS source_system,
                  _ingestion_timestamp AS _valid_from,
                  _source_file
           FROM (SELECT *, row_number() OVER (PARTITION BY trim(customer_id)
@@ -67,10 +68,14 @@ final class CustomersSilver {
     String latest = SilverSql.view(latestRows, "customers_latest");
     long valid = spark.table(checked).where("_reject_reason IS NULL").count();
     long written = latestRows.count();
+    if (written == 0) {
+      SilverSql.commitNothingPromoted(spark, CURATED_CUSTOMERS, batch.commitProperties(executionId, ""));
+      return SilverJob.nothingPromoted(CURATED_CUSTOMERS, rowsIn, rejected, spark, started);
+    }
 
     // Only new customers and changed profiles become versions; their order-derived columns come from the orders.
     String orderView = SilverSql.view(spark.table(CURATED_ORDERS.qualifiedName())
-        .select("customer_id", "order_date", "status", "net_amount"), "customer_orders");
+        .select("customer_id", "order_date", "order_status", "net_amount"), "customer_orders");
     String changed = SilverSql.view(spark.sql("""
         SELECT n.* FROM %s n LEFT JOIN (SELECT * FROM %s WHERE _is_current) c ON n.customer_id = c.customer_id
         WHERE c.customer_id IS NULL OR c._profile_hash <> n._profile_hash""".formatted(latest,
@@ -78,7 +83,7 @@ final class CustomersSilver {
     String stats = SilverSql.view(CustomerStats.compute(spark, changed, orderView, asOf), "customers_stats");
     Dataset<Row> versionRows = spark.sql("""
         SELECT n.customer_id, n.email, n.first_name, n.last_name, n.full_name, n.phone, n.city, n.state, n.country,
-               n.postal_code, n.registration_date, s.customer_segment, s.lifetime_value, s.first_order_date,
+               n.postal_code, n.registration_date, n.source_system, s.customer_segment, s.lifetime_value, s.first_order_date,
                s.last_order_date, s.total_orders, s.is_active, n._profile_hash, n._valid_from,
                CAST(NULL AS TIMESTAMP) AS _valid_to, true AS _is_current, n._source_file, %s AS _updated_at
         FROM %s n JOIN %s s ON n.customer_id = s.customer_id""".formatted(now, changed, stats)).localCheckpoint(true);
@@ -89,14 +94,12 @@ final class CustomersSilver {
         SELECT to_date(o.order_date) FROM %s o JOIN %s n ON o.customer_id = n.customer_id""".formatted(
         CURATED_ORDERS.qualifiedName(), latest)));
 
-    if (versions > 0) {
-      QualityGate.forTable(CURATED_CUSTOMERS.name())
-          .complete("customer_id", "_profile_hash", "_valid_from", "customer_segment", "lifetime_value")
-          .unique("customer_id")
-          .nonNegative("lifetime_value", "total_orders")
-          .allowedValues("customer_segment", List.of("vip", "high", "medium", "low", "none"))
-          .enforce(versionRows);
-    }
+    QualityGate.forTable(CURATED_CUSTOMERS.name())
+        .complete("customer_id", "_profile_hash", "_valid_from", "customer_segment", "lifetime_value")
+        .unique("customer_id")
+        .nonNegative("lifetime_value", "total_orders")
+        .allowedValues("customer_segment", List.of("vip", "high", "medium", "low", "none"))
+        .enforce(versionRows);
 
     // Late-arriving customers (and renamed ones): their orders get the current name and email.
     spark.sql("""
@@ -111,11 +114,11 @@ final class CustomersSilver {
         ON t.customer_id = s._merge_key AND t._is_current
         WHEN MATCHED THEN UPDATE SET _is_current = false, _valid_to = s._valid_from, _updated_at = s._updated_at
         WHEN NOT MATCHED AND s._merge_key IS NULL THEN INSERT (customer_id, email, first_name, last_name, full_name,
-          phone, city, state, country, postal_code, registration_date, customer_segment, lifetime_value,
+          phone, city, state, country, postal_code, registration_date, source_system, customer_segment, lifetime_value,
           first_order_date, last_order_date, total_orders, is_active, _profile_hash, _valid_from, _valid_to,
           _is_current, _source_file, _updated_at)
         VALUES (s.customer_id, s.email, s.first_name, s.last_name, s.full_name, s.phone, s.city, s.state, s.country,
-          s.postal_code, s.registration_date, s.customer_segment, s.lifetime_value, s.first_order_date,
+          s.postal_code, s.registration_date, s.source_system, s.customer_segment, s.lifetime_value, s.first_order_date,
           s.last_order_date, s.total_orders, s.is_active, s._profile_hash, s._valid_from, s._valid_to, s._is_current,
           s._source_file, s._updated_at)""".formatted(CURATED_CUSTOMERS.qualifiedName(), newVersions));
 

@@ -23,8 +23,11 @@ import org.apache.spark.sql.SparkSession;
  * customer) and curated_order_items (one row per line with the product's category). Also refreshes the
  * order-derived columns of the customers in the batch.
  *
- * <p>Commit order makes a failed run safe to rerun: quarantine, order lines, customer stats, and last the orders
- * MERGE, whose snapshot carries the bronze watermark and the dates gold must recompute.
+ * <p>One commit per table: quarantine, order lines (a re-landed order's lines are replaced in the same MERGE, so no
+ * reader ever sees an order without its lines), customer stats, and last the orders MERGE, whose snapshot carries
+ * the bronze watermark and the dates gold must recompute; this order makes a failed run safe to rerun. A batch whose
+ * every row is rejected promotes nothing and still records the watermark (see
+ * {@link SilverSql#commitNothingPromoted}).
  */
 final class OrdersSilver {
   private OrdersSilver() {}
@@ -44,7 +47,8 @@ final class OrdersSilver {
           WHEN order_id IS NULL OR trim(order_id) = '' THEN 'missing order_id'
           WHEN customer_id IS NULL OR trim(customer_id) = '' THEN 'missing customer_id'
           WHEN order_date IS NULL THEN 'missing or unparseable order_date'
-          WHEN status IS NULL OR lower(trim(status)) NOT IN (%s) THEN concat('unknown status "', coalesce(status, 'null'), '"')
+          WHEN order_status IS NULL OR trim(order_status) = '' THEN 'missing order_status'
+          WHEN lower(trim(order_status)) NOT IN (%s) THEN concat('unknown order_status "', order_status, '"')
           WHEN items IS NULL OR size(items) = 0 THEN 'order has no items'
           WHEN exists(items, i -> i IS NULL OR i.product_id IS NULL OR trim(i.product_id) = '') THEN 'order line without product_id'
           WHEN exists(items, i -> i.quantity IS NULL OR i.quantity <= 0) THEN 'quantity must be greater than 0'
@@ -64,27 +68,31 @@ final class OrdersSilver {
     String latest = SilverSql.view(latestRows, "orders_latest");
     long valid = spark.table(checked).where("_reject_reason IS NULL").count();
     long written = latestRows.count();
+    if (written == 0) {
+      SilverSql.commitNothingPromoted(spark, CURATED_ORDERS, batch.commitProperties(executionId, ""));
+      return SilverJob.nothingPromoted(CURATED_ORDERS, rowsIn, rejected, spark, started);
+    }
 
     String lines = SilverSql.view(spark.sql("""
         SELECT l.order_id, l.line_number, l.product_id, coalesce(p.category, 'unknown') AS category, l.quantity,
                l.unit_price, l.discount,
                CAST(l.quantity * l.unit_price * (1 - l.discount) AS DECIMAL(18,4)) AS item_net,
                CAST(l.quantity * l.unit_price * l.discount AS DECIMAL(18,4)) AS item_discount,
-               l.order_date, l.status, %s AS _updated_at
+               l.order_date, l.order_status, %s AS _updated_at
         FROM (
           SELECT trim(o.order_id) AS order_id, CAST(x.pos + 1 AS INT) AS line_number,
                  trim(x.item.product_id) AS product_id, x.item.quantity AS quantity, x.item.unit_price AS unit_price,
                  CAST(coalesce(x.item.discount, 0) AS DECIMAL(5,2)) AS discount,
-                 o.order_date, lower(trim(o.status)) AS status
+                 o.order_date, lower(trim(o.order_status)) AS order_status
           FROM %s o LATERAL VIEW posexplode(o.items) x AS pos, item) l
         LEFT JOIN %s p ON p.product_id = l.product_id""".formatted(now, latest, CURATED_PRODUCTS.qualifiedName()))
         .localCheckpoint(true), "order_lines");
 
     String orders = SilverSql.view(spark.sql("""
-        SELECT order_id, customer_id, customer_name, customer_email, order_date, status, item_count,
-               subtotal, discount_amount, tax_amount, shipping_cost,
+        SELECT order_id, customer_id, customer_name, customer_email, order_status, order_date, required_date,
+               shipped_date, delivery_date, item_count, subtotal, discount_amount, tax_amount, shipping_cost,
                CAST(subtotal + tax_amount + shipping_cost AS DECIMAL(12,2)) AS net_amount,
-               total_amount, payment_method, shipping_city, shipping_state, shipping_country, updated_at,
+               total_amount, shipping_city, shipping_state, shipping_country, payment_method, updated_at,
                _source_file, _ingestion_timestamp, _updated_at
         FROM (
           SELECT *, CAST(round(subtotal * 0.08, 2) AS DECIMAL(12,2)) AS tax_amount,
@@ -94,8 +102,11 @@ final class OrdersSilver {
                    trim(o.customer_id) AS customer_id,
                    c.full_name AS customer_name,
                    c.email AS customer_email,
+                   lower(trim(o.order_status)) AS order_status,
                    o.order_date,
-                   lower(trim(o.status)) AS status,
+                   o.required_date,
+                   o.shipped_date,
+                   o.delivery_date,
                    size(o.items) AS item_count,
                    CAST(round(a.net, 2) AS DECIMAL(12,2)) AS subtotal,
                    CAST(round(a.discount, 2) AS DECIMAL(12,2)) AS discount_amount,
@@ -116,9 +127,9 @@ final class OrdersSilver {
 
     // Every order of every customer in the batch, as it will be once merged: stats and gold dates come from it.
     String combined = SilverSql.view(spark.sql("""
-        SELECT customer_id, order_date, status, net_amount FROM %1$s
+        SELECT customer_id, order_date, order_status, net_amount FROM %1$s
         UNION ALL
-        SELECT e.customer_id, e.order_date, e.status, e.net_amount
+        SELECT e.customer_id, e.order_date, e.order_status, e.net_amount
         FROM %2$s e LEFT ANTI JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders, CURATED_ORDERS.qualifiedName())),
         "orders_combined");
     String customers = SilverSql.view(spark.sql("""
@@ -136,10 +147,10 @@ final class OrdersSilver {
 
     // Nothing is promoted unless the staged orders and lines pass the declared checks.
     QualityGate.forTable(CURATED_ORDERS.name())
-        .complete("order_id", "customer_id", "order_date", "status", "net_amount")
+        .complete("order_id", "customer_id", "order_date", "order_status", "net_amount")
         .unique("order_id")
         .nonNegative("subtotal", "discount_amount", "tax_amount", "shipping_cost", "net_amount", "item_count")
-        .allowedValues("status", SilverSql.ORDER_STATUSES)
+        .allowedValues("order_status", SilverSql.ORDER_STATUSES)
         .enforce(spark.table(orders));
     QualityGate.forTable(CURATED_ORDER_ITEMS.name())
         .complete("order_id", "line_number", "product_id", "category", "item_net")
@@ -147,11 +158,21 @@ final class OrdersSilver {
         .nonNegative("quantity", "unit_price", "discount", "item_net")
         .enforce(spark.table(lines));
 
-    spark.sql("MERGE INTO %s t USING (SELECT DISTINCT order_id FROM %s) s ON t.order_id = s.order_id WHEN MATCHED THEN DELETE"
-        .formatted(CURATED_ORDER_ITEMS.qualifiedName(), orders));
+    // A re-landed order's lines are replaced in one MERGE: new lines upsert, lines it no longer has are deleted.
+    String items = CURATED_ORDER_ITEMS.qualifiedName();
     spark.sql("""
-        INSERT INTO %s SELECT order_id, line_number, product_id, category, quantity, unit_price, discount, item_net,
-                              order_date, status, _updated_at FROM %s""".formatted(CURATED_ORDER_ITEMS.qualifiedName(), lines));
+        MERGE INTO %1$s t
+        USING (SELECT %2$s, false AS _remove FROM %3$s
+               UNION ALL
+               SELECT %4$s, true AS _remove
+               FROM %1$s e LEFT SEMI JOIN %5$s o ON e.order_id = o.order_id
+               LEFT ANTI JOIN %3$s l ON e.order_id = l.order_id AND e.line_number = l.line_number) s
+        ON t.order_id = s.order_id AND t.line_number = s.line_number
+        WHEN MATCHED AND s._remove THEN DELETE
+        WHEN MATCHED THEN UPDATE SET %6$s
+        WHEN NOT MATCHED AND NOT s._remove THEN INSERT (%2$s) VALUES (%7$s)""".formatted(items,
+        SilverSql.columns(CURATED_ORDER_ITEMS, ""), lines, SilverSql.columns(CURATED_ORDER_ITEMS, "e."), orders,
+        SilverSql.assignments(CURATED_ORDER_ITEMS), SilverSql.columns(CURATED_ORDER_ITEMS, "s.")));
     spark.sql("""
         MERGE INTO %s t USING %s s
         ON t.customer_id = s.customer_id AND t._is_current

@@ -42,10 +42,11 @@ final class ProductsSilver {
     long rejected = SilverJob.quarantine(spark, checked, CURATED_PRODUCTS.name(), "product_id", executionId, started);
 
     Dataset<Row> latestRows = spark.sql("""
-        SELECT trim(product_id) AS product_id, trim(product_name) AS product_name,
+        SELECT trim(product_id) AS product_id, trim(sku) AS sku, trim(name) AS product_name,
+               trim(description) AS description,
                coalesce(nullif(trim(category), ''), 'unknown') AS category, trim(subcategory) AS subcategory,
                trim(brand) AS brand, price, cost, CAST(price - cost AS DECIMAL(10,2)) AS margin, stock_quantity,
-               is_active, created_at, updated_at, _source_file, %s AS _updated_at
+               is_active, attributes, created_at, updated_at, _source_file, %s AS _updated_at
         FROM (SELECT *, row_number() OVER (PARTITION BY trim(product_id)
                                            ORDER BY _ingestion_timestamp DESC, _source_line DESC) AS _rank
               FROM %s WHERE _reject_reason IS NULL)
@@ -53,6 +54,10 @@ final class ProductsSilver {
     String latest = SilverSql.view(latestRows, "products_latest");
     long valid = spark.table(checked).where("_reject_reason IS NULL").count();
     long written = latestRows.count();
+    if (written == 0) {
+      SilverSql.commitNothingPromoted(spark, CURATED_PRODUCTS, batch.commitProperties(executionId, ""));
+      return SilverJob.nothingPromoted(CURATED_PRODUCTS, rowsIn, rejected, spark, started);
+    }
 
     List<String> affectedDates = SilverSql.dates(spark.sql("""
         SELECT to_date(i.order_date) FROM %s i JOIN %s p ON i.product_id = p.product_id""".formatted(

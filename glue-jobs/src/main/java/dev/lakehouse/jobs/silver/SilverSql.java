@@ -1,6 +1,9 @@
 package dev.lakehouse.jobs.silver;
 
+import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.LakehouseSpark;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.Table;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -24,6 +27,28 @@ public final class SilverSql {
   /** Runs SQL statements so that the commit they make carries {@code properties} in its snapshot summary. */
   public static void commitWith(SparkSession spark, Map<String, String> properties, String sql) {
     LakehouseSpark.write(() -> CommitMetadata.withCommitProperties(properties, () -> spark.sql(sql), RuntimeException.class));
+  }
+
+  /**
+   * Records that a silver run consumed its bronze batch without promoting anything (every row was rejected, or
+   * nothing changed): one commit that adds no data and carries the watermark, so the same rows are not read again.
+   */
+  public static void commitNothingPromoted(SparkSession spark, TableDefinition silver, Map<String, String> properties) {
+    Table table = LakehouseSpark.icebergCatalog(spark).loadTable(silver.identifier());
+    AppendFiles append = table.newAppend();
+    properties.forEach(append::set);
+    LakehouseSpark.write(append::commit);
+  }
+
+  /** {@code t.c = s.c} for every column of the table: an explicit MERGE assignment list from the declaration. */
+  public static String assignments(TableDefinition table) {
+    return table.schema().columns().stream().map(c -> "t." + c.name() + " = s." + c.name())
+        .collect(Collectors.joining(", "));
+  }
+
+  /** The table's columns, comma-separated, optionally qualified ({@code s.}). */
+  public static String columns(TableDefinition table, String qualifier) {
+    return table.schema().columns().stream().map(c -> qualifier + c.name()).collect(Collectors.joining(", "));
   }
 
   /** A temp view that lives for one job run. */

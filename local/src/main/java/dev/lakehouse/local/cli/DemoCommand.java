@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 
 import java.util.List;
@@ -111,9 +112,9 @@ final class DemoCommand implements Callable<Integer> {
     if (!ingest(stack, evolved, "products")) {
       return LakehouseCli.EXIT_FAILED;
     }
-    printRows(spark.sql("SELECT product_id, product_name, eco_score FROM ecommerce_lakehouse.raw_products"
+    printRows(spark.sql("SELECT product_id, name, eco_score FROM ecommerce_lakehouse.raw_products"
         + " WHERE eco_score IS NOT NULL ORDER BY product_id LIMIT 3").collectAsList(),
-        List.of("product_id", "product_name", "eco_score"));
+        List.of("product_id", "name", "eco_score"));
 
     step("maintenance execution (expire snapshots, rewrite manifests, orphan files, compaction per table)");
     Execution maintenance = stack.start(LocalStack.MAINTENANCE, JSON.createObjectNode());
@@ -148,14 +149,23 @@ final class DemoCommand implements Callable<Integer> {
         continue;
       }
       ObjectNode order = (ObjectNode) JSON.readTree(line);
-      String next = switch (order.path("status").asText()) {
+      String next = switch (order.path("order_status").asText()) {
         case "pending" -> "processing";
         case "processing" -> "shipped";
         case "shipped" -> "delivered";
         case "delivered" -> "cancelled";
         default -> "delivered";
       };
-      order.put("status", next);
+      order.put("order_status", next);
+      LocalDateTime ordered = LocalDateTime.parse(order.path("order_date").asText());
+      if (next.equals("shipped")) {
+        order.put("shipped_date", ordered.plusDays(2).toString());
+      } else if (next.equals("delivered")) {
+        if (order.path("shipped_date").isNull()) {
+          order.put("shipped_date", ordered.plusDays(2).toString());
+        }
+        order.put("delivery_date", ordered.plusDays(5).toString());
+      }
       lines.add(JSON.writeValueAsString(order));
     }
     return Files.write(target, lines);

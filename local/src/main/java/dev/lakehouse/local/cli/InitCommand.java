@@ -6,7 +6,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "init", description = "Create the namespace and every declared table. Safe to run again.")
+@Command(name = "init", description = {"Create the namespace and every declared table, and migrate tables of an earlier",
+    "release in place (column renames and additions, no data rewritten). Safe to run again."})
 final class InitCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 
@@ -22,6 +23,7 @@ final class InitCommand implements Callable<Integer> {
       return 0;
     }
     result.created().forEach(t -> out.println("created " + t));
+    result.migrated().forEach((t, changes) -> out.println("migrated " + t + ": " + String.join("; ", changes)));
     if (!result.existing().isEmpty()) {
       out.println("already present: " + String.join(", ", result.existing()));
     }

@@ -27,19 +27,19 @@ final class SqlCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(names = "--limit", defaultValue = "1000", description = "At most this many rows are printed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--limit", defaultValue = "1000", description = {"At most this many rows in the table format (default"
+      + " ${DEFAULT-VALUE}); the output says when rows were left out. csv and json write every row."})
   int limit;
 
   @Override
   public Integer call() throws Exception {
     Dataset<Row> result = cli.lakehouse().spark().sql(query);
     String[] columns = result.columns();
-    List<Row> rows = result.limit(limit).collectAsList();
     PrintWriter out = cli.spec.commandLine().getOut();
     switch (format) {
       case csv -> {
         out.println(String.join(",", List.of(columns).stream().map(SqlCommand::csv).toList()));
-        for (Row row : rows) {
+        for (Row row : (Iterable<Row>) result::toLocalIterator) {
           List<String> cells = new ArrayList<>();
           for (int i = 0; i < columns.length; i++) {
             cells.add(csv(text(row.get(i))));
@@ -52,7 +52,7 @@ final class SqlCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper()
             .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
             .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-        for (Row row : rows) {
+        for (Row row : (Iterable<Row>) result::toLocalIterator) {
           ObjectNode node = json.createObjectNode();
           for (int i = 0; i < columns.length; i++) {
             Object value = row.get(i);
@@ -68,6 +68,9 @@ final class SqlCommand implements Callable<Integer> {
         }
       }
       default -> {
+        // One row more than shown tells whether the limit cut anything, without counting the whole result.
+        List<Row> fetched = result.limit(limit + 1).collectAsList();
+        List<Row> rows = fetched.subList(0, Math.min(limit, fetched.size()));
         List<List<String>> cells = new ArrayList<>();
         for (Row row : rows) {
           List<String> line = new ArrayList<>();
@@ -77,7 +80,9 @@ final class SqlCommand implements Callable<Integer> {
           cells.add(line);
         }
         TextTable.print(out, List.of(columns), cells);
-        out.println("(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + ")");
+        out.println(fetched.size() > limit
+            ? "(first " + limit + " rows shown, more exist: raise --limit, or use --format csv|json for every row)"
+            : "(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + ")");
       }
     }
     return 0;

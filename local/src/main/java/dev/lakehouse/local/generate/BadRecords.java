@@ -36,7 +36,7 @@ final class BadRecords {
 
   private static void wrongType(String entity, Map<String, Object> row) {
     switch (entity) {
-      case "customers" -> row.put("registration_date", "not-a-date");
+      case "customers" -> row.put("created_at", "not-a-date");
       case "products" -> row.put("price", "abc");
       default -> row.put("total_amount", "twelve dollars");
     }
@@ -52,7 +52,7 @@ final class BadRecords {
         switch (random.nextInt(3)) {
           case 0 -> items.get(0).put("quantity", 0);
           case 1 -> items.get(0).put("discount", new BigDecimal("1.50"));
-          default -> row.put("status", "lost_in_space");
+          default -> row.put("order_status", "lost_in_space");
         }
       }
     }

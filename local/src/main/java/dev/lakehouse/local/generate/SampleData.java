@@ -56,6 +56,15 @@ final class SampleData {
   static final List<String> STATUSES = List.of("pending", "processing", "shipped", "delivered", "cancelled", "returned");
   static final int[] STATUS_WEIGHTS = {8, 10, 20, 50, 8, 4};
 
+  /** Statuses of an order that has left the warehouse: only these have a shipped_date. */
+  static final java.util.Set<String> SHIPPED_STATUSES = java.util.Set.of("shipped", "delivered", "returned");
+
+  static final List<String> SOURCE_SYSTEMS = List.of("web", "mobile", "store");
+
+  static final List<String> COLORS = List.of("Black", "White", "Red", "Blue", "Green", "Silver");
+
+  static final List<Integer> WARRANTY_MONTHS = List.of(12, 24, 36);
+
   static final List<String> PAYMENT_METHODS = List.of("credit_card", "debit_card", "paypal", "apple_pay", "bank_transfer");
 
   /** Line discounts with weights: most lines are at full price. */

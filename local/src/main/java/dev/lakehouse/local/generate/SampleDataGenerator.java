@@ -27,7 +27,10 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Writes sample customers, products and orders as JSON Lines. Deterministic: the same options (seed, counts, as-of
+ * Writes sample customers, products and orders as JSON Lines, shaped as the design document's generator shapes them
+ * (its field names, {@code zip} in addresses, naive ISO timestamps meaning UTC, {@code shipped_date} null until an
+ * order ships, product {@code attributes}), plus the project's extras (brand, is_active, payment method, currency,
+ * updated_at). Deterministic: the same options (seed, counts, as-of
  * date, bad rate) always give byte-identical files, because every value is drawn from one seeded {@link Random} in
  * a fixed order and written with a fixed field order and number format.
  */
@@ -35,7 +38,9 @@ public final class SampleDataGenerator {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
       .disable(SerializationFeature.INDENT_OUTPUT);
-  private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ISO_INSTANT;
+  /** Naive ISO-8601 as the document's generator writes it ({@code datetime.isoformat()}); naive means UTC. */
+  private static final DateTimeFormatter ISO_SECONDS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private final Options options;
   private final Random random;
@@ -101,8 +106,8 @@ public final class SampleDataGenerator {
       address.put("street", (100 + random.nextInt(9900)) + " " + pick(STREETS));
       address.put("city", city[0]);
       address.put("state", city[1]);
-      address.put("postal_code", city[2] + String.format("%02d", random.nextInt(100)));
-      address.put("country", "US");
+      address.put("zip", city[2] + String.format("%02d", random.nextInt(100)));
+      address.put("country", "USA");
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("customer_id", String.format("CUST-%06d", i));
       row.put("email", (first + "." + last + i + "@example.com").toLowerCase());
@@ -110,8 +115,9 @@ public final class SampleDataGenerator {
       row.put("last_name", last);
       row.put("phone", String.format("+1-555-%03d-%04d", random.nextInt(1000), random.nextInt(10000)));
       row.put("address", address);
-      row.put("registration_date", ISO_SECONDS.format(registered));
+      row.put("created_at", ISO_SECONDS.format(registered));
       row.put("updated_at", ISO_SECONDS.format(registered));
+      row.put("source_system", pick(SOURCE_SYSTEMS));
       rows.add(row);
     }
     return rows;
@@ -127,16 +133,24 @@ public final class SampleDataGenerator {
       Instant created = randomInstantWithinDays(900);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("product_id", String.format("PROD-%05d", i));
+      row.put("sku", String.format("SKU-%s-%04d", category.get(0).substring(0, 3).toUpperCase(java.util.Locale.ROOT), i));
       String brand = pick(BRANDS);
-      row.put("product_name", brand + " " + pick(ADJECTIVES) + " " + category.get(1 + random.nextInt(category.size() - 1))
-          + " " + pick(NOUNS));
+      String subcategory = category.get(1 + random.nextInt(category.size() - 1));
+      row.put("name", brand + " " + pick(ADJECTIVES) + " " + subcategory + " " + pick(NOUNS));
+      row.put("description", "A " + subcategory.toLowerCase(java.util.Locale.ROOT) + " item from the "
+          + category.get(0) + " range by " + brand);
       row.put("category", category.get(0));
-      row.put("subcategory", category.get(1 + random.nextInt(category.size() - 1)));
+      row.put("subcategory", subcategory);
       row.put("brand", brand);
       row.put("price", price);
       row.put("cost", cost);
       row.put("stock_quantity", random.nextInt(1001));
       row.put("is_active", random.nextInt(100) < 95);
+      Map<String, Object> attributes = new LinkedHashMap<>();
+      attributes.put("weight", BigDecimal.valueOf(10 + random.nextInt(4991), 2).toPlainString() + " kg");
+      attributes.put("color", pick(COLORS));
+      attributes.put("warranty", pick(WARRANTY_MONTHS) + " months");
+      row.put("attributes", attributes);
       row.put("created_at", ISO_SECONDS.format(created));
       row.put("updated_at", ISO_SECONDS.format(created));
       rows.add(row);
@@ -174,16 +188,21 @@ public final class SampleDataGenerator {
       @SuppressWarnings("unchecked")
       Map<String, Object> address = new LinkedHashMap<>((Map<String, Object>) customer.get("address"));
       Map<String, Object> row = new LinkedHashMap<>();
+      String status = weighted(STATUSES, STATUS_WEIGHTS);
+      Instant required = orderDate.plus(3 + random.nextInt(8), ChronoUnit.DAYS);
+      Instant shipped = SHIPPED_STATUSES.contains(status) ? orderDate.plus(1 + random.nextInt(5), ChronoUnit.DAYS) : null;
       row.put("order_id", String.format("ORD-%07d", i));
       row.put("customer_id", customer.get("customer_id"));
+      row.put("order_status", status);
       row.put("order_date", ISO_SECONDS.format(orderDate));
-      row.put("status", weighted(STATUSES, STATUS_WEIGHTS));
+      row.put("required_date", ISO_SECONDS.format(required));
+      row.put("shipped_date", shipped == null ? null : ISO_SECONDS.format(shipped));
       row.put("items", items);
       row.put("shipping_address", address);
-      row.put("payment_method", pick(PAYMENT_METHODS));
       row.put("total_amount", subtotal.add(tax).add(shipping));
+      row.put("payment_method", pick(PAYMENT_METHODS));
       row.put("currency", "USD");
-      row.put("updated_at", ISO_SECONDS.format(orderDate.plus(random.nextInt(72), ChronoUnit.HOURS)));
+      row.put("updated_at", ISO_SECONDS.format((shipped == null ? orderDate : shipped).plus(random.nextInt(72), ChronoUnit.HOURS)));
       rows.add(row);
     }
     return rows;

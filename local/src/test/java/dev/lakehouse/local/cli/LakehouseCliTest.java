@@ -58,7 +58,7 @@ class LakehouseCliTest {
     assertThat(describe.exitCode()).isZero();
     assertThat(describe.out())
         .contains("ecommerce_lakehouse.raw_orders (bronze)")
-        .contains("18  items.element.unit_price")
+        .contains("21  items.element.unit_price")
         .contains("partitioning: day(_ingestion_timestamp)")
         .contains("  write.target-file-size-bytes = 134217728");
   }
@@ -116,6 +116,18 @@ class LakehouseCliTest {
     Outcome snapshots = run("--home", home.toString(), "sql",
         "select count(*) as snapshots from ecommerce_lakehouse.raw_orders.snapshots");
     assertThat(snapshots.out()).isEqualTo("snapshots\n---------\n0\n(1 row)\n");
+
+    // Exports are never cut: 2,500 rows with the default limit of 1,000 still give 2,500 lines.
+    String range = "select id, cast(id as decimal(12,2)) / 100 as amount from range(1, 2501)";
+    Outcome allCsv = run("--home", home.toString(), "sql", range, "--format", "csv");
+    assertThat(allCsv.out().lines().toList()).hasSize(2501).startsWith("id,amount", "1,0.010000").endsWith("2500,25.000000");
+    Outcome allJson = run("--home", home.toString(), "sql", range, "--format", "json");
+    assertThat(allJson.out().lines().toList()).hasSize(2500).endsWith("{\"id\":2500,\"amount\":25.000000}");
+    Outcome cut = run("--home", home.toString(), "sql", range, "--limit", "3");
+    assertThat(cut.out().lines().toList()).hasSize(6).endsWith(
+        "(first 3 rows shown, more exist: raise --limit, or use --format csv|json for every row)");
+    Outcome exact = run("--home", home.toString(), "sql", "select id from range(1, 4)", "--limit", "3");
+    assertThat(exact.out().lines().toList()).endsWith("(3 rows)");
 
     Outcome bad = run("--home", home.toString(), "sql", "select * from ecommerce_lakehouse.nope");
     assertThat(bad.exitCode()).isEqualTo(2);

@@ -70,9 +70,12 @@ class SampleDataGeneratorTest {
     Set<String> statuses = new HashSet<>();
     for (JsonNode o : orders) {
       assertThat(customerIds).contains(o.get("customer_id").asText());
-      Instant date = Instant.parse(o.get("order_date").asText());
+      Instant date = naiveUtc(o.get("order_date").asText());
       assertThat(date).isBetween(start, end).isBefore(end);
-      statuses.add(o.get("status").asText());
+      String status = o.get("order_status").asText();
+      statuses.add(status);
+      assertThat(naiveUtc(o.get("required_date").asText())).isAfter(date);
+      assertThat(o.get("shipped_date").isNull()).as(status).isEqualTo(!List.of("shipped", "delivered", "returned").contains(status));
       assertThat(o.get("items").size()).isBetween(1, 5);
       BigDecimal net = BigDecimal.ZERO;
       for (JsonNode item : o.get("items")) {
@@ -105,6 +108,33 @@ class SampleDataGeneratorTest {
     assertThat(result.badRecords().get("orders")).isBetween(70, 130);
     assertThat(unparseable).isPositive().isLessThan(result.badRecords().get("orders"));
     assertThat(Files.readAllLines(result.orders())).hasSize(1000);
+  }
+
+  @Test
+  void recordsHaveTheDesignDocumentsFieldsInItsOrder() throws IOException {
+    var result = new SampleDataGenerator(new SampleDataGenerator.Options(5, 3, 3, 3, AS_OF, 0.0)).writeTo(dir);
+    assertThat(fieldNames(read(result.customers()).get(0))).containsExactly("customer_id", "email", "first_name",
+        "last_name", "phone", "address", "created_at", "updated_at", "source_system");
+    assertThat(fieldNames(read(result.customers()).get(0).get("address")))
+        .containsExactly("street", "city", "state", "zip", "country");
+    assertThat(fieldNames(read(result.products()).get(0))).containsExactly("product_id", "sku", "name", "description",
+        "category", "subcategory", "brand", "price", "cost", "stock_quantity", "is_active", "attributes", "created_at",
+        "updated_at");
+    assertThat(fieldNames(read(result.products()).get(0).get("attributes"))).containsExactly("weight", "color", "warranty");
+    assertThat(fieldNames(read(result.orders()).get(0))).containsExactly("order_id", "customer_id", "order_status",
+        "order_date", "required_date", "shipped_date", "items", "shipping_address", "total_amount", "payment_method",
+        "currency", "updated_at");
+    assertThat(read(result.orders()).get(0).get("order_date").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}");
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static Instant naiveUtc(String text) {
+    return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
   }
 
   private static List<JsonNode> read(Path file) throws IOException {
