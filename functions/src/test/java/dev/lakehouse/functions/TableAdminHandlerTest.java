@@ -74,7 +74,7 @@ class TableAdminHandlerTest {
         entry("zone", "silver"), entry("formatVersion", 2), entry("currentSnapshotId", s3), entry("snapshotCount", 3L),
         entry("totalRecords", 3L), entry("totalDataFiles", 2L), entry("partitionFields", List.of()),
         entry("sortOrder", List.of("product_id asc")), entry("businessKey", List.of("product_id")));
-    assertThat((List<?>) d.get("columns")).hasSize(14).first()
+    assertThat((List<?>) d.get("columns")).hasSize(17).first()
         .isEqualTo(Map.of("id", 1, "name", "product_id", "type", "string", "required", true));
     assertThat((String) d.get("location")).endsWith("/warehouse/curated/curated_products");
   }
@@ -186,7 +186,7 @@ class TableAdminHandlerTest {
         "type", "string", "doc", "who supplies it"));
     assertThat(added).contains(entry("change", "supplier string (optional)"), entry("previousSchemaId", 0), entry("schemaId", 1));
     assertThat(list(added.get("columns"))).last()
-        .isEqualTo(Map.of("id", 15, "name", "supplier", "type", "string", "required", false, "doc", "who supplies it"));
+        .isEqualTo(Map.of("id", 20, "name", "supplier", "type", "string", "required", false, "doc", "who supplies it"));
 
     assertThat(call(Map.of("operation", "renameColumn", "table", "curated_products", "column", "brand", "newName", "brand_name")))
         .containsEntry("change", "brand -> brand_name");
