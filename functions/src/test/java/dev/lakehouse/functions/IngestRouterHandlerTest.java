@@ -115,9 +115,14 @@ class IngestRouterHandlerTest {
   void answersAlreadyIngestedForTheSameKeyAndEtag() {
     String key = "landing/orders/again.jsonl";
     put(key, ORDERS_JSONL.getBytes(StandardCharsets.UTF_8));
+    String etag = md5(ORDERS_JSONL.getBytes(StandardCharsets.UTF_8));
     runLog.record(PipelineRun.builder("exec-earlier", RunLog.STEP_BRONZE).table("raw_orders")
-        .source("s3://landing/" + key, md5(ORDERS_JSONL.getBytes(StandardCharsets.UTF_8))).counts(2, 2, 0).build());
+        .source("s3://landing/" + key, etag).counts(2, 2, 0).build());
+    assertThat(route(key)).as("bronze alone (the process died before silver): carry on")
+        .contains(entry("alreadyIngested", false));
 
+    runLog.record(PipelineRun.builder("exec-earlier", RunLog.STEP_PIPELINE).table("raw_orders")
+        .source("s3://landing/" + key, etag).build());
     assertThat(route(key)).contains(entry("alreadyIngested", true), entry("ingestedBy", "exec-earlier"));
 
     put(key, (ORDERS_JSONL + ORDERS_JSONL).getBytes(StandardCharsets.UTF_8));

@@ -50,7 +50,7 @@ class RunRecorderHandlerTest {
     assertThat(log.forExecution("exec-1")).containsExactly(new PipelineRun("exec-1", "bronze", "raw_orders",
         "s3://landing/landing/orders/a.jsonl", "e1", 10L, 9L, 1L, 42L, RunStatus.SUCCEEDED, null,
         Instant.parse("2026-11-25T11:59:00Z"), NOW));
-    assertThat(log.successfulIngest("s3://landing/landing/orders/a.jsonl", "e1")).isPresent();
+    assertThat(log.completedIngest("s3://landing/landing/orders/a.jsonl", "e1")).as("bronze alone is not a load").isEmpty();
   }
 
   @Test

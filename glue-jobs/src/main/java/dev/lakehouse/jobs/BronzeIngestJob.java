@@ -165,6 +165,9 @@ public final class BronzeIngestJob {
       implements java.io.Serializable {
 
     static ParsedRecord of(SourceRecord record, RecordParser parser, String idColumn) {
+      if (SourceReader.truncated(record)) {
+        return new ParsedRecord(record.line(), record.raw(), null, null, SourceReader.markerError(record));
+      }
       if (record.json().startsWith("#cells:")) {
         return new ParsedRecord(record.line(), record.raw(), null, null,
             "CSV line does not have the header's " + record.json().substring(7) + " cells");

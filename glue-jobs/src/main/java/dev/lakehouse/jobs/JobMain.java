@@ -52,7 +52,7 @@ public final class JobMain {
     Instant started = Instant.now();
     RunLog runLog = new RunLog(LakehouseSpark.icebergCatalog(spark));
     try {
-      JobResult result = body.apply(job, spark);
+      JobResult result = CommitConflicts.retrying(() -> body.apply(job, spark), stepOf(job));
       runLog.record(result.toRun(executionId, sourceOf(job), etagOf(job)));
       return result;
     } catch (RuntimeException e) {

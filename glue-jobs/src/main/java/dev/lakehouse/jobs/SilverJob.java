@@ -3,6 +3,7 @@ package dev.lakehouse.jobs;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
+import dev.lakehouse.jobs.silver.PlausibleDates;
 import dev.lakehouse.jobs.silver.SilverPipelines;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -33,6 +34,14 @@ public final class SilverJob {
   @Option(names = "--as-of", description = "Run time for time-relative rules such as is_active (default: now).")
   public Instant asOf;
 
+  @Option(names = "--plausible-since", defaultValue = "2000-01-01",
+      description = "Order dates before this day (UTC) are quarantined as implausible (default ${DEFAULT-VALUE}).")
+  public java.time.LocalDate plausibleSince;
+
+  @Option(names = "--plausible-ahead-hours", defaultValue = "24",
+      description = "Order dates more than this many hours after the run are quarantined (default ${DEFAULT-VALUE}).")
+  public int plausibleAheadHours;
+
   public static void main(String[] args) {
     JobMain.run(new SilverJob(), args, (job, spark) -> job.run(spark));
   }
@@ -45,7 +54,9 @@ public final class SilverJob {
     SourceEntity source = SourceEntity.find(entity).orElseThrow(() ->
         new IllegalArgumentException("unknown entity '" + entity + "': expected customers, products or orders"));
     Instant runTime = asOf != null ? asOf : Instant.now();
-    return SilverPipelines.run(spark, source, common.executionIdOrNew(), runTime);
+    return SilverPipelines.run(spark, source, common.executionIdOrNew(), runTime,
+        new PlausibleDates(plausibleSince.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+            java.time.Duration.ofHours(plausibleAheadHours)));
   }
 
   public static JobResult nothingToDo(String table, Instant started) {

@@ -31,7 +31,9 @@ class BronzeIngestJobTest {
       "{\"order_id\":\"O4\",\"items\":[{\"product_id\":\"P1\",\"quantity\":1,\"unit_price\":\"abc\"}]}",
       "{\"customer_id\":\"C9\",\"order_status\":\"pending\"}",
       "{\"order_id\":\"O5\",\"items\":[{\"product_id\":\"P1\",\"quantity\":1,\"unit_price\":1.005}]}",
-      "{\"order_id\":\"O6\",\"order_date\":\"yesterday\"}") + "\n";
+      "{\"order_id\":\"O6\",\"order_date\":\"yesterday\"}",
+      "{\"order_id\":\"O7\",\"customer_id\":\"C1\",\"order_id\":\"O8\"}",
+      "{\"order_id\":\"O9\",\"customer_id\":\"C1\\u0000DROP\"}") + "\n";
 
   private static JobResult ingest(SparkSession spark, Path file, String key, String etag, String... extra) {
     String[] base = {"--execution-id", "exec-" + etag, "--bucket", "landing", "--key", key, "--etag", etag,
@@ -49,9 +51,9 @@ class BronzeIngestJobTest {
     JobResult result = ingest(spark, file, "landing/orders/2026/11/orders.jsonl", "e1");
 
     assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(result.rowsIn()).isEqualTo(7);
+    assertThat(result.rowsIn()).isEqualTo(9);
     assertThat(result.rowsWritten()).isEqualTo(2);
-    assertThat(result.rowsRejected()).isEqualTo(5);
+    assertThat(result.rowsRejected()).isEqualTo(7);
     Row o1 = rows(spark, "select order_id, items[0].unit_price, items[0].discount, total_amount, shipping_address['city'],"
         + " _source_file, _source_line, _execution_id from ecommerce_lakehouse.raw_orders where order_id = 'O1'").get(0);
     assertThat(o1.getDecimal(1)).isEqualTo(new BigDecimal("10.50"));
@@ -71,7 +73,9 @@ class BronzeIngestJobTest {
             tuple(5L, "field items[0].unit_price: expected decimal(10,2), got string \"abc\""),
             tuple(6L, "missing required field order_id"),
             tuple(7L, "field items[0].unit_price: 1.005 has more than 2 decimal places for decimal(10,2)"),
-            tuple(8L, "field order_date: expected ISO-8601 timestamp, got \"yesterday\""));
+            tuple(8L, "field order_date: expected ISO-8601 timestamp, got \"yesterday\""),
+            tuple(9L, "malformed JSON: Duplicate field 'order_id'"),
+            tuple(10L, "field customer_id: contains a NUL character"));
     assertThat(rows(spark, "select raw_record from ecommerce_lakehouse.quarantine where source_line = 6").get(0).getString(0))
         .isEqualTo("{\"customer_id\":\"C9\",\"order_status\":\"pending\"}");
   }
@@ -118,6 +122,38 @@ class BronzeIngestJobTest {
   }
 
   @Test
+  void aTruncatedGzipKeepsEveryCompleteLineAndQuarantinesTheBrokenRest() throws IOException {
+    SparkSession spark = JobTestSupport.lakehouse(home);
+    StringBuilder content = new StringBuilder();
+    for (int i = 1; i <= 400; i++) {
+      content.append("{\"order_id\":\"O").append(i).append("\",\"customer_id\":\"C").append(i % 7)
+          .append("\",\"order_status\":\"pending\",\"note\":\"").append(Integer.toHexString(i * 7919)).append("\"}\n");
+    }
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(gz)) {
+      out.write(content.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    byte[] whole = gz.toByteArray();
+    Path truncated = home.resolve("in/orders-cut.jsonl.gz");
+    Files.createDirectories(truncated.getParent());
+    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    JobResult result = ingest(spark, truncated, "landing/orders/orders-cut.jsonl.gz", "t1");
+
+    assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+    long kept = result.rowsWritten();
+    assertThat(kept).isBetween(1L, 399L);
+    assertThat(result.rowsRejected()).isEqualTo(1);
+    assertThat(result.rowsIn()).isEqualTo(kept + 1);
+    assertThat(rows(spark, "select min(_source_line), max(_source_line), count(distinct order_id),"
+        + " max(cast(substring(order_id, 2) as int)) from ecommerce_lakehouse.raw_orders").get(0).toString())
+        .as("the first lines, in order, each once").isEqualTo("[1," + kept + "," + kept + "," + kept + "]");
+    assertThat(rows(spark, "select source_line, reason from ecommerce_lakehouse.quarantine").get(0).toString())
+        .isEqualTo("[" + (kept + 1) + ",the compressed file is truncated or corrupt from line " + (kept + 1)
+            + " on (Unexpected end of ZLIB input stream); the lines before it were loaded]");
+  }
+
+  @Test
   void theSameObjectIsIngestedOnceAndAChangedObjectAgain() {
     SparkSession spark = JobTestSupport.lakehouse(home);
     Path file = write(home, "in/orders.jsonl", ORDERS);
@@ -131,14 +167,14 @@ class BronzeIngestJobTest {
     assertThat(again.message()).isEqualTo("already ingested by execution exec-e1");
     assertThat(again.details()).containsEntry("alreadyIngested", true);
     assertThat(count(spark, "raw_orders")).isEqualTo(2);
-    assertThat(count(spark, "quarantine")).isEqualTo(5);
+    assertThat(count(spark, "quarantine")).isEqualTo(7);
     assertThat(rows(spark, "select * from ecommerce_lakehouse.raw_orders.snapshots")).hasSize((int) snapshots);
     assertThat(rows(spark, "select * from ecommerce_lakehouse.quarantine.snapshots")).hasSize((int) quarantineSnapshots);
 
     JobResult changed = ingest(spark, file, "landing/orders/o.jsonl", "e2");
     assertThat(changed.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(count(spark, "raw_orders")).isEqualTo(4);
-    assertThat(count(spark, "quarantine")).as("rejects of one source are replaced, not duplicated").isEqualTo(5);
+    assertThat(count(spark, "quarantine")).as("rejects of one source are replaced, not duplicated").isEqualTo(7);
   }
 
   @Test

@@ -68,9 +68,9 @@ class MedallionJobsTest {
     assertThat(customers.rowsWritten()).isEqualTo(2);
     JobResult orders = load("orders", ORDERS);
     assertThat(orders.rowsIn()).isEqualTo(7);
-    assertThat(orders.rowsRejected()).isEqualTo(2);
+    assertThat(orders.rowsRejected()).as("O5, O6 and the first O2, superseded in the same file").isEqualTo(3);
     assertThat(orders.rowsWritten()).isEqualTo(4);
-    assertThat(orders.details()).containsEntry("superseded", 1L);
+    assertThat(orders.details()).containsEntry("superseded", 0L);
 
     assertThat(strings("select order_id, customer_name, order_status, item_count, subtotal, discount_amount, tax_amount,"
         + " shipping_cost, net_amount from ecommerce_lakehouse.curated_orders order by order_id")).containsExactly(
@@ -89,6 +89,7 @@ class MedallionJobsTest {
     assertThat(strings("select source_line, reason from ecommerce_lakehouse.quarantine where stage = 'silver'"
         + " order by table_name, source_line")).containsExactly(
         "[3,email is not an address: not-an-email]",
+        "[2,superseded by line 7 of the same file]",
         "[5,quantity must be greater than 0]",
         "[6,unknown order_status \"lost\"]",
         "[4,price must not be negative, was -1.00]");
@@ -208,6 +209,34 @@ class MedallionJobsTest {
     assertThat(goldAfter.status()).isEqualTo(RunStatus.SKIPPED);
     assertThat(goldRows()).isEqualTo(goldBefore);
     assertThat(snapshotCounts()).isEqualTo(snapshots);
+  }
+
+  @Test
+  void implausibleDatesAndDuplicatesWithinAFileAreQuarantinedWithTheirReason() {
+    load("products", PRODUCTS);
+    JobResult orders = load("orders", lines(
+        order("Y1", "C1", "9999-12-31T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+        order("Y2", "C1", "1970-01-01T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+        order("Y3", "C1", "2026-11-21T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+        order("Y4", "C1", "2026-11-21T00:00:01Z", "pending", item("P1", 1, "10.00", "0")),
+        order("D1", "C1", "2026-11-02T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+        order("D1", "C1", "2026-11-02T00:00:00Z", "lost", item("P1", 1, "10.00", "0")),
+        order("D1", "C1", "2026-11-02T00:00:00Z", "shipped", item("P1", 2, "10.00", "0")),
+        order("D1", "C1", "2026-11-02T00:00:00Z", "delivered", item("P1", 3, "10.00", "0"))));
+
+    assertThat(orders.rowsIn()).isEqualTo(8);
+    assertThat(orders.rowsWritten()).isEqualTo(2);
+    assertThat(orders.rowsRejected()).isEqualTo(6);
+    assertThat(strings("select source_line, reason from ecommerce_lakehouse.quarantine where table_name = 'curated_orders'"
+        + " order by source_line")).containsExactly(
+        "[1,implausible order_date 9999-12-31 00:00:00: expected from 2000-01-01 to 2026-11-21T00:00:00Z]",
+        "[2,implausible order_date 1970-01-01 00:00:00: expected from 2000-01-01 to 2026-11-21T00:00:00Z]",
+        "[4,implausible order_date 2026-11-21 00:00:01: expected from 2000-01-01 to 2026-11-21T00:00:00Z]",
+        "[5,superseded by line 8 of the same file]",
+        "[6,unknown order_status \"lost\"]",
+        "[7,superseded by line 8 of the same file]");
+    assertThat(strings("select order_id, order_status, item_count, subtotal from ecommerce_lakehouse.curated_orders"
+        + " order by order_id")).containsExactly("[D1,delivered,1,30.00]", "[Y3,pending,1,10.00]");
   }
 
   @Test

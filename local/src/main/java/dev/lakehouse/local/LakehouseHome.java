@@ -113,6 +113,16 @@ public final class LakehouseHome {
     return root.resolve("s3.server");
   }
 
+  /** Held (an exclusive OS file lock) while a process starts, attaches to or leaves the home's S3 server. */
+  public Path s3LockFile() {
+    return root.resolve("s3.lock");
+  }
+
+  /** One empty file per process using the home's S3 server, named by its pid: the server's reference count. */
+  public Path s3Clients() {
+    return root.resolve("s3.clients");
+  }
+
   /** A home that cannot be created or written. */
   public static final class HomeException extends RuntimeException {
     public HomeException(String message) {

@@ -54,9 +54,16 @@ class CliPipelineTest {
         .containsPattern("  pipeline +raw_customers +SKIPPED");
 
     Outcome rejected = run("ingest", "--table", "invoices", Files.writeString(dir.resolve("i.jsonl"), "{}\n").toString());
-    assertThat(rejected.exitCode()).isEqualTo(1);
-    assertThat(rejected.out()).contains("error: dev.lakehouse.core.ingest.UnknownTable: ");
-    assertThat(rejected.err()).isEqualTo("lakehouse: 1 of 1 file(s) failed; see 'lakehouse execution ID' for the history\n");
+    assertThat(rejected.exitCode()).as("bad input, nothing started").isEqualTo(2);
+    assertThat(rejected.out()).isEmpty();
+    assertThat(rejected.err()).isEqualTo(
+        "lakehouse: unknown table 'invoices' for --table: expected customers, products or orders\n");
+    // An object under an unknown prefix, as any S3 client can drop it: the router rejects it, the execution fails.
+    s3.putObject(b -> b.bucket("landing").key("landing/invoices/i.jsonl"), software.amazon.awssdk.core.sync.RequestBody.fromString("{}\n"));
+    Outcome routed = run("run", "--state-machine", "ingest-pipeline", "--input",
+        "{\"detail\":{\"bucket\":{\"name\":\"landing\"},\"object\":{\"key\":\"landing/invoices/i.jsonl\",\"size\":3}}}");
+    assertThat(routed.exitCode()).isEqualTo(1);
+    assertThat(routed.out()).contains("dev.lakehouse.core.ingest.UnknownTable");
 
     Outcome maintenance = run("run", "--state-machine", "maintenance");
     assertThat(maintenance.exitCode()).as(maintenance.out()).isZero();

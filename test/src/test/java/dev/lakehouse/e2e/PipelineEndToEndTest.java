@@ -67,6 +67,17 @@ class PipelineEndToEndTest {
           .filter(r -> r.status() == RunStatus.SKIPPED && r.step().equals("pipeline")).toList();
       assertThat(skipped).hasSize(2);
       assertThat(skipped.get(0).message()).startsWith("already ingested by arn:aws:states:local:000000000000:execution:ingest-pipeline:");
+
+      // Any legal S3 key loads: spaces, unicode, '+' and '%' (five orders re-landed unchanged: gold stays the same).
+      Path oddName = Files.write(dir.resolve("orders c13 spaces ünïcødé 订单 +%.jsonl"),
+          Files.readAllLines(data.orders()).subList(0, 5));
+      Execution odd = stack.ingest(stack.upload(oddName, "orders"));
+      assertThat(odd.status()).as(odd.historyTable()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(405);
+      assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
+      try (var staged = Files.walk(stack.home().root().resolve("staging"))) {
+        assertThat(staged.filter(Files::isRegularFile)).as("staging is emptied after each bronze run").isEmpty();
+      }
     }
   }
 

@@ -126,7 +126,7 @@ public final class IngestRouter {
       throw reject(e);
     }
     String sourceFile = sourceFile(bucket, key);
-    Optional<PipelineRun> earlier = runLog.get().successfulIngest(sourceFile, etag);
+    Optional<PipelineRun> earlier = runLog.get().completedIngest(sourceFile, etag);
     return new RouteDecision(entity.label(), entity.bronze().name(), entity.silver().name(), bucket, key, sourceFile,
         etag, size, format.format().label(), format.compression(), earlier.isPresent(),
         earlier.map(PipelineRun::executionId).orElse(null));

@@ -33,8 +33,13 @@ import org.apache.iceberg.io.OutputFile;
  * runs the same way. Each {@link #record} call is one atomic append.
  */
 public final class RunLog {
-  /** Step name of a bronze ingest; a SUCCEEDED row for a source file + ETag means "already ingested". */
+  /** Step name of a bronze ingest. */
   public static final String STEP_BRONZE = "bronze";
+  /**
+   * Step name of a whole ingest execution (the state machine's RecordRun): a SUCCEEDED row for a source file + ETag
+   * means the object went through bronze, silver and gold, i.e. "already ingested".
+   */
+  public static final String STEP_PIPELINE = "pipeline";
 
   private final Catalog catalog;
 
@@ -80,12 +85,14 @@ public final class RunLog {
   }
 
   /**
-   * The successful bronze ingest of this exact object (same key and same ETag), if any. A re-upload with different
-   * content has a different ETag and is ingested again; the same bytes never are.
+   * The execution that loaded this exact object (same key and same ETag) all the way to gold, if any. A re-upload
+   * with different content has a different ETag and is ingested again; the same bytes are not. A bronze success
+   * alone does not count: when the process died after bronze, a re-drop must carry the object's rows on through
+   * silver and gold (bronze itself recognises the object and appends nothing twice).
    */
-  public Optional<PipelineRun> successfulIngest(String sourceFile, String etag) {
+  public Optional<PipelineRun> completedIngest(String sourceFile, String etag) {
     Expression filter = Expressions.and(
-        Expressions.equal("step", STEP_BRONZE),
+        Expressions.equal("step", STEP_PIPELINE),
         Expressions.equal("source_file", sourceFile),
         Expressions.equal("status", RunStatus.SUCCEEDED.name()));
     return read(filter).stream()

@@ -61,7 +61,13 @@ public final class LocalS3Server implements AutoCloseable {
       Path log = storeRoot.resolveSibling(storeRoot.getFileName() + ".log");
       String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       // Small heap, C1 only and serial GC: S3Mock is I/O bound and this machine has two cores.
-      List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      List<String> cmd = new ArrayList<>();
+      // Its own session, so a Ctrl-C in the terminal of the process that started it does not stop a server other
+      // processes of the home still use (setsid execs in place: the pid stays the server's).
+      if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+        cmd.add("/usr/bin/setsid");
+      }
+      cmd.addAll(List.of(javaBin, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           "-jar", jar.toString(),
           "--http.port=" + http, "--server.port=" + https,
           "--com.adobe.testing.s3mock.store.root=" + storeRoot.toAbsolutePath(),

@@ -29,21 +29,28 @@ class RunLogTest {
             .counts(10, 8, 2).snapshotId(42L).started(t0).finished(t1).build(),
         PipelineRun.builder("exec-1", "silver").table("curated_orders").status(RunStatus.FAILED)
             .message("boom").started(t1).finished(t1).build());
+    log.record(PipelineRun.builder("exec-1", "pipeline").table("raw_orders").source("landing/landing/orders/a.jsonl", "etag-a")
+        .started(t1).finished(t1).build());
     log.record(PipelineRun.builder("exec-2", "bronze").table("raw_orders").source("landing/landing/orders/b.jsonl", "etag-b")
         .status(RunStatus.FAILED).started(t1).finished(t1).build());
 
     assertThat(log.forExecution("exec-1")).extracting(PipelineRun::step, PipelineRun::status, PipelineRun::rowsWritten)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("bronze", RunStatus.SUCCEEDED, 8L),
+            org.assertj.core.groups.Tuple.tuple("pipeline", RunStatus.SUCCEEDED, null),
             org.assertj.core.groups.Tuple.tuple("silver", RunStatus.FAILED, null));
     assertThat(log.forExecution("exec-1").get(0).startedAt()).isEqualTo(t0);
-    assertThat(log.successfulIngest("landing/landing/orders/a.jsonl", "etag-a")).map(PipelineRun::snapshotId).contains(42L);
-    assertThat(log.successfulIngest("landing/landing/orders/a.jsonl", "etag-changed")).isEmpty();
-    assertThat(log.successfulIngest("landing/landing/orders/b.jsonl", "etag-b")).as("failed ingest").isEmpty();
-    assertThat(log.all()).hasSize(3);
+    assertThat(log.completedIngest("landing/landing/orders/a.jsonl", "etag-a")).map(PipelineRun::executionId).contains("exec-1");
+    assertThat(log.completedIngest("landing/landing/orders/a.jsonl", "etag-changed")).isEmpty();
+    assertThat(log.completedIngest("landing/landing/orders/b.jsonl", "etag-b")).as("failed ingest").isEmpty();
+    // A bronze success without the pipeline's: the object has not reached silver yet.
+    log.record(PipelineRun.builder("exec-3", "bronze").table("raw_orders").source("landing/landing/orders/c.jsonl", "etag-c")
+        .started(t1).finished(t1).build());
+    assertThat(log.completedIngest("landing/landing/orders/c.jsonl", "etag-c")).isEmpty();
+    assertThat(log.all()).hasSize(5);
     // Two months among the first batch's rows: one data file each, all in one commit.
     var table = catalog.loadTable(LakehouseTables.PIPELINE_RUNS.identifier());
-    assertThat(table.snapshots()).hasSize(2);
-    assertThat(table.currentSnapshot().summary()).containsEntry("total-data-files", "3").containsEntry("total-records", "3");
+    assertThat(table.snapshots()).hasSize(4);
+    assertThat(table.currentSnapshot().summary()).containsEntry("total-data-files", "5").containsEntry("total-records", "5");
   }
 }

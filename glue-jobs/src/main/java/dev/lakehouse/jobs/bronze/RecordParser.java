@@ -40,8 +40,10 @@ import org.apache.spark.sql.types.TimestampType;
  */
 public final class RecordParser implements Serializable {
   private static final long serialVersionUID = 1L;
+  // A key twice in one object is ambiguous (which value did the source mean?): the record is rejected, not guessed.
   private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** Columns filled by the pipeline, never by the source. */
   public static final List<String> LINEAGE = List.of("_ingestion_timestamp", "_source_file", "_source_line", "_execution_id");
@@ -116,7 +118,12 @@ public final class RecordParser implements Serializable {
   private Object convert(DataType type, JsonNode value, String path) {
     if (type instanceof StringType) {
       if (value.isValueNode()) {
-        return value.asText();
+        String text = value.asText();
+        if (text.indexOf('\u0000') >= 0) {
+          // NUL ends strings in C-based readers (and some BI tools): a value with one is corrupt, not text.
+          throw new FieldException("field " + path + ": contains a NUL character");
+        }
+        return text;
       }
       throw mismatch(path, "string", value);
     }

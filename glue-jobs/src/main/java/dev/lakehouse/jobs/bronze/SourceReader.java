@@ -6,7 +6,6 @@ import dev.lakehouse.core.ingest.LandingFormat;
 import dev.lakehouse.core.tables.SourceEntity;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 
@@ -23,9 +22,7 @@ public final class SourceReader {
 
   public static JavaRDD<SourceRecord> read(SparkSession spark, String path, LandingFormat format, SourceEntity entity) {
     return switch (format) {
-      case JSONL, NDJSON -> lines(spark, path)
-          .filter(t -> !t._1().isBlank())
-          .map(t -> new SourceRecord(t._2() + 1, t._1(), t._1()));
+      case JSONL, NDJSON -> lines(spark, path).filter(r -> !r.raw().isBlank() || truncated(r));
       case JSON -> spark.read().option("wholetext", "true").text(path)
           .as(org.apache.spark.sql.Encoders.STRING()).javaRDD()
           .flatMap(SourceReader::arrayElements);
@@ -35,20 +32,41 @@ public final class SourceReader {
     };
   }
 
-  private static JavaPairRDD<String, Long> lines(SparkSession spark, String path) {
-    return spark.read().text(path).as(org.apache.spark.sql.Encoders.STRING()).javaRDD().zipWithIndex();
+  /** Physical lines, numbered from 1; a gzip file that breaks off ends with a record saying so. */
+  private static JavaRDD<SourceRecord> lines(SparkSession spark, String path) {
+    if (path.endsWith(".gz")) {
+      return GzipLines.read(spark, path);
+    }
+    return spark.read().text(path).as(org.apache.spark.sql.Encoders.STRING()).javaRDD().zipWithIndex()
+        .map(t -> new SourceRecord(t._2() + 1, t._1(), t._1()));
+  }
+
+  /** The record standing for the unreadable rest of a broken compressed file. */
+  public static boolean truncated(SourceRecord record) {
+    return record.json().startsWith(GzipLines.TRUNCATED);
+  }
+
+  /** Why a marker record cannot be parsed, or null for an ordinary record. */
+  public static String markerError(SourceRecord record) {
+    if (truncated(record)) {
+      return record.json().substring(GzipLines.TRUNCATED.length());
+    }
+    return null;
   }
 
   private static JavaRDD<SourceRecord> csv(SparkSession spark, String path, SourceEntity entity) {
-    JavaPairRDD<String, Long> lines = lines(spark, path);
-    String header = lines.first()._1();
+    JavaRDD<SourceRecord> lines = lines(spark, path);
+    String header = lines.first().raw();
     CsvMapping mapping = new CsvMapping(entity, header);
     return lines
-        .filter(t -> t._2() > 0 && !t._1().isBlank())
-        .map(t -> {
-          String json = mapping.toJson(t._1());
+        .filter(r -> r.line() > 1 && (!r.raw().isBlank() || truncated(r)))
+        .map(r -> {
+          if (truncated(r)) {
+            return r;
+          }
+          String json = mapping.toJson(r.raw());
           // A line with the wrong number of cells keeps its raw text; null JSON makes the parser reject it.
-          return new SourceRecord(t._2() + 1, t._1(), json == null ? "#cells:" + mapping.columns() : json);
+          return new SourceRecord(r.line(), r.raw(), json == null ? "#cells:" + mapping.columns() : json);
         });
   }
 

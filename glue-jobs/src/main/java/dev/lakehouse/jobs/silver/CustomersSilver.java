@@ -34,13 +34,13 @@ final class CustomersSilver {
       return SilverJob.nothingToDo(CURATED_CUSTOMERS.name(), started);
     }
     String now = "TIMESTAMP '" + started + "'";
-    String checked = SilverSql.view(spark.sql("""
+    String checked = SilverSql.view(SilverSql.supersededWithinFile(spark.sql("""
         SELECT *, CASE
           WHEN customer_id IS NULL OR trim(customer_id) = '' THEN 'missing customer_id'
           WHEN email IS NOT NULL AND NOT lower(trim(email)) RLIKE '^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$'
             THEN concat('email is not an address: ', email)
         END AS _reject_reason
-        FROM %s""".formatted(raw)).localCheckpoint(true), "customers_checked");
+        FROM %s""".formatted(raw)), "customer_id").localCheckpoint(true), "customers_checked");
     long rejected = SilverJob.quarantine(spark, checked, CURATED_CUSTOMERS.name(), "customer_id", executionId, started);
 
     Dataset<Row> latestRows = spark.sql("""

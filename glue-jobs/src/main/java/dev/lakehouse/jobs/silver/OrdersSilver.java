@@ -32,7 +32,7 @@ import org.apache.spark.sql.SparkSession;
 final class OrdersSilver {
   private OrdersSilver() {}
 
-  static JobResult run(SparkSession spark, String executionId, Instant asOf) {
+  static JobResult run(SparkSession spark, String executionId, Instant asOf, PlausibleDates plausible) {
     Instant started = Instant.now();
     SilverBatch batch = SilverBatch.pending(spark, RAW_ORDERS, CURATED_ORDERS);
     String raw = SilverSql.view(batch.rows(), "orders_batch");
@@ -42,21 +42,24 @@ final class OrdersSilver {
     }
     String now = "TIMESTAMP '" + started + "'";
 
-    String checked = SilverSql.view(spark.sql("""
+    String checked = SilverSql.view(SilverSql.supersededWithinFile(spark.sql("""
         SELECT *, CASE
           WHEN order_id IS NULL OR trim(order_id) = '' THEN 'missing order_id'
           WHEN customer_id IS NULL OR trim(customer_id) = '' THEN 'missing customer_id'
           WHEN order_date IS NULL THEN 'missing or unparseable order_date'
+          WHEN order_date < TIMESTAMP '%3$s' OR order_date > TIMESTAMP '%4$s'
+            THEN concat('implausible order_date ', cast(order_date AS STRING), ': expected from %5$s to %6$s')
           WHEN order_status IS NULL OR trim(order_status) = '' THEN 'missing order_status'
-          WHEN lower(trim(order_status)) NOT IN (%s) THEN concat('unknown order_status "', order_status, '"')
+          WHEN lower(trim(order_status)) NOT IN (%1$s) THEN concat('unknown order_status "', order_status, '"')
           WHEN items IS NULL OR size(items) = 0 THEN 'order has no items'
           WHEN exists(items, i -> i IS NULL OR i.product_id IS NULL OR trim(i.product_id) = '') THEN 'order line without product_id'
           WHEN exists(items, i -> i.quantity IS NULL OR i.quantity <= 0) THEN 'quantity must be greater than 0'
           WHEN exists(items, i -> i.unit_price IS NULL OR i.unit_price < 0) THEN 'unit_price must be present and not negative'
           WHEN exists(items, i -> i.discount < 0 OR i.discount >= 1) THEN 'discount must be in [0, 1)'
         END AS _reject_reason
-        FROM %s""".formatted(SilverSql.sqlList(SilverSql.ORDER_STATUSES), raw)).localCheckpoint(true),
-        "orders_checked");
+        FROM %2$s""".formatted(SilverSql.sqlList(SilverSql.ORDER_STATUSES), raw, plausible.earliest(),
+        plausible.latest(asOf), plausible.earliest().toString().substring(0, 10), plausible.latest(asOf))), "order_id")
+        .localCheckpoint(true), "orders_checked");
 
     long rejected = SilverJob.quarantine(spark, checked, CURATED_ORDERS.name(), "order_id", executionId, started);
 

@@ -32,13 +32,13 @@ final class ProductsSilver {
       return SilverJob.nothingToDo(CURATED_PRODUCTS.name(), started);
     }
     String now = "TIMESTAMP '" + started + "'";
-    String checked = SilverSql.view(spark.sql("""
+    String checked = SilverSql.view(SilverSql.supersededWithinFile(spark.sql("""
         SELECT *, CASE
           WHEN product_id IS NULL OR trim(product_id) = '' THEN 'missing product_id'
           WHEN price < 0 THEN concat('price must not be negative, was ', price)
           WHEN cost < 0 THEN concat('cost must not be negative, was ', cost)
         END AS _reject_reason
-        FROM %s""".formatted(raw)).localCheckpoint(true), "products_checked");
+        FROM %s""".formatted(raw)), "product_id").localCheckpoint(true), "products_checked");
     long rejected = SilverJob.quarantine(spark, checked, CURATED_PRODUCTS.name(), "product_id", executionId, started);
 
     Dataset<Row> latestRows = spark.sql("""

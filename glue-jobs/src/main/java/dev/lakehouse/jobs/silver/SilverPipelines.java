@@ -9,11 +9,12 @@ import org.apache.spark.sql.SparkSession;
 public final class SilverPipelines {
   private SilverPipelines() {}
 
-  public static JobResult run(SparkSession spark, SourceEntity entity, String executionId, Instant asOf) {
+  public static JobResult run(SparkSession spark, SourceEntity entity, String executionId, Instant asOf,
+      PlausibleDates plausible) {
     return switch (entity) {
       case CUSTOMERS -> CustomersSilver.run(spark, executionId, asOf);
       case PRODUCTS -> ProductsSilver.run(spark, executionId);
-      case ORDERS -> OrdersSilver.run(spark, executionId, asOf);
+      case ORDERS -> OrdersSilver.run(spark, executionId, asOf, plausible);
     };
   }
 }

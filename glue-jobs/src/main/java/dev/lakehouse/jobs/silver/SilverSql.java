@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -49,6 +51,23 @@ public final class SilverSql {
   /** The table's columns, comma-separated, optionally qualified ({@code s.}). */
   public static String columns(TableDefinition table, String qualifier) {
     return table.schema().columns().stream().map(c -> qualifier + c.name()).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * Marks rows a later line of the same file supersedes (same key, both otherwise valid) as rejected with the line
+   * that wins, so a duplicate inside one file is quarantined visibly instead of dropped silently. Duplicates across
+   * files (a re-sent or renamed file) are ordinary updates: the newest ingest wins without a reject.
+   */
+  public static Dataset<Row> supersededWithinFile(Dataset<Row> checked, String keyColumn) {
+    org.apache.spark.sql.expressions.WindowSpec sameKeySameFile = org.apache.spark.sql.expressions.Window
+        .partitionBy(functions.col("_source_file"), functions.trim(functions.col(keyColumn)));
+    Column lastValidLine = functions.max(functions.when(functions.col("_reject_reason").isNull(),
+        functions.col("_source_line"))).over(sameKeySameFile);
+    return checked.withColumn("_reject_reason", functions.when(
+            functions.col("_reject_reason").isNull().and(functions.col("_source_line").lt(lastValidLine)),
+            functions.concat(functions.lit("superseded by line "), lastValidLine.cast("string"),
+                functions.lit(" of the same file")))
+        .otherwise(functions.col("_reject_reason")));
   }
 
   /** A temp view that lives for one job run. */

@@ -2,6 +2,7 @@ package dev.lakehouse.local.asl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakehouse.local.asl.history.EventType;
 import dev.lakehouse.local.asl.history.History;
 import dev.lakehouse.local.asl.history.HistoryEvent;
 import dev.lakehouse.local.asl.history.HistoryTable;
@@ -31,6 +32,11 @@ public final class Execution {
     private volatile int redriveCount;
     private volatile Instant redriveTime;
     private volatile RedrivePoint redrivePoint;
+    /** The process running this execution while it is RUNNING: how another process tells a crash from progress. */
+    private volatile Long ownerPid = ProcessHandle.current().pid();
+
+    /** Error of an execution whose process ended (killed, crashed, machine lost) before the execution did. */
+    public static final String PROCESS_DIED = "Local.ProcessDied";
 
     /** Where a redrive restarts: the top-level state that was running when the execution failed. */
     public record RedrivePoint(String stateName, JsonNode input) {
@@ -137,12 +143,41 @@ public final class Execution {
 
     synchronized void redriving(Instant at) {
         this.status = ExecutionStatus.RUNNING;
+        this.ownerPid = ProcessHandle.current().pid();
         this.error = null;
         this.cause = null;
         this.stopTime = null;
         this.redriveCount++;
         this.redriveTime = at;
         this.abortRequest.set(null);
+    }
+
+    /**
+     * True when this execution says RUNNING but the process running it is gone: nobody will ever finish it. An
+     * execution written before owners were recorded is never judged abandoned.
+     */
+    public boolean abandoned() {
+        Long pid = ownerPid;
+        return status == ExecutionStatus.RUNNING && pid != null && pid != ProcessHandle.current().pid()
+                && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /**
+     * Ends an abandoned execution as FAILED at the top-level state it was in, so it can be redriven from there as
+     * AWS redrives a failed one (states that completed are not run again).
+     */
+    synchronized void failAbandoned(Instant at) {
+        HistoryEvent last = null;
+        for (HistoryEvent event : history.events()) {
+            if (event.type() == EventType.StateEntered && (event.scope() == null || event.scope().isEmpty())) {
+                last = event;
+            }
+        }
+        RedrivePoint point = last == null ? null : new RedrivePoint(last.stateName(), last.input());
+        String cause = "the process running this execution (pid " + ownerPid + ") ended before it finished"
+                + (point == null ? "" : "; it was in state " + point.stateName() + ", redrive it to continue from there");
+        failed(ExecutionStatus.FAILED, PROCESS_DIED, cause, at, point);
+        history.add(at, EventType.ExecutionFailed, null, "", null, null, PROCESS_DIED, cause, null, null);
     }
 
     // ---------------------------------------------------------------- JSON
@@ -158,6 +193,9 @@ public final class Execution {
             node.put("stopDate", Json.timestamp(stopTime));
         }
         node.put("redriveCount", redriveCount);
+        if (ownerPid != null) {
+            node.put("ownerPid", ownerPid);
+        }
         if (redriveTime != null) {
             node.put("redriveDate", Json.timestamp(redriveTime));
         }
@@ -186,6 +224,7 @@ public final class Execution {
         e.status = ExecutionStatus.valueOf(node.get("status").asText());
         e.stopTime = node.has("stopDate") ? Instant.parse(node.get("stopDate").asText()) : null;
         e.redriveCount = node.path("redriveCount").asInt(0);
+        e.ownerPid = node.hasNonNull("ownerPid") ? node.get("ownerPid").asLong() : null;
         e.redriveTime = node.has("redriveDate") ? Instant.parse(node.get("redriveDate").asText()) : null;
         e.output = node.get("output");
         e.error = node.hasNonNull("error") ? node.get("error").asText() : null;

@@ -137,6 +137,24 @@ public final class Runner implements AutoCloseable {
         return execution;
     }
 
+    /**
+     * Ends every execution of the store whose process died while running it (see {@link Execution#abandoned()}) as
+     * FAILED with error {@link Execution#PROCESS_DIED}, redrivable from the state it was in. Returns those executions,
+     * so the caller can alert as it does for any failure.
+     */
+    public List<Execution> failAbandoned() {
+        List<Execution> ended = new java.util.ArrayList<>();
+        for (Execution execution : store.list()) {
+            if (execution.abandoned() && !running.containsKey(execution.id())) {
+                execution.failAbandoned(clock.instant());
+                store.save(execution);
+                ended.add(execution);
+                LOG.warn("Execution {} was abandoned by its process: now FAILED ({})", execution.id(), execution.cause());
+            }
+        }
+        return ended;
+    }
+
     /** Like StopExecution: the execution ends ABORTED at its next state transition (or wakes from a wait). */
     public boolean stop(String executionId, String error, String cause) {
         Execution execution = running.get(executionId);

@@ -13,7 +13,8 @@ final class CliErrors {
       return ex.getMessage() + " (run 'lakehouse init' first)";
     }
     if (isA(ex, "org.apache.spark.sql.AnalysisException")) {
-      String message = ex.getMessage();
+      // Spark's parse errors start with a line break: the first line with text is the one that says what is wrong.
+      String message = ex.getMessage().strip();
       int newline = message.indexOf('\n');
       return "query failed: " + (newline > 0 ? message.substring(0, newline) : message);
     }

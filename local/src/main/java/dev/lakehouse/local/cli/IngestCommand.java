@@ -35,6 +35,9 @@ final class IngestCommand implements Callable<Integer> {
         throw new IllegalArgumentException("no such file: " + file);
       }
     }
+    if (table != null && SourceEntity.find(table.trim()).isEmpty()) {
+      throw new IllegalArgumentException("unknown table '" + table + "' for --table: expected customers, products or orders");
+    }
     LocalStack stack = cli.stack();
     PrintWriter out = cli.spec.commandLine().getOut();
     int failed = 0;

@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * the task with {@code States.TaskFailed}, as the .sync integration does, and the JobRun as the cause.
  *
  * <p>Glue reads the landed object from S3 directly; Spark here has no S3 filesystem, so the bronze binding first
- * downloads the object through the S3 API into the home's staging area.
+ * downloads the object through the S3 API into the home's staging area, under a file name made of safe characters
+ * (any legal S3 key works: spaces, unicode, '+', '%', ':'), and deletes it when the job is done.
  */
 final class GlueBinding implements TaskHandler {
   static final String RESOURCE = "arn:aws:states:::glue:startJobRun.sync";
@@ -48,12 +49,14 @@ final class GlueBinding implements TaskHandler {
   private final Supplier<SparkSession> spark;
   private final S3Client s3;
   private final Path staging;
+  private final Path locks;
   private final Faults faults;
 
-  GlueBinding(Supplier<SparkSession> spark, S3Client s3, Path staging, Faults faults) {
+  GlueBinding(Supplier<SparkSession> spark, S3Client s3, Path staging, Path locks, Faults faults) {
     this.spark = spark;
     this.s3 = s3;
     this.staging = staging;
+    this.locks = locks;
     this.faults = faults;
   }
 
@@ -78,7 +81,14 @@ final class GlueBinding implements TaskHandler {
       if (injected != null) {
         throw new IllegalStateException(injected);
       }
-      JobResult result = runJob(jobName, args);
+      JobResult result;
+      if (!LocalResources.ONE_RUN_AT_A_TIME.contains(jobName)) {
+        result = runJob(jobName, args); // bronze per object, compaction per table: runs may overlap, as on Glue
+      } else {
+        try (JobLock lock = JobLock.acquire(locks, jobName)) {
+          result = runJob(jobName, args);
+        }
+      }
       run.put("JobRunState", "SUCCEEDED");
       run.put("CompletedOn", Instant.now().toString());
       run.put("ExecutionTime", (int) Math.max(1, (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000));
@@ -99,8 +109,14 @@ final class GlueBinding implements TaskHandler {
     return switch (jobName) {
       case LocalResources.BRONZE_JOB -> {
         BronzeIngestJob job = BronzeIngestJob.fromArgs(stateArgs.toArray(String[]::new));
-        job.sourcePath = download(job.bucket, job.key, job.common.executionIdOrNew()).toUri().toString();
-        yield JobMain.execute(job, session, (j, s) -> j.run(s));
+        Path staged = download(job.bucket, job.key, job.common.executionIdOrNew());
+        try {
+          // A plain path, not a URI: Hadoop takes a string path literally, so "%20" would be looked for as such.
+          job.sourcePath = staged.toAbsolutePath().toString();
+          yield JobMain.execute(job, session, (j, s) -> j.run(s));
+        } finally {
+          deleteStaged(staged);
+        }
       }
       case LocalResources.SILVER_CUSTOMERS_JOB -> silver("customers", stateArgs, session);
       case LocalResources.SILVER_PRODUCTS_JOB -> silver("products", stateArgs, session);
@@ -121,7 +137,9 @@ final class GlueBinding implements TaskHandler {
   }
 
   private Path download(String bucket, String key, String executionId) {
-    Path target = staging.resolve(executionId.replaceAll("[^A-Za-z0-9._-]", "_")).resolve(key);
+    // The key's last segment with unsafe characters replaced keeps the extensions (.jsonl.gz) Spark reads by.
+    String name = key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+    Path target = staging.resolve(executionId.replaceAll("[^A-Za-z0-9._-]", "_")).resolve("object-" + name);
     try {
       Files.createDirectories(target.getParent());
       Files.deleteIfExists(target);
@@ -129,6 +147,15 @@ final class GlueBinding implements TaskHandler {
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteStaged(Path staged) {
+    try {
+      Files.deleteIfExists(staged);
+      Files.deleteIfExists(staged.getParent()); // the execution's folder, once empty
+    } catch (IOException notEmptyOrGone) {
+      // another object of the same execution is still staged, or the folder is already gone
     }
   }
 

@@ -24,6 +24,9 @@ public final class LocalResources {
   public static final String SILVER_ORDERS_JOB = "lakehouse-silver-orders";
   public static final String GOLD_JOB = "lakehouse-gold";
   public static final String COMPACTION_JOB = "lakehouse-compaction";
+  /** Jobs that run one at a time (MaxConcurrentRuns = 1 on Glue): each reads what the previous run left. */
+  public static final java.util.Set<String> ONE_RUN_AT_A_TIME =
+      java.util.Set.of(SILVER_CUSTOMERS_JOB, SILVER_PRODUCTS_JOB, SILVER_ORDERS_JOB, GOLD_JOB);
 
   public static final String ALERT_TOPIC = "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":lakehouse-alerts";
 

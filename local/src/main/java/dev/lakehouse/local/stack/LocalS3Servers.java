@@ -2,16 +2,32 @@ package dev.lakehouse.local.stack;
 
 import dev.lakehouse.core.s3.LocalS3Server;
 import dev.lakehouse.local.LakehouseHome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One S3-compatible server per lakehouse home: attached if another process (e.g. {@code lakehouse serve}) runs it,
- * reused within this JVM, otherwise started and stopped when this JVM exits. Its objects live under the home.
+ * One S3-compatible server per lakehouse home, shared by every process using the home (CLI commands, {@code serve},
+ * tests). Two servers over one store directory would both write its bucket indexes and lose each other's updates, so
+ * starting and attaching happen under the home's file lock ({@link ServerLease}); every process registers itself,
+ * and the last live one to exit stops the server, whoever started it. Its objects live under the home.
  */
 public final class LocalS3Servers {
   private static final Map<Path, LocalS3Server> RUNNING = new HashMap<>();
+  // A recorded server that runs but does not answer may just be busy (two cores, Spark running): give it this long
+  // before treating it as hung and replacing it.
+  private static final Duration UNRESPONSIVE_GRACE = Duration.ofSeconds(30);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private LocalS3Servers() {}
 
@@ -20,14 +36,126 @@ public final class LocalS3Servers {
     if (server != null) {
       return server;
     }
-    server = LocalS3Server.attach(home.s3StateFile()).orElse(null);
-    if (server == null) {
-      server = LocalS3Server.start(files.s3MockJar(), home.s3Store(), true, home.s3StateFile());
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    }
-    server.bucket(LocalResources.LANDING_BUCKET);
-    server.bucket(LocalResources.WAREHOUSE_BUCKET);
+    Path stateFile = home.s3StateFile();
+    // The state file may be gone by exit time (a test's temporary home is deleted before the JVM exits); the pid
+    // seen at attach time still lets the last client stop the server instead of leaking it.
+    AtomicLong attachedPid = new AtomicLong(-1);
+    ServerLease lease = ServerLease.forThisProcess(home.s3LockFile(), home.s3Clients(),
+        () -> stopRecordedServer(stateFile, home.s3Store(), attachedPid.get()));
+    server = lease.acquire(() -> {
+      LocalS3Server s = attachOrStart(home, files);
+      attachedPid.set(recordedPid(stateFile).orElse(-1L));
+      return s;
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        lease.release();
+      } catch (RuntimeException e) {
+        // At exit a stack trace helps no one; a registration left behind is discarded once this pid is dead.
+        System.err.println("lakehouse: could not release the S3 server of " + home.root() + ": " + e);
+      }
+    }, "lakehouse-s3-lease"));
     RUNNING.put(home.root(), server);
     return server;
+  }
+
+  /** Runs under the home's lock. */
+  private static LocalS3Server attachOrStart(LakehouseHome home, ProjectFiles files) {
+    Path stateFile = home.s3StateFile();
+    Optional<LocalS3Server> attached = LocalS3Server.attach(stateFile);
+    if (attached.isEmpty() && recordedServer(stateFile, home.s3Store(), -1).isPresent()) {
+      attached = awaitAnswer(stateFile);
+      if (attached.isEmpty()) {
+        // Starting a second server while a hung one still holds the store is the very thing to avoid.
+        stopRecordedServer(stateFile, home.s3Store(), -1);
+      }
+    }
+    LocalS3Server server = attached.orElseGet(() -> {
+      LocalS3Server.start(files.s3MockJar(), home.s3Store(), true, stateFile);
+      // The handle start() returns stops the server on close(); only the lease may decide that, so this process
+      // uses an attached handle like every other client.
+      return LocalS3Server.attach(stateFile).orElseThrow(() ->
+          new IllegalStateException("the S3 server just started for " + home.root() + " does not answer"));
+    });
+    // Under the lock too: two processes checking and creating a bucket at once would both try to create it.
+    server.bucket(LocalResources.LANDING_BUCKET);
+    server.bucket(LocalResources.WAREHOUSE_BUCKET);
+    return server;
+  }
+
+  private static Optional<LocalS3Server> awaitAnswer(Path stateFile) {
+    long deadline = System.nanoTime() + UNRESPONSIVE_GRACE.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<LocalS3Server> attached = LocalS3Server.attach(stateFile);
+      if (attached.isPresent()) {
+        return attached;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The server's pid, second line of the state file. */
+  private static Optional<Long> recordedPid(Path stateFile) {
+    try {
+      if (!Files.isRegularFile(stateFile)) {
+        return Optional.empty();
+      }
+      List<String> lines = Files.readAllLines(stateFile);
+      return lines.size() < 2 ? Optional.empty() : Optional.of(Long.parseLong(lines.get(1).trim()));
+    } catch (IOException | RuntimeException unreadable) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The live S3Mock process recorded in the state file, else {@code fallbackPid} (-1: none). A pid whose command
+   * line is not S3Mock over this home's store was reused by another process after the server died: never killed.
+   */
+  private static Optional<ProcessHandle> recordedServer(Path stateFile, Path store, long fallbackPid) {
+    long pid = recordedPid(stateFile).orElse(fallbackPid);
+    if (pid <= 0) {
+      return Optional.empty();
+    }
+    String storeArg = "s3mock.store.root=" + store.toAbsolutePath();
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().map(c -> c.contains(storeArg)).orElse(true));
+  }
+
+  /** Runs under the home's lock: stops the recorded server (SIGTERM, then SIGKILL after 10 s) and forgets it. */
+  static void stopRecordedServer(Path stateFile, Path store, long fallbackPid) {
+    recordedServer(stateFile, store, fallbackPid).ifPresent(p -> {
+      p.destroy();
+      try {
+        p.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        p.destroyForcibly();
+        waitQuietly(p);
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      Files.deleteIfExists(stateFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void waitQuietly(ProcessHandle p) {
+    try {
+      p.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException ignored) {
+      // SIGKILL was sent; nothing more can be done
+    }
   }
 }

@@ -75,12 +75,16 @@ public final class LocalStack implements AutoCloseable {
 
     TaskHandlers handlers = TaskHandlers.of(Map.of(
         LambdaBinding.RESOURCE, new LambdaBinding(functions),
-        GlueBinding.RESOURCE, new GlueBinding(lakehouse::spark, s3, home.root().resolve("staging"), b.faults),
+        GlueBinding.RESOURCE, new GlueBinding(lakehouse::spark, s3, home.root().resolve("staging"),
+            home.root().resolve("locks"), b.faults),
         SnsOutbox.RESOURCE, outbox));
     this.runner = Runner.builder().handlers(handlers).store(new DirectoryExecutionStore(home.executions())).build();
     for (String name : List.of(INGEST_PIPELINE, MAINTENANCE)) {
       machines.put(name, AslLoader.load(b.files.stateMachine(name), LocalResources.substitutions(), handlers));
     }
+    // Executions left RUNNING by a process that died (killed, crashed) fail now, are alerted like any failure and
+    // can be redriven; nothing stays RUNNING forever.
+    runner.failAbandoned().forEach(this::onStatusChange);
   }
 
   public static Builder builder(LakehouseHome home) {
@@ -170,12 +174,19 @@ public final class LocalStack implements AutoCloseable {
     error.put("Cause", execution.cause());
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("executionId", execution.id());
-    payload.put("step", "pipeline");
+    payload.put("step", RunLog.STEP_PIPELINE);
     payload.put("startedAt", execution.startTime().toString());
     payload.put("error", error);
-    runRecorder.handleRequest(payload, new LocalLambdaContext(LocalResources.RUN_RECORDER, execution.id()));
-    outbox.publish(LocalResources.ALERT_TOPIC, "Lakehouse: execution " + execution.status(),
-        "Execution " + execution.id() + " " + execution.status() + ": " + execution.error() + ": " + execution.cause());
+    String alert = "Execution " + execution.id() + " " + execution.status() + ": " + execution.error() + ": "
+        + execution.cause();
+    try {
+      runRecorder.handleRequest(payload, new LocalLambdaContext(LocalResources.RUN_RECORDER, execution.id()));
+    } catch (RuntimeException recorderDown) {
+      // The failure may be the storage itself (S3 server gone): the alert must still reach people.
+      alert += " (not recorded in pipeline_runs: " + recorderDown.getClass().getSimpleName() + ": "
+          + recorderDown.getMessage() + ")";
+    }
+    outbox.publish(LocalResources.ALERT_TOPIC, "Lakehouse: execution " + execution.status(), alert);
   }
 
   @Override

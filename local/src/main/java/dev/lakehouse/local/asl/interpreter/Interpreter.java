@@ -113,6 +113,10 @@ public final class Interpreter {
         checkActive(scope);
         Instant entered = now();
         record(EventType.StateEntered, state.name(), scope, input, null, null, null, null, null);
+        if (scope == Scope.ROOT) {
+            // Persist before the state runs: if the process dies inside it, the store shows where it was.
+            run.onTopLevelStep().run();
+        }
         LOG.debug("{} entering {} {}", run.executionName(), scope.path(), state.name());
         Step step;
         try {

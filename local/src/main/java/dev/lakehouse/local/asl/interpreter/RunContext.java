@@ -17,7 +17,7 @@ import java.util.function.Function;
  *
  * @param deadline     execution-level TimeoutSeconds expressed on {@code clock}, or null
  * @param abortRequest set (to the error/cause pair) when someone stops the execution
- * @param onTopLevelStep called after each top-level state completes (used to checkpoint to the store)
+ * @param onTopLevelStep called when a top-level state is entered and when it completes (checkpoints to the store)
  */
 public record RunContext(
         String executionId,

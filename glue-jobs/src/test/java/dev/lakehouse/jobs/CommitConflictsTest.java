@@ -1,0 +1,48 @@
+package dev.lakehouse.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakehouse.core.runs.RunStatus;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.junit.jupiter.api.Test;
+
+class CommitConflictsTest {
+  static final JobResult DONE = new JobResult("silver", "curated_orders", RunStatus.SUCCEEDED, 1, 1, 0, 7L, null,
+      Instant.EPOCH, Instant.EPOCH, Map.of());
+
+  @Test
+  void aConflictWrappedBySparkIsPlannedAgainUntilItCommits() {
+    AtomicInteger attempts = new AtomicInteger();
+    JobResult result = CommitConflicts.retrying(() -> {
+      if (attempts.incrementAndGet() < 3) {
+        throw new IllegalStateException("Job aborted", new ValidationException("Found conflicting files: %s", "f1"));
+      }
+      return DONE;
+    }, "silver");
+
+    assertThat(result).isSameAs(DONE);
+    assertThat(attempts).hasValue(3);
+  }
+
+  @Test
+  void otherFailuresAreNotRetriedAndConflictsStopAfterFiveAttempts() {
+    AtomicInteger attempts = new AtomicInteger();
+    assertThatThrownBy(() -> CommitConflicts.retrying(() -> {
+      attempts.incrementAndGet();
+      throw new IllegalArgumentException("bad column");
+    }, "gold")).hasMessage("bad column");
+    assertThat(attempts).hasValue(1);
+
+    attempts.set(0);
+    assertThatThrownBy(() -> CommitConflicts.retrying(() -> {
+      attempts.incrementAndGet();
+      throw new CommitFailedException("metadata moved on");
+    }, "gold")).isInstanceOf(CommitFailedException.class);
+    assertThat(attempts).hasValue(CommitConflicts.MAX_ATTEMPTS);
+  }
+}
