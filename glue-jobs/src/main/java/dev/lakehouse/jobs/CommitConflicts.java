@@ -14,12 +14,21 @@ import org.slf4j.LoggerFactory;
  * identity, silver by watermark + MERGE, gold by date replacement), so running it again is safe.
  */
 final class CommitConflicts {
-  static final int MAX_ATTEMPTS = 5;
+  static final int MAX_ATTEMPTS = 8;
   private static final Logger LOG = LoggerFactory.getLogger(CommitConflicts.class);
 
   private CommitConflicts() {}
 
-  static JobResult retrying(Supplier<JobResult> job, String step) {
+  static <T> T retrying(Supplier<T> job, String step) {
+    return retrying(job, step, Thread::sleep);
+  }
+
+  /** A pause that may be interrupted (injectable so tests do not wait). */
+  interface Pause {
+    void millis(long millis) throws InterruptedException;
+  }
+
+  static <T> T retrying(Supplier<T> job, String step, Pause pause) {
     for (int attempt = 1; ; attempt++) {
       try {
         return job.get();
@@ -28,11 +37,12 @@ final class CommitConflicts {
         if (conflict == null || attempt == MAX_ATTEMPTS) {
           throw e;
         }
-        long backoff = (200L << (attempt - 1)) + ThreadLocalRandom.current().nextLong(200);
+        // Exponential with full jitter, capped: two writers that collided do not collide again in lockstep.
+        long backoff = ThreadLocalRandom.current().nextLong(100, Math.min(10_000L, 200L << attempt));
         LOG.warn("{}: commit conflict on attempt {} ({}); planning again in {} ms", step, attempt,
             conflict.getMessage(), backoff);
         try {
-          Thread.sleep(backoff);
+          pause.millis(backoff);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw e;

@@ -56,9 +56,14 @@ public final class JobMain {
       runLog.record(result.toRun(executionId, sourceOf(job), etagOf(job)));
       return result;
     } catch (RuntimeException e) {
-      runLog.record(PipelineRun.builder(executionId, stepOf(job)).status(RunStatus.FAILED)
-          .source(sourceOf(job), etagOf(job))
-          .message(e.getClass().getSimpleName() + ": " + e.getMessage()).started(started).build());
+      try {
+        runLog.record(PipelineRun.builder(executionId, stepOf(job)).status(RunStatus.FAILED)
+            .source(sourceOf(job), etagOf(job))
+            .message(e.getClass().getSimpleName() + ": " + e.getMessage()).started(started).build());
+      } catch (RuntimeException logDown) {
+        // The storage that failed the job may hold the run log too: the job's own error is the one to report.
+        e.addSuppressed(logDown);
+      }
       throw e;
     }
   }

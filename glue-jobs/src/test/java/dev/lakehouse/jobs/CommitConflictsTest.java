@@ -23,26 +23,26 @@ class CommitConflictsTest {
         throw new IllegalStateException("Job aborted", new ValidationException("Found conflicting files: %s", "f1"));
       }
       return DONE;
-    }, "silver");
+    }, "silver", millis -> { });
 
     assertThat(result).isSameAs(DONE);
     assertThat(attempts).hasValue(3);
   }
 
   @Test
-  void otherFailuresAreNotRetriedAndConflictsStopAfterFiveAttempts() {
+  void otherFailuresAreNotRetriedAndConflictsStopAfterTheLastAttempt() {
     AtomicInteger attempts = new AtomicInteger();
     assertThatThrownBy(() -> CommitConflicts.retrying(() -> {
       attempts.incrementAndGet();
       throw new IllegalArgumentException("bad column");
-    }, "gold")).hasMessage("bad column");
+    }, "gold", millis -> { })).hasMessage("bad column");
     assertThat(attempts).hasValue(1);
 
     attempts.set(0);
     assertThatThrownBy(() -> CommitConflicts.retrying(() -> {
       attempts.incrementAndGet();
       throw new CommitFailedException("metadata moved on");
-    }, "gold")).isInstanceOf(CommitFailedException.class);
+    }, "gold", millis -> { })).isInstanceOf(CommitFailedException.class);
     assertThat(attempts).hasValue(CommitConflicts.MAX_ATTEMPTS);
   }
 }

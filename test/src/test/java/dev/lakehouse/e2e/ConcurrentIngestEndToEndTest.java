@@ -43,10 +43,7 @@ class ConcurrentIngestEndToEndTest {
     }
 
     try (LocalStack stack = LocalStack.builder(LakehouseHome.open(home)).build()) {
-      for (Path file : List.of(data.customers(), data.products())) {
-        assertThat(stack.ingest(stack.upload(file, file.getFileName().toString().replace(".jsonl", ""))).status())
-            .isEqualTo(ExecutionStatus.SUCCEEDED);
-      }
+      PipelineEndToEndTest.ingestDimensions(stack, data);
 
       List<Process> clis = new ArrayList<>();
       for (int p = 0; p < PROCESSES; p++) {

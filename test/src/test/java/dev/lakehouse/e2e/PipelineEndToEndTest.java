@@ -152,6 +152,14 @@ class PipelineEndToEndTest {
     }
   }
 
+  /** Customers and products of generated data, one successful execution each: what order tests start from. */
+  static void ingestDimensions(LocalStack stack, SampleDataGenerator.Result data) {
+    for (Path file : List.of(data.customers(), data.products())) {
+      Execution execution = stack.ingest(stack.upload(file, file.getFileName().toString().replace(".jsonl", "")));
+      assertThat(execution.status()).as(execution.historyTable()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    }
+  }
+
   static List<String> statesEntered(Execution execution) {
     return execution.history().stream().filter(e -> e.type() == EventType.StateEntered).map(HistoryEvent::stateName).toList();
   }

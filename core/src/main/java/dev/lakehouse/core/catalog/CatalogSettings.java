@@ -147,6 +147,11 @@ public final class CatalogSettings {
     putIfPresent(p, "client.region", region);
     if (s3Endpoint != null) {
       p.put("s3.endpoint", s3Endpoint);
+      // An endpoint override is a server on this machine or network: retry its hiccups (503, resets) quickly
+      // instead of AWS's 5 retries with waits of up to 20 s, so an outage fails a job in seconds, not minutes.
+      p.putIfAbsent("s3.retry.num-retries", "3");
+      p.putIfAbsent("s3.retry.min-wait-ms", "200");
+      p.putIfAbsent("s3.retry.max-wait-ms", "1000");
     }
     if (s3PathStyle) {
       p.put("s3.path-style-access", "true");

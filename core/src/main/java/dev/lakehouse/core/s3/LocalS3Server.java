@@ -128,9 +128,14 @@ public final class LocalS3Server implements AutoCloseable {
   }
 
   public S3Client client() {
+    return client(endpoint());
+  }
+
+  /** A client for a local S3 endpoint: this server's, or a proxy in front of it. */
+  public static S3Client client(String endpoint) {
     return S3Client.builder()
         .httpClient(UrlConnectionHttpClient.create())
-        .endpointOverride(URI.create(endpoint()))
+        .endpointOverride(URI.create(endpoint))
         .forcePathStyle(true)
         .region(Region.of(REGION))
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))

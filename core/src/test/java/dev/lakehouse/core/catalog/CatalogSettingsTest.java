@@ -36,6 +36,8 @@ class CatalogSettingsTest {
         .containsEntry("glue.endpoint", "http://localhost:4566")
         .containsEntry("s3.endpoint", "http://localhost:4566")
         .containsEntry("s3.path-style-access", "true")
+        .containsEntry("s3.retry.num-retries", "3")
+        .containsEntry("s3.retry.max-wait-ms", "1000")
         .containsEntry("client.region", "eu-west-1");
     assertThat(CatalogSettings.fromEnvironment(settings.toEnvironment()).icebergProperties())
         .isEqualTo(settings.icebergProperties());

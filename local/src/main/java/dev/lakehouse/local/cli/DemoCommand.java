@@ -1,6 +1,7 @@
 package dev.lakehouse.local.cli;
 
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakehouse.core.admin.TableProvisioner;
@@ -140,6 +141,22 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
+  /** A generated record, or null for one of the deliberately bad ones (broken JSON, a field missing or mangled). */
+  private static ObjectNode cleanRecord(String line, String requiredField) {
+    try {
+      JsonNode node = JSON.readTree(line);
+      if (node instanceof ObjectNode object && object.hasNonNull(requiredField) && object.hasNonNull("updated_at")) {
+        if (requiredField.endsWith("_date")) {
+          LocalDateTime.parse(object.get(requiredField).asText());
+        }
+        return object;
+      }
+      return null;
+    } catch (IOException | java.time.DateTimeException bad) {
+      return null;
+    }
+  }
+
   /** Every 25th order changes status: pending/processing/shipped move on, a few delivered ones are cancelled. */
   private static Path statusUpdates(Path orders, Path target) throws IOException {
     List<String> lines = new ArrayList<>();
@@ -148,7 +165,10 @@ final class DemoCommand implements Callable<Integer> {
       if (n++ % 25 != 0) {
         continue;
       }
-      ObjectNode order = (ObjectNode) JSON.readTree(line);
+      ObjectNode order = cleanRecord(line, "order_date");
+      if (order == null) {
+        continue;
+      }
       String next = switch (order.path("order_status").asText()) {
         case "pending" -> "processing";
         case "processing" -> "shipped";
@@ -179,7 +199,11 @@ final class DemoCommand implements Callable<Integer> {
       if (n++ >= 20) {
         break;
       }
-      ObjectNode product = (ObjectNode) JSON.readTree(line);
+      ObjectNode product = cleanRecord(line, "product_id");
+      if (product == null) {
+        n--;
+        continue;
+      }
       product.put("eco_score", 1 + (n * 7) % 10);
       lines.add(JSON.writeValueAsString(product));
     }

@@ -53,8 +53,9 @@ public final class LocalStack implements AutoCloseable {
   private LocalStack(Builder b) {
     this.home = b.home;
     this.s3Server = LocalS3Servers.forHome(home, b.files);
-    this.s3 = s3Server.client();
-    this.lakehouse = new LocalLakehouse(home, home.s3CatalogSettings(s3Server.endpoint(), LocalResources.WAREHOUSE_BUCKET,
+    String endpoint = b.s3Route.apply(s3Server.endpoint());
+    this.s3 = LocalS3Server.client(endpoint);
+    this.lakehouse = new LocalLakehouse(home, home.s3CatalogSettings(endpoint, LocalResources.WAREHOUSE_BUCKET,
         LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY, LocalS3Server.REGION));
     this.outbox = new SnsOutbox(home.root().resolve("outbox/sns.jsonl"));
     // What `cdk deploy` does through the TableAdmin custom resource: every declared table exists (idempotent).
@@ -202,6 +203,7 @@ public final class LocalStack implements AutoCloseable {
     private ProjectFiles files;
     private Clock clock = Clock.systemUTC();
     private GlueBinding.Faults faults = (job, attempt) -> null;
+    private java.util.function.UnaryOperator<String> s3Route = java.util.function.UnaryOperator.identity();
 
     private Builder(LakehouseHome home) {
       this.home = home;
@@ -214,6 +216,27 @@ public final class LocalStack implements AutoCloseable {
 
     public Builder clock(Clock value) {
       this.clock = value;
+      return this;
+    }
+
+    /**
+     * Sends the stack's S3 traffic (jobs, handlers, uploads) to the endpoint this function makes of the server's,
+     * e.g. a fault-injecting proxy in front of it (tests of S3 outages).
+     */
+    public Builder s3Route(java.util.function.UnaryOperator<String> value) {
+      this.s3Route = value;
+      return this;
+    }
+
+    /** Runs {@code action} when the named Glue job starts (tests that need something to happen mid-execution). */
+    public Builder onJobStart(String jobName, Runnable action) {
+      GlueBinding.Faults previous = this.faults;
+      this.faults = (job, attempt) -> {
+        if (job.equals(jobName)) {
+          action.run();
+        }
+        return previous.failure(job, attempt);
+      };
       return this;
     }
 

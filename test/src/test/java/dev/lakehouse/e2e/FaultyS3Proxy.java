@@ -1,0 +1,189 @@
+package dev.lakehouse.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy on loopback between the lakehouse and its S3 server that injects what S3 does on a bad day: "503 Slow
+ * Down" answers, connections reset mid-request, latency, and an outage (every connection reset). Each connection
+ * carries one request; faults hit every other one while a budget lasts (503s and resets in turn), so a retried
+ * request meets a healthy connection next.
+ */
+final class FaultyS3Proxy implements AutoCloseable {
+  private static final byte[] SLOW_DOWN;
+
+  static {
+    String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
+        + "<Message>Please reduce your request rate.</Message></Error>";
+    SLOW_DOWN = ("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
+        + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private final ServerSocket server;
+  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "faulty-s3-proxy");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile URI target;
+  private volatile boolean down;
+  private volatile long latencyMillis;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger slowDownBudget = new AtomicInteger();
+  private final AtomicInteger resetBudget = new AtomicInteger();
+  private final AtomicInteger injected = new AtomicInteger();
+  final AtomicInteger slowDownsInjected = new AtomicInteger();
+  final AtomicInteger resetsInjected = new AtomicInteger();
+  final AtomicInteger refusedWhileDown = new AtomicInteger();
+
+  FaultyS3Proxy() throws IOException {
+    server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    threads.submit(this::acceptLoop);
+  }
+
+  /** The proxy's endpoint for {@code endpoint}, the real server's. */
+  String route(String endpoint) {
+    target = URI.create(endpoint);
+    return "http://127.0.0.1:" + server.getLocalPort();
+  }
+
+  void slowDowns(int count) {
+    slowDownBudget.set(count);
+  }
+
+  void resets(int count) {
+    resetBudget.set(count);
+  }
+
+  void latency(long millis) {
+    latencyMillis = millis;
+  }
+
+  void down(boolean value) {
+    down = value;
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        int n = connections.incrementAndGet();
+        threads.submit(() -> handle(client, n));
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+
+  private void handle(Socket client, int n) {
+    try {
+      if (down) {
+        refusedWhileDown.incrementAndGet();
+        reset(client);
+        return;
+      }
+      // Every other connection (every other request: see Connection: close below) is faulty while a budget lasts,
+      // 503s and resets in turn.
+      boolean faulty = n % 2 == 0 && (slowDownBudget.get() > 0 || resetBudget.get() > 0);
+      boolean resetTurn = faulty && (injected.getAndIncrement() % 2 == 1 || slowDownBudget.get() == 0);
+      if (faulty && !resetTurn && slowDownBudget.getAndUpdate(b -> Math.max(0, b - 1)) > 0) {
+        slowDownsInjected.incrementAndGet();
+        readHead(client.getInputStream());
+        client.getOutputStream().write(SLOW_DOWN);
+        client.getOutputStream().flush();
+        client.close();
+        return;
+      }
+      if (faulty && resetBudget.getAndUpdate(b -> Math.max(0, b - 1)) > 0) {
+        resetsInjected.incrementAndGet();
+        readHead(client.getInputStream());
+        reset(client);
+        return;
+      }
+      if (latencyMillis > 0) {
+        Thread.sleep(latencyMillis);
+      }
+      Socket upstream = new Socket();
+      upstream.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
+      // One request per connection: the server closes after answering, so every request opens a new connection
+      // and the fault schedule above applies per request, whatever the clients' connection pooling does.
+      upstream.getOutputStream().write(withConnectionClose(readHead(client.getInputStream())));
+      threads.submit(() -> pump(upstream, client));
+      pump(client, upstream);
+    } catch (IOException | InterruptedException gone) {
+      closeQuietly(client);
+    }
+  }
+
+  private static void pump(Socket from, Socket to) {
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      int read;
+      while ((read = in.read(buffer)) != -1) {
+        out.write(buffer, 0, read);
+        out.flush();
+      }
+    } catch (IOException closed) {
+      // one side went away: close both
+    } finally {
+      closeQuietly(from);
+      closeQuietly(to);
+    }
+  }
+
+  /** Reads up to the end of the request head (the body, if any, stays in the stream). */
+  private static byte[] readHead(InputStream in) throws IOException {
+    java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream(1024);
+    int matched = 0;
+    int b;
+    while (matched < 4 && (b = in.read()) != -1) {
+      head.write(b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toByteArray();
+  }
+
+  private static byte[] withConnectionClose(byte[] head) {
+    String text = new String(head, StandardCharsets.ISO_8859_1);
+    StringBuilder out = new StringBuilder();
+    for (String line : text.split("\r\n", -1)) {
+      if (line.isEmpty()) {
+        break;
+      }
+      if (!line.regionMatches(true, 0, "Connection:", 0, 11)) {
+        out.append(line).append("\r\n");
+      }
+    }
+    out.append("Connection: close\r\n\r\n");
+    return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static void reset(Socket socket) throws IOException {
+    socket.setSoLinger(true, 0); // RST instead of FIN: "connection reset by peer"
+    socket.close();
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    threads.shutdownNow();
+  }
+}
