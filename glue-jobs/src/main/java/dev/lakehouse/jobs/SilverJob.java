@@ -34,11 +34,11 @@ public final class SilverJob {
   @Option(names = "--as-of", description = "Run time for time-relative rules such as is_active (default: now).")
   public Instant asOf;
 
-  @Option(names = "--plausible-since", defaultValue = "2000-01-01",
+  @Option(names = "--plausible-since", defaultValue = PlausibleDates.DEFAULT_SINCE,
       description = "Order dates before this day (UTC) are quarantined as implausible (default ${DEFAULT-VALUE}).")
   public java.time.LocalDate plausibleSince;
 
-  @Option(names = "--plausible-ahead-hours", defaultValue = "24",
+  @Option(names = "--plausible-ahead-hours", defaultValue = PlausibleDates.DEFAULT_AHEAD_HOURS,
       description = "Order dates more than this many hours after the run are quarantined (default ${DEFAULT-VALUE}).")
   public int plausibleAheadHours;
 

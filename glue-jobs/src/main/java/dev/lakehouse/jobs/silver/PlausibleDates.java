@@ -8,8 +8,9 @@ import java.time.Instant;
  * order, and would otherwise become gold rows. Records outside it are quarantined with the window in the reason.
  */
 public record PlausibleDates(Instant earliest, Duration ahead) {
-  public static final PlausibleDates DEFAULT =
-      new PlausibleDates(Instant.parse("2000-01-01T00:00:00Z"), Duration.ofHours(24));
+  /** Defaults of the silver job's options (text, as picocli takes them). */
+  public static final String DEFAULT_SINCE = "2000-01-01";
+  public static final String DEFAULT_AHEAD_HOURS = "24";
 
   /** The latest believable date for a run at {@code runTime}. */
   public Instant latest(Instant runTime) {

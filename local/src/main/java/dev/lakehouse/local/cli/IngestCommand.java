@@ -35,14 +35,15 @@ final class IngestCommand implements Callable<Integer> {
         throw new IllegalArgumentException("no such file: " + file);
       }
     }
-    if (table != null && SourceEntity.find(table.trim()).isEmpty()) {
-      throw new IllegalArgumentException("unknown table '" + table + "' for --table: expected customers, products or orders");
-    }
+    // Validated before anything is uploaded: a typo is bad input (exit 2), not a rejected object. raw_orders and
+    // curated_orders name the same landing prefix as orders.
+    String landingPrefix = table == null ? null : SourceEntity.find(table).map(SourceEntity::label).orElseThrow(() ->
+        new IllegalArgumentException("unknown table '" + table + "' for --table: expected customers, products or orders"));
     LocalStack stack = cli.stack();
     PrintWriter out = cli.spec.commandLine().getOut();
     int failed = 0;
     for (Path file : files) {
-      String entity = table != null ? table.trim().toLowerCase(Locale.ROOT) : entityOf(file);
+      String entity = landingPrefix != null ? landingPrefix : entityOf(file);
       LocalStack.Landed landed = stack.upload(file, entity);
       out.printf("%s -> s3://%s/%s%n", file, landed.bucket(), landed.key());
       Execution execution = stack.ingest(landed);
