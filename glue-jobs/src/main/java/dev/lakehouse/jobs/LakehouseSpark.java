@@ -87,7 +87,20 @@ public final class LakehouseSpark {
 
   /** The Iceberg catalog inside the session: jobs use it for API-level work so there is one catalog per JVM. */
   public static Catalog icebergCatalog(SparkSession spark) {
-    return ((SparkCatalog) spark.sessionState().catalogManager().catalog(CatalogSettings.SPARK_CATALOG_NAME))
-        .icebergCatalog();
+    // Spark's catalog manager reads catalog confs from the calling thread's active session (SQLConf.get), not from
+    // the session it belongs to: on a thread with none (a status listener, a Lambda handler) the catalog would be
+    // "not defined". Look it up with this session active, and leave the thread as it was.
+    scala.Option<SparkSession> previous = SparkSession.getActiveSession();
+    SparkSession.setActiveSession(spark);
+    try {
+      return ((SparkCatalog) spark.sessionState().catalogManager().catalog(CatalogSettings.SPARK_CATALOG_NAME))
+          .icebergCatalog();
+    } finally {
+      if (previous.isDefined()) {
+        SparkSession.setActiveSession(previous.get());
+      } else {
+        SparkSession.clearActiveSession();
+      }
+    }
   }
 }

@@ -45,4 +45,43 @@ class CommitConflictsTest {
     }, "gold", millis -> { })).isInstanceOf(CommitFailedException.class);
     assertThat(attempts).hasValue(CommitConflicts.MAX_ATTEMPTS);
   }
+
+  @Test
+  void aJobThatLostTwiceWaitsForTheOthersAndRunsItsNextAttemptAlone() throws Exception {
+    java.util.concurrent.CountDownLatch otherInside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch releaseOther = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean otherDone = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread other = new Thread(() -> CommitConflicts.retrying(() -> {
+      otherInside.countDown();
+      try {
+        releaseOther.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      otherDone.set(true);
+      return DONE;
+    }, "silver customers", millis -> { }));
+    other.start();
+    otherInside.await();
+
+    AtomicInteger attempts = new AtomicInteger();
+    java.util.List<Boolean> otherDoneAtAttempt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread loser = new Thread(() -> CommitConflicts.retrying(() -> {
+      otherDoneAtAttempt.add(otherDone.get());
+      if (attempts.incrementAndGet() <= CommitConflicts.OPTIMISTIC_ATTEMPTS) {
+        throw new ValidationException("Found conflicting files: %s", "f1");
+      }
+      return DONE;
+    }, "silver orders", millis -> { }));
+    loser.start();
+    while (!CommitConflicts.aJobWaitsForItsTurn()) {
+      Thread.sleep(10);
+    }
+
+    assertThat(attempts).as("optimistic attempts ran alongside the other job").hasValue(CommitConflicts.OPTIMISTIC_ATTEMPTS);
+    releaseOther.countDown();
+    loser.join(10_000);
+    other.join(10_000);
+    assertThat(otherDoneAtAttempt).containsExactly(false, false, true);
+  }
 }

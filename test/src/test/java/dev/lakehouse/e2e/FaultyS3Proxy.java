@@ -38,6 +38,9 @@ final class FaultyS3Proxy implements AutoCloseable {
   private volatile URI target;
   private volatile boolean down;
   private volatile long latencyMillis;
+  private volatile java.util.regex.Pattern hold;
+  private volatile java.nio.file.Path holdMarker;
+  private volatile java.nio.file.Path writeLog;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger slowDownBudget = new AtomicInteger();
   private final AtomicInteger resetBudget = new AtomicInteger();
@@ -71,6 +74,21 @@ final class FaultyS3Proxy implements AutoCloseable {
 
   void down(boolean value) {
     down = value;
+  }
+
+  /**
+   * From now on, a request whose request line ("PUT /bucket/key HTTP/1.1") matches is never forwarded and never
+   * answered: the caller waits there, and {@code marker} is written with the line, so a test can kill the process at
+   * exactly that point.
+   */
+  void holdWhen(java.util.regex.Pattern requestLine, java.nio.file.Path marker) {
+    holdMarker = marker;
+    hold = requestLine;
+  }
+
+  /** Appends the {@code s3://bucket/key} of every object written through the proxy (PUT, POST) to {@code log}. */
+  void logWrites(java.nio.file.Path log) {
+    writeLog = log;
   }
 
   private void acceptLoop() {
@@ -113,16 +131,34 @@ final class FaultyS3Proxy implements AutoCloseable {
       if (latencyMillis > 0) {
         Thread.sleep(latencyMillis);
       }
+      byte[] head = readHead(client.getInputStream());
+      String requestLine = new String(head, StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+      if (hold != null && hold.matcher(requestLine).find()) {
+        java.nio.file.Files.writeString(holdMarker, requestLine);
+        Thread.sleep(Long.MAX_VALUE); // the caller waits on its answer until the process is killed
+      }
+      logWrite(requestLine);
       Socket upstream = new Socket();
       upstream.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
       // One request per connection: the server closes after answering, so every request opens a new connection
       // and the fault schedule above applies per request, whatever the clients' connection pooling does.
-      upstream.getOutputStream().write(withConnectionClose(readHead(client.getInputStream())));
+      upstream.getOutputStream().write(withConnectionClose(head));
       threads.submit(() -> pump(upstream, client));
       pump(client, upstream);
     } catch (IOException | InterruptedException gone) {
       closeQuietly(client);
     }
+  }
+
+  private synchronized void logWrite(String requestLine) throws IOException {
+    String[] parts = requestLine.split(" ");
+    if (writeLog == null || parts.length < 2 || !(parts[0].equals("PUT") || parts[0].equals("POST"))) {
+      return;
+    }
+    // Path-style: /bucket/key?query, percent-encoded. A multipart upload's parts and completion name the object too.
+    String path = URI.create(parts[1]).getPath();
+    java.nio.file.Files.writeString(writeLog, "s3:/" + path + "\n", java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   private static void pump(Socket from, Socket to) {

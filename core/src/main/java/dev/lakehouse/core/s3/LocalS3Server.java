@@ -114,6 +114,11 @@ public final class LocalS3Server implements AutoCloseable {
     }
   }
 
+  /** Whether an S3 endpoint (this server's, or a proxy in front of it) answers a request now. */
+  public static boolean answers(String endpoint) {
+    return ready(URI.create(endpoint.endsWith("/") ? endpoint : endpoint + "/"));
+  }
+
   public String endpoint() {
     return "http://127.0.0.1:" + port;
   }

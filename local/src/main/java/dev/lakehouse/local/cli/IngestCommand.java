@@ -42,6 +42,7 @@ final class IngestCommand implements Callable<Integer> {
     LocalStack stack = cli.stack();
     PrintWriter out = cli.spec.commandLine().getOut();
     int failed = 0;
+    Execution firstFailed = null;
     for (Path file : files) {
       String entity = landingPrefix != null ? landingPrefix : entityOf(file);
       LocalStack.Landed landed = stack.upload(file, entity);
@@ -50,11 +51,15 @@ final class IngestCommand implements Callable<Integer> {
       RunReport.print(out, stack, execution);
       if (execution.status() != ExecutionStatus.SUCCEEDED) {
         failed++;
+        firstFailed = firstFailed == null ? execution : firstFailed;
       }
     }
     if (failed > 0) {
-      cli.spec.commandLine().getErr().println("lakehouse: " + failed + " of " + files.size() + " file(s) failed; see "
-          + "'lakehouse execution ID' for the history");
+      // One line with the real cause: the storage if it is gone, else the first failure's own message.
+      String cause = stack.storageDown().map(down -> ": " + down + "; the next 'lakehouse' command starts it again")
+          .orElse(" " + RunReport.failure(firstFailed));
+      cli.spec.commandLine().getErr().println("lakehouse: " + failed + " of " + files.size() + " file(s) failed"
+          + cause + "; then 'lakehouse redrive " + firstFailed.id() + "'");
       return LakehouseCli.EXIT_FAILED;
     }
     return 0;

@@ -107,6 +107,9 @@ public final class LakehouseCli implements Callable<Integer> {
     }
   }
 
+  /** Set (to anything) to print the stack trace under the one-line error, for bug reports. */
+  static final String DEBUG_ENV = "LAKEHOUSE_DEBUG";
+
   public static void main(String[] args) {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
@@ -125,6 +128,9 @@ public final class LakehouseCli implements Callable<Integer> {
     });
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       err.println("lakehouse: " + CliErrors.describe(ex));
+      if (System.getenv(DEBUG_ENV) != null) {
+        ex.printStackTrace(err);
+      }
       return CliErrors.exitCode(ex);
     });
     try {

@@ -16,6 +16,15 @@ final class RunReport {
   static void print(PrintWriter out, LocalStack stack, Execution execution) {
     Duration took = Duration.between(execution.startTime(), execution.stopTime() == null ? execution.startTime() : execution.stopTime());
     out.printf("execution %s %s in %.1f s%n", execution.id(), execution.status(), took.toMillis() / 1000.0);
+    if (execution.error() != null) {
+      out.println("  error: " + failure(execution));
+    }
+    // The run log lives on the home's storage: when that is what failed, say so instead of failing the report.
+    var down = stack.storageDown();
+    if (down.isPresent()) {
+      out.println("  steps: not shown, " + down.get());
+      return;
+    }
     List<List<String>> rows = new ArrayList<>();
     for (PipelineRun run : new RunLog(stack.lakehouse().catalog()).forExecution(execution.id())) {
       rows.add(List.of(run.step(), nz(run.tableName()), run.status().name(), n(run.rowsIn()), n(run.rowsWritten()),
@@ -29,9 +38,29 @@ final class RunReport {
             return copy;
           }).toList());
     }
-    if (execution.error() != null) {
-      out.println("  error: " + execution.error() + (execution.cause() == null ? "" : ": " + execution.cause()));
+  }
+
+  /**
+   * Why an execution failed, in one line: the state it failed at and the error's own message. A Glue or Lambda
+   * task's cause is the service's JSON answer; its message is the part a person needs.
+   */
+  static String failure(Execution execution) {
+    String at = execution.redrivePoint() == null ? "" : "at " + execution.redrivePoint().stateName() + ": ";
+    String cause = execution.cause() == null ? "" : execution.cause();
+    try {
+      var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cause);
+      for (String field : List.of("ErrorMessage", "errorMessage")) {
+        if (json != null && json.hasNonNull(field)) {
+          cause = json.get(field).asText();
+          break;
+        }
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException plainText) {
+      // the cause is a sentence already
     }
+    String line = at + execution.error() + (cause.isBlank() ? "" : ": " + cause);
+    int newline = line.indexOf('\n');
+    return newline < 0 ? line : line.substring(0, newline);
   }
 
   private static String n(Long value) {

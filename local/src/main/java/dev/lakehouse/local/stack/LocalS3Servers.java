@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the last live one to exit stops the server, whoever started it. Its objects live under the home.
  */
 public final class LocalS3Servers {
-  private static final Map<Path, LocalS3Server> RUNNING = new HashMap<>();
+  private static final Map<Path, Held> RUNNING = new HashMap<>();
+
+  /** This process's server for a home, its lease, and the pid it attached to (to stop it at exit if last). */
+  private record Held(LocalS3Server server, ServerLease lease, AtomicLong attachedPid) {}
   // A recorded server that runs but does not answer may just be busy (two cores, Spark running): give it this long
   // before treating it as hung and replacing it.
   private static final Duration UNRESPONSIVE_GRACE = Duration.ofSeconds(30);
@@ -32,8 +35,19 @@ public final class LocalS3Servers {
   private LocalS3Servers() {}
 
   public static synchronized LocalS3Server forHome(LakehouseHome home, ProjectFiles files) {
-    LocalS3Server server = RUNNING.get(home.root());
-    if (server != null) {
+    Held held = RUNNING.get(home.root());
+    if (held != null && LocalS3Server.answers(held.server().endpoint())) {
+      return held.server();
+    }
+    if (held != null) {
+      // The server this process used was stopped or killed under it: attach to whichever one runs now, or start one
+      // (under the lock, as always). This process is registered already.
+      LocalS3Server server = held.lease().acquire(() -> {
+        LocalS3Server s = attachOrStart(home, files);
+        held.attachedPid().set(recordedPid(home.s3StateFile()).orElse(-1L));
+        return s;
+      });
+      RUNNING.put(home.root(), new Held(server, held.lease(), held.attachedPid()));
       return server;
     }
     Path stateFile = home.s3StateFile();
@@ -42,7 +56,7 @@ public final class LocalS3Servers {
     AtomicLong attachedPid = new AtomicLong(-1);
     ServerLease lease = ServerLease.forThisProcess(home.s3LockFile(), home.s3Clients(),
         () -> stopRecordedServer(stateFile, home.s3Store(), attachedPid.get()));
-    server = lease.acquire(() -> {
+    LocalS3Server server = lease.acquire(() -> {
       LocalS3Server s = attachOrStart(home, files);
       attachedPid.set(recordedPid(stateFile).orElse(-1L));
       return s;
@@ -55,7 +69,7 @@ public final class LocalS3Servers {
         System.err.println("lakehouse: could not release the S3 server of " + home.root() + ": " + e);
       }
     }, "lakehouse-s3-lease"));
-    RUNNING.put(home.root(), server);
+    RUNNING.put(home.root(), new Held(server, lease, attachedPid));
     return server;
   }
 

@@ -45,6 +45,8 @@ public final class LocalStack implements AutoCloseable {
   private final LocalLakehouse lakehouse;
   private final LocalS3Server s3Server;
   private final S3Client s3;
+  /** The endpoint the stack's clients and jobs use: the server's, or a route in front of it. */
+  private final String endpoint;
   private final Runner runner;
   private final SnsOutbox outbox;
   private final RunRecorderHandler runRecorder;
@@ -53,7 +55,7 @@ public final class LocalStack implements AutoCloseable {
   private LocalStack(Builder b) {
     this.home = b.home;
     this.s3Server = LocalS3Servers.forHome(home, b.files);
-    String endpoint = b.s3Route.apply(s3Server.endpoint());
+    this.endpoint = b.s3Route.apply(s3Server.endpoint());
     this.s3 = LocalS3Server.client(endpoint);
     this.lakehouse = new LocalLakehouse(home, home.s3CatalogSettings(endpoint, LocalResources.WAREHOUSE_BUCKET,
         LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY, LocalS3Server.REGION));
@@ -106,6 +108,15 @@ public final class LocalStack implements AutoCloseable {
 
   public String s3Endpoint() {
     return s3Server.endpoint();
+  }
+
+  /**
+   * Why the home's storage cannot be used right now (its S3 server stopped answering), or empty when it answers.
+   * Everything on the home lives there, the run log included.
+   */
+  public Optional<String> storageDown() {
+    return LocalS3Server.answers(endpoint) ? Optional.empty()
+        : Optional.of("the home's S3 server at " + endpoint + " does not answer (stopped or killed)");
   }
 
   public SnsOutbox outbox() {
@@ -180,12 +191,18 @@ public final class LocalStack implements AutoCloseable {
     payload.put("error", error);
     String alert = "Execution " + execution.id() + " " + execution.status() + ": " + execution.error() + ": "
         + execution.cause();
-    try {
-      runRecorder.handleRequest(payload, new LocalLambdaContext(LocalResources.RUN_RECORDER, execution.id()));
-    } catch (RuntimeException recorderDown) {
-      // The failure may be the storage itself (S3 server gone): the alert must still reach people.
-      alert += " (not recorded in pipeline_runs: " + recorderDown.getClass().getSimpleName() + ": "
-          + recorderDown.getMessage() + ")";
+    // The failure may be the storage itself (S3 server gone): the alert must still reach people, and at once
+    // rather than after the run log's retries give up.
+    Optional<String> down = storageDown();
+    if (down.isPresent()) {
+      alert += " (not recorded in pipeline_runs: " + down.get() + ")";
+    } else {
+      try {
+        runRecorder.handleRequest(payload, new LocalLambdaContext(LocalResources.RUN_RECORDER, execution.id()));
+      } catch (Exception recorderDown) { // Spark's Scala code throws checked exceptions undeclared
+        alert += " (not recorded in pipeline_runs: " + recorderDown.getClass().getSimpleName() + ": "
+            + recorderDown.getMessage() + ")";
+      }
     }
     outbox.publish(LocalResources.ALERT_TOPIC, "Lakehouse: execution " + execution.status(), alert);
   }
