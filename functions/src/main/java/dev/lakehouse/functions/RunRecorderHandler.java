@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 
 /**
  * Writes one {@code pipeline_runs} row for a step. Input: {@code executionId}, {@code step}, optional
- * {@code status} (SUCCEEDED | FAILED | SKIPPED), {@code table}, {@code sourceFile}, {@code sourceEtag},
+ * {@code status} (SUCCEEDED | FAILED | SKIPPED, or an execution's ABORTED | TIMED_OUT), {@code table}, {@code sourceFile}, {@code sourceEtag},
  * {@code rowsIn}, {@code rowsWritten}, {@code rowsRejected}, {@code snapshotId}, {@code message},
  * {@code startedAt}, {@code finishedAt}, and {@code error}: a Step Functions Catch result
  * ({@code {"Error": ..., "Cause": ...}}), which makes the status FAILED and the message "Error: errorMessage".
@@ -72,7 +72,7 @@ public final class RunRecorderHandler extends SnapStartHandler {
           written, rejected, run.snapshotId(), run.status(), run.message(), run.startedAt(), run.finishedAt());
       runLog.get().record(run);
       rec.annotate("Step", step).annotate("Status", status.name());
-      rec.count(status == RunStatus.FAILED ? "StepsFailed" : "StepsRecorded", 1);
+      rec.count(status.unfinished() ? "StepsFailed" : "StepsRecorded", 1);
       if (written != null) {
         rec.count("RowsWritten", written);
       }
@@ -91,22 +91,26 @@ public final class RunRecorderHandler extends SnapStartHandler {
     });
   }
 
+  /**
+   * The recorded status: the payload's own (the status-change rule passes the execution's), else FAILED when there
+   * is an error and SUCCEEDED when not. An aborted execution has no error, so without its status it would read as
+   * a success.
+   */
   private static RunStatus status(String value, boolean hasError) {
     if (value == null) {
       return hasError ? RunStatus.FAILED : RunStatus.SUCCEEDED;
     }
+    RunStatus s;
     try {
-      RunStatus s = RunStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      if (hasError && s != RunStatus.FAILED) {
-        throw new InvalidArgument("status " + s + " contradicts the error in the payload");
-      }
-      return s;
+      s = RunStatus.valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      if (e instanceof InvalidArgument) {
-        throw e;
-      }
-      throw new InvalidArgument("status must be SUCCEEDED, FAILED or SKIPPED, was '" + value + "'");
+      throw new InvalidArgument("status must be one of " + java.util.Arrays.toString(RunStatus.values())
+          + ", was '" + value + "'");
     }
+    if (hasError && !s.unfinished()) {
+      throw new InvalidArgument("status " + s + " contradicts the error in the payload");
+    }
+    return s;
   }
 
   /** "Error: message", taking errorMessage out of a Lambda error Cause when the Cause is its JSON. */

@@ -69,12 +69,36 @@ class RunRecorderHandlerTest {
     assertThat(RunRecorderHandler.describe("States.Timeout", "not json")).isEqualTo("States.Timeout: not json");
   }
 
+  /** What the execution status-change rule sends for an aborted and a timed-out execution. */
+  @Test
+  void recordsAbortedAndTimedOutExecutionsAsSuch() {
+    Map<String, Object> aborted = new java.util.HashMap<>(Map.of("executionId", "exec-3", "step", "pipeline",
+        "status", "ABORTED"));
+    Map<String, Object> noError = new java.util.HashMap<>();
+    noError.put("Error", null);
+    noError.put("Cause", null);
+    aborted.put("error", noError);
+    assertThat(handler.handleRequest(aborted, null)).containsEntry("status", "ABORTED");
+    assertThat(handler.handleRequest(Map.of("executionId", "exec-4", "step", "pipeline", "status", "TIMED_OUT",
+        "error", Map.of("Error", "States.Timeout", "Cause", "Execution timed out after 3600 s")), null))
+        .containsEntry("status", "TIMED_OUT").containsEntry("message", "States.Timeout: Execution timed out after 3600 s");
+
+    assertThat(log.forExecution("exec-3")).singleElement().satisfies(run -> {
+      assertThat(run.status()).isEqualTo(RunStatus.ABORTED);
+      assertThat(run.message()).isNull();
+    });
+    assertThat(log.forExecution("exec-4")).extracting(PipelineRun::status).containsExactly(RunStatus.TIMED_OUT);
+  }
+
   @Test
   void rejectsBadPayloads() {
     assertThatThrownBy(() -> handler.handleRequest(Map.of("step", "bronze"), null)).isInstanceOf(InvalidArgument.class)
         .hasMessage("missing argument 'executionId'");
     assertThatThrownBy(() -> handler.handleRequest(Map.of("executionId", "e", "step", "s", "status", "DONE"), null))
-        .isInstanceOf(InvalidArgument.class).hasMessage("status must be SUCCEEDED, FAILED or SKIPPED, was 'DONE'");
+        .isInstanceOf(InvalidArgument.class).hasMessage("status must be one of [SUCCEEDED, FAILED, SKIPPED, ABORTED, TIMED_OUT], was 'DONE'");
+    assertThatThrownBy(() -> handler.handleRequest(Map.of("executionId", "e", "step", "s", "status", "SUCCEEDED",
+        "error", Map.of("Error", "States.TaskFailed")), null))
+        .isInstanceOf(InvalidArgument.class).hasMessage("status SUCCEEDED contradicts the error in the payload");
     assertThatThrownBy(() -> handler.handleRequest(Map.of("executionId", "e", "step", "s", "rowsIn", "many"), null))
         .isInstanceOf(InvalidArgument.class).hasMessage("'rowsIn' must be a number, was 'many'");
     assertThat(log.all()).isEmpty();

@@ -34,6 +34,15 @@ public record Artifacts(
   public static final String INGEST_ASL = "statemachines/ingest-pipeline.asl.json";
   public static final String MAINTENANCE_ASL = "statemachines/maintenance.asl.json";
   static final String PLACEHOLDER_DIR = "infra/target/placeholder-assets";
+  /** Builds every artifact the stack deploys (the Lambda and Glue jars). */
+  public static final String BUILD_COMMAND = "mvn -B package -DskipTests";
+
+  /** An artifact the stack would deploy is not built. */
+  public static final class MissingArtifact extends IllegalStateException {
+    MissingArtifact(String message) {
+      super(message);
+    }
+  }
 
   public Artifacts {
     placeholders = List.copyOf(placeholders);
@@ -85,8 +94,8 @@ public record Artifacts(
       return real;
     }
     if (strict) {
-      throw new IllegalStateException(relative + " does not exist; build it first (mvn -B package -DskipTests) "
-          + "or drop lakehouse:strictArtifacts to synthesize with a placeholder");
+      throw new MissingArtifact(relative + " does not exist: build what the stack deploys first with "
+          + "'" + BUILD_COMMAND + "' (a synth with placeholder code, for tests only: -c lakehouse:strictArtifacts=false)");
     }
     missing.add(relative);
     try {

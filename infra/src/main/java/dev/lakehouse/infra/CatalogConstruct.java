@@ -19,7 +19,7 @@ import software.amazon.awscdk.customresources.Provider;
 import software.constructs.Construct;
 
 /**
- * The Glue Data Catalog side: the {@value LakehouseTables#NAMESPACE} database, catalog encryption with the stack's
+ * The Glue Data Catalog side: the {@value LakehouseTables#NAMESPACE} database, optional catalog encryption with the stack's
  * key, and the Iceberg tables. Tables are not CloudFormation resources: a custom resource calls the TableAdmin Lambda
  * ({@code TableProvisioner} in core), so {@link LakehouseTables} stays the one declaration of every table.
  */
@@ -30,7 +30,7 @@ public final class CatalogConstruct extends Construct {
   private final CfnDatabase database;
   private final StorageConstruct storage;
 
-  public CatalogConstruct(Construct scope, String id, StorageConstruct storage) {
+  public CatalogConstruct(Construct scope, String id, StorageConstruct storage, LakehouseConfig config) {
     super(scope, id);
     this.storage = storage;
     this.database = CfnDatabase.Builder.create(this, "Database")
@@ -43,21 +43,24 @@ public final class CatalogConstruct extends Construct {
             .build())
         .build();
 
-    // Account- and region-wide setting: there is one per catalog. Deploying two lakehouse stacks in one account and
-    // region is not supported anyway (the database name is fixed by the table declarations).
-    CfnDataCatalogEncryptionSettings.Builder.create(this, "Encryption")
-        .catalogId(Aws.ACCOUNT_ID)
-        .dataCatalogEncryptionSettings(CfnDataCatalogEncryptionSettings.DataCatalogEncryptionSettingsProperty.builder()
-            .encryptionAtRest(CfnDataCatalogEncryptionSettings.EncryptionAtRestProperty.builder()
-                .catalogEncryptionMode("SSE-KMS")
-                .sseAwsKmsKeyId(storage.key().getKeyArn())
-                .build())
-            .connectionPasswordEncryption(CfnDataCatalogEncryptionSettings.ConnectionPasswordEncryptionProperty.builder()
-                .kmsKeyId(storage.key().getKeyArn())
-                .returnConnectionPasswordEncrypted(true)
-                .build())
-            .build())
-        .build();
+    if (config.catalogEncryption()) {
+      // Account- and region-wide: there is one setting per catalog, so this changes how every catalog client in the
+      // account and region encrypts, and those clients then need this stack's key; deleting the stack (in dev, the
+      // key too) leaves the catalog encrypted with a key that is gone. Hence opt-in (docs/deploy.md).
+      CfnDataCatalogEncryptionSettings.Builder.create(this, "Encryption")
+          .catalogId(Aws.ACCOUNT_ID)
+          .dataCatalogEncryptionSettings(CfnDataCatalogEncryptionSettings.DataCatalogEncryptionSettingsProperty.builder()
+              .encryptionAtRest(CfnDataCatalogEncryptionSettings.EncryptionAtRestProperty.builder()
+                  .catalogEncryptionMode("SSE-KMS")
+                  .sseAwsKmsKeyId(storage.key().getKeyArn())
+                  .build())
+              .connectionPasswordEncryption(CfnDataCatalogEncryptionSettings.ConnectionPasswordEncryptionProperty.builder()
+                  .kmsKeyId(storage.key().getKeyArn())
+                  .returnConnectionPasswordEncrypted(true)
+                  .build())
+              .build())
+          .build();
+    }
   }
 
   /**

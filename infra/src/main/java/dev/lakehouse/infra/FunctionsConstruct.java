@@ -2,6 +2,7 @@ package dev.lakehouse.infra;
 
 import dev.lakehouse.core.catalog.CatalogSettings;
 import dev.lakehouse.core.catalog.CatalogType;
+import dev.lakehouse.core.ingest.IngestRouter;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.Zone;
@@ -145,7 +146,11 @@ public final class FunctionsConstruct extends Construct {
    * Per-function access. Every function reads the catalog; the data it reads or writes decides the prefixes:
    * <ul>
    *   <li>IngestRouter: landed objects (HEAD/GET under {@code landing/}) and the run log, to skip already-ingested
-   *   ETags.</li>
+   *   ETags; a rejected object is moved: copied (with its tags) under {@code rejected/}, encrypted with the stack key,
+   *   then deleted from {@code landing/}. It may list the landing bucket: without s3:ListBucket, S3 answers HEAD on a
+   *   missing key with 403 instead of 404, and a 403 cannot tell "gone" (or "URL-encoded key") from "forbidden".
+   *   The 404 decision is made without a prefix in the request, so that grant cannot carry an s3:prefix
+   *   condition.</li>
    *   <li>TableAdmin: creates tables, writing their first metadata file under every zone.</li>
    *   <li>Maintenance: rewrites metadata and deletes expired and orphan files under every zone.</li>
    *   <li>RunRecorder: appends to {@code pipeline_runs} under {@code operations/}.</li>
@@ -156,10 +161,16 @@ public final class FunctionsConstruct extends Construct {
     EnumSet<Zone> allZones = EnumSet.allOf(Zone.class);
     switch (spec) {
       case INGEST_ROUTER -> {
-        s.add(Access.s3Objects(storage.landingBucket(), Access.S3_READ, List.of(SourceEntity.LANDING_ROOT)));
+        String rejected = IngestRouter.Settings.defaults().rejectedPrefix();
+        s.add(Access.s3Objects(storage.landingBucket(), List.of("s3:GetObject", "s3:DeleteObject"),
+            List.of(SourceEntity.LANDING_ROOT)));
+        s.add(Access.s3Objects(storage.landingBucket(), List.of("s3:PutObject", "s3:PutObjectTagging",
+            "s3:AbortMultipartUpload"), List.of(rejected)));
+        s.add(PolicyStatement.Builder.create().actions(List.of("s3:ListBucket"))
+            .resources(List.of(storage.landingBucket().getBucketArn())).build());
         s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_READ, List.of(Access.zonePrefix(Zone.OPERATIONS))));
         s.add(Access.glue(Access.GLUE_READ, List.of(LakehouseTables.PIPELINE_RUNS)));
-        s.add(Access.kms(storage.key(), Access.KMS_READ));
+        s.add(Access.kms(storage.key(), Access.KMS_WRITE));
       }
       case TABLE_ADMIN -> {
         s.add(Access.s3Objects(storage.warehouseBucket(), List.of("s3:GetObject", "s3:PutObject"),

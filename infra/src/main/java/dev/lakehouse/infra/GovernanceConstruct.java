@@ -1,12 +1,17 @@
 package dev.lakehouse.infra;
 
 import dev.lakehouse.core.tables.LakehouseTables;
+import dev.lakehouse.core.tables.Zone;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lakeformation.CfnDataLakeSettings;
 import software.amazon.awscdk.services.lakeformation.CfnPermissions;
 import software.amazon.awscdk.services.lakeformation.CfnResource;
@@ -19,6 +24,7 @@ import software.constructs.Construct;
  */
 public final class GovernanceConstruct extends Construct {
   private final List<CfnPermissions> permissions = new ArrayList<>();
+  private final Role dataAccessRole;
 
   public GovernanceConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage,
                              IRole tableAdmin, Map<String, IRole> dataRoles) {
@@ -31,9 +37,28 @@ public final class GovernanceConstruct extends Construct {
               .toList())
           .build();
     }
+    // Lake Formation reads and writes the registered location with the role it was registered with (credential
+    // vending to Athena, Glue, EMR). The service-linked role cannot be named in the stack key's policy before it
+    // exists, and the warehouse is encrypted with that key: register with a data-access role of our own instead,
+    // allowed on the warehouse prefixes and, in the key policy itself, on the key.
+    this.dataAccessRole = Role.Builder.create(this, "WarehouseDataAccessRole")
+        .assumedBy(new ServicePrincipal("lakeformation.amazonaws.com"))
+        .description("Lake Formation data access to the lakehouse warehouse (registered location)")
+        .build();
+    List<String> zones = Access.zonePrefixes(EnumSet.allOf(Zone.class));
+    dataAccessRole.addToPolicy(Access.s3Objects(storage.warehouseBucket(), Access.S3_WRITE, zones));
+    dataAccessRole.addToPolicy(Access.s3List(storage.warehouseBucket(), zones));
+    dataAccessRole.addToPolicy(Access.kms(storage.key(), Access.KMS_WRITE));
+    storage.key().addToResourcePolicy(PolicyStatement.Builder.create()
+        .sid("LakeFormationDataAccess")
+        .principals(List.of(new ArnPrincipal(dataAccessRole.getRoleArn())))
+        .actions(Access.KMS_WRITE)
+        .resources(List.of("*"))
+        .build());
     CfnResource location = CfnResource.Builder.create(this, "WarehouseLocation")
         .resourceArn(storage.warehouseBucket().getBucketArn())
-        .useServiceLinkedRole(true)
+        .useServiceLinkedRole(false)
+        .roleArn(dataAccessRole.getRoleArn())
         .build();
 
     CfnPermissions locationAccess = grant("TableAdminLocation", tableAdmin, CfnPermissions.ResourceProperty.builder()
@@ -84,6 +109,11 @@ public final class GovernanceConstruct extends Construct {
         .build();
     permissions.add(p);
     return p;
+  }
+
+  /** The role Lake Formation uses to read and write the registered warehouse. */
+  public Role dataAccessRole() {
+    return dataAccessRole;
   }
 
   public List<CfnPermissions> permissions() {

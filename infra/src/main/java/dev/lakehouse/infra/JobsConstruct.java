@@ -78,7 +78,8 @@ public final class JobsConstruct extends Construct {
   private final Map<String, CfnJob> jobs = new LinkedHashMap<>();
   private final Map<Family, Role> roles = new LinkedHashMap<>();
   private final CfnSecurityConfiguration securityConfiguration;
-  private final LogGroup logGroup;
+  private final String logGroupPrefix;
+  private final List<LogGroup> logGroups;
 
   public JobsConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage,
                        Artifacts artifacts) {
@@ -102,19 +103,26 @@ public final class JobsConstruct extends Construct {
             .build())
         .build();
 
-    this.logGroup = LogGroup.Builder.create(this, "ContinuousLogs")
-        .logGroupName("/aws-glue/" + prefix + "/jobs")
-        .encryptionKey(storage.key())
-        .retention(config.logRetention())
-        .removalPolicy(config.isProduction() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
-        .build();
+    // Glue 5.0 logs every job in real time (continuous logging is a Glue <= 4.0 option) to <prefix>/error (driver,
+    // executors, Spark) and <prefix>/output (stdout/stderr); --custom-logGroup-prefix names the prefix. The groups
+    // are created here so they are encrypted with the stack key and expire.
+    this.logGroupPrefix = "/aws-glue/" + prefix + "/jobs";
+    this.logGroups = new java.util.ArrayList<>();
+    for (String stream : List.of("error", "output")) {
+      logGroups.add(LogGroup.Builder.create(this, capitalize(stream) + "Logs")
+          .logGroupName(logGroupPrefix + "/" + stream)
+          .encryptionKey(storage.key())
+          .retention(config.logRetention())
+          .removalPolicy(config.isProduction() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+          .build());
+    }
 
     for (Family family : Family.values()) {
       Role role = Role.Builder.create(this, capitalize(family.name().toLowerCase()) + "JobRole")
           .assumedBy(new ServicePrincipal("glue.amazonaws.com"))
           .description("Lakehouse " + family.name().toLowerCase() + " Glue jobs: least privilege, see docs/infra.md")
           .build();
-      statementsFor(family, storage, jar, script, logGroup).forEach(role::addToPolicy);
+      statementsFor(family, storage, jar, script, logGroupPrefix).forEach(role::addToPolicy);
       roles.put(family, role);
     }
 
@@ -134,9 +142,7 @@ public final class JobsConstruct extends Construct {
       args.put("--job-bookmark-option", "job-bookmark-disable");
       args.put("--enable-metrics", "true");
       args.put("--enable-observability-metrics", "true");
-      args.put("--enable-continuous-cloudwatch-log", "true");
-      args.put("--enable-continuous-log-filter", "true");
-      args.put("--continuous-log-logGroup", logGroup.getLogGroupName());
+      args.put("--custom-logGroup-prefix", logGroupPrefix);
       args.put("--TempDir", "s3://" + storage.warehouseBucket().getBucketName() + "/" + StorageConstruct.TEMPORARY_PREFIX
           + "glue/" + spec.nameSuffix() + "/");
       args.put("--conf", sparkConf);
@@ -167,7 +173,7 @@ public final class JobsConstruct extends Construct {
   }
 
   static List<PolicyStatement> statementsFor(Family family, StorageConstruct storage, Asset jar, Asset script,
-                                             LogGroup logGroup) {
+                                             String logGroupPrefix) {
     List<PolicyStatement> s = new ArrayList<>();
     // The job code: exactly the two asset objects.
     s.add(PolicyStatement.Builder.create()
@@ -195,15 +201,12 @@ public final class JobsConstruct extends Construct {
     }
     s.add(Access.glue(Access.GLUE_COMMIT, Access.tablesIn(family.writes)));
     s.add(Access.kms(storage.key(), Access.KMS_WRITE));
-    // Continuous logging goes to our log group; the driver's stdout/stderr groups are Glue-managed under
-    // /aws-glue/jobs/ (named after the security configuration and role), so they can only be matched by prefix.
-    s.add(PolicyStatement.Builder.create()
-        .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"))
-        .resources(List.of(logGroup.getLogGroupArn()))
-        .build());
+    // Glue 5.0 writes to <prefix>/error and <prefix>/output; with a security configuration that encrypts CloudWatch
+    // logs, Glue names encrypted groups after the prefix, the role and the configuration (and may create them), so the
+    // grant covers the prefix, not only the two groups created above.
     s.add(PolicyStatement.Builder.create()
         .actions(List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"))
-        .resources(List.of(glueManagedLogGroups()))
+        .resources(List.of(logGroupsUnder(logGroupPrefix)))
         .build());
     s.add(PolicyStatement.Builder.create()
         .actions(List.of("cloudwatch:PutMetricData"))
@@ -213,8 +216,9 @@ public final class JobsConstruct extends Construct {
     return s;
   }
 
-  static String glueManagedLogGroups() {
-    return "arn:" + Aws.PARTITION + ":logs:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":log-group:/aws-glue/jobs/*";
+  /** Every log group (and its streams) whose name starts with {@code prefix}. */
+  static String logGroupsUnder(String prefix) {
+    return "arn:" + Aws.PARTITION + ":logs:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":log-group:" + prefix + "*";
   }
 
   private static String capitalize(String s) {
@@ -241,8 +245,14 @@ public final class JobsConstruct extends Construct {
     return Map.copyOf(roles);
   }
 
-  public LogGroup logGroup() {
-    return logGroup;
+  /** The Glue 5.0 log group prefix of every job ({@code --custom-logGroup-prefix}). */
+  public String logGroupPrefix() {
+    return logGroupPrefix;
+  }
+
+  /** The job log groups: {@code <prefix>/error} and {@code <prefix>/output}. */
+  public List<LogGroup> logGroups() {
+    return List.copyOf(logGroups);
   }
 
   /** Job name (a plain string, not a token: the names are chosen here). */

@@ -16,7 +16,13 @@ public final class LakehouseApp {
 
   public static void main(String[] args) {
     App app = new App();
-    build(app);
+    try {
+      build(app);
+    } catch (Artifacts.MissingArtifact | IllegalArgumentException refused) {
+      // `cdk deploy` shows what the app prints: one line that says what to do, not a stack trace.
+      System.err.println("lakehouse: " + refused.getMessage());
+      System.exit(1);
+    }
     app.synth();
   }
 

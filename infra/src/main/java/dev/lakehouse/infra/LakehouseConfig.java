@@ -33,7 +33,8 @@ public record LakehouseConfig(
     long maxObjectBytes,
     boolean reservedConcurrency,
     String powertoolsLogLevel,
-    boolean strictArtifacts) {
+    boolean strictArtifacts,
+    boolean catalogEncryption) {
 
   public static final String PREFIX = "lakehouse:";
   static final Set<String> ENVIRONMENTS = Set.of("dev", "test", "prod");
@@ -82,7 +83,10 @@ public record LakehouseConfig(
         c.longValue("maxObjectBytes", 512L * 1024 * 1024),
         c.bool("reservedConcurrency", true),
         c.string("powertoolsLogLevel", "INFO"),
-        c.bool("strictArtifacts", false));
+        // Deploys refuse placeholder code; only tests synthesize with placeholders (they pass their own artifacts).
+        c.bool("strictArtifacts", true),
+        // Account-wide: see docs/deploy.md before turning it on.
+        c.bool("catalogEncryption", false));
   }
 
   public boolean isProduction() {

@@ -34,12 +34,12 @@ public final class LakehouseStack extends Stack {
     Tags.of(this).add("environment", config.environment());
     for (String missing : artifacts.placeholders()) {
       Annotations.of(this).addWarningV2("lakehouse:placeholderArtifact",
-          missing + " was not built: a placeholder stands in for it. Build it before deploying "
-              + "(or synthesize with -c lakehouse:strictArtifacts=true to fail instead).");
+          missing + " was not built: a placeholder stands in for it (lakehouse:strictArtifacts=false, for tests "
+              + "only). Build it before deploying: " + Artifacts.BUILD_COMMAND);
     }
 
     this.storage = new StorageConstruct(this, "Storage", config);
-    this.catalog = new CatalogConstruct(this, "Catalog", storage);
+    this.catalog = new CatalogConstruct(this, "Catalog", storage, config);
     this.functions = new FunctionsConstruct(this, "Functions", config, storage, artifacts.functionsJar());
     catalog.provisionTables(functions.alias(FunctionsConstruct.Spec.TABLE_ADMIN), config);
     this.jobs = new JobsConstruct(this, "Jobs", config, storage, artifacts);

@@ -84,6 +84,8 @@ public final class MonitoringConstruct extends Construct {
                 .event(RuleTargetInput.fromObject(Map.of(
                     "executionId", EventField.fromPath("$.detail.executionArn"),
                     "step", "pipeline",
+                    // ABORTED carries no error: without its status the run would be recorded as a success.
+                    "status", EventField.fromPath("$.detail.status"),
                     "startedAt", EventField.fromPath("$.time"),
                     "error", Map.of("Error", EventField.fromPath("$.detail.error"),
                         "Cause", EventField.fromPath("$.detail.cause")))))

@@ -31,9 +31,9 @@ final class NagSuppressionsForLakehouse {
   static final String GLUE_JOB_STAR_REASON = "Resource::* is only used by cloudwatch:PutMetricData, which has no "
       + "resource-level permissions; a cloudwatch:namespace=Glue condition limits it to Glue job metrics"
       + " (and, with Lake Formation on, lakeformation:GetDataAccess, which has no resource scope either).";
-  static final String GLUE_LOGS_REASON = "Glue creates the driver/executor output log groups itself under "
-      + "/aws-glue/jobs/ with names derived from the security configuration and role, so only that prefix can be "
-      + "named. Continuous logs go to the stack's own encrypted log group.";
+  static final String GLUE_LOGS_REASON = "Glue 5.0 writes job logs to <prefix>/error and <prefix>/output "
+      + "(--custom-logGroup-prefix); with a security configuration that encrypts CloudWatch logs it derives the "
+      + "group names from the prefix, the role and the configuration, so only the stack's own prefix can be named.";
   static final String SFN_STAR_REASON = "Resource::* is only used by the CloudWatch Logs vended-delivery actions "
       + "(logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, "
       + "PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing actions, none of which "
@@ -50,7 +50,8 @@ final class NagSuppressionsForLakehouse {
     // ---- Lambda roles
     FunctionsConstruct functions = stack.functions();
     roleWildcards(stack, functions.role(FunctionsConstruct.Spec.INGEST_ROUTER), XRAY_REASON,
-        objects(stack, landing, List.of(SourceEntity.LANDING_ROOT)),
+        objects(stack, landing, List.of(SourceEntity.LANDING_ROOT,
+            dev.lakehouse.core.ingest.IngestRouter.Settings.defaults().rejectedPrefix())),
         objects(stack, warehouse, List.of(Access.zonePrefix(Zone.OPERATIONS))));
     roleWildcards(stack, functions.role(FunctionsConstruct.Spec.TABLE_ADMIN), XRAY_REASON,
         objects(stack, warehouse, Access.zonePrefixes(allZones)));
@@ -82,10 +83,19 @@ final class NagSuppressionsForLakehouse {
           NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(S3_PREFIX_REASON)
               .appliesTo(new ArrayList<>(findings)).build(),
           NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_LOGS_REASON)
-              .appliesTo(List.of("Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws-glue/jobs/*"))
+              // cdk-nag's rendering of JobsConstruct.logGroupsUnder(prefix)
+              .appliesTo(List.of("Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+                  + jobs.logGroupPrefix() + "*"))
               .build(),
           NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_JOB_STAR_REASON)
               .appliesTo(List.of("Resource::*")).build()));
+    }
+
+    // ---- Lake Formation's data-access role (when governance is on)
+    if (stack.governance() != null) {
+      NagSuppressions.addResourceSuppressions(defaultPolicy(stack.governance().dataAccessRole()), List.of(
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(S3_PREFIX_REASON)
+              .appliesTo(new ArrayList<>(objects(stack, warehouse, Access.zonePrefixes(allZones)))).build()));
     }
 
     // ---- State machine roles

@@ -10,6 +10,7 @@ import dev.lakehouse.core.catalog.CatalogType;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.TableDefinition;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,14 +25,23 @@ class CatalogAndJobsTest {
   }
 
   @Test
-  void databaseIsTheDeclaredNamespaceAndTheCatalogIsEncrypted() {
+  void databaseIsTheDeclaredNamespace() {
     Map<String, Object> db = map(map(s.only("AWS::Glue::Database", "CatalogDatabase").get("Properties")).get("DatabaseInput"));
     assertThat(db.get("Name")).isEqualTo(LakehouseTables.NAMESPACE);
     assertThat(render(db.get("LocationUri"))).isEqualTo("s3://<" + warehouseId() + ">/");
-    Map<String, Object> enc = map(map(s.only("AWS::Glue::DataCatalogEncryptionSettings", "CatalogEncryption")
+  }
+
+  /** The catalog's encryption setting is account-wide: a stack changes it only when told to. */
+  @Test
+  void catalogEncryptionIsAnExplicitOptIn() {
+    assertThat(s.resources("AWS::Glue::DataCatalogEncryptionSettings")).isEmpty();
+
+    var optedIn = TestStacks.synth(Map.of("lakehouse:catalogEncryption", "true"));
+    Map<String, Object> enc = map(map(optedIn.only("AWS::Glue::DataCatalogEncryptionSettings", "CatalogEncryption")
         .get("Properties")).get("DataCatalogEncryptionSettings"));
     assertThat(map(enc.get("EncryptionAtRest")).get("CatalogEncryptionMode")).isEqualTo("SSE-KMS");
-    assertThat(render(map(enc.get("EncryptionAtRest")).get("SseAwsKmsKeyId"))).isEqualTo("<" + StorageTest.keyId() + ".Arn>");
+    String key = optedIn.resources("AWS::KMS::Key").keySet().iterator().next();
+    assertThat(render(map(enc.get("EncryptionAtRest")).get("SseAwsKmsKeyId"))).isEqualTo("<" + key + ".Arn>");
     assertThat(map(enc.get("ConnectionPasswordEncryption")).get("ReturnConnectionPasswordEncrypted")).isEqualTo(true);
   }
 
@@ -92,14 +102,16 @@ class CatalogAndJobsTest {
       assertThat(args).containsEntry("--job-language", "scala")
           .containsEntry("--job-bookmark-option", "job-bookmark-disable")
           .containsEntry("--enable-metrics", "true")
-          .containsEntry("--enable-continuous-cloudwatch-log", "true")
+          .containsEntry("--custom-logGroup-prefix", "/aws-glue/lakehouse-dev/jobs")
           .containsEntry("--user-jars-first", "true")
           .containsEntry("--catalog", "glue");
       assertThat(render(args.get("--extra-jars"))).endsWith(".jar");
       assertThat(render(args.get("--warehouse"))).isEqualTo(warehouse);
       assertThat(render(args.get("--conf"))).isEqualTo(expectedConf);
       assertThat(render(args.get("--TempDir"))).startsWith("s3://<" + warehouseId() + ">/_temporary/glue/");
-      assertThat(render(args.get("--continuous-log-logGroup"))).startsWith("<JobsContinuousLogs");
+      assertThat(args).as("Glue <= 4.0 options, ignored by Glue 5.0")
+          .doesNotContainKeys("--enable-continuous-cloudwatch-log", "--continuous-log-logGroup",
+              "--enable-continuous-log-filter");
     }
     for (String entity : new String[] {"customers", "products", "orders"}) {
       Map<String, Object> p = map(s.only("AWS::Glue::Job", "JobsSilver" + Character.toUpperCase(entity.charAt(0))
@@ -121,12 +133,19 @@ class CatalogAndJobsTest {
     assertThat(map(enc.get("JobBookmarksEncryption")).get("JobBookmarksEncryptionMode")).isEqualTo("CSE-KMS");
   }
 
+  /** Glue 5.0's groups under the custom prefix: created encrypted with a retention, and writable by every job role. */
   @Test
-  void continuousLogsAreEncryptedAndRetained() {
-    Map<String, Object> p = map(s.only("AWS::Logs::LogGroup", "JobsContinuousLogs").get("Properties"));
-    assertThat(p.get("LogGroupName")).isEqualTo("/aws-glue/lakehouse-dev/jobs");
-    assertThat(p.get("RetentionInDays")).isEqualTo(30);
-    assertThat(render(p.get("KmsKeyId"))).isEqualTo("<" + StorageTest.keyId() + ".Arn>");
+  void jobLogsAreEncryptedRetainedAndWritable() {
+    for (String stream : List.of("Error", "Output")) {
+      Map<String, Object> p = map(s.only("AWS::Logs::LogGroup", "Jobs" + stream + "Logs").get("Properties"));
+      assertThat(p.get("LogGroupName")).isEqualTo("/aws-glue/lakehouse-dev/jobs/" + stream.toLowerCase());
+      assertThat(p.get("RetentionInDays")).isEqualTo(30);
+      assertThat(render(p.get("KmsKeyId"))).isEqualTo("<" + StorageTest.keyId() + ".Arn>");
+    }
+    for (String role : List.of("JobsBronzeJobRole", "JobsSilverJobRole", "JobsGoldJobRole")) {
+      assertThat(IamTest.resourcesOf(Cfn.statementsOfRole(s, role), "logs:PutLogEvents")).as(role)
+          .containsExactly("arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws-glue/lakehouse-dev/jobs*");
+    }
   }
 
   static String warehouseId() {

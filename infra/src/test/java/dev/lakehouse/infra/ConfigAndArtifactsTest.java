@@ -24,6 +24,8 @@ class ConfigAndArtifactsTest {
     assertThat(LakehouseConfig.fromContext(fromFile.getNode())).isEqualTo(defaults);
     assertThat(defaults.environment()).isEqualTo("dev");
     assertThat(defaults.glueEntryPoint()).isEqualTo(LakehouseConfig.GlueEntryPoint.JAR);
+    assertThat(defaults.strictArtifacts()).as("a deploy never ships placeholder code").isTrue();
+    assertThat(defaults.catalogEncryption()).as("account-wide, so opt-in").isFalse();
   }
 
   @Test
@@ -67,7 +69,9 @@ class ConfigAndArtifactsTest {
     byte[] first = Files.readAllBytes(a.glueJobsJar());
     assertThat(Files.readAllBytes(Artifacts.resolve(root, false).glueJobsJar())).isEqualTo(first);
     assertThat(AslDefinition.read(a.ingestStateMachine()).placeholders()).isEmpty();
-    assertThatThrownBy(() -> Artifacts.resolve(root, true)).hasMessageContaining(Artifacts.FUNCTIONS_JAR);
+    assertThatThrownBy(() -> Artifacts.resolve(root, true)).isInstanceOf(Artifacts.MissingArtifact.class)
+        .hasMessage(Artifacts.FUNCTIONS_JAR + " does not exist: build what the stack deploys first with 'mvn -B "
+            + "package -DskipTests' (a synth with placeholder code, for tests only: -c lakehouse:strictArtifacts=false)");
   }
 
   @Test

@@ -65,6 +65,39 @@ class EnvironmentsTest {
     assertThat(Cfn.statements(s)).filteredOn(st -> st.actions().contains("lakeformation:GetDataAccess")).hasSize(8);
   }
 
+  /**
+   * The warehouse is encrypted with the stack key: Lake Formation must reach it with a role that key allows, not
+   * the service-linked role (which the key policy cannot name).
+   */
+  @Test
+  void lakeFormationUsesADataAccessRoleTheKeyPolicyAllows() {
+    Map<String, Object> location = map(s.only("AWS::LakeFormation::Resource", "GovernanceWarehouseLocation")
+        .get("Properties"));
+    assertThat(location.get("UseServiceLinkedRole")).isEqualTo(false);
+    String role = s.resources("AWS::IAM::Role").keySet().stream()
+        .filter(id -> id.startsWith("GovernanceWarehouseDataAccessRole")).findFirst().orElseThrow();
+    assertThat(Cfn.render(location.get("RoleArn"))).isEqualTo("<" + role + ".Arn>");
+    assertThat(String.valueOf(map(map(s.resources("AWS::IAM::Role").get(role)).get("Properties"))
+        .get("AssumeRolePolicyDocument"))).contains("lakeformation.amazonaws.com");
+
+    String key = s.resources("AWS::KMS::Key").keySet().iterator().next();
+    List<Object> keyPolicy = Cfn.list(map(map(map(s.resources("AWS::KMS::Key").get(key)).get("Properties"))
+        .get("KeyPolicy")).get("Statement"));
+    assertThat(keyPolicy).map(st -> map(st)).filteredOn(st -> "LakeFormationDataAccess".equals(st.get("Sid")))
+        .singleElement().satisfies(st -> {
+          assertThat(Cfn.render(map(st.get("Principal")).get("AWS"))).isEqualTo("<" + role + ".Arn>");
+          assertThat(Cfn.strings(st.get("Action"))).containsExactlyInAnyOrder("kms:Decrypt", "kms:Encrypt",
+              "kms:GenerateDataKey");
+        });
+    List<Cfn.Statement> access = Cfn.statementsOfRole(s, "GovernanceWarehouseDataAccessRole");
+    String warehouse = s.resources("AWS::S3::Bucket").keySet().stream()
+        .filter(id -> id.startsWith("StorageWarehouseBucket")).findFirst().orElseThrow();
+    assertThat(IamTest.resourcesOf(access, "s3:PutObject")).containsExactlyInAnyOrder("<" + warehouse + ".Arn>/raw/*",
+        "<" + warehouse + ".Arn>/curated/*", "<" + warehouse + ".Arn>/aggregated/*",
+        "<" + warehouse + ".Arn>/operations/*");
+    assertThat(IamTest.resourcesOf(access, "kms:GenerateDataKey")).containsExactly("<" + key + ".Arn>");
+  }
+
   @Test
   void emailSubscriptionWhenConfigured() {
     s.template().hasResourceProperties("AWS::SNS::Subscription",

@@ -104,7 +104,8 @@ class QueryAndMonitoringTest {
     assertThat(targets).hasSize(2);
     assertThat(render(map(targets.get(0)).get("Arn"))).contains("RunRecorder");
     assertThat(String.valueOf(map(map(targets.get(0)).get("InputTransformer")).get("InputTemplate")))
-        .contains("\"step\":\"pipeline\"").contains("\"executionId\":<detail-executionArn>");
+        .contains("\"step\":\"pipeline\"").contains("\"executionId\":<detail-executionArn>")
+        .contains("\"status\":<detail-status>");
     assertThat(render(map(targets.get(1)).get("Arn"))).startsWith("<MonitoringAlertTopic");
   }
 

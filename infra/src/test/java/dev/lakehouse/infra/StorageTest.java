@@ -146,6 +146,11 @@ class StorageTest {
     return TestStacks.dev().resources("AWS::KMS::Key").keySet().iterator().next();
   }
 
+  static String landingId() {
+    return TestStacks.dev().resources("AWS::S3::Bucket").keySet().stream().filter(id -> id.startsWith("StorageLandingBucket"))
+        .findFirst().orElseThrow();
+  }
+
   static String accessLogsId() {
     return TestStacks.dev().resources("AWS::S3::Bucket").keySet().stream().filter(id -> id.startsWith("StorageAccessLogsBucket"))
         .findFirst().orElseThrow();

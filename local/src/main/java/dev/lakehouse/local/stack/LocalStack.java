@@ -187,6 +187,7 @@ public final class LocalStack implements AutoCloseable {
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("executionId", execution.id());
     payload.put("step", RunLog.STEP_PIPELINE);
+    payload.put("status", execution.status().name());
     payload.put("startedAt", execution.startTime().toString());
     payload.put("error", error);
     String alert = "Execution " + execution.id() + " " + execution.status() + ": " + execution.error() + ": "
