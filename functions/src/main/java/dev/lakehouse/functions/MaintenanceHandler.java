@@ -23,9 +23,17 @@ import java.util.function.Supplier;
  * Table maintenance: {@code {"operation": "expireSnapshots" | "rewriteManifests" | "removeOrphanFiles" | "all",
  * "table": "curated_orders", "olderThanDays": 7, "retainLast": 5, "dryRun": false}}. Without {@code table}, every
  * declared table. Defaults come from table properties (see {@link TableMaintenance}).
+ *
+ * <p>Orphan removal lists at most {@code maxListedFiles} files per call (default {@value #DEFAULT_MAX_LISTED_FILES},
+ * well inside the 15-minute limit) and answers {@code continueAfter}: the next call passes it as {@code startAfter}
+ * to go on ("" when the table's listing is complete). The maintenance state machine loops on it.
  */
 public final class MaintenanceHandler extends SnapStartHandler {
   public static final List<String> OPERATIONS = List.of("expireSnapshots", "rewriteManifests", "removeOrphanFiles", "all");
+  public static final long DEFAULT_MAX_LISTED_FILES = 200_000;
+
+  /** Which part of a table's listing one orphan-removal call decides. */
+  private record Window(String startAfter, long maxListedFiles) {}
 
   private final Supplier<TableMaintenance> maintenance;
 
@@ -50,15 +58,17 @@ public final class MaintenanceHandler extends SnapStartHandler {
           boolean dryRun = args.bool("dryRun", false);
           Duration olderThan = duration(args);
           Integer retainLast = args.intValue("retainLast");
+          Long max = args.longValue("maxListedFiles");
+          long maxListed = max == null ? DEFAULT_MAX_LISTED_FILES : max;
           if (args.has("table")) {
             String table = LakehouseTables.byName(args.string("table")).name();
             rec.annotate("Table", table);
-            Map<String, Object> out = forTable(operation, table, olderThan, retainLast, dryRun, rec);
-            return out;
+            return forTable(operation, table, olderThan, retainLast, dryRun,
+                new Window(args.string("startAfter"), maxListed), rec);
           }
           List<Object> results = new ArrayList<>();
           for (TableDefinition t : LakehouseTables.all()) {
-            results.add(forTable(operation, t.name(), olderThan, retainLast, dryRun, rec));
+            results.add(forTable(operation, t.name(), olderThan, retainLast, dryRun, new Window(null, maxListed), rec));
           }
           Map<String, Object> out = new LinkedHashMap<>();
           out.put("operation", operation);
@@ -69,12 +79,12 @@ public final class MaintenanceHandler extends SnapStartHandler {
   }
 
   private Map<String, Object> forTable(String operation, String table, Duration olderThan, Integer retainLast,
-      boolean dryRun, Telemetry.Recorder rec) {
+      boolean dryRun, Window window, Telemetry.Recorder rec) {
     TableMaintenance m = maintenance.get();
     return switch (operation) {
       case "expireSnapshots" -> expire(m, table, olderThan, retainLast, dryRun, rec);
       case "rewriteManifests" -> rewrite(m, table, dryRun, rec);
-      case "removeOrphanFiles" -> orphans(m, table, olderThan, dryRun, rec);
+      case "removeOrphanFiles" -> orphans(m, table, olderThan, dryRun, window, rec);
       default -> {
         // "all": each step with its table-property defaults, in the order that frees the most.
         Map<String, Object> out = new LinkedHashMap<>();
@@ -82,7 +92,7 @@ public final class MaintenanceHandler extends SnapStartHandler {
         out.put("operation", "all");
         out.put("expireSnapshots", expire(m, table, null, null, dryRun, rec));
         out.put("rewriteManifests", rewrite(m, table, dryRun, rec));
-        out.put("removeOrphanFiles", orphans(m, table, null, dryRun, rec));
+        out.put("removeOrphanFiles", orphans(m, table, null, dryRun, window, rec));
         yield out;
       }
     };
@@ -114,8 +124,9 @@ public final class MaintenanceHandler extends SnapStartHandler {
   }
 
   private static Map<String, Object> orphans(TableMaintenance m, String table, Duration olderThan, boolean dryRun,
-      Telemetry.Recorder rec) {
-    RemoveOrphanFiles op = m.removeOrphanFiles(table).dryRun(dryRun);
+      Window window, Telemetry.Recorder rec) {
+    RemoveOrphanFiles op = m.removeOrphanFiles(table).dryRun(dryRun).startAfter(window.startAfter())
+        .maxListedFiles(window.maxListedFiles());
     if (olderThan != null) {
       op.olderThan(olderThan);
     }

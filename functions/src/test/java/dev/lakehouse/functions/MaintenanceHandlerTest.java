@@ -19,6 +19,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,6 +118,20 @@ class MaintenanceHandlerTest {
     assertThat((List<?>) dry.get("orphanSample")).singleElement().asString().endsWith("/data/orphan-old.parquet");
     assertThat(files(location)).isEqualTo(before);
 
+    // One file per window on a file system (listed in full, skipped to the window): the same single orphan.
+    long windows = 0;
+    long orphansSeen = 0;
+    String startAfter = "";
+    do {
+      Map<String, Object> window = handler.handleRequest(Map.of("operation", "removeOrphanFiles", "table",
+          "curated_products", "dryRun", true, "maxListedFiles", 1, "startAfter", startAfter), new TestContext());
+      windows++;
+      orphansSeen += (Long) window.get("orphanFiles");
+      startAfter = (String) window.get("continueAfter");
+    } while (!startAfter.isEmpty());
+    assertThat(windows).isEqualTo(before.size());
+    assertThat(orphansSeen).isEqualTo(1);
+
     Map<String, Object> done = handler.handleRequest(Map.of("operation", "removeOrphanFiles", "table", "curated_products"),
         new TestContext());
     assertThat(done).contains(entry("orphanFiles", 1L), entry("deletedFiles", 1L));
@@ -204,6 +219,30 @@ class MaintenanceHandlerTest {
     expected.remove(orphan);
     assertThat(keys(s3, tablePrefix)).isEqualTo(expected);
     assertThat(keys(s3, prefix + "curated/curated_products_backup/")).containsExactly(sibling);
+    assertThat(count(catalog.loadTable(LakehouseTables.CURATED_PRODUCTS.identifier()))).isEqualTo(3);
+
+    // Bounded: windows of at most 2 listed files, each call going on where the previous stopped (S3 StartAfter),
+    // remove exactly what one unbounded call would.
+    List<String> orphans = List.of(tablePrefix + "data/a-orphan.parquet", tablePrefix + "metadata/m-orphan.avro",
+        tablePrefix + "zz-orphan.txt");
+    orphans.forEach(k -> s3.putObject(b -> b.bucket("warehouse").key(k), RequestBody.fromString("orphan")));
+    Set<String> listedBefore = keys(s3, tablePrefix);
+    MaintenanceHandler bounded = new MaintenanceHandler(new TableMaintenance(catalog, later));
+    List<Map<String, Object>> windows = new ArrayList<>();
+    String startAfter = "";
+    do {
+      Map<String, Object> window = bounded.handleRequest(Map.of("operation", "removeOrphanFiles", "table",
+          "curated_products", "maxListedFiles", 2, "startAfter", startAfter), new TestContext());
+      windows.add(window);
+      startAfter = (String) window.get("continueAfter");
+    } while (!startAfter.isEmpty());
+    assertThat(windows).hasSize((listedBefore.size() + 1) / 2)
+        .allSatisfy(w -> assertThat((Long) w.get("listedFiles")).isBetween(1L, 2L));
+    assertThat(windows.stream().mapToLong(w -> (Long) w.get("listedFiles")).sum()).isEqualTo(listedBefore.size());
+    assertThat(windows.stream().mapToLong(w -> (Long) w.get("deletedFiles")).sum()).isEqualTo(3);
+    Set<String> remaining = new TreeSet<>(listedBefore);
+    orphans.forEach(remaining::remove);
+    assertThat(keys(s3, tablePrefix)).isEqualTo(remaining);
     assertThat(count(catalog.loadTable(LakehouseTables.CURATED_PRODUCTS.identifier()))).isEqualTo(3);
   }
 

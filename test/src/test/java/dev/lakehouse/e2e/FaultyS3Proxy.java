@@ -15,17 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback between the lakehouse and its S3 server that injects what S3 does on a bad day: "503 Slow
- * Down" answers, connections reset mid-request, latency, and an outage (every connection reset). Each connection
- * carries one request; faults hit every other one while a budget lasts (503s and resets in turn), so a retried
- * request meets a healthy connection next.
+ * Down" and "500 Internal Error" answers, connections reset mid-request, latency, and an outage (every connection
+ * reset). Each connection carries one request; faults hit every other one while a budget lasts (503s, 500s and
+ * resets in turn), so a retried request meets a healthy connection next.
  */
 final class FaultyS3Proxy implements AutoCloseable {
-  private static final byte[] SLOW_DOWN;
+  private static final byte[] SLOW_DOWN = errorAnswer("503 Slow Down", "SlowDown", "Please reduce your request rate.");
+  private static final byte[] INTERNAL_ERROR = errorAnswer("500 Internal Server Error", "InternalError",
+      "We encountered an internal error. Please try again.");
 
-  static {
-    String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-        + "<Message>Please reduce your request rate.</Message></Error>";
-    SLOW_DOWN = ("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
+  private static byte[] errorAnswer(String status, String code, String message) {
+    String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
+        + "</Message></Error>";
+    return ("HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
         + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -44,8 +46,10 @@ final class FaultyS3Proxy implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger slowDownBudget = new AtomicInteger();
   private final AtomicInteger resetBudget = new AtomicInteger();
+  private final AtomicInteger internalErrorBudget = new AtomicInteger();
   private final AtomicInteger injected = new AtomicInteger();
   final AtomicInteger slowDownsInjected = new AtomicInteger();
+  final AtomicInteger internalErrorsInjected = new AtomicInteger();
   final AtomicInteger resetsInjected = new AtomicInteger();
   final AtomicInteger refusedWhileDown = new AtomicInteger();
 
@@ -62,6 +66,10 @@ final class FaultyS3Proxy implements AutoCloseable {
 
   void slowDowns(int count) {
     slowDownBudget.set(count);
+  }
+
+  void internalErrors(int count) {
+    internalErrorBudget.set(count);
   }
 
   void resets(int count) {
@@ -110,23 +118,27 @@ final class FaultyS3Proxy implements AutoCloseable {
         reset(client);
         return;
       }
-      // Every other connection (every other request: see Connection: close below) is faulty while a budget lasts,
-      // 503s and resets in turn.
-      boolean faulty = n % 2 == 0 && (slowDownBudget.get() > 0 || resetBudget.get() > 0);
-      boolean resetTurn = faulty && (injected.getAndIncrement() % 2 == 1 || slowDownBudget.get() == 0);
-      if (faulty && !resetTurn && slowDownBudget.getAndUpdate(b -> Math.max(0, b - 1)) > 0) {
-        slowDownsInjected.incrementAndGet();
-        readHead(client.getInputStream());
-        client.getOutputStream().write(SLOW_DOWN);
-        client.getOutputStream().flush();
-        client.close();
-        return;
-      }
-      if (faulty && resetBudget.getAndUpdate(b -> Math.max(0, b - 1)) > 0) {
-        resetsInjected.incrementAndGet();
-        readHead(client.getInputStream());
-        reset(client);
-        return;
+      // Every other connection (every other request: see Connection: close below) is faulty while a budget lasts:
+      // 503s, 500s and resets in turn.
+      if (n % 2 == 0) {
+        java.util.List<AtomicInteger> budgets = java.util.List.of(slowDownBudget, internalErrorBudget, resetBudget);
+        for (int k = 0; k < budgets.size(); k++) {
+          int kind = (injected.get() + k) % budgets.size();
+          if (budgets.get(kind).getAndUpdate(b -> Math.max(0, b - 1)) > 0) {
+            injected.incrementAndGet();
+            readHead(client.getInputStream());
+            if (kind == 2) {
+              resetsInjected.incrementAndGet();
+              reset(client);
+              return;
+            }
+            (kind == 0 ? slowDownsInjected : internalErrorsInjected).incrementAndGet();
+            client.getOutputStream().write(kind == 0 ? SLOW_DOWN : INTERNAL_ERROR);
+            client.getOutputStream().flush();
+            client.close();
+            return;
+          }
+        }
       }
       if (latencyMillis > 0) {
         Thread.sleep(latencyMillis);

@@ -46,12 +46,14 @@ class S3FaultsEndToEndTest {
       SparkSession spark = stack.lakehouse().spark();
 
       proxy.slowDowns(3);
+      proxy.internalErrors(3);
       proxy.resets(3);
       proxy.latency(150);
       Execution bumpy = stack.ingest(stack.upload(firstHalf, "orders"));
       proxy.latency(0);
       assertThat(bumpy.status()).as(bumpy.historyTable()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(proxy.slowDownsInjected.get()).as("503 Slow Down answers retried").isPositive();
+      assertThat(proxy.internalErrorsInjected.get()).as("500 Internal Error answers retried").isPositive();
       assertThat(proxy.resetsInjected.get()).as("reset connections retried").isPositive();
       assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(200);
       long rawSnapshots = spark.sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots").first().getLong(0);

@@ -36,6 +36,12 @@ import org.apache.iceberg.io.SupportsPrefixOperations;
  * young; referenced = every data and delete file in every manifest of every snapshot, every manifest, every
  * manifest list, every metadata file in the metadata log, statistics files and the version hint; the referenced set
  * is recomputed after listing if the table changed meanwhile.
+ *
+ * <p>Bounded: {@link #maxListedFiles} caps the files one call lists (a Lambda has 15 minutes; a large table has
+ * millions of files). The listing is in key order, so a call that stops at the cap answers {@code continueAfter}, and
+ * the next call, given it as {@link #startAfter}, lists on from there (S3's ListObjectsV2 StartAfter); the maintenance
+ * state machine loops until {@code continueAfter} is null. Each window is decided against the whole reference set,
+ * so the union of the windows removes exactly what one unbounded call would.
  */
 public final class RemoveOrphanFiles {
   private static final int SAMPLE = 20;
@@ -44,6 +50,8 @@ public final class RemoveOrphanFiles {
   private final Clock clock;
   private Duration olderThan;
   private boolean dryRun;
+  private long maxListedFiles = Long.MAX_VALUE;
+  private String startAfter;
 
   RemoveOrphanFiles(Table table, Clock clock, Duration olderThan) {
     this.table = table;
@@ -60,6 +68,21 @@ public final class RemoveOrphanFiles {
     return this;
   }
 
+  /** At most this many files are listed (and decided) by one call; see {@code continueAfter} in the result. */
+  public RemoveOrphanFiles maxListedFiles(long value) {
+    if (value < 1) {
+      throw new InvalidArgument("maxListedFiles must be at least 1, was " + value);
+    }
+    this.maxListedFiles = value;
+    return this;
+  }
+
+  /** Lists only files after this location (the {@code continueAfter} of the previous call); null lists from the start. */
+  public RemoveOrphanFiles startAfter(String location) {
+    this.startAfter = location == null || location.isBlank() ? null : location;
+    return this;
+  }
+
   public RemoveOrphanFiles dryRun() {
     return dryRun(true);
   }
@@ -71,7 +94,7 @@ public final class RemoveOrphanFiles {
 
   public record Result(String table, boolean dryRun, String location, Instant olderThan, long listedFiles,
       long referencedFiles, long youngFiles, long orphanFiles, long orphanBytes, long deletedFiles,
-      List<String> orphanSample) {
+      List<String> orphanSample, String continueAfter) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("table", table);
@@ -86,6 +109,8 @@ public final class RemoveOrphanFiles {
       m.put("orphanBytes", orphanBytes);
       m.put("deletedFiles", deletedFiles);
       m.put("orphanSample", orphanSample);
+      // "" when the listing reached the end: a JSON answer always has the key (a state machine reads it).
+      m.put("continueAfter", continueAfter == null ? "" : continueAfter);
       return m;
     }
   }
@@ -108,7 +133,14 @@ public final class RemoveOrphanFiles {
     Set<String> referenced = referencedFiles(table);
 
     List<FileInfo> listed = new ArrayList<>();
-    for (FileInfo f : prefixIo.listPrefix(root)) {
+    String continueAfter = null;
+    java.util.Iterator<FileInfo> listing = listAfter(io, prefixIo, root, startAfter).iterator();
+    while (listing.hasNext()) {
+      FileInfo f = listing.next();
+      if (listed.size() >= maxListedFiles) {
+        continueAfter = listed.get(listed.size() - 1).location();
+        break;
+      }
       listed.add(f);
     }
     table.refresh();
@@ -141,7 +173,34 @@ public final class RemoveOrphanFiles {
       deleted = orphans.size();
     }
     return new Result(table.name(), dryRun, root, cutoff, listed.size(), referenced.size(), young, orphans.size(),
-        orphanBytes, deleted, List.copyOf(orphans.subList(0, Math.min(SAMPLE, orphans.size()))));
+        orphanBytes, deleted, List.copyOf(orphans.subList(0, Math.min(SAMPLE, orphans.size()))), continueAfter);
+  }
+
+  /**
+   * Files under {@code root} after {@code startAfter}, in key order. On S3 the listing starts there (StartAfter), so a
+   * window costs what it lists; other FileIOs (local files) list everything and skip.
+   */
+  static Iterable<FileInfo> listAfter(FileIO io, SupportsPrefixOperations prefixIo, String root, String startAfter) {
+    java.net.URI rootUri = java.net.URI.create(root);
+    if (io instanceof org.apache.iceberg.aws.s3.S3FileIO s3 && rootUri.getScheme() != null
+        && rootUri.getScheme().startsWith("s3")) {
+      String bucket = rootUri.getHost();
+      String prefix = rootUri.getPath().substring(1);
+      String scheme = rootUri.getScheme() + "://" + bucket + "/";
+      String startKey = startAfter == null ? null : java.net.URI.create(startAfter).getPath().substring(1);
+      return () -> s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).startAfter(startKey))
+          .contents().stream()
+          .map(o -> new FileInfo(scheme + o.key(), o.size(), o.lastModified().toEpochMilli()))
+          .iterator();
+    }
+    List<FileInfo> all = new ArrayList<>();
+    for (FileInfo f : prefixIo.listPrefix(root)) {
+      if (startAfter == null || f.location().compareTo(startAfter) > 0) {
+        all.add(f);
+      }
+    }
+    all.sort(java.util.Comparator.comparing(FileInfo::location));
+    return all;
   }
 
   private static Long currentId(Table table) {
