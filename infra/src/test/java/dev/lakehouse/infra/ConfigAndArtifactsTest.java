@@ -93,8 +93,9 @@ class ConfigAndArtifactsTest {
   @Test
   void aslPlaceholdersAreFoundAndAllKnown() {
     AslDefinition ingest = AslDefinition.read(TestStacks.aslFile("ingest-pipeline.asl.json"));
-    assertThat(ingest.placeholders()).contains("IngestRouterFunctionArn", "BronzeJobName", "SilverOrdersJobName",
-        "AlertTopicArn", "LandingBucket");
+    assertThat(ingest.placeholders()).containsExactlyInAnyOrder("IngestRouterFunctionArn", "RunRecorderFunctionArn",
+        "BronzeJobName", "SilverCustomersJobName", "SilverProductsJobName", "SilverOrdersJobName", "GoldJobName",
+        "AlertTopicArn");
     assertThat(OrchestrationConstruct.knownPlaceholders()).containsExactlyInAnyOrder(
         "IngestRouterFunctionArn", "RunRecorderFunctionArn", "TableAdminFunctionArn", "MaintenanceFunctionArn",
         "BronzeJobName", "SilverCustomersJobName", "SilverProductsJobName", "SilverOrdersJobName", "GoldJobName",

@@ -44,8 +44,14 @@ class OrchestrationTest {
     assertThat(subs.get("SilverOrdersJobName")).startsWith("<JobsSilverOrdersJob");
     assertThat(subs.get("GoldJobName")).startsWith("<JobsGoldJob");
     assertThat(subs.get("AlertTopicArn")).startsWith("<MonitoringAlertTopic");
-    assertThat(subs.get("WarehouseBucket")).startsWith("<StorageWarehouseBucket");
-    assertThat(subs.get("LandingBucket")).startsWith("<StorageLandingBucket");
+    assertThat(subs).as("only what the definition uses").doesNotContainKeys("WarehouseBucket", "LandingBucket");
+    Map<String, String> maintenance = new TreeMap<>();
+    map(stateMachine("OrchestrationMaintenance").get("DefinitionSubstitutions"))
+        .forEach((k, v) -> maintenance.put(k, render(v)));
+    assertThat(maintenance.keySet()).containsExactlyInAnyOrder("TableAdminFunctionArn", "MaintenanceFunctionArn",
+        "CompactionJobName");
+    assertThat(maintenance.get("MaintenanceFunctionArn")).startsWith("<FunctionsMaintenanceAlias");
+    assertThat(maintenance.get("CompactionJobName")).startsWith("<JobsCompactionJob");
   }
 
   @Test
@@ -141,7 +147,7 @@ class OrchestrationTest {
   void anUnknownPlaceholderFailsTheSynth() {
     Artifacts base = TestStacks.artifacts();
     Artifacts bad = new Artifacts(base.repoRoot(), base.functionsJar(), base.glueJobsJar(), base.glueStubScript(),
-        base.glueLauncherScript(), TestStacks.aslFile("unknown-placeholder.asl.json"), base.maintenanceStateMachine(),
+        base.glueLauncherScript(), TestStacks.testAslFile("unknown-placeholder.asl.json"), base.maintenanceStateMachine(),
         List.of());
     software.amazon.awscdk.App app = new software.amazon.awscdk.App();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> LakehouseApp.build(app, bad))

@@ -15,8 +15,8 @@ import software.amazon.awscdk.assertions.Template;
 
 /**
  * Synthesizes each distinct configuration once per JVM (a synth costs seconds) and hands the same template to every
- * test that asks for it. The artifacts are test stand-ins: placeholder jars and the ASL files under
- * src/test/resources/asl, so the tests never depend on the other modules having been built.
+ * test that asks for it. The jars are placeholders (the tests never depend on the other modules having been built);
+ * the state machines are the real files in statemachines/, as deployed.
  */
 final class TestStacks {
   record Synthesized(LakehouseStack stack, Template template, Annotations annotations, Map<String, Object> json) {
@@ -77,7 +77,13 @@ final class TestStacks {
     return Files.isDirectory(cwd.resolve("glue")) ? cwd : cwd.resolve("infra");
   }
 
+  /** A state machine file as deployed: statemachines/ at the repository root. */
   static Path aslFile(String name) {
+    return infraDir().getParent().resolve("statemachines").resolve(name);
+  }
+
+  /** A test-only definition (e.g. one using an undeclared placeholder). */
+  static Path testAslFile(String name) {
     return infraDir().resolve("src/test/resources/asl").resolve(name);
   }
 
