@@ -3,6 +3,7 @@ package dev.lakehouse.local.cli;
 import dev.lakehouse.core.runs.PipelineRun;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.local.asl.Execution;
+import dev.lakehouse.local.asl.ExecutionStatus;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -19,8 +20,9 @@ final class RunReport {
     if (execution.error() != null) {
       out.println("  error: " + failure(execution));
     }
-    // The run log lives on the home's storage: when that is what failed, say so instead of failing the report.
-    var down = stack.storageDown();
+    // The run log lives on the home's storage: when that is what failed, say so instead of waiting out the run
+    // log's retries and failing the report.
+    var down = execution.status() == ExecutionStatus.SUCCEEDED ? java.util.Optional.<String>empty() : stack.storageDown();
     if (down.isPresent()) {
       out.println("  steps: not shown, " + down.get());
       return;
