@@ -1,15 +1,10 @@
 package dev.lakehouse.jobs;
 
-import static dev.lakehouse.core.tables.LakehouseTables.AGG_DAILY_METRICS;
-import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
-import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
-import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
-import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
-
+import dev.lakehouse.core.rules.BusinessRules;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.core.tables.TableDefinition;
-import dev.lakehouse.jobs.silver.SilverBatch;
 import dev.lakehouse.jobs.quality.QualityGate;
+import dev.lakehouse.jobs.silver.SilverBatch;
 import dev.lakehouse.jobs.silver.SilverSql;
 import java.time.Instant;
 import java.util.Arrays;
@@ -28,6 +23,11 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import static dev.lakehouse.core.tables.LakehouseTables.AGG_DAILY_METRICS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
 
 /**
  * Gold: {@code agg_daily_metrics} recomputed for the affected dates only, and always equal to a full recompute.
@@ -137,22 +137,22 @@ public final class GoldJob {
         SELECT to_date(o.order_date) AS metric_date, 'daily_revenue' AS metric_type, 'all' AS dimension_key,
                'all' AS dimension_value, CAST(sum(o.net_amount) AS DECIMAL(18,2)) AS metric_value,
                count(*) AS metric_count, %1$s AS _computed_at, %2$s AS _execution_id
-        FROM %3$s o WHERE o.order_status <> 'cancelled' AND %4$s
+        FROM %3$s o WHERE %7$s AND %4$s
         GROUP BY to_date(o.order_date)
         UNION ALL
         SELECT to_date(o.order_date), 'segment_revenue', 'customer_segment', coalesce(c.customer_segment, 'unknown'),
                CAST(sum(o.net_amount) AS DECIMAL(18,2)), count(*), %1$s, %2$s
         FROM %3$s o LEFT JOIN (SELECT customer_id, customer_segment FROM %5$s WHERE _is_current) c
           ON o.customer_id = c.customer_id
-        WHERE o.order_status <> 'cancelled' AND %4$s
+        WHERE %7$s AND %4$s
         GROUP BY to_date(o.order_date), coalesce(c.customer_segment, 'unknown')
         UNION ALL
         SELECT to_date(o.order_date), 'category_revenue', 'category', o.category,
                CAST(round(sum(o.item_net), 2) AS DECIMAL(18,2)), count(*), %1$s, %2$s
-        FROM %6$s o WHERE o.order_status <> 'cancelled' AND %4$s
+        FROM %6$s o WHERE %7$s AND %4$s
         GROUP BY to_date(o.order_date), o.category
         """.formatted(at, exec, CURATED_ORDERS.qualifiedName(), orderFilter, CURATED_CUSTOMERS.qualifiedName(),
-        CURATED_ORDER_ITEMS.qualifiedName()));
+        CURATED_ORDER_ITEMS.qualifiedName(), BusinessRules.Sql.countsAsRevenue("o.order_status")));
   }
 
   private static Long currentId(Table table) {

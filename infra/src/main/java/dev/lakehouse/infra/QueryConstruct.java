@@ -1,5 +1,6 @@
 package dev.lakehouse.infra;
 
+import dev.lakehouse.core.rules.BusinessRules;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.TableDefinition;
 import java.util.LinkedHashMap;
@@ -52,10 +53,10 @@ public final class QueryConstruct extends Construct {
                sum(net_amount) AS net_revenue,
                sum(total_amount) AS gross_revenue
         FROM %s
-        WHERE order_status <> 'cancelled'
+        WHERE %s
         GROUP BY date(order_date)
         ORDER BY order_day DESC
-        LIMIT 90""".formatted(orders.qualifiedName()));
+        LIMIT 90""".formatted(orders.qualifiedName(), BusinessRules.Sql.countsAsRevenue("order_status")));
     query("TimeTravelTimestamp", "time-travel-by-timestamp",
         "Orders and revenue as the table was 24 hours ago (Iceberg time travel by timestamp)", """
         SELECT count(*) AS orders, sum(net_amount) AS net_revenue

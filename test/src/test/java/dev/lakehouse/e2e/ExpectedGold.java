@@ -3,6 +3,7 @@ package dev.lakehouse.e2e;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakehouse.core.rules.BusinessRules;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -72,16 +73,7 @@ final class ExpectedGold {
   }
 
   static String segment(BigDecimal lifetimeValue) {
-    if (lifetimeValue.compareTo(new BigDecimal("20000.00")) >= 0) {
-      return "vip";
-    }
-    if (lifetimeValue.compareTo(new BigDecimal("10000.00")) >= 0) {
-      return "high";
-    }
-    if (lifetimeValue.compareTo(new BigDecimal("5000.00")) >= 0) {
-      return "medium";
-    }
-    return lifetimeValue.signum() > 0 ? "low" : "none";
+    return BusinessRules.segment(lifetimeValue);
   }
 
   private static BigDecimal lineNet(JsonNode item) {
@@ -91,7 +83,7 @@ final class ExpectedGold {
   }
 
   private static boolean cancelled(JsonNode order) {
-    return order.get("order_status").asText().equals("cancelled");
+    return !BusinessRules.countsAsRevenue(order.get("order_status").asText());
   }
 
   /** Money as a JSON number or a decimal string, never through double. */

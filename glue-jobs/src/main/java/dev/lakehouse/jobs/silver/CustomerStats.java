@@ -1,5 +1,6 @@
 package dev.lakehouse.jobs.silver;
 
+import dev.lakehouse.core.rules.BusinessRules;
 import java.time.Instant;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,18 +26,18 @@ final class CustomerStats {
                coalesce(s.total_orders, 0) AS total_orders,
                s.first_order_date,
                s.last_order_date,
-               coalesce(s.last_valid_order >= TIMESTAMP '%s' - INTERVAL 365 DAYS, false) AS is_active
-        FROM (SELECT DISTINCT customer_id FROM %s) c
+               coalesce(s.last_valid_order >= TIMESTAMP '%1$s' - INTERVAL 365 DAYS, false) AS is_active
+        FROM (SELECT DISTINCT customer_id FROM %2$s) c
         LEFT JOIN (
           SELECT customer_id,
-                 sum(CASE WHEN order_status <> 'cancelled' THEN net_amount ELSE 0 END) AS lifetime_value,
-                 count(CASE WHEN order_status <> 'cancelled' THEN 1 END) AS total_orders,
+                 sum(CASE WHEN %4$s THEN net_amount ELSE 0 END) AS lifetime_value,
+                 count(CASE WHEN %4$s THEN 1 END) AS total_orders,
                  min(order_date) AS first_order_date,
                  max(order_date) AS last_order_date,
-                 max(CASE WHEN order_status <> 'cancelled' THEN order_date END) AS last_valid_order
-          FROM %s GROUP BY customer_id) s
+                 max(CASE WHEN %4$s THEN order_date END) AS last_valid_order
+          FROM %3$s GROUP BY customer_id) s
         ON c.customer_id = s.customer_id
-        """.formatted(asOf, customersView, ordersView))
-        .selectExpr("*", SilverSql.SEGMENT_CASE + " AS customer_segment");
+        """.formatted(asOf, customersView, ordersView, BusinessRules.Sql.countsAsRevenue("order_status")))
+        .selectExpr("*", BusinessRules.Sql.segment("lifetime_value") + " AS customer_segment");
   }
 }

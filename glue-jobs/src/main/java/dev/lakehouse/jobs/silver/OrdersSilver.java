@@ -1,11 +1,6 @@
 package dev.lakehouse.jobs.silver;
 
-import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
-import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
-import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
-import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
-import static dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS;
-
+import dev.lakehouse.core.rules.BusinessRules;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.jobs.SilverJob;
@@ -17,6 +12,11 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
+import static dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS;
 
 /**
  * raw_orders → curated_orders (one row per order, amounts recomputed in DECIMAL, enriched with the current
@@ -57,7 +57,7 @@ final class OrdersSilver {
           WHEN exists(items, i -> i.unit_price IS NULL OR i.unit_price < 0) THEN 'unit_price must be present and not negative'
           WHEN exists(items, i -> i.discount < 0 OR i.discount >= 1) THEN 'discount must be in [0, 1)'
         END AS _reject_reason
-        FROM %2$s""".formatted(SilverSql.sqlList(SilverSql.ORDER_STATUSES), raw, plausible.earliest(),
+        FROM %2$s""".formatted(SilverSql.sqlList(BusinessRules.ORDER_STATUSES), raw, plausible.earliest(),
         plausible.latest(asOf), plausible.earliest().toString().substring(0, 10), plausible.latest(asOf))), "order_id")
         .localCheckpoint(true), "orders_checked");
 
@@ -98,8 +98,8 @@ final class OrdersSilver {
                total_amount, shipping_city, shipping_state, shipping_country, payment_method, updated_at,
                _source_file, _ingestion_timestamp, _updated_at
         FROM (
-          SELECT *, CAST(round(subtotal * 0.08, 2) AS DECIMAL(12,2)) AS tax_amount,
-                 CAST(CASE WHEN subtotal > 100.00 THEN 0.00 ELSE 9.99 END AS DECIMAL(12,2)) AS shipping_cost
+          SELECT *, %1$s AS tax_amount,
+                 %2$s AS shipping_cost
           FROM (
             SELECT trim(o.order_id) AS order_id,
                    trim(o.customer_id) AS customer_id,
@@ -121,12 +121,13 @@ final class OrdersSilver {
                    o.updated_at,
                    o._source_file,
                    o._ingestion_timestamp,
-                   %s AS _updated_at
-            FROM %s o
-            JOIN (SELECT order_id, sum(item_net) AS net, sum(item_discount) AS discount FROM %s GROUP BY order_id) a
+                   %3$s AS _updated_at
+            FROM %4$s o
+            JOIN (SELECT order_id, sum(item_net) AS net, sum(item_discount) AS discount FROM %5$s GROUP BY order_id) a
               ON a.order_id = trim(o.order_id)
-            LEFT JOIN (SELECT * FROM %s WHERE _is_current) c ON c.customer_id = trim(o.customer_id)))
-        """.formatted(now, latest, lines, CURATED_CUSTOMERS.qualifiedName())).localCheckpoint(true), "orders_new");
+            LEFT JOIN (SELECT * FROM %6$s WHERE _is_current) c ON c.customer_id = trim(o.customer_id)))
+        """.formatted(BusinessRules.Sql.tax("subtotal"), BusinessRules.Sql.shipping("subtotal"), now, latest, lines,
+        CURATED_CUSTOMERS.qualifiedName())).localCheckpoint(true), "orders_new");
 
     // Every order of every customer in the batch, as it will be once merged: stats and gold dates come from it.
     String combined = SilverSql.view(spark.sql("""
@@ -153,7 +154,7 @@ final class OrdersSilver {
         .complete("order_id", "customer_id", "order_date", "order_status", "net_amount")
         .unique("order_id")
         .nonNegative("subtotal", "discount_amount", "tax_amount", "shipping_cost", "net_amount", "item_count")
-        .allowedValues("order_status", SilverSql.ORDER_STATUSES)
+        .allowedValues("order_status", BusinessRules.ORDER_STATUSES)
         .enforce(spark.table(orders));
     QualityGate.forTable(CURATED_ORDER_ITEMS.name())
         .complete("order_id", "line_number", "product_id", "category", "item_net")

@@ -16,14 +16,6 @@ import org.apache.spark.sql.SparkSession;
 
 /** Small helpers shared by the silver and gold jobs. */
 public final class SilverSql {
-  /** Customer segment by lifetime value (Σ net_amount of non-cancelled orders). */
-  public static final String SEGMENT_CASE = "CASE WHEN lifetime_value >= 20000.00 THEN 'vip'"
-      + " WHEN lifetime_value >= 10000.00 THEN 'high' WHEN lifetime_value >= 5000.00 THEN 'medium'"
-      + " WHEN lifetime_value > 0 THEN 'low' ELSE 'none' END";
-
-  public static final List<String> ORDER_STATUSES =
-      List.of("pending", "processing", "shipped", "delivered", "cancelled", "returned");
-
   private SilverSql() {}
 
   /** Runs SQL statements so that the commit they make carries {@code properties} in its snapshot summary. */

@@ -1,5 +1,6 @@
 package dev.lakehouse.local.generate;
 
+import dev.lakehouse.core.rules.BusinessRules;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -52,9 +53,15 @@ final class SampleData {
   static final List<String> NOUNS = List.of(
       "Set", "Kit", "Pack", "Edition", "Model", "Series", "Bundle", "Collection", "Item", "Special");
 
-  /** Order statuses with weights (percent); cancelled orders are excluded from revenue. */
-  static final List<String> STATUSES = List.of("pending", "processing", "shipped", "delivered", "cancelled", "returned");
+  /** Order statuses (the business rules') with their weights in percent, in the same order. */
+  static final List<String> STATUSES = BusinessRules.ORDER_STATUSES;
   static final int[] STATUS_WEIGHTS = {8, 10, 20, 50, 8, 4};
+
+  static {
+    if (STATUS_WEIGHTS.length != STATUSES.size()) {
+      throw new IllegalStateException("one weight per order status: " + STATUSES);
+    }
+  }
 
   /** Statuses of an order that has left the warehouse: only these have a shipped_date. */
   static final java.util.Set<String> SHIPPED_STATUSES = java.util.Set.of("shipped", "delivered", "returned");
@@ -77,7 +84,4 @@ final class SampleData {
   static final BigDecimal MAX_PRICE = new BigDecimal("999.99");
   static final int MAX_QUANTITY = 5;
   static final int MAX_ITEMS = 5;
-  static final BigDecimal TAX_RATE = new BigDecimal("0.08");
-  static final BigDecimal FREE_SHIPPING_ABOVE = new BigDecimal("100.00");
-  static final BigDecimal SHIPPING_FEE = new BigDecimal("9.99");
 }

@@ -5,6 +5,7 @@ import static dev.lakehouse.local.generate.SampleData.*;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lakehouse.core.rules.BusinessRules;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -183,8 +184,8 @@ public final class SampleDataGenerator {
         net = net.add(lineGross.multiply(BigDecimal.ONE.subtract(discount)));
       }
       BigDecimal subtotal = net.setScale(2, RoundingMode.HALF_UP);
-      BigDecimal tax = subtotal.multiply(TAX_RATE).setScale(2, RoundingMode.HALF_UP);
-      BigDecimal shipping = subtotal.compareTo(FREE_SHIPPING_ABOVE) > 0 ? new BigDecimal("0.00") : SHIPPING_FEE;
+      BigDecimal tax = BusinessRules.tax(subtotal);
+      BigDecimal shipping = BusinessRules.shipping(subtotal);
       @SuppressWarnings("unchecked")
       Map<String, Object> address = new LinkedHashMap<>((Map<String, Object>) customer.get("address"));
       Map<String, Object> row = new LinkedHashMap<>();
