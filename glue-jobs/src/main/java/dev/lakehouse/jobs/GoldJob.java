@@ -104,19 +104,18 @@ public final class GoldJob {
     long rows = metrics.count();
     QualityGate.forTable(AGG_DAILY_METRICS.name())
         .complete("metric_date", "metric_type", "dimension_key", "dimension_value", "metric_value", "metric_count")
-        .unique("metric_date", "metric_type", "dimension_key", "dimension_value")
+        .unique(AGG_DAILY_METRICS.entityKey())
         .nonNegative("metric_value", "metric_count")
         .allowedValues("metric_type", List.of("daily_revenue", "segment_revenue", "category_revenue"))
         .enforce(metrics);
     String view = SilverSql.view(metrics, "gold_metrics");
     SilverSql.commitWith(spark, watermarks, """
         MERGE INTO %s t USING %s s
-        ON t.metric_date = s.metric_date AND t.metric_type = s.metric_type
-           AND t.dimension_key = s.dimension_key AND t.dimension_value = s.dimension_value
+        ON %s
         WHEN MATCHED THEN UPDATE SET *
         WHEN NOT MATCHED THEN INSERT *
         WHEN NOT MATCHED BY SOURCE AND t.metric_date IN (%s) THEN DELETE""".formatted(
-        AGG_DAILY_METRICS.qualifiedName(), view, dateList));
+        AGG_DAILY_METRICS.qualifiedName(), view, SilverSql.keyMatch(AGG_DAILY_METRICS, "t", "s"), dateList));
     gold.refresh();
 
     Map<String, Object> details = new LinkedHashMap<>();

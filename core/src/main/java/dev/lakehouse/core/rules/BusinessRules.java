@@ -31,6 +31,14 @@ public final class BusinessRules {
   /** No revenue at all. */
   public static final String NO_SEGMENT = "none";
 
+  /** Every segment name, highest first. */
+  public static List<String> segmentNames() {
+    List<String> names = new java.util.ArrayList<>(SEGMENTS.stream().map(Segment::name).toList());
+    names.add(LOW_SEGMENT);
+    names.add(NO_SEGMENT);
+    return List.copyOf(names);
+  }
+
   /** A named segment and the lifetime value it starts at. */
   public record Segment(String name, BigDecimal floor) {}
 

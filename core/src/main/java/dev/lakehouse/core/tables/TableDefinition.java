@@ -102,6 +102,15 @@ public final class TableDefinition {
   }
 
   /**
+   * The business key without the history columns of a versioned (SCD2) table: what identifies the entity in a
+   * batch and what a MERGE matches on ({@code customer_id} for curated_customers, keyed by customer_id and
+   * _valid_from). The same as {@link #businessKey()} for every other table.
+   */
+  public List<String> entityKey() {
+    return businessKey.stream().filter(c -> !c.startsWith("_")).toList();
+  }
+
+  /**
    * Earlier names of columns, former → current: how a table created by an earlier release is migrated in place
    * (Iceberg renames by field id, so data files and snapshots stay readable). See {@code TableProvisioner}.
    */

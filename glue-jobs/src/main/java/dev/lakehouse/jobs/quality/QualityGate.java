@@ -45,6 +45,10 @@ public final class QualityGate {
   }
 
   /** Uniqueness of a business key (one or more columns together). */
+  public QualityGate unique(List<String> columns) {
+    return unique(columns.toArray(String[]::new));
+  }
+
   public QualityGate unique(String... columns) {
     check = check.hasUniqueness(JavaConverters.asScalaBuffer(List.of(columns)).toSeq(), equalsOne(),
         Option.apply(String.join(", ", columns) + " identify one row"));

@@ -1,5 +1,6 @@
 package dev.lakehouse.jobs.silver;
 
+import dev.lakehouse.core.rules.BusinessRules;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
 import static dev.lakehouse.core.tables.LakehouseTables.RAW_CUSTOMERS;
@@ -96,17 +97,17 @@ final class CustomersSilver {
 
     QualityGate.forTable(CURATED_CUSTOMERS.name())
         .complete("customer_id", "_profile_hash", "_valid_from", "customer_segment", "lifetime_value")
-        .unique("customer_id")
+        .unique(CURATED_CUSTOMERS.entityKey())
         .nonNegative("lifetime_value", "total_orders")
-        .allowedValues("customer_segment", List.of("vip", "high", "medium", "low", "none"))
+        .allowedValues("customer_segment", BusinessRules.segmentNames())
         .enforce(versionRows);
 
     // Late-arriving customers (and renamed ones): their orders get the current name and email.
     spark.sql("""
-        MERGE INTO %s t USING %s s ON t.customer_id = s.customer_id
+        MERGE INTO %s t USING %s s ON %s
         WHEN MATCHED AND NOT (t.customer_name <=> s.full_name AND t.customer_email <=> s.email)
         THEN UPDATE SET customer_name = s.full_name, customer_email = s.email, _updated_at = %s
-        """.formatted(CURATED_ORDERS.qualifiedName(), latest, now));
+        """.formatted(CURATED_ORDERS.qualifiedName(), latest, SilverSql.keyMatch(CURATED_CUSTOMERS, "t", "s"), now));
     // SCD2 in one atomic MERGE: rows keyed by customer_id close the current version, rows with a NULL key insert.
     SilverSql.commitWith(spark, batch.commitProperties(executionId, String.join(",", affectedDates)), """
         MERGE INTO %1$s t

@@ -152,13 +152,13 @@ final class OrdersSilver {
     // Nothing is promoted unless the staged orders and lines pass the declared checks.
     QualityGate.forTable(CURATED_ORDERS.name())
         .complete("order_id", "customer_id", "order_date", "order_status", "net_amount")
-        .unique("order_id")
+        .unique(CURATED_ORDERS.entityKey())
         .nonNegative("subtotal", "discount_amount", "tax_amount", "shipping_cost", "net_amount", "item_count")
         .allowedValues("order_status", BusinessRules.ORDER_STATUSES)
         .enforce(spark.table(orders));
     QualityGate.forTable(CURATED_ORDER_ITEMS.name())
         .complete("order_id", "line_number", "product_id", "category", "item_net")
-        .unique("order_id", "line_number")
+        .unique(CURATED_ORDER_ITEMS.entityKey())
         .nonNegative("quantity", "unit_price", "discount", "item_net")
         .enforce(spark.table(lines));
 
@@ -169,14 +169,16 @@ final class OrdersSilver {
         USING (SELECT %2$s, false AS _remove FROM %3$s
                UNION ALL
                SELECT %4$s, true AS _remove
-               FROM %1$s e LEFT SEMI JOIN %5$s o ON e.order_id = o.order_id
-               LEFT ANTI JOIN %3$s l ON e.order_id = l.order_id AND e.line_number = l.line_number) s
-        ON t.order_id = s.order_id AND t.line_number = s.line_number
+               FROM %1$s e LEFT SEMI JOIN %5$s o ON %10$s
+               LEFT ANTI JOIN %3$s l ON %8$s) s
+        ON %9$s
         WHEN MATCHED AND s._remove THEN DELETE
         WHEN MATCHED THEN UPDATE SET %6$s
         WHEN NOT MATCHED AND NOT s._remove THEN INSERT (%2$s) VALUES (%7$s)""".formatted(items,
         SilverSql.columns(CURATED_ORDER_ITEMS, ""), lines, SilverSql.columns(CURATED_ORDER_ITEMS, "e."), orders,
-        SilverSql.assignments(CURATED_ORDER_ITEMS), SilverSql.columns(CURATED_ORDER_ITEMS, "s.")));
+        SilverSql.assignments(CURATED_ORDER_ITEMS), SilverSql.columns(CURATED_ORDER_ITEMS, "s."),
+        SilverSql.keyMatch(CURATED_ORDER_ITEMS, "e", "l"), SilverSql.keyMatch(CURATED_ORDER_ITEMS, "t", "s"),
+        SilverSql.keyMatch(CURATED_ORDERS, "e", "o")));
     spark.sql("""
         MERGE INTO %s t USING %s s
         ON t.customer_id = s.customer_id AND t._is_current
@@ -188,9 +190,10 @@ final class OrdersSilver {
                         is_active = s.is_active, customer_segment = s.customer_segment, _updated_at = %s
         """.formatted(CURATED_CUSTOMERS.qualifiedName(), stats, now));
     SilverSql.commitWith(spark, batch.commitProperties(executionId, String.join(",", affectedDates)), """
-        MERGE INTO %s t USING %s s ON t.order_id = s.order_id
+        MERGE INTO %s t USING %s s ON %s
         WHEN MATCHED THEN UPDATE SET *
-        WHEN NOT MATCHED THEN INSERT *""".formatted(CURATED_ORDERS.qualifiedName(), orders));
+        WHEN NOT MATCHED THEN INSERT *""".formatted(CURATED_ORDERS.qualifiedName(), orders,
+        SilverSql.keyMatch(CURATED_ORDERS, "t", "s")));
 
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("superseded", valid - written);

@@ -65,18 +65,19 @@ final class ProductsSilver {
 
     QualityGate.forTable(CURATED_PRODUCTS.name())
         .complete("product_id", "category")
-        .unique("product_id")
+        .unique(CURATED_PRODUCTS.entityKey())
         .nonNegative("price", "cost")
         .enforce(latestRows);
 
     spark.sql("""
-        MERGE INTO %s t USING %s s ON t.product_id = s.product_id
+        MERGE INTO %s t USING %s s ON %s
         WHEN MATCHED AND t.category <> s.category THEN UPDATE SET category = s.category, _updated_at = s._updated_at
-        """.formatted(CURATED_ORDER_ITEMS.qualifiedName(), latest));
+        """.formatted(CURATED_ORDER_ITEMS.qualifiedName(), latest, SilverSql.keyMatch(CURATED_PRODUCTS, "t", "s")));
     SilverSql.commitWith(spark, batch.commitProperties(executionId, String.join(",", affectedDates)), """
-        MERGE INTO %s t USING %s s ON t.product_id = s.product_id
+        MERGE INTO %s t USING %s s ON %s
         WHEN MATCHED THEN UPDATE SET *
-        WHEN NOT MATCHED THEN INSERT *""".formatted(CURATED_PRODUCTS.qualifiedName(), latest));
+        WHEN NOT MATCHED THEN INSERT *""".formatted(CURATED_PRODUCTS.qualifiedName(), latest,
+        SilverSql.keyMatch(CURATED_PRODUCTS, "t", "s")));
 
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("superseded", valid - written);

@@ -18,6 +18,12 @@ import org.apache.spark.sql.SparkSession;
 public final class SilverSql {
   private SilverSql() {}
 
+  /** {@code t.k1 = s.k1 AND t.k2 = s.k2} over the table's entity key: a MERGE's ON, from the declaration. */
+  public static String keyMatch(TableDefinition table, String target, String source) {
+    return String.join(" AND ", table.entityKey().stream()
+        .map(c -> target + "." + c + " = " + source + "." + c).toList());
+  }
+
   /** Runs SQL statements so that the commit they make carries {@code properties} in its snapshot summary. */
   public static void commitWith(SparkSession spark, Map<String, String> properties, String sql) {
     LakehouseSpark.write(() -> CommitMetadata.withCommitProperties(properties, () -> spark.sql(sql), RuntimeException.class));
