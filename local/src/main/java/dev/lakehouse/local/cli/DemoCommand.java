@@ -1,5 +1,9 @@
 package dev.lakehouse.local.cli;
 
+import static dev.lakehouse.core.tables.LakehouseTables.AGG_DAILY_METRICS;
+import static dev.lakehouse.core.tables.LakehouseTables.PIPELINE_RUNS;
+import static dev.lakehouse.core.tables.LakehouseTables.QUARANTINE;
+import static dev.lakehouse.core.tables.LakehouseTables.RAW_PRODUCTS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,10 +84,11 @@ final class DemoCommand implements Callable<Integer> {
 
     step("gold metrics (agg_daily_metrics)");
     printRows(spark.sql("SELECT metric_type, count(DISTINCT metric_date) AS days, sum(metric_count) AS count,"
-        + " sum(metric_value) AS revenue FROM ecommerce_lakehouse.agg_daily_metrics GROUP BY metric_type ORDER BY metric_type")
+        + " sum(metric_value) AS revenue FROM " + AGG_DAILY_METRICS.qualifiedName()
+        + " GROUP BY metric_type ORDER BY metric_type")
         .collectAsList(), List.of("metric_type", "days", "count", "revenue"));
     printRows(spark.sql("SELECT dimension_value AS segment, sum(metric_value) AS revenue, sum(metric_count) AS orders"
-        + " FROM ecommerce_lakehouse.agg_daily_metrics WHERE metric_type = 'segment_revenue'"
+        + " FROM " + AGG_DAILY_METRICS.qualifiedName() + " WHERE metric_type = 'segment_revenue'"
         + " GROUP BY dimension_value ORDER BY revenue DESC").collectAsList(), List.of("segment", "revenue", "orders"));
 
     step("time travel: an order-status update lands (every 25th order changes status)");
@@ -94,26 +99,27 @@ final class DemoCommand implements Callable<Integer> {
     // The gold snapshot that was current before the update was first loaded (also right when the demo is rerun).
     String updateFile = "s3://landing/landing/orders/" + updates.getFileName();
     long goldBefore = spark.sql("""
-        SELECT s.snapshot_id FROM ecommerce_lakehouse.agg_daily_metrics.snapshots s
-        WHERE s.committed_at < (SELECT min(started_at) FROM ecommerce_lakehouse.pipeline_runs
+        SELECT s.snapshot_id FROM %s.snapshots s
+        WHERE s.committed_at < (SELECT min(started_at) FROM %s
                                 WHERE step = 'bronze' AND status = 'SUCCEEDED' AND source_file = '%s')
-        ORDER BY s.committed_at DESC LIMIT 1""".formatted(updateFile)).first().getLong(0);
-    long goldAfter = currentSnapshot(spark, "agg_daily_metrics");
+        ORDER BY s.committed_at DESC LIMIT 1""".formatted(AGG_DAILY_METRICS.qualifiedName(),
+        PIPELINE_RUNS.qualifiedName(), updateFile)).first().getLong(0);
+    long goldAfter = currentSnapshot(spark, AGG_DAILY_METRICS);
     out.printf("   daily revenue, gold snapshot %d (before the update) vs %d (now), VERSION AS OF:%n", goldBefore, goldAfter);
     printRows(spark.sql("""
         SELECT b.metric_date, b.metric_value AS before, a.metric_value AS after, a.metric_value - b.metric_value AS change
-        FROM (SELECT * FROM ecommerce_lakehouse.agg_daily_metrics VERSION AS OF %d WHERE metric_type = 'daily_revenue') b
-        JOIN (SELECT * FROM ecommerce_lakehouse.agg_daily_metrics VERSION AS OF %d WHERE metric_type = 'daily_revenue') a
+        FROM (SELECT * FROM %1$s VERSION AS OF %2$d WHERE metric_type = 'daily_revenue') b
+        JOIN (SELECT * FROM %1$s VERSION AS OF %3$d WHERE metric_type = 'daily_revenue') a
           ON a.metric_date = b.metric_date
         WHERE a.metric_value <> b.metric_value ORDER BY abs(a.metric_value - b.metric_value) DESC, b.metric_date LIMIT 5"""
-        .formatted(goldBefore, goldAfter)).collectAsList(), List.of("metric_date", "before", "after", "change"));
+        .formatted(AGG_DAILY_METRICS.qualifiedName(), goldBefore, goldAfter)).collectAsList(), List.of("metric_date", "before", "after", "change"));
 
     step("schema evolution: products arrive with a new column (eco_score)");
     Path evolved = withNewColumn(generated.products(), data.resolve("products-eco-score.jsonl"));
     if (!ingest(stack, evolved, "products")) {
       return LakehouseCli.EXIT_FAILED;
     }
-    printRows(spark.sql("SELECT product_id, name, eco_score FROM ecommerce_lakehouse.raw_products"
+    printRows(spark.sql("SELECT product_id, name, eco_score FROM " + RAW_PRODUCTS.qualifiedName()
         + " WHERE eco_score IS NOT NULL ORDER BY product_id LIMIT 3").collectAsList(),
         List.of("product_id", "name", "eco_score"));
 
@@ -125,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
     step("summary");
     summary(spark);
     out.printf("%ndemo finished in %.1f s (JVM start excluded). Try: ./lakehouse sql \"SELECT * FROM "
-        + "ecommerce_lakehouse.agg_daily_metrics ORDER BY metric_date DESC LIMIT 10\"%n", (System.nanoTime() - t0) / 1e9);
+        + AGG_DAILY_METRICS.qualifiedName() + " ORDER BY metric_date DESC LIMIT 10\"%n", (System.nanoTime() - t0) / 1e9);
     return maintenance.status() == ExecutionStatus.SUCCEEDED ? 0 : LakehouseCli.EXIT_FAILED;
   }
 
@@ -210,8 +216,8 @@ final class DemoCommand implements Callable<Integer> {
     return Files.write(target, lines);
   }
 
-  private static long currentSnapshot(SparkSession spark, String table) {
-    return spark.sql("SELECT snapshot_id FROM ecommerce_lakehouse." + table + ".snapshots ORDER BY committed_at DESC LIMIT 1")
+  private static long currentSnapshot(SparkSession spark, TableDefinition table) {
+    return spark.sql("SELECT snapshot_id FROM " + table.qualifiedName() + ".snapshots ORDER BY committed_at DESC LIMIT 1")
         .first().getLong(0);
   }
 
@@ -226,7 +232,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     TextTable.print(out, List.of("   table", "zone", "rows", "snapshots"), rows);
     out.println();
-    printRows(spark.sql("SELECT table_name, stage, count(*) AS rejected FROM ecommerce_lakehouse.quarantine"
+    printRows(spark.sql("SELECT table_name, stage, count(*) AS rejected FROM " + QUARANTINE.qualifiedName()
         + " GROUP BY table_name, stage ORDER BY table_name, stage").collectAsList(), List.of("table_name", "stage", "rejected"));
     out.println();
     Map<String, long[]> perState = new TreeMap<>();
