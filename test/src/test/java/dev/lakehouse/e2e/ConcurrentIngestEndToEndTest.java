@@ -42,15 +42,7 @@ class ConcurrentIngestEndToEndTest {
   private void loadConcurrently(Path dir) throws Exception {
     var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
     Path home = dir.resolve("home");
-    List<String> orders = Files.readAllLines(data.orders());
-    List<Path> parts = new ArrayList<>();
-    for (int p = 0; p < PROCESSES; p++) {
-      List<String> part = new ArrayList<>();
-      for (int i = p; i < orders.size(); i += PROCESSES) {
-        part.add(orders.get(i));
-      }
-      parts.add(Files.write(dir.resolve("orders-part" + p + ".jsonl"), part));
-    }
+    List<Path> parts = PipelineEndToEndTest.splitOrders(data.orders(), PROCESSES, dir);
 
     try (LocalStack stack = LocalStack.builder(LakehouseHome.open(home)).build()) {
       PipelineEndToEndTest.ingestDimensions(stack, data);

@@ -54,14 +54,7 @@ class CrashRecoveryEndToEndTest {
   void processesKilledAtEachPointLeaveTablesAtTheirLastGoodSnapshotAndAreRecoveredExactlyOnce() throws Exception {
     var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
     List<String> orders = Files.readAllLines(data.orders());
-    List<Path> parts = new ArrayList<>();
-    for (int p = 0; p < PARTS; p++) {
-      List<String> part = new ArrayList<>();
-      for (int i = p; i < orders.size(); i += PARTS) {
-        part.add(orders.get(i));
-      }
-      parts.add(Files.write(dir.resolve("orders-part" + p + ".jsonl"), part));
-    }
+    List<Path> parts = PipelineEndToEndTest.splitOrders(data.orders(), PARTS, dir);
     int partSize = orders.size() / PARTS;
     Path home = dir.resolve("home");
     Map<String, Long> lastGood;

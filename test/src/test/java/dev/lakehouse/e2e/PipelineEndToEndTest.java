@@ -160,6 +160,20 @@ class PipelineEndToEndTest {
     }
   }
 
+  /** The orders file dealt round-robin into {@code parts} disjoint files {@code orders-part<n>.jsonl} under dir. */
+  static List<Path> splitOrders(Path orders, int parts, Path dir) throws java.io.IOException {
+    List<String> lines = Files.readAllLines(orders);
+    List<Path> files = new java.util.ArrayList<>();
+    for (int p = 0; p < parts; p++) {
+      List<String> part = new java.util.ArrayList<>();
+      for (int i = p; i < lines.size(); i += parts) {
+        part.add(lines.get(i));
+      }
+      files.add(Files.write(dir.resolve("orders-part" + p + ".jsonl"), part));
+    }
+    return files;
+  }
+
   static List<String> statesEntered(Execution execution) {
     return execution.history().stream().filter(e -> e.type() == EventType.StateEntered).map(HistoryEvent::stateName).toList();
   }
