@@ -19,7 +19,7 @@ import java.util.zip.ZipOutputStream;
  */
 public record Artifacts(
     Path repoRoot,
-    Path functionsJar,
+    Path functionsPackage,
     Path glueJobsJar,
     Path glueStubScript,
     Path glueLauncherScript,
@@ -27,7 +27,8 @@ public record Artifacts(
     Path maintenanceStateMachine,
     List<String> placeholders) {
 
-  public static final String FUNCTIONS_JAR = "functions/target/lakehouse-functions.jar";
+  /** The Lambda deployment package: the function jar under {@code lib/} (see functions/src/assembly). */
+  public static final String FUNCTIONS_PACKAGE = "functions/target/lakehouse-functions.zip";
   public static final String GLUE_JOBS_JAR = "glue-jobs/target/lakehouse-glue-jobs.jar";
   public static final String GLUE_STUB = "infra/glue/LakehouseJobStub.scala";
   public static final String GLUE_LAUNCHER = "infra/glue/LakehouseJobLauncher.scala";
@@ -53,8 +54,8 @@ public record Artifacts(
     Path root = repoRoot.toAbsolutePath().normalize();
     List<String> missing = new ArrayList<>();
     Path placeholderDir = root.resolve(PLACEHOLDER_DIR);
-    Path functions = orPlaceholder(root, FUNCTIONS_JAR, strict, missing, p -> placeholderJar(placeholderDir, p));
-    Path jobs = orPlaceholder(root, GLUE_JOBS_JAR, strict, missing, p -> placeholderJar(placeholderDir, p));
+    Path functions = orPlaceholder(root, FUNCTIONS_PACKAGE, strict, missing, p -> placeholderArchive(placeholderDir, p));
+    Path jobs = orPlaceholder(root, GLUE_JOBS_JAR, strict, missing, p -> placeholderArchive(placeholderDir, p));
     Path ingest = orPlaceholder(root, INGEST_ASL, strict, missing, p -> placeholderAsl(placeholderDir, p));
     Path maintenance = orPlaceholder(root, MAINTENANCE_ASL, strict, missing, p -> placeholderAsl(placeholderDir, p));
     Path stub = root.resolve(GLUE_STUB);
@@ -106,7 +107,7 @@ public record Artifacts(
   }
 
   /** A valid, byte-for-byte reproducible zip (stable asset hash) that says what it stands in for. */
-  static Path placeholderJar(Path dir, String relative) throws IOException {
+  static Path placeholderArchive(Path dir, String relative) throws IOException {
     Path file = dir.resolve(Path.of(relative).getFileName());
     Files.createDirectories(dir);
     try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {

@@ -80,9 +80,9 @@ public final class FunctionsConstruct extends Construct {
   private final Map<Spec, Role> roles = new LinkedHashMap<>();
 
   public FunctionsConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage,
-                            Path functionsJar) {
+                            Path functionsPackage) {
     super(scope, id);
-    Code code = Code.fromAsset(functionsJar.toString());
+    Code code = Code.fromAsset(functionsPackage.toString());
     Map<String, String> catalogEnv = CatalogSettings.builder(CatalogType.GLUE)
         .warehouse(storage.warehouseUri())
         .build()

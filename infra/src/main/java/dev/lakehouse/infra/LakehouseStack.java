@@ -40,7 +40,7 @@ public final class LakehouseStack extends Stack {
 
     this.storage = new StorageConstruct(this, "Storage", config);
     this.catalog = new CatalogConstruct(this, "Catalog", storage, config);
-    this.functions = new FunctionsConstruct(this, "Functions", config, storage, artifacts.functionsJar());
+    this.functions = new FunctionsConstruct(this, "Functions", config, storage, artifacts.functionsPackage());
     catalog.provisionTables(functions.alias(FunctionsConstruct.Spec.TABLE_ADMIN), config);
     this.jobs = new JobsConstruct(this, "Jobs", config, storage, artifacts);
     this.monitoring = new MonitoringConstruct(this, "Monitoring", config, storage);

@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.s3.model.Tag;
  * The deployed code with the deployed permissions, against an AWS API emulator with IAM enforcement on: moto_server
  * on loopback, the buckets, key and Glue database the stack declares, and one IAM user per function whose policies
  * are the very statements synthesized for that function's role (read from the template, resources resolved to the
- * emulated ones, nothing restated). Each handler runs from the real shaded Lambda jar in a JVM of its own with its
+ * emulated ones, nothing restated). Each handler runs from the real deployment package, unpacked and on the class
+ * path as the Java runtime lays it out, in a JVM of its own with its
  * user's keys, configured by the environment variables the stack sets, through the Glue catalog code path.
  *
  * <p>moto enforces IAM on S3 actions and object/bucket ARNs, and on Glue and KMS actions (it checks those against
@@ -71,7 +72,8 @@ class AwsEmulatorTest {
   static String endpoint;
   static AwsBasicCredentials admin;
   static String keyArn;
-  static Path functionsJar;
+  /** The unpacked deployment package as the Java runtime puts it on the classpath: the task root and lib/*. */
+  static String lambdaClasspath;
   static TestStacks.Synthesized stack;
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,9 +81,10 @@ class AwsEmulatorTest {
   static void startEmulator() throws Exception {
     Assumptions.assumeTrue(CfnLintTest.onPath("moto_server"),
         "moto_server is not installed: the AWS emulator tests are skipped");
-    functionsJar = TestStacks.infraDir().getParent().resolve(Artifacts.FUNCTIONS_JAR);
-    Assumptions.assumeTrue(Files.isRegularFile(functionsJar) && Files.size(functionsJar) > 1 << 20,
-        "the Lambda jar is not built (mvn -B package -DskipTests -pl functions -am): the AWS emulator tests are skipped");
+    Path functionsPackage = TestStacks.infraDir().getParent().resolve(Artifacts.FUNCTIONS_PACKAGE);
+    Assumptions.assumeTrue(Files.isRegularFile(functionsPackage) && Files.size(functionsPackage) > 1 << 20,
+        "the Lambda package is not built (mvn -B package -DskipTests -pl functions -am): the AWS emulator tests are skipped");
+    lambdaClasspath = LambdaPackageTest.unpack(functionsPackage, TestStacks.infraDir().resolve("target/lambda-task"));
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -198,6 +201,12 @@ class AwsEmulatorTest {
         tableAdmin).path("result").path("snapshots");
     assertThat(snapshots).as(snapshots.toString()).hasSize(2);
     assertThat(snapshots.get(1).path("summary").path("total-records").asText()).isEqualTo("2");
+    // Reading the data back (Parquet through S3FileIO) as of the first commit.
+    JsonNode firstCommit = invoke("TableAdminHandler", Map.of("operation", "timeTravel", "table", "pipeline_runs",
+        "snapshotId", snapshots.get(0).path("snapshotId").asLong()), tableAdmin).path("result");
+    assertThat(firstCommit.path("rowCount").asLong()).as(firstCommit.toString()).isEqualTo(1);
+    assertThat(firstCommit.path("rows").get(0).path("execution_id").asText()).isEqualTo("emulated-1");
+    assertThat(firstCommit.path("rows").get(0).path("rows_written").asLong()).isEqualTo(1);
 
     String location;
     try (GlueClient glue = client(GlueClient.builder(), admin)) {
@@ -294,7 +303,7 @@ class AwsEmulatorTest {
   private static JsonNode invoke(String handler, Map<String, Object> event, AwsBasicCredentials keys) throws Exception {
     Path log = Files.createTempFile(TestStacks.infraDir().resolve("target"), "invoke-" + handler, ".log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", functionsJar.toString(), "dev.lakehouse.functions.support.LocalInvoke",
+        "-cp", lambdaClasspath, "dev.lakehouse.functions.support.LocalInvoke",
         "dev.lakehouse.functions." + handler, JSON.writeValueAsString(event))
         .redirectError(log.toFile());
     Map<String, String> env = pb.environment();

@@ -60,17 +60,17 @@ class ConfigAndArtifactsTest {
     Files.writeString(root.resolve(Artifacts.GLUE_STUB), "object LakehouseJobStub\n");
     Files.writeString(root.resolve(Artifacts.GLUE_LAUNCHER), "object X\n");
     Artifacts a = Artifacts.resolve(root, false);
-    assertThat(a.placeholders()).containsExactly(Artifacts.FUNCTIONS_JAR, Artifacts.GLUE_JOBS_JAR,
+    assertThat(a.placeholders()).containsExactly(Artifacts.FUNCTIONS_PACKAGE, Artifacts.GLUE_JOBS_JAR,
         Artifacts.INGEST_ASL, Artifacts.MAINTENANCE_ASL);
-    assertThat(a.functionsJar()).startsWith(root.resolve("infra/target/placeholder-assets"));
-    try (ZipFile zip = new ZipFile(a.functionsJar().toFile())) {
+    assertThat(a.functionsPackage()).startsWith(root.resolve("infra/target/placeholder-assets"));
+    try (ZipFile zip = new ZipFile(a.functionsPackage().toFile())) {
       assertThat(zip.getEntry("PLACEHOLDER.txt")).isNotNull();
     }
     byte[] first = Files.readAllBytes(a.glueJobsJar());
     assertThat(Files.readAllBytes(Artifacts.resolve(root, false).glueJobsJar())).isEqualTo(first);
     assertThat(AslDefinition.read(a.ingestStateMachine()).placeholders()).isEmpty();
     assertThatThrownBy(() -> Artifacts.resolve(root, true)).isInstanceOf(Artifacts.MissingArtifact.class)
-        .hasMessage(Artifacts.FUNCTIONS_JAR + " does not exist: build what the stack deploys first with 'mvn -B "
+        .hasMessage(Artifacts.FUNCTIONS_PACKAGE + " does not exist: build what the stack deploys first with 'mvn -B "
             + "package -DskipTests' (a synth with placeholder code, for tests only: -c lakehouse:strictArtifacts=false)");
   }
 
@@ -80,14 +80,14 @@ class ConfigAndArtifactsTest {
     Files.createDirectories(root.resolve("infra/glue"));
     Files.writeString(root.resolve(Artifacts.GLUE_STUB), "object LakehouseJobStub\n");
     Files.writeString(root.resolve(Artifacts.GLUE_LAUNCHER), "object X\n");
-    for (String f : new String[] {Artifacts.FUNCTIONS_JAR, Artifacts.GLUE_JOBS_JAR, Artifacts.INGEST_ASL,
+    for (String f : new String[] {Artifacts.FUNCTIONS_PACKAGE, Artifacts.GLUE_JOBS_JAR, Artifacts.INGEST_ASL,
         Artifacts.MAINTENANCE_ASL}) {
       Files.createDirectories(root.resolve(f).getParent());
       Files.writeString(root.resolve(f), "{}");
     }
     Artifacts a = Artifacts.resolve(root, true);
     assertThat(a.placeholders()).isEmpty();
-    assertThat(a.functionsJar()).isEqualTo(root.resolve(Artifacts.FUNCTIONS_JAR));
+    assertThat(a.functionsPackage()).isEqualTo(root.resolve(Artifacts.FUNCTIONS_PACKAGE));
   }
 
   @Test

@@ -146,7 +146,7 @@ class OrchestrationTest {
   @Test
   void anUnknownPlaceholderFailsTheSynth() {
     Artifacts base = TestStacks.artifacts();
-    Artifacts bad = new Artifacts(base.repoRoot(), base.functionsJar(), base.glueJobsJar(), base.glueStubScript(),
+    Artifacts bad = new Artifacts(base.repoRoot(), base.functionsPackage(), base.glueJobsJar(), base.glueStubScript(),
         base.glueLauncherScript(), TestStacks.testAslFile("unknown-placeholder.asl.json"), base.maintenanceStateMachine(),
         List.of());
     software.amazon.awscdk.App app = new software.amazon.awscdk.App();

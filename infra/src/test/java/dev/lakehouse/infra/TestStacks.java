@@ -92,8 +92,8 @@ final class TestStacks {
     Path dir = infra.resolve("target/test-artifacts");
     try {
       return new Artifacts(infra.getParent(),
-          Artifacts.placeholderJar(dir, Artifacts.FUNCTIONS_JAR),
-          Artifacts.placeholderJar(dir, Artifacts.GLUE_JOBS_JAR),
+          Artifacts.placeholderArchive(dir, Artifacts.FUNCTIONS_PACKAGE),
+          Artifacts.placeholderArchive(dir, Artifacts.GLUE_JOBS_JAR),
           infra.resolve("glue/LakehouseJobStub.scala"),
           infra.resolve("glue/LakehouseJobLauncher.scala"),
           aslFile("ingest-pipeline.asl.json"),
