@@ -236,6 +236,108 @@ class AwsEmulatorTest {
     assertThat(orphans.path("continueAfter").asText()).isEmpty();
   }
 
+  /**
+   * Bronze, silver and gold run from the Glue job jar on Spark's own class path (the provided scope: Spark, Scala,
+   * Hadoop) and nothing else, through the Glue catalog and S3FileIO, each job family with its role's grants. Glue reads
+   * {@code s3://} through EMRFS; here the landed object is fetched with the bronze role's keys and handed over as a
+   * file, as the local stack does.
+   */
+  @Test
+  @Order(7)
+  void bronzeSilverAndGoldRunFromTheJobJarThroughGlue() throws Exception {
+    Path root = TestStacks.infraDir().getParent();
+    Path jobJar = root.resolve(Artifacts.GLUE_JOBS_JAR);
+    Path platform = root.resolve(SPARK_PLATFORM_CLASSPATH);
+    Assumptions.assumeTrue(Files.isRegularFile(platform) && Files.size(jobJar) > 1 << 20,
+        "the Glue job jar is not built (mvn -B package -DskipTests -pl glue-jobs -am): the emulated job runs are skipped");
+    String classpath = Files.readString(platform).trim() + java.io.File.pathSeparator + jobJar;
+
+    put("landing/customers/2026/09/customers-1.jsonl", CUSTOMER);
+    put("landing/products/2026/09/products-1.jsonl", PRODUCT);
+    AwsBasicCredentials bronze = user("bronze-job", "JobsBronzeJobRole", action -> true);
+    for (String key : List.of("landing/customers/2026/09/customers-1.jsonl", "landing/products/2026/09/products-1.jsonl",
+        "landing/orders/2026/11/orders-1.jsonl")) {
+      Path object = TestStacks.infraDir().resolve("target/emulated-landing").resolve(key);
+      Files.createDirectories(object.getParent());
+      Files.deleteIfExists(object);
+      String etag;
+      try (S3Client s3 = s3(bronze)) {
+        etag = s3.getObject(b -> b.bucket(LANDING).key(key), object).eTag();
+      }
+      JsonNode result = runJob(classpath, "BronzeJob", bronze, "--bucket", LANDING, "--key", key, "--etag", etag,
+          "--source-path", object.toString(), "--execution-id", "emulated-bronze");
+      assertThat(result.path("rowsWritten").asLong()).as(result.toString()).isEqualTo(1);
+    }
+    AwsBasicCredentials silver = user("silver-job", "JobsSilverJobRole", action -> true);
+    for (String job : List.of("SilverCustomersJob", "SilverProductsJob", "SilverOrdersJob")) {
+      JsonNode result = runJob(classpath, job, silver, "--execution-id", "emulated-silver");
+      assertThat(result.path("rowsWritten").asLong()).as(result.toString()).isEqualTo(1);
+    }
+    JsonNode gold = runJob(classpath, "GoldJob", user("gold-job", "JobsGoldJobRole", action -> true),
+        "--execution-id", "emulated-gold");
+    assertThat(gold.path("status").asText()).as(gold.toString()).isEqualTo("SUCCEEDED");
+
+    JsonNode metrics = invoke("TableAdminHandler", Map.of("operation", "timeTravel", "table", "agg_daily_metrics",
+        "limit", 100), user("gold-reader", "FunctionsTableAdminRole", action -> true)).path("result");
+    // One delivered order on 2026-09-19: 3 x 193.30 less 15% = 492.92 of Electronics; 532.35 with 8% tax (free
+    // shipping above the threshold); the customer's lifetime value puts them in the low segment.
+    List<String> rows = new ArrayList<>();
+    metrics.path("rows").forEach(r -> rows.add(String.join(" ", r.path("metric_date").asText(),
+        r.path("metric_type").asText(), r.path("dimension_value").asText(), r.path("metric_value").asText(),
+        r.path("metric_count").asText(), r.path("_execution_id").asText())));
+    assertThat(rows).as(metrics.toString()).containsExactlyInAnyOrder(
+        "2026-09-19 category_revenue Electronics 492.92 1 emulated-gold",
+        "2026-09-19 daily_revenue all 532.35 1 emulated-gold",
+        "2026-09-19 segment_revenue low 532.35 1 emulated-gold");
+  }
+
+  static final String SPARK_PLATFORM_CLASSPATH = "glue-jobs/target/spark-platform.classpath";
+  static final String CUSTOMER = "{\"customer_id\":\"CUST-000018\",\"email\":\"james.smith0@email.com\","
+      + "\"first_name\":\"James\",\"last_name\":\"Smith\",\"phone\":\"+1-555-123-4567\",\"address\":{\"street\":"
+      + "\"123 Main Street\",\"city\":\"New York\",\"state\":\"NY\",\"zip\":\"10001\",\"country\":\"USA\"},"
+      + "\"created_at\":\"2026-03-04T05:06:07\",\"updated_at\":\"2026-09-01T20:25:00\",\"source_system\":\"web\"}\n";
+  static final String PRODUCT = "{\"product_id\":\"PROD-00020\",\"sku\":\"SKU-ELE-0020\","
+      + "\"name\":\"Electronics Phones Product 20\",\"description\":\"High quality electronics product\","
+      + "\"category\":\"Electronics\",\"subcategory\":\"Phones\",\"price\":193.30,\"cost\":101.10,"
+      + "\"stock_quantity\":17,\"attributes\":{\"color\":\"Black\"},"
+      + "\"created_at\":\"2026-01-01T00:00:00\",\"updated_at\":\"2026-09-01T20:25:00\"}\n";
+
+  /**
+   * Runs one deployed job (main class and fixed arguments from {@link JobsConstruct#specs()}) in a JVM of its own on
+   * {@code classpath}, Spark local[*], with the given keys; answers the job's printed result.
+   */
+  private static JsonNode runJob(String classpath, String specId, AwsBasicCredentials keys, String... args)
+      throws Exception {
+    JobsConstruct.JobSpec spec = JobsConstruct.specs().stream().filter(j -> j.id().equals(specId)).findFirst()
+        .orElseThrow();
+    Path root = TestStacks.infraDir().getParent();
+    Path log = Files.createTempFile(TestStacks.infraDir().resolve("target"), "job-" + specId, ".log");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "@" + root.resolve("config/jvm.options"), "-Xmx1g", "-cp", classpath, spec.mainClass(),
+        "--local", "--catalog", "glue", "--warehouse", "s3://" + WAREHOUSE + "/", "--s3-endpoint", endpoint,
+        "--region", REGION));
+    spec.arguments().forEach((k, v) -> command.addAll(List.of(k, v)));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("AWS_ACCESS_KEY_ID", keys.accessKeyId());
+    env.put("AWS_SECRET_ACCESS_KEY", keys.secretAccessKey());
+    env.put("AWS_REGION", REGION);
+    env.put("LAKEHOUSE_GLUE_ENDPOINT", endpoint);
+    env.put("LAKEHOUSE_STS_ENDPOINT", endpoint);
+    Process process = pb.start();
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    List<String> lines = stdout.lines().filter(l -> l.startsWith("{")).toList();
+    assertThat(lines).as(specId + " printed no result; stderr:\n" + tail(log)).isNotEmpty();
+    return JSON.readTree(lines.get(lines.size() - 1));
+  }
+
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+  }
+
   private static AwsBasicCredentials routerKeys;
 
   private static AwsBasicCredentials router() {
