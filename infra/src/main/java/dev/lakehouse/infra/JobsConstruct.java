@@ -28,6 +28,10 @@ import software.constructs.Construct;
  * Catalog through Iceberg's GlueCatalog; the Spark configuration comes from {@link CatalogSettings#sparkConf()}, the
  * same map the local stack and the tests use. One role per job family, scoped to the zones that family reads and
  * writes; one security configuration encrypting S3 output, logs and bookmarks with the stack key.
+ *
+ * <p>With {@code lakehouse:compute=emr-serverless} the same jar runs on EMR Serverless instead ({@link
+ * EmrServerlessJobs}): no Glue job, role or security configuration is made, and the family roles are the execution
+ * roles, with the same data statements ({@link #dataStatements}).
  */
 public final class JobsConstruct extends Construct {
   public static final String GLUE_VERSION = "5.0";
