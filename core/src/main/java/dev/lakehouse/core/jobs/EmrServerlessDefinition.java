@@ -164,7 +164,8 @@ public final class EmrServerlessDefinition {
     p.put("ExecutionRoleArn", placeholder(executionRolePlaceholder(spec)));
     p.put("Name", jobName);
     p.put("JobDriver", Map.of("SparkSubmit", sparkSubmit));
-    p.put("ConfigurationOverrides", Map.of("MonitoringConfiguration", Map.of("CloudWatchLoggingConfiguration", logging)));
+    p.put("ConfigurationOverrides",
+        Map.of("MonitoringConfiguration", Map.of("CloudWatchLoggingConfiguration", logging)));
     return p;
   }
 

@@ -44,7 +44,7 @@ public final class SparkJobs {
       return mainClass.substring(mainClass.lastIndexOf('.') + 1);
     }
 
-    /** What the state machine files call this job: {@code BronzeJob} → {@code Bronze} (as in {@code ${BronzeJobName}}). */
+    /** What the state machine files call this job: {@code BronzeJob} → {@code Bronze} ({@code ${BronzeJobName}}). */
     public String placeholderStem() {
       return id.replace("Job", "");
     }
