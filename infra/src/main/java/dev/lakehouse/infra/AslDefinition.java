@@ -19,15 +19,19 @@ public record AslDefinition(Path path, String text, Set<String> placeholders) {
 
   public static AslDefinition read(Path path) {
     try {
-      String text = Files.readString(path);
-      Set<String> names = new TreeSet<>();
-      Matcher m = PLACEHOLDER.matcher(text);
-      while (m.find()) {
-        names.add(m.group(1));
-      }
-      return new AslDefinition(path, text, names);
+      return of(path, Files.readString(path));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read state machine definition " + path, e);
     }
+  }
+
+  /** A definition derived from the file at {@code path} (e.g. its EMR Serverless form). */
+  public static AslDefinition of(Path path, String text) {
+    Set<String> names = new TreeSet<>();
+    Matcher m = PLACEHOLDER.matcher(text);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return new AslDefinition(path, text, names);
   }
 }

@@ -2,15 +2,14 @@ package dev.lakehouse.infra;
 
 import dev.lakehouse.core.catalog.CatalogSettings;
 import dev.lakehouse.core.catalog.CatalogType;
-import dev.lakehouse.core.tables.LakehouseTables;
+import dev.lakehouse.core.jobs.SparkJobs;
+import dev.lakehouse.core.jobs.SparkJobs.Family;
+import dev.lakehouse.core.jobs.SparkJobs.JobSpec;
 import dev.lakehouse.core.tables.SourceEntity;
-import dev.lakehouse.core.tables.Zone;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.RemovalPolicy;
@@ -29,50 +28,17 @@ import software.constructs.Construct;
  * Catalog through Iceberg's GlueCatalog; the Spark configuration comes from {@link CatalogSettings#sparkConf()}, the
  * same map the local stack and the tests use. One role per job family, scoped to the zones that family reads and
  * writes; one security configuration encrypting S3 output, logs and bookmarks with the stack key.
+ *
+ * <p>With {@code lakehouse:compute=emr-serverless} the same jar runs on EMR Serverless instead ({@link
+ * EmrServerlessJobs}): no Glue job, role or security configuration is made, and the family roles are the execution
+ * roles, with the same data statements ({@link #dataStatements}).
  */
 public final class JobsConstruct extends Construct {
   public static final String GLUE_VERSION = "5.0";
-  public static final String JOBS_PACKAGE = "dev.lakehouse.jobs.";
 
-  /** The job families: what each reads and writes, and so which role it gets. */
-  public enum Family {
-    BRONZE(EnumSet.noneOf(Zone.class), EnumSet.of(Zone.BRONZE, Zone.OPERATIONS), true),
-    SILVER(EnumSet.of(Zone.BRONZE), EnumSet.of(Zone.SILVER, Zone.OPERATIONS), false),
-    GOLD(EnumSet.of(Zone.SILVER), EnumSet.of(Zone.GOLD, Zone.OPERATIONS), false),
-    COMPACTION(EnumSet.noneOf(Zone.class), EnumSet.allOf(Zone.class), false);
-
-    final Set<Zone> reads;
-    final Set<Zone> writes;
-    final boolean readsLanding;
-
-    Family(Set<Zone> reads, Set<Zone> writes, boolean readsLanding) {
-      this.reads = reads;
-      this.writes = writes;
-      this.readsLanding = readsLanding;
-    }
-  }
-
-  /** One Glue job: id in the tree, name suffix, Java main, fixed arguments, family, parallel runs allowed. */
-  public record JobSpec(String id, String nameSuffix, String mainClass, Map<String, String> arguments, Family family,
-                        int maxConcurrentRuns) {
-    public String simpleClassName() {
-      return mainClass.substring(mainClass.lastIndexOf('.') + 1);
-    }
-  }
-
-  /** Bronze runs once per landed file (parallel appends retry on commit conflicts); MERGE jobs run one at a time. */
+  /** The jobs, their main classes and fixed arguments: one list for every engine (see {@link SparkJobs}). */
   public static List<JobSpec> specs() {
-    List<JobSpec> specs = new ArrayList<>();
-    specs.add(new JobSpec("BronzeJob", "bronze", JOBS_PACKAGE + "BronzeIngestJob", Map.of(), Family.BRONZE, 10));
-    for (SourceEntity entity : SourceEntity.values()) {
-      String label = entity.label();
-      specs.add(new JobSpec("Silver" + capitalize(label) + "Job", "silver-" + label, JOBS_PACKAGE + "SilverJob",
-          Map.of("--entity", label), Family.SILVER, 1));
-    }
-    specs.add(new JobSpec("GoldJob", "gold", JOBS_PACKAGE + "GoldJob", Map.of(), Family.GOLD, 1));
-    specs.add(new JobSpec("CompactionJob", "compaction", JOBS_PACKAGE + "CompactionJob", Map.of(), Family.COMPACTION,
-        LakehouseTables.all().size()));
-    return specs;
+    return SparkJobs.all();
   }
 
   private final Map<String, CfnJob> jobs = new LinkedHashMap<>();
@@ -80,12 +46,23 @@ public final class JobsConstruct extends Construct {
   private final CfnSecurityConfiguration securityConfiguration;
   private final String logGroupPrefix;
   private final List<LogGroup> logGroups;
+  private final EmrServerlessJobs emrServerless;
 
   public JobsConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage,
                        Artifacts artifacts) {
     super(scope, id);
     String prefix = config.namePrefix();
     Asset jar = Asset.Builder.create(this, "JobJar").path(artifacts.glueJobsJar().toString()).build();
+    if (config.compute() == LakehouseConfig.Compute.EMR_SERVERLESS) {
+      // The same jar on EMR Serverless: no Glue job, role, security configuration or Glue log group.
+      this.emrServerless = new EmrServerlessJobs(this, "EmrServerless", config, storage, jar);
+      this.roles.putAll(emrServerless.roles());
+      this.securityConfiguration = null;
+      this.logGroupPrefix = emrServerless.logGroupName();
+      this.logGroups = List.of(emrServerless.logGroup());
+      return;
+    }
+    this.emrServerless = null;
     boolean viaScript = config.glueEntryPoint() == LakehouseConfig.GlueEntryPoint.SCRIPT;
     Asset script = Asset.Builder.create(this, "JobScript")
         .path((viaScript ? artifacts.glueLauncherScript() : artifacts.glueStubScript()).toString())
@@ -127,8 +104,7 @@ public final class JobsConstruct extends Construct {
     }
 
     String warehouse = storage.warehouseUri();
-    String sparkConf = CatalogSettings.builder(CatalogType.GLUE).warehouse(warehouse).build().sparkConf()
-        .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+    String sparkConf = sparkConf(warehouse).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
         // Glue accepts one --conf argument; further pairs are chained inside its value.
         .collect(Collectors.joining(" --conf "));
 
@@ -148,8 +124,7 @@ public final class JobsConstruct extends Construct {
       args.put("--TempDir", "s3://" + storage.warehouseBucket().getBucketName() + "/" + StorageConstruct.TEMPORARY_PREFIX
           + "glue/" + spec.nameSuffix() + "/");
       args.put("--conf", sparkConf);
-      args.put("--catalog", "glue");
-      args.put("--warehouse", warehouse);
+      args.putAll(catalogArguments(warehouse));
       args.putAll(spec.arguments());
 
       CfnJob job = CfnJob.Builder.create(this, spec.id())
@@ -174,35 +149,24 @@ public final class JobsConstruct extends Construct {
     }
   }
 
+  /** The Spark configuration of every job, on either engine: Iceberg's GlueCatalog over the warehouse. */
+  static Map<String, String> sparkConf(String warehouse) {
+    return CatalogSettings.builder(CatalogType.GLUE).warehouse(warehouse).build().sparkConf();
+  }
+
+  /** The catalog options every job gets before its own arguments (Glue: default arguments). */
+  static Map<String, String> catalogArguments(String warehouse) {
+    Map<String, String> args = new LinkedHashMap<>();
+    args.put("--catalog", "glue");
+    args.put("--warehouse", warehouse);
+    return args;
+  }
+
   static List<PolicyStatement> statementsFor(Family family, StorageConstruct storage, Asset jar, Asset script,
                                              String logGroupPrefix) {
     List<PolicyStatement> s = new ArrayList<>();
-    // The job code: exactly the two asset objects.
-    s.add(PolicyStatement.Builder.create()
-        .actions(List.of("s3:GetObject"))
-        .resources(List.of(jar.getBucket().arnForObjects(jar.getS3ObjectKey()),
-            script.getBucket().arnForObjects(script.getS3ObjectKey())))
-        .build());
-    if (family.readsLanding) {
-      s.add(Access.s3Objects(storage.landingBucket(), Access.S3_READ, List.of(SourceEntity.LANDING_ROOT)));
-      s.add(Access.s3List(storage.landingBucket(), List.of(SourceEntity.LANDING_ROOT)));
-    }
-    List<String> tempDir = List.of(StorageConstruct.TEMPORARY_PREFIX + "glue/");
-    List<String> readPrefixes = Access.zonePrefixes(family.reads);
-    List<String> writePrefixes = new ArrayList<>(Access.zonePrefixes(family.writes));
-    writePrefixes.addAll(tempDir);
-    if (!readPrefixes.isEmpty()) {
-      s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_READ, readPrefixes));
-    }
-    s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_WRITE, writePrefixes));
-    List<String> listable = new ArrayList<>(readPrefixes);
-    listable.addAll(writePrefixes);
-    s.add(Access.s3List(storage.warehouseBucket(), listable));
-    if (!family.reads.isEmpty()) {
-      s.add(Access.glue(Access.GLUE_READ, Access.tablesIn(family.reads)));
-    }
-    s.add(Access.glue(Access.GLUE_COMMIT, Access.tablesIn(family.writes)));
-    s.add(Access.kms(storage.key(), Access.KMS_WRITE));
+    s.add(codeObjects(List.of(jar, script)));
+    s.addAll(dataStatements(family, storage, List.of(StorageConstruct.TEMPORARY_PREFIX + "glue/")));
     // Glue 5.0 writes to <prefix>/error and <prefix>/output; with a security configuration that encrypts CloudWatch
     // logs, Glue names encrypted groups after the prefix, the role and the configuration (and may create them), so the
     // grant covers the prefix, not only the two groups created above.
@@ -215,6 +179,42 @@ public final class JobsConstruct extends Construct {
         .resources(List.of("*"))
         .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", "Glue")))
         .build());
+    return s;
+  }
+
+  /** The job code: exactly these asset objects. */
+  static PolicyStatement codeObjects(List<Asset> assets) {
+    return PolicyStatement.Builder.create()
+        .actions(List.of("s3:GetObject"))
+        .resources(assets.stream().map(a -> a.getBucket().arnForObjects(a.getS3ObjectKey())).toList())
+        .build();
+  }
+
+  /**
+   * What a family's jobs read and write, whichever engine runs them: landing objects (bronze), the zones' prefixes
+   * in the warehouse plus the engine's {@code scratchPrefixes}, the zones' catalog tables, and the stack key.
+   */
+  static List<PolicyStatement> dataStatements(Family family, StorageConstruct storage, List<String> scratchPrefixes) {
+    List<PolicyStatement> s = new ArrayList<>();
+    if (family.readsLanding) {
+      s.add(Access.s3Objects(storage.landingBucket(), Access.S3_READ, List.of(SourceEntity.LANDING_ROOT)));
+      s.add(Access.s3List(storage.landingBucket(), List.of(SourceEntity.LANDING_ROOT)));
+    }
+    List<String> readPrefixes = Access.zonePrefixes(family.reads);
+    List<String> writePrefixes = new ArrayList<>(Access.zonePrefixes(family.writes));
+    writePrefixes.addAll(scratchPrefixes);
+    if (!readPrefixes.isEmpty()) {
+      s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_READ, readPrefixes));
+    }
+    s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_WRITE, writePrefixes));
+    List<String> listable = new ArrayList<>(readPrefixes);
+    listable.addAll(writePrefixes);
+    s.add(Access.s3List(storage.warehouseBucket(), listable));
+    if (!family.reads.isEmpty()) {
+      s.add(Access.glue(Access.GLUE_READ, Access.tablesIn(family.reads)));
+    }
+    s.add(Access.glue(Access.GLUE_COMMIT, Access.tablesIn(family.writes)));
+    s.add(Access.kms(storage.key(), Access.KMS_WRITE));
     return s;
   }
 
@@ -247,7 +247,12 @@ public final class JobsConstruct extends Construct {
     return Map.copyOf(roles);
   }
 
-  /** The Glue 5.0 log group prefix of every job ({@code --custom-logGroup-prefix}). */
+  /** The EMR Serverless application and its job roles, when {@code lakehouse:compute=emr-serverless}. */
+  public java.util.Optional<EmrServerlessJobs> emrServerless() {
+    return java.util.Optional.ofNullable(emrServerless);
+  }
+
+  /** The Glue 5.0 log group prefix of every job ({@code --custom-logGroup-prefix}); on EMR Serverless, its group. */
   public String logGroupPrefix() {
     return logGroupPrefix;
   }

@@ -34,7 +34,10 @@ public record LakehouseConfig(
     boolean reservedConcurrency,
     String powertoolsLogLevel,
     boolean strictArtifacts,
-    boolean catalogEncryption) {
+    boolean catalogEncryption,
+    Compute compute,
+    String emrMaximumCpu,
+    String emrMaximumMemory) {
 
   public static final String PREFIX = "lakehouse:";
   static final Set<String> ENVIRONMENTS = Set.of("dev", "test", "prod");
@@ -45,6 +48,27 @@ public record LakehouseConfig(
     JAR,
     /** {@code --class} names a delegating object in the launcher script, which calls the Java main. */
     SCRIPT
+  }
+
+  /** Which engine runs the Spark jobs (see docs/deploy.md, "lakehouse:compute"). */
+  public enum Compute {
+    GLUE("glue"),
+    EMR_SERVERLESS("emr-serverless");
+
+    public final String value;
+
+    Compute(String value) {
+      this.value = value;
+    }
+
+    static Compute of(String value) {
+      for (Compute c : values()) {
+        if (c.value.equals(value)) {
+          return c;
+        }
+      }
+      throw new IllegalArgumentException(PREFIX + "compute must be glue or emr-serverless, got '" + value + "'");
+    }
   }
 
   public LakehouseConfig {
@@ -86,7 +110,11 @@ public record LakehouseConfig(
         // Deploys refuse placeholder code; only tests synthesize with placeholders (they pass their own artifacts).
         c.bool("strictArtifacts", true),
         // Account-wide: see docs/deploy.md before turning it on.
-        c.bool("catalogEncryption", false));
+        c.bool("catalogEncryption", false),
+        Compute.of(c.string("compute", "glue")),
+        // The EMR Serverless application's ceiling over all its running jobs (emr-serverless only).
+        c.string("emrMaximumCpu", "16 vCPU"),
+        c.string("emrMaximumMemory", "64 GB"));
   }
 
   public boolean isProduction() {

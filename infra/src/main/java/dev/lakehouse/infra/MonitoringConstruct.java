@@ -111,22 +111,9 @@ public final class MonitoringConstruct extends Construct {
           lambdaDurations.add(fn.metricDuration(MetricOptions.builder().statistic("p95").period(PERIOD).build()));
         });
 
-    // Glue job failures: a rule on Glue's state-change events for our jobs notifies with the details, and an alarm on
-    // the rule's invocations keeps the failure visible in CloudWatch (and on the dashboard).
-    List<String> jobNames = jobs.jobs().values().stream().map(CfnJob::getName).sorted().toList();
-    Rule jobFailures = Rule.Builder.create(this, "GlueJobFailureRule")
-        .description("A lakehouse Glue job run failed, timed out or errored")
-        .eventPattern(EventPattern.builder()
-            .source(List.of("aws.glue"))
-            .detailType(List.of("Glue Job State Change"))
-            .detail(Map.of("jobName", jobNames, "state", List.of("FAILED", "TIMEOUT", "ERROR")))
-            .build())
-        .targets(List.of(SnsTopic.Builder.create(alertTopic)
-            .message(RuleTargetInput.fromText("Glue job " + EventField.fromPath("$.detail.jobName") + " run "
-                + EventField.fromPath("$.detail.jobRunId") + " ended in state " + EventField.fromPath("$.detail.state")
-                + ": " + EventField.fromPath("$.detail.message")))
-            .build()))
-        .build();
+    Rule jobFailures = jobs.emrServerless().isPresent()
+        ? emrServerlessJobFailures(jobs.emrServerless().get(), alertTopic)
+        : glueJobFailures(jobs, alertTopic);
     Metric jobFailureCount = Metric.Builder.create()
         .namespace("AWS/Events")
         .metricName("TriggeredRules")
@@ -163,6 +150,43 @@ public final class MonitoringConstruct extends Construct {
     dashboard.addWidgets(
         graph("Lambda errors", lambdaErrors),
         graph("Lambda duration p95", lambdaDurations));
+  }
+
+  private Rule glueJobFailures(JobsConstruct jobs, Topic alertTopic) {
+    // Glue job failures: a rule on Glue's state-change events for our jobs notifies with the details, and an alarm on
+    // the rule's invocations keeps the failure visible in CloudWatch (and on the dashboard).
+    List<String> jobNames = jobs.jobs().values().stream().map(CfnJob::getName).sorted().toList();
+    return Rule.Builder.create(this, "GlueJobFailureRule")
+        .description("A lakehouse Glue job run failed, timed out or errored")
+        .eventPattern(EventPattern.builder()
+            .source(List.of("aws.glue"))
+            .detailType(List.of("Glue Job State Change"))
+            .detail(Map.of("jobName", jobNames, "state", List.of("FAILED", "TIMEOUT", "ERROR")))
+            .build())
+        .targets(List.of(SnsTopic.Builder.create(alertTopic)
+            .message(RuleTargetInput.fromText("Glue job " + EventField.fromPath("$.detail.jobName") + " run "
+                + EventField.fromPath("$.detail.jobRunId") + " ended in state " + EventField.fromPath("$.detail.state")
+                + ": " + EventField.fromPath("$.detail.message")))
+            .build()))
+        .build();
+  }
+
+  /** EMR Serverless job runs of the stack's application that failed: the same notification and alarm as on Glue. */
+  private Rule emrServerlessJobFailures(EmrServerlessJobs emr, Topic alertTopic) {
+    return Rule.Builder.create(this, "EmrServerlessJobFailureRule")
+        .description("A lakehouse EMR Serverless job run failed")
+        .eventPattern(EventPattern.builder()
+            .source(List.of("aws.emr-serverless"))
+            .detailType(List.of("EMR Serverless Job Run State Change"))
+            .detail(Map.of("applicationId", List.of(emr.application().getAttrApplicationId()),
+                "state", List.of("FAILED")))
+            .build())
+        .targets(List.of(SnsTopic.Builder.create(alertTopic)
+            .message(RuleTargetInput.fromText("EMR Serverless job run " + EventField.fromPath("$.detail.jobRunName")
+                + " (" + EventField.fromPath("$.detail.jobRunId") + ") ended in state "
+                + EventField.fromPath("$.detail.state") + ": " + EventField.fromPath("$.detail.stateDetails")))
+            .build()))
+        .build();
   }
 
   private static GraphWidget graph(String title, List<IMetric> metrics) {

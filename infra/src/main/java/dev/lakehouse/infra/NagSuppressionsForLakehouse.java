@@ -1,5 +1,6 @@
 package dev.lakehouse.infra;
 
+import dev.lakehouse.core.jobs.SparkJobs;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.Zone;
@@ -39,6 +40,12 @@ final class NagSuppressionsForLakehouse {
       + "PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing actions, none of which "
       + "support resource-level permissions (Step Functions logging and tracing requirements).";
 
+  static final String EMR_LOG_GROUPS_REASON = "logs:DescribeLogGroups lists log groups: IAM scopes it to every group "
+      + "of the account and region only; EMR Serverless looks the job log group up with it before writing (the "
+      + "writes themselves are granted on that one group).";
+  static final String EMR_JOB_RUNS_REASON = "EMR Serverless job run ids are made per run: the .sync integration "
+      + "polls and cancels the runs it starts, named by the stack's application ARN followed by /jobruns/*.";
+
   private NagSuppressionsForLakehouse() {}
 
   static void apply(LakehouseStack stack) {
@@ -67,30 +74,13 @@ final class NagSuppressionsForLakehouse {
                 + "upgrade of the functions module, not a drive-by of the infrastructure.")
             .build())));
 
-    // ---- Glue job roles
+    // ---- Glue job roles, or EMR Serverless execution roles
     JobsConstruct jobs = stack.jobs();
-    for (JobsConstruct.Family family : JobsConstruct.Family.values()) {
-      List<String> findings = new ArrayList<>();
-      if (family.readsLanding) {
-        findings.addAll(objects(stack, landing, List.of(SourceEntity.LANDING_ROOT)));
-      }
-      Set<String> prefixes = new LinkedHashSet<>(Access.zonePrefixes(family.reads));
-      prefixes.addAll(Access.zonePrefixes(family.writes));
-      prefixes.add(StorageConstruct.TEMPORARY_PREFIX + "glue/");
-      findings.addAll(objects(stack, warehouse, List.copyOf(prefixes)));
-      Role role = jobs.role(family);
-      NagSuppressions.addResourceSuppressions(defaultPolicy(role), List.of(
-          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(S3_PREFIX_REASON)
-              .appliesTo(new ArrayList<>(findings)).build(),
-          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_LOGS_REASON)
-              // cdk-nag's rendering of JobsConstruct.logGroupsUnder(prefix)
-              .appliesTo(List.of("Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
-                  + jobs.logGroupPrefix() + "*"))
-              .build(),
-          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_JOB_STAR_REASON)
-              .appliesTo(List.of("Resource::*")).build()));
+    if (jobs.emrServerless().isPresent()) {
+      emrServerless(stack, jobs.emrServerless().get());
+    } else {
+      glueJobRoles(stack, jobs);
     }
-
     // ---- Lake Formation's data-access role (when governance is on)
     if (stack.governance() != null) {
       NagSuppressions.addResourceSuppressions(defaultPolicy(stack.governance().dataAccessRole()), List.of(
@@ -101,9 +91,13 @@ final class NagSuppressionsForLakehouse {
     // ---- State machine roles
     OrchestrationConstruct orchestration = stack.orchestration();
     for (var sm : List.of(orchestration.ingestPipeline(), orchestration.maintenance())) {
-      NagSuppressions.addResourceSuppressions(defaultPolicy((Role) sm.getRole()), List.of(
+      List<NagPackSuppression> suppressions = new ArrayList<>(List.of(
           NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(SFN_STAR_REASON)
               .appliesTo(List.of("Resource::*")).build()));
+      jobs.emrServerless().ifPresent(emr -> suppressions.add(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+          .reason(EMR_JOB_RUNS_REASON)
+          .appliesTo(List.of("Resource::<" + logicalId(stack, emr.application()) + ".Arn>/jobruns/*")).build()));
+      NagSuppressions.addResourceSuppressions(defaultPolicy((Role) sm.getRole()), List.copyOf(suppressions));
     }
 
     // ---- Dead-letter queues
@@ -114,6 +108,52 @@ final class NagSuppressionsForLakehouse {
               + "alarmed, and a dead-letter queue of a dead-letter queue would only hide failures further away.")
           .build()));
     }
+  }
+
+  private static void glueJobRoles(LakehouseStack stack, JobsConstruct jobs) {
+    for (SparkJobs.Family family : SparkJobs.Family.values()) {
+      Role role = jobs.role(family);
+      NagSuppressions.addResourceSuppressions(defaultPolicy(role), List.of(
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(S3_PREFIX_REASON)
+              .appliesTo(familyObjects(stack, family, List.of(StorageConstruct.TEMPORARY_PREFIX + "glue/"))).build(),
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_LOGS_REASON)
+              // cdk-nag's rendering of JobsConstruct.logGroupsUnder(prefix)
+              .appliesTo(List.of("Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+                  + jobs.logGroupPrefix() + "*"))
+              .build(),
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_JOB_STAR_REASON)
+              .appliesTo(List.of("Resource::*")).build()));
+    }
+  }
+
+  /** The execution roles: the Glue family roles' S3 prefixes (no Glue scratch prefix) and the log group lookup. */
+  private static void emrServerless(LakehouseStack stack, EmrServerlessJobs emr) {
+    for (SparkJobs.Family family : SparkJobs.Family.values()) {
+      NagSuppressions.addResourceSuppressions(defaultPolicy(emr.role(family)), List.of(
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(S3_PREFIX_REASON)
+              .appliesTo(familyObjects(stack, family, List.of())).build(),
+          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(EMR_LOG_GROUPS_REASON)
+              // cdk-nag's rendering of JobsConstruct.logGroupsUnder("")
+              .appliesTo(List.of("Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*"))
+              .build()));
+    }
+  }
+
+  /** The object prefixes a job family's role is granted (JobsConstruct.dataStatements), as cdk-nag reports them. */
+  private static List<Object> familyObjects(LakehouseStack stack, SparkJobs.Family family, List<String> scratch) {
+    List<Object> findings = new ArrayList<>();
+    if (family.readsLanding) {
+      findings.addAll(objects(stack, stack.storage().landingBucket(), List.of(SourceEntity.LANDING_ROOT)));
+    }
+    Set<String> prefixes = new LinkedHashSet<>(Access.zonePrefixes(family.reads));
+    prefixes.addAll(Access.zonePrefixes(family.writes));
+    prefixes.addAll(scratch);
+    findings.addAll(objects(stack, stack.storage().warehouseBucket(), List.copyOf(prefixes)));
+    return findings;
+  }
+
+  private static String logicalId(Stack stack, CfnElement element) {
+    return stack.resolve(stack.getLogicalId(element)).toString();
   }
 
   private static void roleWildcards(Stack stack, Role role, String starReason, List<String>... objectFindings) {

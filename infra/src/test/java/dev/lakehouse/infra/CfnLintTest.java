@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * cfn-lint (AWS's CloudFormation linter: resource schemas, property values, ARN formats, IAM action names) over the
- * synthesized templates of both test configurations: no errors, no warnings. A finding may be ignored only by rule
- * id, with its reason in {@link #IGNORED}. Needs the {@code cfn-lint} command (pip install cfn-lint); without it the
- * test is skipped and says so.
+ * synthesized templates of the test configurations (dev, prod, dev with EMR Serverless compute): no errors, no
+ * warnings. A finding may be ignored only by rule id, with its reason in {@link #IGNORED}. Needs the {@code cfn-lint}
+ * command (pip install cfn-lint); without it the test is skipped and says so.
  */
 @Tag("tool")
 class CfnLintTest {
@@ -38,7 +38,8 @@ class CfnLintTest {
       command.addAll(IGNORED.keySet());
     }
     command.add("--");
-    for (var entry : Map.of("dev", TestStacks.dev(), "prod", TestStacks.synth(EnvironmentsTest.PROD)).entrySet()) {
+    for (var entry : Map.of("dev", TestStacks.dev(), "prod", TestStacks.synth(EnvironmentsTest.PROD),
+        "dev-emr-serverless", EmrServerlessTest.emr()).entrySet()) {
       Path template = dir.resolve("Lakehouse-" + entry.getKey() + ".template.json");
       new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(template.toFile(), entry.getValue().json());
       command.add(template.toString());

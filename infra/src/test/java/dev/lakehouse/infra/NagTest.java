@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.cxapi.SynthesisMessage;
@@ -17,36 +16,37 @@ import software.amazon.awscdk.cxapi.SynthesisMessage;
 class NagTest {
   /** Rules suppressed for a whole resource (no granular findings exist for them); everything else needs appliesTo. */
   static final Set<String> WHOLE_RESOURCE_RULES = Set.of("AwsSolutions-L1", "AwsSolutions-SQS3");
-  static TestStacks.Synthesized s;
 
-  @BeforeAll
-  static void synth() {
-    s = TestStacks.dev();
+  /** The synthesized configuration under test (subclasses check others, e.g. EMR Serverless compute). */
+  TestStacks.Synthesized synthesized() {
+    return TestStacks.dev();
   }
 
   @Test
   void noUnsuppressedErrors() {
-    List<SynthesisMessage> errors = s.annotations().findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    List<SynthesisMessage> errors = synthesized().annotations()
+        .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
     assertThat(errors.stream().map(m -> m.getId() + " " + m.getEntry().getData()).toList()).isEmpty();
   }
 
   @Test
   void noUnsuppressedWarnings() {
-    List<SynthesisMessage> warnings = s.annotations().findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    List<SynthesisMessage> warnings = synthesized().annotations()
+        .findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
     assertThat(warnings.stream().map(m -> m.getId() + " " + m.getEntry().getData()).toList()).isEmpty();
   }
 
   @Test
   void noOtherErrorsOrUnacknowledgedWarnings() {
-    assertThat(s.annotations().findError("*", Match.anyValue())).isEmpty();
-    assertThat(s.annotations().findWarning("*", Match.anyValue())).isEmpty();
+    assertThat(synthesized().annotations().findError("*", Match.anyValue())).isEmpty();
+    assertThat(synthesized().annotations().findWarning("*", Match.anyValue())).isEmpty();
   }
 
   @Test
   void everySuppressionIsNarrowAndExplained() {
     List<String> problems = new ArrayList<>();
     int suppressions = 0;
-    Map<String, Object> resources = map(s.json().get("Resources"));
+    Map<String, Object> resources = map(synthesized().json().get("Resources"));
     for (var e : resources.entrySet()) {
       Map<String, Object> metadata = map(map(e.getValue()).getOrDefault("Metadata", Map.of()));
       Object nag = metadata.get("cdk_nag");

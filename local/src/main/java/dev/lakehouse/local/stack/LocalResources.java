@@ -1,5 +1,7 @@
 package dev.lakehouse.local.stack;
 
+import dev.lakehouse.core.jobs.EmrServerlessDefinition;
+import dev.lakehouse.core.jobs.SparkJobs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,6 +30,9 @@ public final class LocalResources {
   public static final java.util.Set<String> ONE_RUN_AT_A_TIME =
       java.util.Set.of(SILVER_CUSTOMERS_JOB, SILVER_PRODUCTS_JOB, SILVER_ORDERS_JOB, GOLD_JOB);
 
+  /** The EMR Serverless application the EMR Serverless form of the definitions names. */
+  public static final String EMR_APPLICATION_ID = "00lakehouselocal";
+
   public static final String ALERT_TOPIC = "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":lakehouse-alerts";
 
   private LocalResources() {}
@@ -43,6 +48,27 @@ public final class LocalResources {
     }
     String[] parts = nameOrArn.split(":");
     return parts.length >= 7 ? parts[6] : nameOrArn;
+  }
+
+  /** The local name of a job: {@code lakehouse-} and its name suffix, as the constants above. */
+  public static String jobName(SparkJobs.JobSpec spec) {
+    return "lakehouse-" + spec.nameSuffix();
+  }
+
+  /** The substitutions of the EMR Serverless form: the Glue form's, and the application, roles, jar and logging. */
+  public static Map<String, String> emrServerlessSubstitutions() {
+    Map<String, String> s = substitutions();
+    s.put(EmrServerlessDefinition.APPLICATION_ID, EMR_APPLICATION_ID);
+    for (SparkJobs.JobSpec spec : SparkJobs.all()) {
+      s.put(EmrServerlessDefinition.executionRolePlaceholder(spec),
+          "arn:aws:iam::" + ACCOUNT + ":role/lakehouse-" + spec.family().name().toLowerCase() + "-execution");
+    }
+    s.put(EmrServerlessDefinition.JOB_JAR_URI, "s3://" + WAREHOUSE_BUCKET + "/jobs/lakehouse-glue-jobs.jar");
+    // The jobs run on the stack's in-process session, which has the catalog configuration already.
+    s.put(EmrServerlessDefinition.SPARK_CONF, "--conf spark.master=local[*]");
+    s.put(EmrServerlessDefinition.LOG_GROUP_NAME, "/aws/emr-serverless/lakehouse/jobs");
+    s.put(EmrServerlessDefinition.LOG_KEY_ARN, "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":key/lakehouse");
+    return s;
   }
 
   public static Map<String, String> substitutions() {

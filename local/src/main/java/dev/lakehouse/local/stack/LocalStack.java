@@ -76,18 +76,32 @@ public final class LocalStack implements AutoCloseable {
     functions.put(LocalResources.MAINTENANCE, new MaintenanceHandler(new TableMaintenance(catalog, b.clock)));
     functions.put(LocalResources.RUN_RECORDER, runRecorder);
 
+    GlueBinding glue = new GlueBinding(lakehouse::spark, s3, home.root().resolve("staging"),
+        home.root().resolve("locks"), b.faults);
+    // Both job task kinds run the same local Spark jobs: the EMR Serverless one through the Glue binding.
     TaskHandlers handlers = TaskHandlers.of(Map.of(
         LambdaBinding.RESOURCE, new LambdaBinding(functions),
-        GlueBinding.RESOURCE, new GlueBinding(lakehouse::spark, s3, home.root().resolve("staging"),
-            home.root().resolve("locks"), b.faults),
+        GlueBinding.RESOURCE, glue,
+        EmrServerlessBinding.RESOURCE, new EmrServerlessBinding(glue),
         SnsOutbox.RESOURCE, outbox));
     this.runner = Runner.builder().handlers(handlers).store(new DirectoryExecutionStore(home.executions())).build();
     for (String name : List.of(INGEST_PIPELINE, MAINTENANCE)) {
-      machines.put(name, AslLoader.load(b.files.stateMachine(name), LocalResources.substitutions(), handlers));
+      machines.put(name, b.emrServerless
+          ? AslLoader.load(name, EmrServerlessBinding.definition(readDefinition(b.files.stateMachine(name))),
+              LocalResources.emrServerlessSubstitutions(), handlers)
+          : AslLoader.load(b.files.stateMachine(name), LocalResources.substitutions(), handlers));
     }
     // Executions left RUNNING by a process that died (killed, crashed) fail now, are alerted like any failure and
     // can be redriven; nothing stays RUNNING forever.
     runner.failAbandoned().forEach(this::onStatusChange);
+  }
+
+  private static String readDefinition(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read state machine definition " + file, e);
+    }
   }
 
   public static Builder builder(LakehouseHome home) {
@@ -222,6 +236,7 @@ public final class LocalStack implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private GlueBinding.Faults faults = (job, attempt) -> null;
     private java.util.function.UnaryOperator<String> s3Route = java.util.function.UnaryOperator.identity();
+    private boolean emrServerless;
 
     private Builder(LakehouseHome home) {
       this.home = home;
@@ -229,6 +244,15 @@ public final class LocalStack implements AutoCloseable {
 
     public Builder files(ProjectFiles value) {
       this.files = value;
+      return this;
+    }
+
+    /**
+     * Runs the EMR Serverless form of the definitions ({@code lakehouse:compute=emr-serverless}) instead of the
+     * files' Glue form; the job tasks run the same local Spark jobs.
+     */
+    public Builder emrServerless(boolean value) {
+      this.emrServerless = value;
       return this;
     }
 
