@@ -303,12 +303,12 @@ class AwsEmulatorTest {
       + "\"created_at\":\"2026-01-01T00:00:00\",\"updated_at\":\"2026-09-01T20:25:00\"}\n";
 
   /**
-   * Runs one deployed job (main class and fixed arguments from {@link JobsConstruct#specs()}) in a JVM of its own on
+   * Runs one deployed job (main class and fixed arguments from {@link dev.lakehouse.core.jobs.SparkJobs#all()}) in a JVM of its own on
    * {@code classpath}, Spark local[*], with the given keys; answers the job's printed result.
    */
   private static JsonNode runJob(String classpath, String specId, AwsBasicCredentials keys, String... args)
       throws Exception {
-    JobsConstruct.JobSpec spec = JobsConstruct.specs().stream().filter(j -> j.id().equals(specId)).findFirst()
+    dev.lakehouse.core.jobs.SparkJobs.JobSpec spec = dev.lakehouse.core.jobs.SparkJobs.all().stream().filter(j -> j.id().equals(specId)).findFirst()
         .orElseThrow();
     Path root = TestStacks.infraDir().getParent();
     Path log = Files.createTempFile(TestStacks.infraDir().resolve("target"), "job-" + specId, ".log");
