@@ -3,6 +3,7 @@ package dev.lakehouse.infra;
 import dev.lakehouse.core.catalog.CatalogSettings;
 import dev.lakehouse.core.catalog.CatalogType;
 import dev.lakehouse.core.ingest.IngestRouter;
+import dev.lakehouse.core.resources.LakehouseFunction;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.Zone;
@@ -38,19 +39,18 @@ import software.constructs.Construct;
 public final class FunctionsConstruct extends Construct {
   public static final String ALIAS = "live";
   public static final Runtime RUNTIME = Runtime.JAVA_21;
-  public static final String HANDLER_PACKAGE = "dev.lakehouse.functions.";
 
-  /** What each function is and touches. Reserved concurrency protects the catalog from commit storms. */
+  /**
+   * How each function is deployed: its sizing here, what it is (handler, name, placeholder) in
+   * {@link LakehouseFunction}. Reserved concurrency protects the catalog from commit storms.
+   */
   public enum Spec {
-    INGEST_ROUTER("IngestRouter", "IngestRouterHandler", "ingest-router", 1024, 60, null,
-        "Validates a landed object and routes it to the pipeline for its entity"),
-    TABLE_ADMIN("TableAdmin", "TableAdminHandler", "table-admin", 1024, 300, 1,
-        "Creates the declared Iceberg tables (CloudFormation custom resource and pipeline step)"),
-    MAINTENANCE("Maintenance", "MaintenanceHandler", "maintenance", 2048, 900, 2,
-        "Expires snapshots, removes orphan files and rewrites manifests of the lakehouse tables"),
-    RUN_RECORDER("RunRecorder", "RunRecorderHandler", "run-recorder", 1024, 60, 5,
-        "Records every pipeline step in the pipeline_runs table");
+    INGEST_ROUTER(LakehouseFunction.INGEST_ROUTER, 1024, 60, null),
+    TABLE_ADMIN(LakehouseFunction.TABLE_ADMIN, 1024, 300, 1),
+    MAINTENANCE(LakehouseFunction.MAINTENANCE, 2048, 900, 2),
+    RUN_RECORDER(LakehouseFunction.RUN_RECORDER, 1024, 60, 5);
 
+    final LakehouseFunction function;
     final String id;
     final String handlerClass;
     final String serviceName;
@@ -59,19 +59,19 @@ public final class FunctionsConstruct extends Construct {
     final Integer reservedConcurrency;
     final String description;
 
-    Spec(String id, String handlerClass, String serviceName, int memoryMb, int timeoutSeconds,
-         Integer reservedConcurrency, String description) {
-      this.id = id;
-      this.handlerClass = handlerClass;
-      this.serviceName = serviceName;
+    Spec(LakehouseFunction function, int memoryMb, int timeoutSeconds, Integer reservedConcurrency) {
+      this.function = function;
+      this.id = function.id();
+      this.handlerClass = function.handlerClass();
+      this.serviceName = function.nameSuffix();
       this.memoryMb = memoryMb;
       this.timeoutSeconds = timeoutSeconds;
       this.reservedConcurrency = reservedConcurrency;
-      this.description = description;
+      this.description = function.description();
     }
 
     public String handler() {
-      return HANDLER_PACKAGE + handlerClass + "::handleRequest";
+      return function.handler();
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.core.jobs.EmrServerlessDefinition;
 import dev.lakehouse.core.jobs.SparkJobs;
+import dev.lakehouse.core.resources.StatePlaceholders;
 import dev.lakehouse.core.tables.SourceEntity;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -240,7 +241,7 @@ public final class OrchestrationConstruct extends Construct {
     Map<String, Binding> b = new TreeMap<>();
     for (FunctionsConstruct.Spec spec : FunctionsConstruct.Spec.values()) {
       String arn = functions.alias(spec).getFunctionArn();
-      b.put(spec.id + "FunctionArn", new Binding(arn, Kind.FUNCTION, arn));
+      b.put(spec.function.arnPlaceholder(), new Binding(arn, Kind.FUNCTION, arn));
     }
     Optional<EmrServerlessJobs> emr = jobs.emrServerless();
     for (SparkJobs.JobSpec spec : JobsConstruct.specs()) {
@@ -265,9 +266,9 @@ public final class OrchestrationConstruct extends Construct {
       b.put(EmrServerlessDefinition.LOG_KEY_ARN, new Binding(storage.key().getKeyArn(), Kind.VALUE, null));
       b.put(WAREHOUSE_URI, new Binding(storage.warehouseUri(), Kind.VALUE, null));
     });
-    b.put("AlertTopicArn", new Binding(topic.getTopicArn(), Kind.TOPIC, topic.getTopicArn()));
-    b.put("WarehouseBucket", new Binding(storage.warehouseBucket().getBucketName(), Kind.VALUE, null));
-    b.put("LandingBucket", new Binding(storage.landingBucket().getBucketName(), Kind.VALUE, null));
+    b.put(StatePlaceholders.ALERT_TOPIC_ARN, new Binding(topic.getTopicArn(), Kind.TOPIC, topic.getTopicArn()));
+    b.put(StatePlaceholders.WAREHOUSE_BUCKET, new Binding(storage.warehouseBucket().getBucketName(), Kind.VALUE, null));
+    b.put(StatePlaceholders.LANDING_BUCKET, new Binding(storage.landingBucket().getBucketName(), Kind.VALUE, null));
     return b;
   }
 
@@ -275,10 +276,11 @@ public final class OrchestrationConstruct extends Construct {
   public static Set<String> knownPlaceholders() {
     Set<String> names = new TreeSet<>();
     for (FunctionsConstruct.Spec spec : FunctionsConstruct.Spec.values()) {
-      names.add(spec.id + "FunctionArn");
+      names.add(spec.function.arnPlaceholder());
     }
     JobsConstruct.specs().forEach(s -> names.add(s.jobNamePlaceholder()));
-    names.addAll(List.of("AlertTopicArn", "WarehouseBucket", "LandingBucket"));
+    names.addAll(List.of(StatePlaceholders.ALERT_TOPIC_ARN, StatePlaceholders.WAREHOUSE_BUCKET,
+        StatePlaceholders.LANDING_BUCKET));
     return names;
   }
 

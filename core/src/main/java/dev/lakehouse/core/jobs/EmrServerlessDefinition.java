@@ -1,13 +1,13 @@
 package dev.lakehouse.core.jobs;
 
 import dev.lakehouse.core.jobs.SparkJobs.JobSpec;
+import dev.lakehouse.core.resources.StatePlaceholders;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The EMR Serverless form of a state machine definition, derived from its Glue form (the files in
@@ -54,7 +54,6 @@ public final class EmrServerlessDefinition {
   /** The Glue JobRun fields the definitions select, and where the EMR Serverless job run has them. */
   public static final Map<String, String> RESULT_PATHS = Map.of("$.Id", "$.JobRunId", "$.JobRunState", "$.State");
 
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_]*)}");
 
   private EmrServerlessDefinition() {}
 
@@ -65,7 +64,7 @@ public final class EmrServerlessDefinition {
 
   /** The value of a placeholder, as it appears in a definition. */
   public static String placeholder(String name) {
-    return "${" + name + "}";
+    return StatePlaceholders.of(name);
   }
 
   /**
@@ -115,7 +114,7 @@ public final class EmrServerlessDefinition {
           + glue.keySet());
     }
     String jobName = String.valueOf(glue.get("JobName"));
-    Matcher m = PLACEHOLDER.matcher(jobName);
+    Matcher m = StatePlaceholders.PATTERN.matcher(jobName);
     if (!m.matches()) {
       throw new IllegalArgumentException("a job task's JobName must be a job's placeholder such as ${BronzeJobName}, "
           + "got " + jobName);

@@ -2,6 +2,8 @@ package dev.lakehouse.local.stack;
 
 import dev.lakehouse.core.jobs.EmrServerlessDefinition;
 import dev.lakehouse.core.jobs.SparkJobs;
+import dev.lakehouse.core.resources.LakehouseFunction;
+import dev.lakehouse.core.resources.StatePlaceholders;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,11 +17,12 @@ public final class LocalResources {
   public static final String LANDING_BUCKET = "landing";
   public static final String WAREHOUSE_BUCKET = "warehouse";
 
-  public static final String INGEST_ROUTER = "lakehouse-ingest-router";
-  public static final String TABLE_ADMIN = "lakehouse-table-admin";
-  public static final String MAINTENANCE = "lakehouse-maintenance";
-  public static final String RUN_RECORDER = "lakehouse-run-recorder";
+  public static final String INGEST_ROUTER = functionName(LakehouseFunction.INGEST_ROUTER);
+  public static final String TABLE_ADMIN = functionName(LakehouseFunction.TABLE_ADMIN);
+  public static final String MAINTENANCE = functionName(LakehouseFunction.MAINTENANCE);
+  public static final String RUN_RECORDER = functionName(LakehouseFunction.RUN_RECORDER);
 
+  // Constants, not lookups, because GlueBinding switches on them; LocalResourcesTest checks each is jobName(spec).
   public static final String BRONZE_JOB = "lakehouse-bronze";
   public static final String SILVER_CUSTOMERS_JOB = "lakehouse-silver-customers";
   public static final String SILVER_PRODUCTS_JOB = "lakehouse-silver-products";
@@ -50,7 +53,7 @@ public final class LocalResources {
     return parts.length >= 7 ? parts[6] : nameOrArn;
   }
 
-  /** The local name of a job: {@code lakehouse-} and its name suffix, as the constants above. */
+  /** The local name of a job: {@code lakehouse-} and its name suffix. */
   public static String jobName(SparkJobs.JobSpec spec) {
     return "lakehouse-" + spec.nameSuffix();
   }
@@ -71,21 +74,23 @@ public final class LocalResources {
     return s;
   }
 
+  /** Every placeholder of the state machine files, bound to the local resources: from the two catalogs. */
   public static Map<String, String> substitutions() {
     Map<String, String> s = new LinkedHashMap<>();
-    s.put("IngestRouterFunctionArn", functionArn(INGEST_ROUTER));
-    s.put("TableAdminFunctionArn", functionArn(TABLE_ADMIN));
-    s.put("MaintenanceFunctionArn", functionArn(MAINTENANCE));
-    s.put("RunRecorderFunctionArn", functionArn(RUN_RECORDER));
-    s.put("BronzeJobName", BRONZE_JOB);
-    s.put("SilverCustomersJobName", SILVER_CUSTOMERS_JOB);
-    s.put("SilverProductsJobName", SILVER_PRODUCTS_JOB);
-    s.put("SilverOrdersJobName", SILVER_ORDERS_JOB);
-    s.put("GoldJobName", GOLD_JOB);
-    s.put("CompactionJobName", COMPACTION_JOB);
-    s.put("AlertTopicArn", ALERT_TOPIC);
-    s.put("WarehouseBucket", WAREHOUSE_BUCKET);
-    s.put("LandingBucket", LANDING_BUCKET);
+    for (LakehouseFunction f : LakehouseFunction.values()) {
+      s.put(f.arnPlaceholder(), functionArn(functionName(f)));
+    }
+    for (SparkJobs.JobSpec spec : SparkJobs.all()) {
+      s.put(spec.jobNamePlaceholder(), jobName(spec));
+    }
+    s.put(StatePlaceholders.ALERT_TOPIC_ARN, ALERT_TOPIC);
+    s.put(StatePlaceholders.WAREHOUSE_BUCKET, WAREHOUSE_BUCKET);
+    s.put(StatePlaceholders.LANDING_BUCKET, LANDING_BUCKET);
     return s;
+  }
+
+  /** The local name of a function: {@code lakehouse-} and its name suffix. */
+  public static String functionName(LakehouseFunction function) {
+    return "lakehouse-" + function.nameSuffix();
   }
 }
