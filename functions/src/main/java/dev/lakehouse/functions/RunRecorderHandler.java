@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.core.admin.InvalidArgument;
-import dev.lakehouse.core.admin.TableAdmin;
+import dev.lakehouse.core.admin.Arguments;
 import dev.lakehouse.core.runs.PipelineRun;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunStatus;
@@ -62,8 +62,8 @@ public final class RunRecorderHandler extends SnapStartHandler {
           .snapshotId(a.longValue("snapshotId"))
           .status(status)
           .message(message)
-          .started(a.has("startedAt") ? TableAdmin.parseInstant(a.string("startedAt"), "startedAt") : now)
-          .finished(a.has("finishedAt") ? TableAdmin.parseInstant(a.string("finishedAt"), "finishedAt") : now);
+          .started(a.has("startedAt") ? Arguments.parseInstant(a.string("startedAt"), "startedAt") : now)
+          .finished(a.has("finishedAt") ? Arguments.parseInstant(a.string("finishedAt"), "finishedAt") : now);
       Long in = a.longValue("rowsIn");
       Long written = a.longValue("rowsWritten");
       Long rejected = a.longValue("rowsRejected");

@@ -1,13 +1,19 @@
 package dev.lakehouse.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.lakehouse.core.admin.InvalidArgument;
 import dev.lakehouse.core.admin.TableAdmin;
+import dev.lakehouse.core.admin.TableProvisioner;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.functions.support.Args;
 import dev.lakehouse.functions.support.Clients;
 import dev.lakehouse.functions.support.Telemetry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +31,15 @@ public final class TableAdminHandler extends SnapStartHandler {
       "removePartitionField");
   /** Stable, so an Update of the custom resource never looks like a replacement to CloudFormation. */
   public static final String PHYSICAL_RESOURCE_ID = "lakehouse-tables-" + LakehouseTables.NAMESPACE;
+
+  /**
+   * Writes the admin records as the answer map: record components in declaration order, nulls kept (except where a
+   * record says otherwise), numbers keeping their Java type (a snapshot id stays a long), instants as ISO-8601 UTC
+   * strings ({@link Instant#toString}).
+   */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
+  private static final TypeReference<Map<String, Object>> ANSWER = new TypeReference<>() {};
 
   private final Supplier<TableAdmin> admin;
 
@@ -54,27 +69,31 @@ public final class TableAdminHandler extends SnapStartHandler {
   }
 
   Map<String, Object> dispatch(String operation, Args a) {
+    return JSON.convertValue(result(operation, a), ANSWER);
+  }
+
+  private Object result(String operation, Args a) {
     if (operation == null) {
       throw new InvalidArgument("missing 'operation'; one of " + OPERATIONS);
     }
     TableAdmin s = admin.get();
     return switch (operation) {
-      case "listTables" -> s.listTables();
+      case "listTables" -> s.inspect().listTables();
       case "createTables" -> s.createTables();
-      case "describe" -> s.describe(a.requireString("table"));
-      case "snapshots" -> s.snapshots(a.requireString("table"));
-      case "history" -> s.history(a.requireString("table"));
-      case "timeTravel" -> s.timeTravel(a.requireString("table"), a.longValue("snapshotId"), a.string("asOf"),
-          a.intValue("limit"));
-      case "diff" -> s.diff(a.requireString("table"), a.longValue("fromSnapshotId"), a.string("fromAsOf"),
-          a.longValue("toSnapshotId"), a.string("toAsOf"), a.intValue("sampleSize"));
-      case "rollback" -> s.rollback(a.requireString("table"), a.longValue("snapshotId"), a.string("asOf"),
-          a.string("actor"), a.string("reason"), a.string("executionId"));
-      case "addColumn" -> s.addColumn(a.requireString("table"), a.string("column"), a.string("type"), a.string("doc"));
-      case "renameColumn" -> s.renameColumn(a.requireString("table"), a.string("column"), a.string("newName"));
-      case "widenColumn" -> s.widenColumn(a.requireString("table"), a.string("column"), a.string("type"));
-      case "addPartitionField" -> s.addPartitionField(a.requireString("table"), a.string("transform"), a.string("name"));
-      case "removePartitionField" -> s.removePartitionField(a.requireString("table"), a.string("field"));
+      case "describe" -> s.inspect().describe(a.requireString("table"));
+      case "snapshots" -> s.inspect().snapshots(a.requireString("table"));
+      case "history" -> s.inspect().history(a.requireString("table"));
+      case "timeTravel" -> s.timeTravel(a.requireString("table")).snapshot(a.longValue("snapshotId"))
+          .asOf(a.string("asOf")).limit(a.intValue("limit")).execute();
+      case "diff" -> s.diff(a.requireString("table")).from(a.longValue("fromSnapshotId")).fromAsOf(a.string("fromAsOf"))
+          .to(a.longValue("toSnapshotId")).toAsOf(a.string("toAsOf")).sample(a.intValue("sampleSize")).execute();
+      case "rollback" -> s.rollback(a.requireString("table")).toSnapshot(a.longValue("snapshotId")).asOf(a.string("asOf"))
+          .by(a.string("actor")).because(a.string("reason")).executionId(a.string("executionId")).execute();
+      case "addColumn" -> s.schema(a.requireString("table")).addColumn(a.string("column"), a.string("type"), a.string("doc"));
+      case "renameColumn" -> s.schema(a.requireString("table")).renameColumn(a.string("column"), a.string("newName"));
+      case "widenColumn" -> s.schema(a.requireString("table")).widenColumn(a.string("column"), a.string("type"));
+      case "addPartitionField" -> s.partitioning(a.requireString("table")).addField(a.string("transform"), a.string("name"));
+      case "removePartitionField" -> s.partitioning(a.requireString("table")).removeField(a.string("field"));
       default -> throw new InvalidArgument("unknown operation '" + operation + "'; one of " + OPERATIONS);
     };
   }
@@ -94,16 +113,12 @@ public final class TableAdminHandler extends SnapStartHandler {
                 throw new InvalidArgument("custom resource supports ResourceProperties.operation = createTables, not '"
                     + operation + "'");
               }
-              Map<String, Object> result = admin.get().createTables();
-              @SuppressWarnings("unchecked")
-              List<String> created = (List<String>) result.get("created");
-              @SuppressWarnings("unchecked")
-              List<String> existing = (List<String>) result.get("existing");
-              data.put("Namespace", LakehouseTables.NAMESPACE);
-              data.put("Created", String.join(",", created));
-              data.put("Existing", String.join(",", existing));
-              data.put("TableCount", String.valueOf(created.size() + existing.size()));
-              rec.count("TablesCreated", created.size());
+              TableProvisioner.Result result = admin.get().createTables();
+              data.put("Namespace", result.namespace());
+              data.put("Created", String.join(",", result.created()));
+              data.put("Existing", String.join(",", result.existing()));
+              data.put("TableCount", String.valueOf(result.created().size() + result.existing().size()));
+              rec.count("TablesCreated", result.created().size());
               out.put("PhysicalResourceId", PHYSICAL_RESOURCE_ID);
             }
             case "Delete" -> {

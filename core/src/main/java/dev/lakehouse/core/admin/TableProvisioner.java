@@ -26,8 +26,8 @@ public final class TableProvisioner {
     this.settings = settings;
   }
 
-  /** What {@link #provision} did. */
-  public record Result(boolean namespaceCreated, List<String> created, List<String> existing,
+  /** What {@link #provision} did, in {@code namespace}. */
+  public record Result(String namespace, boolean namespaceCreated, List<String> created, List<String> existing,
       Map<String, List<String>> migrated) {
     public boolean changedAnything() {
       return namespaceCreated || !created.isEmpty() || !migrated.isEmpty();
@@ -66,7 +66,8 @@ public final class TableProvisioner {
         existing.add(table.name());
       }
     }
-    return new Result(namespaceCreated, List.copyOf(created), List.copyOf(existing), Map.copyOf(migrated));
+    return new Result(LakehouseTables.NAMESPACE, namespaceCreated, List.copyOf(created), List.copyOf(existing),
+        Map.copyOf(migrated));
   }
 
   private boolean ensureNamespace() {
