@@ -5,24 +5,24 @@ package dev.lakehouse.asl;
  * {@code State 'Fanout/Inner'} for a state inside a Map) or {@code State machine}; {@link #reason()} says why.
  */
 public class AslValidationException extends RuntimeException {
-    private final String location;
-    private final String reason;
+  private final String location;
+  private final String reason;
 
-    public AslValidationException(String location, String reason) {
-        this(location, reason, null);
-    }
+  public AslValidationException(String location, String reason) {
+    this(location, reason, null);
+  }
 
-    public AslValidationException(String location, String reason, Throwable cause) {
-        super(location + ": " + reason, cause);
-        this.location = location;
-        this.reason = reason;
-    }
+  public AslValidationException(String location, String reason, Throwable cause) {
+    super(location + ": " + reason, cause);
+    this.location = location;
+    this.reason = reason;
+  }
 
-    public String location() {
-        return location;
-    }
+  public String location() {
+    return location;
+  }
 
-    public String reason() {
-        return reason;
-    }
+  public String reason() {
+    return reason;
+  }
 }

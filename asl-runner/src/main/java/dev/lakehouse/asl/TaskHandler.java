@@ -13,5 +13,5 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @FunctionalInterface
 public interface TaskHandler {
-    JsonNode invoke(TaskInvocation invocation) throws TaskFailedException;
+  JsonNode invoke(TaskInvocation invocation) throws TaskFailedException;
 }

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record TaskInvocation(String resource, JsonNode parameters, String stateName, JsonNode context,
                              String executionId) {
 
-    /** {@code $$.State.RetryCount}: 0 on the first attempt. */
-    public int retryCount() {
-        return context.path("State").path("RetryCount").asInt(0);
-    }
+  /** {@code $$.State.RetryCount}: 0 on the first attempt. */
+  public int retryCount() {
+    return context.path("State").path("RetryCount").asInt(0);
+  }
 }

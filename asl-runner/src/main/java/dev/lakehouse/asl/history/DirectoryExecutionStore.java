@@ -20,73 +20,73 @@ import java.util.stream.Stream;
  * never sees a half-written execution.
  */
 public final class DirectoryExecutionStore implements ExecutionStore {
-    private final Path directory;
+  private final Path directory;
 
-    public DirectoryExecutionStore(Path directory) {
-        this.directory = directory;
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create execution store directory " + directory, e);
-        }
+  public DirectoryExecutionStore(Path directory) {
+    this.directory = directory;
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create execution store directory " + directory, e);
     }
+  }
 
-    public Path directory() {
-        return directory;
-    }
+  public Path directory() {
+    return directory;
+  }
 
-    @Override
-    public synchronized void save(Execution execution) {
-        Path file = fileFor(execution.stateMachineName(), execution.name());
-        try {
-            Path tmp = Files.createTempFile(directory, ".execution-", ".tmp");
-            Files.writeString(tmp, Json.writePretty(execution.toJson()));
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file, e);
-        }
+  @Override
+  public synchronized void save(Execution execution) {
+    Path file = fileFor(execution.stateMachineName(), execution.name());
+    try {
+      Path tmp = Files.createTempFile(directory, ".execution-", ".tmp");
+      Files.writeString(tmp, Json.writePretty(execution.toJson()));
+      try {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
     }
+  }
 
-    @Override
-    public synchronized Optional<Execution> find(String executionId) {
-        // arn:aws:states:local:000000000000:execution:<stateMachine>:<name>
-        String[] parts = executionId.split(":");
-        if (parts.length != 8 || !"execution".equals(parts[5])) {
-            return Optional.empty();
-        }
-        Path file = fileFor(parts[6], parts[7]);
-        return Files.exists(file) ? Optional.of(read(file)) : Optional.empty();
+  @Override
+  public synchronized Optional<Execution> find(String executionId) {
+    // arn:aws:states:local:000000000000:execution:<stateMachine>:<name>
+    String[] parts = executionId.split(":");
+    if (parts.length != 8 || !"execution".equals(parts[5])) {
+      return Optional.empty();
     }
+    Path file = fileFor(parts[6], parts[7]);
+    return Files.exists(file) ? Optional.of(read(file)) : Optional.empty();
+  }
 
-    @Override
-    public synchronized List<Execution> list() {
-        List<Execution> list = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            files.filter(f -> f.getFileName().toString().endsWith(".json")).forEach(f -> list.add(read(f)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + directory, e);
-        }
-        list.sort(Comparator.comparing(Execution::startTime).thenComparing(Execution::id));
-        return list;
+  @Override
+  public synchronized List<Execution> list() {
+    List<Execution> list = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      files.filter(f -> f.getFileName().toString().endsWith(".json")).forEach(f -> list.add(read(f)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + directory, e);
     }
+    list.sort(Comparator.comparing(Execution::startTime).thenComparing(Execution::id));
+    return list;
+  }
 
-    private Path fileFor(String stateMachineName, String executionName) {
-        return directory.resolve(safe(stateMachineName) + "__" + safe(executionName) + ".json");
-    }
+  private Path fileFor(String stateMachineName, String executionName) {
+    return directory.resolve(safe(stateMachineName) + "__" + safe(executionName) + ".json");
+  }
 
-    private static String safe(String s) {
-        return s.replaceAll("[^A-Za-z0-9_.-]", "_");
-    }
+  private static String safe(String s) {
+    return s.replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
 
-    private static Execution read(Path file) {
-        try {
-            return Execution.fromJson(Json.parse(Files.readString(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
-        }
+  private static Execution read(Path file) {
+    try {
+      return Execution.fromJson(Json.parse(Files.readString(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
     }
+  }
 }

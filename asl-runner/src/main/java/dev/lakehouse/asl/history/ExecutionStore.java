@@ -9,11 +9,11 @@ import java.util.Optional;
  * it starts, after every top-level state, and when it stops.
  */
 public interface ExecutionStore {
-    /** Inserts or replaces the execution with the same id. */
-    void save(Execution execution);
+  /** Inserts or replaces the execution with the same id. */
+  void save(Execution execution);
 
-    Optional<Execution> find(String executionId);
+  Optional<Execution> find(String executionId);
 
-    /** All executions, oldest start first. */
-    List<Execution> list();
+  /** All executions, oldest start first. */
+  List<Execution> list();
 }

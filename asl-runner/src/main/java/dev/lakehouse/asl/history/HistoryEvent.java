@@ -19,55 +19,55 @@ public record HistoryEvent(long id, Instant timestamp, EventType type, String st
                            JsonNode input, JsonNode output, String error, String cause, Long durationMillis,
                            JsonNode details) {
 
-    public ObjectNode toJson() {
-        ObjectNode node = Json.object();
-        node.put("id", id);
-        node.put("timestamp", Json.timestamp(timestamp));
-        node.put("type", type.name());
-        putIfNotNull(node, "stateName", stateName);
-        if (scope != null && !scope.isEmpty()) {
-            node.put("scope", scope);
-        }
-        if (input != null) {
-            node.set("input", input);
-        }
-        if (output != null) {
-            node.set("output", output);
-        }
-        putIfNotNull(node, "error", error);
-        putIfNotNull(node, "cause", cause);
-        if (durationMillis != null) {
-            node.put("durationMillis", durationMillis);
-        }
-        if (details != null) {
-            node.set("details", details);
-        }
-        return node;
+  public ObjectNode toJson() {
+    ObjectNode node = Json.object();
+    node.put("id", id);
+    node.put("timestamp", Json.timestamp(timestamp));
+    node.put("type", type.name());
+    putIfNotNull(node, "stateName", stateName);
+    if (scope != null && !scope.isEmpty()) {
+      node.put("scope", scope);
     }
+    if (input != null) {
+      node.set("input", input);
+    }
+    if (output != null) {
+      node.set("output", output);
+    }
+    putIfNotNull(node, "error", error);
+    putIfNotNull(node, "cause", cause);
+    if (durationMillis != null) {
+      node.put("durationMillis", durationMillis);
+    }
+    if (details != null) {
+      node.set("details", details);
+    }
+    return node;
+  }
 
-    public static HistoryEvent fromJson(JsonNode node) {
-        return new HistoryEvent(
-                node.get("id").asLong(),
-                Instant.parse(node.get("timestamp").asText()),
-                EventType.valueOf(node.get("type").asText()),
-                text(node, "stateName"),
-                node.has("scope") ? node.get("scope").asText() : "",
-                node.get("input"),
-                node.get("output"),
-                text(node, "error"),
-                text(node, "cause"),
-                node.has("durationMillis") ? node.get("durationMillis").asLong() : null,
-                node.get("details"));
-    }
+  public static HistoryEvent fromJson(JsonNode node) {
+    return new HistoryEvent(
+        node.get("id").asLong(),
+        Instant.parse(node.get("timestamp").asText()),
+        EventType.valueOf(node.get("type").asText()),
+        text(node, "stateName"),
+        node.has("scope") ? node.get("scope").asText() : "",
+        node.get("input"),
+        node.get("output"),
+        text(node, "error"),
+        text(node, "cause"),
+        node.has("durationMillis") ? node.get("durationMillis").asLong() : null,
+        node.get("details"));
+  }
 
-    private static void putIfNotNull(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
-        }
+  private static void putIfNotNull(ObjectNode node, String field, String value) {
+    if (value != null) {
+      node.put(field, value);
     }
+  }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
 }

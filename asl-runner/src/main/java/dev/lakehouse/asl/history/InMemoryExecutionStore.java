@@ -10,22 +10,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Keeps the live {@link Execution} objects; the default store. */
 public final class InMemoryExecutionStore implements ExecutionStore {
-    private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+  private final Map<String, Execution> executions = new ConcurrentHashMap<>();
 
-    @Override
-    public void save(Execution execution) {
-        executions.put(execution.id(), execution);
-    }
+  @Override
+  public void save(Execution execution) {
+    executions.put(execution.id(), execution);
+  }
 
-    @Override
-    public Optional<Execution> find(String executionId) {
-        return Optional.ofNullable(executions.get(executionId));
-    }
+  @Override
+  public Optional<Execution> find(String executionId) {
+    return Optional.ofNullable(executions.get(executionId));
+  }
 
-    @Override
-    public List<Execution> list() {
-        List<Execution> list = new ArrayList<>(executions.values());
-        list.sort(Comparator.comparing(Execution::startTime).thenComparing(Execution::id));
-        return list;
-    }
+  @Override
+  public List<Execution> list() {
+    List<Execution> list = new ArrayList<>(executions.values());
+    list.sort(Comparator.comparing(Execution::startTime).thenComparing(Execution::id));
+    return list;
+  }
 }

@@ -8,39 +8,39 @@ import dev.lakehouse.asl.ExecutionStatus;
  * that was running, which is where a redrive restarts.
  */
 public final class ExecutionFailure extends RuntimeException {
-    private final ExecutionStatus status;
-    private final String error;
-    private final String errorCause;
-    private final String stateName;
-    private final JsonNode stateInput;
+  private final ExecutionStatus status;
+  private final String error;
+  private final String errorCause;
+  private final String stateName;
+  private final JsonNode stateInput;
 
-    ExecutionFailure(ExecutionStatus status, String error, String cause, String stateName, JsonNode stateInput) {
-        super(status + " in state '" + stateName + "': " + error + (cause == null ? "" : ": " + cause), null,
-                false, false);
-        this.status = status;
-        this.error = error;
-        this.errorCause = cause;
-        this.stateName = stateName;
-        this.stateInput = stateInput;
-    }
+  ExecutionFailure(ExecutionStatus status, String error, String cause, String stateName, JsonNode stateInput) {
+    super(status + " in state '" + stateName + "': " + error + (cause == null ? "" : ": " + cause), null,
+        false, false);
+    this.status = status;
+    this.error = error;
+    this.errorCause = cause;
+    this.stateName = stateName;
+    this.stateInput = stateInput;
+  }
 
-    public ExecutionStatus status() {
-        return status;
-    }
+  public ExecutionStatus status() {
+    return status;
+  }
 
-    public String error() {
-        return error;
-    }
+  public String error() {
+    return error;
+  }
 
-    public String cause() {
-        return errorCause;
-    }
+  public String cause() {
+    return errorCause;
+  }
 
-    public String stateName() {
-        return stateName;
-    }
+  public String stateName() {
+    return stateName;
+  }
 
-    public JsonNode stateInput() {
-        return stateInput;
-    }
+  public JsonNode stateInput() {
+    return stateInput;
+  }
 }

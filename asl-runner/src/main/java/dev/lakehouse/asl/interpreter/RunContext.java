@@ -20,21 +20,21 @@ import java.util.function.Function;
  * @param onTopLevelStep called when a top-level state is entered and when it completes (checkpoints to the store)
  */
 public record RunContext(
-        String executionId,
-        String executionName,
-        JsonNode executionInput,
-        Instant executionStartTime,
-        int redriveCount,
-        String stateMachineName,
-        String stateMachineArn,
-        Function<String, Optional<TaskHandler>> handlers,
-        Clock clock,
-        Sleeper sleeper,
-        Random random,
-        ExecutorService executor,
-        History history,
-        Instant deadline,
-        Integer timeoutSeconds,
-        AtomicReference<String[]> abortRequest,
-        Runnable onTopLevelStep) {
+    String executionId,
+    String executionName,
+    JsonNode executionInput,
+    Instant executionStartTime,
+    int redriveCount,
+    String stateMachineName,
+    String stateMachineArn,
+    Function<String, Optional<TaskHandler>> handlers,
+    Clock clock,
+    Sleeper sleeper,
+    Random random,
+    ExecutorService executor,
+    History history,
+    Instant deadline,
+    Integer timeoutSeconds,
+    AtomicReference<String[]> abortRequest,
+    Runnable onTopLevelStep) {
 }

@@ -12,5 +12,5 @@ import dev.lakehouse.asl.json.ReferencePath;
  */
 public record Io(String inputPath, PayloadTemplate parameters, PayloadTemplate resultSelector,
                  ReferencePath resultPath, String outputPath) {
-    public static final Io DEFAULT = new Io("$", null, null, ReferencePath.ROOT, "$");
+  public static final Io DEFAULT = new Io("$", null, null, ReferencePath.ROOT, "$");
 }

@@ -7,17 +7,17 @@ import java.util.List;
 public record Retrier(List<String> errorEquals, int intervalSeconds, int maxAttempts, double backoffRate,
                       Integer maxDelaySeconds, JitterStrategy jitterStrategy) {
 
-    public enum JitterStrategy { FULL, NONE }
+  public enum JitterStrategy { FULL, NONE }
 
-    /**
-     * Delay before retry number {@code retryIndex} (0-based): IntervalSeconds * BackoffRate^retryIndex,
-     * capped by MaxDelaySeconds, before jitter.
-     */
-    public Duration baseDelay(int retryIndex) {
-        double seconds = intervalSeconds * Math.pow(backoffRate, retryIndex);
-        if (maxDelaySeconds != null) {
-            seconds = Math.min(seconds, maxDelaySeconds);
-        }
-        return Duration.ofMillis(Math.round(seconds * 1000));
+  /**
+   * Delay before retry number {@code retryIndex} (0-based): IntervalSeconds * BackoffRate^retryIndex,
+   * capped by MaxDelaySeconds, before jitter.
+   */
+  public Duration baseDelay(int retryIndex) {
+    double seconds = intervalSeconds * Math.pow(backoffRate, retryIndex);
+    if (maxDelaySeconds != null) {
+      seconds = Math.min(seconds, maxDelaySeconds);
     }
+    return Duration.ofMillis(Math.round(seconds * 1000));
+  }
 }

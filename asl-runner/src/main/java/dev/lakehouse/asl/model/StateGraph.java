@@ -10,15 +10,15 @@ import java.util.Set;
  */
 public record StateGraph(String startAt, Map<String, State> states, Integer timeoutSeconds, String location) {
 
-    public State state(String name) {
-        State state = states.get(name);
-        if (state == null) {
-            throw new IllegalStateException("No state named '" + name + "' (validated at load time)");
-        }
-        return state;
+  public State state(String name) {
+    State state = states.get(name);
+    if (state == null) {
+      throw new IllegalStateException("No state named '" + name + "' (validated at load time)");
     }
+    return state;
+  }
 
-    public Set<String> stateNames() {
-        return states.keySet();
-    }
+  public Set<String> stateNames() {
+    return states.keySet();
+  }
 }

@@ -13,43 +13,43 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that only moves when something sleeps on it: tests assert exact delays and never really wait. */
 public final class ManualTime extends Clock implements Sleeper {
-    private final AtomicReference<Instant> now;
-    private final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicReference<Instant> now;
+  private final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
 
-    public ManualTime(Instant start) {
-        this.now = new AtomicReference<>(start);
-    }
+  public ManualTime(Instant start) {
+    this.now = new AtomicReference<>(start);
+  }
 
-    public ManualTime() {
-        this(Instant.parse("2024-01-01T00:00:00Z"));
-    }
+  public ManualTime() {
+    this(Instant.parse("2024-01-01T00:00:00Z"));
+  }
 
-    @Override
-    public void sleep(Duration duration) {
-        sleeps.add(duration);
-        advance(duration);
-    }
+  @Override
+  public void sleep(Duration duration) {
+    sleeps.add(duration);
+    advance(duration);
+  }
 
-    public void advance(Duration duration) {
-        now.updateAndGet(n -> n.plus(duration));
-    }
+  public void advance(Duration duration) {
+    now.updateAndGet(n -> n.plus(duration));
+  }
 
-    public List<Duration> sleeps() {
-        return List.copyOf(sleeps);
-    }
+  public List<Duration> sleeps() {
+    return List.copyOf(sleeps);
+  }
 
-    @Override
-    public Instant instant() {
-        return now.get();
-    }
+  @Override
+  public Instant instant() {
+    return now.get();
+  }
 
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
-    }
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return this;
+  }
 }

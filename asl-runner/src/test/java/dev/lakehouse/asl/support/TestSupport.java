@@ -10,34 +10,34 @@ import java.util.Comparator;
 import java.util.Map;
 
 public final class TestSupport {
-    /** Numbers compare by value (an IntNode 7 equals a LongNode 7), everything else structurally. */
-    private static final Comparator<JsonNode> NUMERIC = (a, b) -> {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue());
-        }
-        return a.equals(b) ? 0 : 1;
-    };
-
-    private TestSupport() {
+  /** Numbers compare by value (an IntNode 7 equals a LongNode 7), everything else structurally. */
+  private static final Comparator<JsonNode> NUMERIC = (a, b) -> {
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue());
     }
+    return a.equals(b) ? 0 : 1;
+  };
 
-    /** Definitions in tests use single quotes for readability; they are turned into JSON double quotes. */
-    public static String q(String singleQuoted) {
-        return singleQuoted.replace('\'', '"');
-    }
+  private TestSupport() {
+  }
 
-    public static StateMachine machine(String singleQuotedDefinition) {
-        return AslLoader.load(q(singleQuotedDefinition), Map.of());
-    }
+  /** Definitions in tests use single quotes for readability; they are turned into JSON double quotes. */
+  public static String q(String singleQuoted) {
+    return singleQuoted.replace('\'', '"');
+  }
 
-    public static JsonNode json(String singleQuoted) {
-        return Json.parse(q(singleQuoted));
-    }
+  public static StateMachine machine(String singleQuotedDefinition) {
+    return AslLoader.load(q(singleQuotedDefinition), Map.of());
+  }
 
-    public static void assertJson(JsonNode actual, String expectedSingleQuoted) {
-        JsonNode expected = json(expectedSingleQuoted);
-        assertThat(actual.equals(NUMERIC, expected))
-                .as("expected %s but was %s", Json.write(expected), actual == null ? null : Json.write(actual))
-                .isTrue();
-    }
+  public static JsonNode json(String singleQuoted) {
+    return Json.parse(q(singleQuoted));
+  }
+
+  public static void assertJson(JsonNode actual, String expectedSingleQuoted) {
+    JsonNode expected = json(expectedSingleQuoted);
+    assertThat(actual.equals(NUMERIC, expected))
+        .as("expected %s but was %s", Json.write(expected), actual == null ? null : Json.write(actual))
+        .isTrue();
+  }
 }
