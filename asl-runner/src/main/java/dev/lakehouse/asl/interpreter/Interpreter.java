@@ -8,6 +8,7 @@ import dev.lakehouse.asl.TaskFailedException;
 import dev.lakehouse.asl.TaskHandler;
 import dev.lakehouse.asl.TaskInvocation;
 import dev.lakehouse.asl.history.EventType;
+import dev.lakehouse.asl.json.Intrinsics;
 import dev.lakehouse.asl.json.Json;
 import dev.lakehouse.asl.json.JsonPaths;
 import dev.lakehouse.asl.json.PayloadTemplate;
@@ -511,7 +512,10 @@ public final class Interpreter {
     if (path == null) {
       return literal;
     }
-    JsonNode value = JsonPaths.read(path, input, context(stateName, entered, 0)).orElse(null);
+    JsonNode context = context(stateName, entered, 0);
+    // Validated at load time, so parsing again cannot fail; evaluation failures are States.IntrinsicFailure.
+    JsonNode value = path.startsWith("States.") ? Intrinsics.parse(path).evaluate(input, context)
+        : JsonPaths.read(path, input, context).orElse(null);
     if (value == null || !value.isTextual()) {
       throw new StatesError(ErrorNames.RUNTIME, field + " '" + path + "' must select a string, got "
           + (value == null ? "nothing" : Json.write(value)));

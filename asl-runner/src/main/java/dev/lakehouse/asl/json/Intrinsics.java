@@ -93,6 +93,10 @@ public final class Intrinsics {
   private Intrinsics() {
   }
 
+  /** The intrinsics a Fail state's ErrorPath / CausePath may use: those the developer guide lists (they return strings). */
+  public static final Set<String> FAIL_FIELD_FUNCTIONS = Set.of("States.Format", "States.JsonToString",
+      "States.ArrayGetItem", "States.Base64Encode", "States.Base64Decode", "States.Hash", "States.UUID");
+
   public static Set<String> functionNames() {
     return FUNCTIONS.keySet();
   }

@@ -2,6 +2,7 @@ package dev.lakehouse.asl.loader;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakehouse.asl.AslValidationException;
+import dev.lakehouse.asl.json.Intrinsics;
 import dev.lakehouse.asl.json.Json;
 import dev.lakehouse.asl.json.JsonPaths;
 import dev.lakehouse.asl.json.PayloadTemplate;
@@ -499,9 +500,30 @@ public final class DefinitionParser {
     exclusive(node, where, "Cause", "CausePath");
     return new State.Fail(name,
         optionalString(node, "Error", where),
-        node.has("ErrorPath") ? validPath(node.get("ErrorPath"), "ErrorPath", where, true) : null,
+        node.has("ErrorPath") ? failPath(node.get("ErrorPath"), "ErrorPath", where) : null,
         optionalString(node, "Cause", where),
-        node.has("CausePath") ? validPath(node.get("CausePath"), "CausePath", where, true) : null);
+        node.has("CausePath") ? failPath(node.get("CausePath"), "CausePath", where) : null);
+  }
+
+  /**
+   * A Fail state's ErrorPath / CausePath: a reference path, or (as the Step Functions developer guide documents)
+   * one of the intrinsic functions that return a string.
+   */
+  private static String failPath(JsonNode value, String field, String where) {
+    if (!value.isTextual() || !value.textValue().startsWith("States.")) {
+      return validPath(value, field, where, true);
+    }
+    Intrinsics.Call call;
+    try {
+      call = Intrinsics.parse(value.textValue());
+    } catch (IllegalArgumentException e) {
+      throw new AslValidationException(where, "'" + field + "': " + e.getMessage(), e);
+    }
+    if (!Intrinsics.FAIL_FIELD_FUNCTIONS.contains(call.name())) {
+      throw new AslValidationException(where, "'" + field + "' cannot use " + call.name() + " (allowed: "
+          + String.join(", ", new java.util.TreeSet<>(Intrinsics.FAIL_FIELD_FUNCTIONS)) + ")");
+    }
+    return value.textValue();
   }
 
   private State parseParallel(String name, JsonNode node, String where, String prefix) {
