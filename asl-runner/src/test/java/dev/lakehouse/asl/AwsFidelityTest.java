@@ -30,14 +30,15 @@ class AwsFidelityTest {
     assertThat(ex.cause()).isEqualTo("object a.csv of 0 bytes");
   }
 
-  /** The guide lists the allowed intrinsics (Format, JsonToString, ArrayGetItem, Base64*, Hash, UUID); others fail. */
+  /** The guide lists the allowed intrinsics (Format, JsonToString, ArrayGetItem, Base64*, Hash, UUID): not others. */
   @Test
   void failStateErrorPathRejectsAnIntrinsicOutsideTheDocumentedList() {
     assertThatThrownBy(() -> machine("{'StartAt':'F','States':{'F':{'Type':'Fail',"
         + "'ErrorPath':'States.MathAdd($.a, 1)'}}}"))
         .isInstanceOf(AslValidationException.class)
         .hasMessage("State 'F': 'ErrorPath' cannot use States.MathAdd (allowed: States.ArrayGetItem, "
-            + "States.Base64Decode, States.Base64Encode, States.Format, States.Hash, States.JsonToString, States.UUID)");
+            + "States.Base64Decode, States.Base64Encode, States.Format, States.Hash, States.JsonToString, "
+            + "States.UUID)");
   }
 
   /** Developer guide: ToleratedFailurePercentage belongs to the Distributed Map; the runner has inline Maps only. */

@@ -93,7 +93,7 @@ public final class Intrinsics {
   private Intrinsics() {
   }
 
-  /** The intrinsics a Fail state's ErrorPath / CausePath may use: those the developer guide lists (they return strings). */
+  /** The intrinsics a Fail state's ErrorPath / CausePath may use: the developer guide's list (they return strings). */
   public static final Set<String> FAIL_FIELD_FUNCTIONS = Set.of("States.Format", "States.JsonToString",
       "States.ArrayGetItem", "States.Base64Encode", "States.Base64Decode", "States.Hash", "States.UUID");
 
