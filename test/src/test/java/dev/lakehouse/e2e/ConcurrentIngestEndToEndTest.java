@@ -3,8 +3,8 @@ package dev.lakehouse.e2e;
 import static dev.lakehouse.e2e.PipelineEndToEndTest.gold;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakehouse.asl.ExecutionStatus;
 import dev.lakehouse.local.LakehouseHome;
-import dev.lakehouse.local.asl.ExecutionStatus;
 import dev.lakehouse.local.generate.SampleDataGenerator;
 import dev.lakehouse.local.stack.LocalStack;
 import java.nio.file.Files;

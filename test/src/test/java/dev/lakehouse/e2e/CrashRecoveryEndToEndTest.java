@@ -4,12 +4,12 @@ import static dev.lakehouse.e2e.PipelineEndToEndTest.gold;
 import static dev.lakehouse.e2e.PipelineEndToEndTest.statesEntered;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
 import dev.lakehouse.core.maintenance.TableMaintenance;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.local.LakehouseHome;
-import dev.lakehouse.local.asl.Execution;
-import dev.lakehouse.local.asl.ExecutionStatus;
 import dev.lakehouse.local.generate.SampleDataGenerator;
 import dev.lakehouse.local.stack.LocalStack;
 import java.nio.file.Files;

@@ -2,14 +2,14 @@ package dev.lakehouse.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
+import dev.lakehouse.asl.history.EventType;
+import dev.lakehouse.asl.history.HistoryEvent;
 import dev.lakehouse.core.runs.PipelineRun;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.local.LakehouseHome;
-import dev.lakehouse.local.asl.Execution;
-import dev.lakehouse.local.asl.ExecutionStatus;
-import dev.lakehouse.local.asl.history.EventType;
-import dev.lakehouse.local.asl.history.HistoryEvent;
 import dev.lakehouse.local.generate.SampleDataGenerator;
 import dev.lakehouse.local.stack.LocalResources;
 import dev.lakehouse.local.stack.LocalStack;

@@ -4,9 +4,9 @@ import static dev.lakehouse.e2e.PipelineEndToEndTest.gold;
 import static dev.lakehouse.e2e.PipelineEndToEndTest.statesEntered;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
 import dev.lakehouse.local.LakehouseHome;
-import dev.lakehouse.local.asl.Execution;
-import dev.lakehouse.local.asl.ExecutionStatus;
 import dev.lakehouse.local.generate.SampleDataGenerator;
 import dev.lakehouse.local.stack.LocalResources;
 import dev.lakehouse.local.stack.LocalStack;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
 import dev.lakehouse.core.runs.PipelineRun;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.local.LakehouseHome;
-import dev.lakehouse.local.asl.Execution;
-import dev.lakehouse.local.asl.ExecutionStatus;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.lakehouse.local.cli;
 
-import dev.lakehouse.local.asl.Execution;
+import dev.lakehouse.asl.Execution;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -1,6 +1,6 @@
 package dev.lakehouse.local.cli;
 
-import dev.lakehouse.local.asl.Execution;
+import dev.lakehouse.asl.Execution;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

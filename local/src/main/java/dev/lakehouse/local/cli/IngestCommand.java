@@ -1,8 +1,8 @@
 package dev.lakehouse.local.cli;
 
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
 import dev.lakehouse.core.tables.SourceEntity;
-import dev.lakehouse.local.asl.Execution;
-import dev.lakehouse.local.asl.ExecutionStatus;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;
 import java.nio.file.Files;

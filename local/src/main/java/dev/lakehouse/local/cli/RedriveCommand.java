@@ -1,7 +1,7 @@
 package dev.lakehouse.local.cli;
 
-import dev.lakehouse.local.asl.Execution;
-import dev.lakehouse.local.asl.ExecutionStatus;
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

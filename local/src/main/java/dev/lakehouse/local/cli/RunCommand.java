@@ -2,8 +2,8 @@ package dev.lakehouse.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakehouse.local.asl.Execution;
-import dev.lakehouse.local.asl.ExecutionStatus;
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
 import dev.lakehouse.local.stack.LocalStack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,9 +1,9 @@
 package dev.lakehouse.local.cli;
 
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
 import dev.lakehouse.core.runs.PipelineRun;
 import dev.lakehouse.core.runs.RunLog;
-import dev.lakehouse.local.asl.Execution;
-import dev.lakehouse.local.asl.ExecutionStatus;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lakehouse.local.asl.TaskFailedException;
-import dev.lakehouse.local.asl.TaskHandler;
-import dev.lakehouse.local.asl.TaskInvocation;
+import dev.lakehouse.asl.TaskFailedException;
+import dev.lakehouse.asl.TaskHandler;
+import dev.lakehouse.asl.TaskInvocation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

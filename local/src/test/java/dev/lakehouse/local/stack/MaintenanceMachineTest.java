@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lakehouse.local.asl.AslLoader;
-import dev.lakehouse.local.asl.Execution;
-import dev.lakehouse.local.asl.ExecutionStatus;
-import dev.lakehouse.local.asl.Runner;
-import dev.lakehouse.local.asl.json.Json;
+import dev.lakehouse.asl.AslLoader;
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
+import dev.lakehouse.asl.Runner;
+import dev.lakehouse.asl.json.Json;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

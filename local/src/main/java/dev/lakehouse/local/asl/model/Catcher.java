@@ -1,8 +1,0 @@
-package dev.lakehouse.local.asl.model;
-
-import dev.lakehouse.local.asl.json.ReferencePath;
-import java.util.List;
-
-/** One entry of a state's Catch array; a null resultPath means {@code "ResultPath": null}. */
-public record Catcher(List<String> errorEquals, String next, ReferencePath resultPath) {
-}
