@@ -17,9 +17,22 @@ import java.util.regex.Pattern;
  * definition with a dangling {@code ${IngestRouterFunctionArn}} would otherwise fail only at run time.
  */
 public final class Placeholders {
+  // As broad as CloudFormation's substitution names (Fn::Sub's ${AWS::Region}, ${Res.Attr}): the runner substitutes
+  // whatever a deployment could. The project's own files use the stricter names of core's StatePlaceholders; a
+  // local test checks both read the same names from them.
   private static final Pattern TOKEN = Pattern.compile("\\$\\{([A-Za-z0-9_.:\\-]+)}");
 
   private Placeholders() {
+  }
+
+  /** The placeholder names {@code definition} uses, in order of first use. */
+  public static Set<String> names(String definition) {
+    Set<String> names = new LinkedHashSet<>();
+    Matcher m = TOKEN.matcher(definition);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
   }
 
   public static String substitute(String definition, Map<String, String> substitutions) {

@@ -2,6 +2,7 @@ package dev.lakehouse.local.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakehouse.asl.loader.Placeholders;
 import dev.lakehouse.core.jobs.SparkJobs;
 import dev.lakehouse.core.resources.LakehouseFunction;
 import dev.lakehouse.core.resources.StatePlaceholders;
@@ -17,7 +18,10 @@ class LocalResourcesTest {
   void everyPlaceholderOfTheStateMachineFilesIsBound() throws IOException {
     Set<String> used = new TreeSet<>();
     for (String file : new String[] {"ingest-pipeline", "maintenance"}) {
-      used.addAll(StatePlaceholders.in(Files.readString(ProjectFiles.locate().stateMachine(file))));
+      String text = Files.readString(ProjectFiles.locate().stateMachine(file));
+      used.addAll(StatePlaceholders.in(text));
+      // The runner's syntax is CloudFormation's, broader than the project's: on the real files both read the same.
+      assertThat(new TreeSet<>(Placeholders.names(text))).as(file).isEqualTo(StatePlaceholders.in(text));
     }
     assertThat(LocalResources.substitutions().keySet()).containsAll(used);
     assertThat(LocalResources.substitutions()).containsEntry("IngestRouterFunctionArn",
