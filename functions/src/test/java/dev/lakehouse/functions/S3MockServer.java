@@ -1,6 +1,6 @@
 package dev.lakehouse.functions;
 
-import dev.lakehouse.core.s3.LocalS3Server;
+import dev.lakehouse.local.s3.LocalS3Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

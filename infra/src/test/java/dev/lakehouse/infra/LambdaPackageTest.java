@@ -60,7 +60,7 @@ class LambdaPackageTest {
     List<String> names = entries(unpacked.resolve("lib/lakehouse-functions.jar")).stream().map(ZipEntry::getName)
         .toList();
     assertThat(names).as("local-only or unused code")
-        .noneMatch(n -> n.startsWith("org/sqlite/") || n.startsWith("io/netty/") || n.startsWith("org/apache/orc/")
+        .noneMatch(n -> n.startsWith("org/sqlite/") || n.startsWith("dev/lakehouse/local/") || n.startsWith("io/netty/") || n.startsWith("org/apache/orc/")
             || n.startsWith("org/apache/hadoop/yarn/") || n.startsWith("org/apache/hadoop/hdfs/")
             || n.startsWith("org/apache/hadoop/mapreduce/v2/") || n.startsWith("webapps/"));
     // Natives for the one platform FunctionsConstruct deploys (x86_64 Linux).

@@ -1,7 +1,7 @@
 package dev.lakehouse.local.cli;
 
 import dev.lakehouse.asl.Execution;
-import dev.lakehouse.core.s3.LocalS3Server;
+import dev.lakehouse.local.s3.LocalS3Server;
 import dev.lakehouse.local.stack.LocalResources;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;

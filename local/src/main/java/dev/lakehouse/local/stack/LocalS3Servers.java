@@ -1,7 +1,7 @@
 package dev.lakehouse.local.stack;
 
-import dev.lakehouse.core.s3.LocalS3Server;
 import dev.lakehouse.local.LakehouseHome;
+import dev.lakehouse.local.s3.LocalS3Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +14,11 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,9 +29,36 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LocalS3Servers {
   private static final Map<Path, Held> RUNNING = new HashMap<>();
+  private static final Map<Path, ScheduledFuture<?>> PENDING_STOPS = new HashMap<>();
+  private static final ScheduledExecutorService IDLE_STOPPER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "lakehouse-s3-idle-stop");
+    t.setDaemon(true);
+    return t;
+  });
+  /**
+   * How long a home's server stays up in this process after its last stack closed: long enough that stacks opened
+   * one after another (a CLI session, a test's steps) keep one server, short enough that a test suite opening a
+   * home per test does not keep a ~450 MB JVM per home until it ends.
+   */
+  static final String IDLE_STOP_PROPERTY = "lakehouse.s3.idleStopSeconds";
+  private static final long DEFAULT_IDLE_STOP_SECONDS = 30;
 
-  /** This process's server for a home, its lease, and the pid it attached to (to stop it at exit if last). */
-  private record Held(LocalS3Server server, ServerLease lease, AtomicLong attachedPid) {}
+  /**
+   * This process's server for a home, its lease, the pid it attached to (to stop it at exit if last), whether the
+   * lease was given back (idle stop or exit, whichever comes first) and how many open stacks use it.
+   */
+  private record Held(LocalS3Server server, ServerLease lease, AtomicLong attachedPid, AtomicBoolean released,
+                      AtomicInteger users) {
+    Held with(LocalS3Server other) {
+      return new Held(other, lease, attachedPid, released, users);
+    }
+
+    void giveBack() {
+      if (released.compareAndSet(false, true)) {
+        lease.release();
+      }
+    }
+  }
   // A recorded server that runs but does not answer may just be busy (two cores, Spark running): give it this long
   // before treating it as hung and replacing it.
   private static final Duration UNRESPONSIVE_GRACE = Duration.ofSeconds(30);
@@ -34,7 +66,47 @@ public final class LocalS3Servers {
 
   private LocalS3Servers() {}
 
+  /**
+   * The home's server for one more user in this process; {@link #release} when done (a stack does on close), and
+   * the server stops once no user in any process is left.
+   */
   public static synchronized LocalS3Server forHome(LakehouseHome home, ProjectFiles files) {
+    Optional.ofNullable(PENDING_STOPS.remove(home.root())).ifPresent(stop -> stop.cancel(false));
+    LocalS3Server server = acquire(home, files);
+    RUNNING.get(home.root()).users().incrementAndGet();
+    return server;
+  }
+
+  /**
+   * One user of the home's server in this process is done. When it was the last, the lease is given back after
+   * the idle delay ({@value #IDLE_STOP_PROPERTY}, default {@value #DEFAULT_IDLE_STOP_SECONDS} s) unless a new user
+   * came meanwhile; the server stops if no other process uses it either.
+   */
+  public static synchronized void release(LakehouseHome home) {
+    Held held = RUNNING.get(home.root());
+    if (held == null || held.users().decrementAndGet() > 0) {
+      return;
+    }
+    long idle = Long.getLong(IDLE_STOP_PROPERTY, DEFAULT_IDLE_STOP_SECONDS);
+    PENDING_STOPS.put(home.root(), IDLE_STOPPER.schedule(() -> stopIfIdle(home.root()), idle, TimeUnit.SECONDS));
+  }
+
+  private static synchronized void stopIfIdle(Path root) {
+    PENDING_STOPS.remove(root);
+    Held held = RUNNING.get(root);
+    if (held == null || held.users().get() > 0) {
+      return;
+    }
+    RUNNING.remove(root);
+    try {
+      held.giveBack();
+    } catch (RuntimeException e) {
+      // Exit tries again; a registration left behind is discarded once this pid is dead.
+      System.err.println("lakehouse: could not stop the idle S3 server of " + root + ": " + e);
+    }
+  }
+
+  private static LocalS3Server acquire(LakehouseHome home, ProjectFiles files) {
     Held held = RUNNING.get(home.root());
     if (held != null && LocalS3Server.answers(held.server().endpoint())) {
       return held.server();
@@ -47,7 +119,7 @@ public final class LocalS3Servers {
         held.attachedPid().set(recordedPid(home.s3StateFile()).orElse(-1L));
         return s;
       });
-      RUNNING.put(home.root(), new Held(server, held.lease(), held.attachedPid()));
+      RUNNING.put(home.root(), held.with(server));
       return server;
     }
     Path stateFile = home.s3StateFile();
@@ -61,15 +133,16 @@ public final class LocalS3Servers {
       attachedPid.set(recordedPid(stateFile).orElse(-1L));
       return s;
     });
+    Held registered = new Held(server, lease, attachedPid, new AtomicBoolean(), new AtomicInteger());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        lease.release();
+        registered.giveBack();
       } catch (RuntimeException e) {
         // At exit a stack trace helps no one; a registration left behind is discarded once this pid is dead.
         System.err.println("lakehouse: could not release the S3 server of " + home.root() + ": " + e);
       }
     }, "lakehouse-s3-lease"));
-    RUNNING.put(home.root(), new Held(server, lease, attachedPid));
+    RUNNING.put(home.root(), registered);
     return server;
   }
 

@@ -13,7 +13,7 @@ import dev.lakehouse.core.admin.TableAdmin;
 import dev.lakehouse.core.ingest.IngestRouter;
 import dev.lakehouse.core.maintenance.TableMaintenance;
 import dev.lakehouse.core.runs.RunLog;
-import dev.lakehouse.core.s3.LocalS3Server;
+import dev.lakehouse.local.s3.LocalS3Server;
 import dev.lakehouse.functions.IngestRouterHandler;
 import dev.lakehouse.functions.MaintenanceHandler;
 import dev.lakehouse.functions.RunRecorderHandler;
@@ -224,9 +224,13 @@ public final class LocalStack implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    runner.close();
-    s3.close();
-    lakehouse.close();
+    try {
+      runner.close();
+      s3.close();
+      lakehouse.close();
+    } finally {
+      LocalS3Servers.release(home);
+    }
   }
 
   /** Options for tests: an injectable clock for maintenance, and job faults. */

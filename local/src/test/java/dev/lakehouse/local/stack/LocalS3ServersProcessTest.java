@@ -2,7 +2,7 @@ package dev.lakehouse.local.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakehouse.core.s3.LocalS3Server;
+import dev.lakehouse.local.s3.LocalS3Server;
 import dev.lakehouse.local.LakehouseHome;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package dev.lakehouse.local.stack;
 
-import dev.lakehouse.core.s3.LocalS3Server;
+import dev.lakehouse.local.s3.LocalS3Server;
 import dev.lakehouse.local.LakehouseHome;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package dev.lakehouse.core.s3;
+package dev.lakehouse.local.s3;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
