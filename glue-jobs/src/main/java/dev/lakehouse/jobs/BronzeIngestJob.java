@@ -9,6 +9,7 @@ import dev.lakehouse.jobs.bronze.RecordParser;
 import dev.lakehouse.jobs.bronze.SchemaDrift;
 import dev.lakehouse.jobs.bronze.SourceReader;
 import dev.lakehouse.jobs.bronze.SourceRecord;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
@@ -69,7 +70,7 @@ public final class BronzeIngestJob implements SparkJob {
    * Reads the object from a copy staged at {@code file} instead of from S3; its identity stays {@link #source()}. A
    * plain path, not a URI: Hadoop takes a string path literally, so "%20" in a URI would be looked for as such.
    */
-  public BronzeIngestJob withSourcePath(java.nio.file.Path file) {
+  public BronzeIngestJob withSourcePath(Path file) {
     this.sourcePath = file.toAbsolutePath().toString();
     return this;
   }
