@@ -2,9 +2,9 @@ package dev.lakehouse.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.lakehouse.core.admin.InvalidArgument;
-import dev.lakehouse.core.maintenance.ExpireSnapshots;
+import dev.lakehouse.core.maintenance.ManifestRewrite;
 import dev.lakehouse.core.maintenance.RemoveOrphanFiles;
-import dev.lakehouse.core.maintenance.RewriteManifests;
+import dev.lakehouse.core.maintenance.SnapshotExpiry;
 import dev.lakehouse.core.maintenance.TableMaintenance;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.TableDefinition;
@@ -100,14 +100,14 @@ public final class MaintenanceHandler extends SnapStartHandler {
 
   private static Map<String, Object> expire(TableMaintenance m, String table, Duration olderThan, Integer retainLast,
       boolean dryRun, Telemetry.Recorder rec) {
-    ExpireSnapshots op = m.expireSnapshots(table).dryRun(dryRun);
+    SnapshotExpiry op = m.expireSnapshots(table).dryRun(dryRun);
     if (olderThan != null) {
       op.olderThan(olderThan);
     }
     if (retainLast != null) {
       op.retainLast(retainLast);
     }
-    ExpireSnapshots.Result r = op.execute();
+    SnapshotExpiry.Result r = op.execute();
     rec.count("SnapshotsExpired", r.expiredSnapshotIds().size());
     if (r.deletedDataFiles() != null) {
       rec.count("FilesDeleted", r.deletedDataFiles() + r.deletedDeleteFiles() + r.deletedManifests()
@@ -118,7 +118,7 @@ public final class MaintenanceHandler extends SnapStartHandler {
   }
 
   private static Map<String, Object> rewrite(TableMaintenance m, String table, boolean dryRun, Telemetry.Recorder rec) {
-    RewriteManifests.Result r = m.rewriteManifests(table).dryRun(dryRun).execute();
+    ManifestRewrite.Result r = m.rewriteManifests(table).dryRun(dryRun).execute();
     rec.count("ManifestsRewritten", r.rewritten() ? r.manifestsBefore() : 0);
     return r.toMap();
   }

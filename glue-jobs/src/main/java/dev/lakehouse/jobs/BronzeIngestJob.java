@@ -3,13 +3,13 @@ package dev.lakehouse.jobs;
 import dev.lakehouse.core.ingest.LandingFormat;
 import dev.lakehouse.core.ingest.LandingObjectRules;
 import dev.lakehouse.core.runs.RunLog;
-import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.bronze.RecordParser;
 import dev.lakehouse.jobs.bronze.SchemaDrift;
 import dev.lakehouse.jobs.bronze.SourceReader;
 import dev.lakehouse.jobs.bronze.SourceRecord;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
@@ -38,40 +38,74 @@ import picocli.CommandLine.Option;
  * Idempotent per object: the append's snapshot carries the object's identity (URI + ETag) in its summary, and an
  * object already in the table's history is reported as already ingested and not appended again.
  */
-@Command(name = "bronze", description = "Ingest one landed object into its bronze table.")
-public final class BronzeIngestJob {
+@Command(name = BronzeIngestJob.STEP, description = "Ingest one landed object into its bronze table.")
+public final class BronzeIngestJob implements SparkJob {
   public static final String STEP = RunLog.STEP_BRONZE;
   public static final String SUMMARY_SOURCE_FILE = "lakehouse.source-file";
   public static final String SUMMARY_SOURCE_ETAG = "lakehouse.source-etag";
   public static final String SUMMARY_EXECUTION_ID = "lakehouse.execution-id";
 
-  @Mixin public JobArguments common = new JobArguments();
+  @Mixin private final JobArguments common = new JobArguments();
 
   @Option(names = "--entity", description = "customers | products | orders (default: from the key's landing prefix).")
-  public String entity;
+  private String entity;
 
   @Option(names = "--bucket", required = true, description = "Bucket the object landed in.")
-  public String bucket;
+  private String bucket;
 
   @Option(names = "--key", required = true, description = "Object key, e.g. landing/orders/2026/11/25/orders.jsonl.")
-  public String key;
+  private String key;
 
   @Option(names = "--etag", description = "Object ETag (identity of the content); default: none.")
-  public String etag;
+  private String etag;
 
   @Option(names = "--source-path", description = "Where Spark reads the object (default: s3://BUCKET/KEY).")
-  public String sourcePath;
+  private String sourcePath;
 
   public static void main(String[] args) {
-    JobMain.run(new BronzeIngestJob(), args, (job, spark) -> job.run(spark));
+    JobMain.run(new BronzeIngestJob(), args);
+  }
+
+  /**
+   * Reads the object from a copy staged at {@code file} instead of from S3; its identity stays {@link #source()}. A
+   * plain path, not a URI: Hadoop takes a string path literally, so "%20" in a URI would be looked for as such.
+   */
+  public BronzeIngestJob withSourcePath(Path file) {
+    this.sourcePath = file.toAbsolutePath().toString();
+    return this;
+  }
+
+  @Override
+  public JobArguments common() {
+    return common;
+  }
+
+  @Override
+  public String step() {
+    return STEP;
   }
 
   /** The object's identity in lineage columns, quarantine and the run log. */
-  public String sourceFile() {
+  @Override
+  public String source() {
     return "s3://" + bucket + "/" + key;
   }
 
-  public JobResult run(SparkSession spark) {
+  @Override
+  public String etag() {
+    return etag;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  @Override
+  public JobResult execute(SparkSession spark) {
     Instant started = Instant.now();
     String executionId = common.executionIdOrNew();
     SourceEntity source = resolveEntity();
@@ -79,16 +113,16 @@ public final class BronzeIngestJob {
     Catalog catalog = LakehouseSpark.icebergCatalog(spark);
     Table table = catalog.loadTable(bronze.identifier());
 
-    Optional<Snapshot> earlier = findIngest(table, sourceFile(), etag);
+    Optional<Snapshot> earlier = findIngest(table, source(), etag);
     if (earlier.isPresent()) {
-      return new JobResult(STEP, bronze.name(), RunStatus.SKIPPED, 0, 0, 0, earlier.get().snapshotId(),
-          "already ingested by execution " + earlier.get().summary().get(SUMMARY_EXECUTION_ID), started, Instant.now(),
-          Map.of("alreadyIngested", true));
+      return JobResult.skipped(STEP, bronze.name(),
+          "already ingested by execution " + earlier.get().summary().get(SUMMARY_EXECUTION_ID), started)
+          .withSnapshotId(earlier.get().snapshotId()).withDetails(Map.of("alreadyIngested", true));
     }
 
     // The same rules the ingest router applied: .jsonl/.ndjson lines, .json array, .csv, .parquet, text may be .gz.
     LandingFormat resolved = LandingObjectRules.formatFor(bucket, key, source).format();
-    String path = sourcePath != null ? sourcePath : sourceFile();
+    String path = sourcePath != null ? sourcePath : source();
     JavaRDD<SourceRecord> records = SourceReader.read(spark, path, resolved, source).cache();
     try {
       // Additive drift first, so the parser sees (and keeps) the new fields.
@@ -101,7 +135,7 @@ public final class BronzeIngestJob {
 
       StructType schema = spark.table(bronze.qualifiedName()).schema();
       RecordParser parser = new RecordParser(schema, resolved == LandingFormat.CSV);
-      String sourceFile = sourceFile();
+      String sourceFile = source();
       Timestamp now = Timestamp.from(Instant.now());
       String idColumn = source.idColumn();
       String tableName = bronze.name();
@@ -131,8 +165,8 @@ public final class BronzeIngestJob {
       details.put("format", resolved.label());
       details.put("addedColumns", added);
       String message = added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
-      return new JobResult(STEP, bronze.name(), RunStatus.SUCCEEDED, rowsIn, rowsWritten, rowsRejected, snapshotId,
-          message, started, Instant.now(), details);
+      return JobResult.succeeded(STEP, bronze.name(), started).withCounts(rowsIn, rowsWritten, rowsRejected)
+          .withSnapshotId(snapshotId).withMessage(message).withDetails(details);
     } finally {
       records.unpersist();
     }

@@ -1,7 +1,6 @@
 package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.rules.BusinessRules;
-import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.quality.QualityGate;
 import dev.lakehouse.jobs.silver.SilverBatch;
@@ -38,26 +37,37 @@ import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
  * atomic MERGE. If a remembered snapshot is no longer an ancestor (silver was rolled back), the run falls back to a
  * full recompute.
  */
-@Command(name = "gold", description = "Recompute daily metrics for the dates silver changed.")
-public final class GoldJob {
+@Command(name = GoldJob.STEP, description = "Recompute daily metrics for the dates silver changed.")
+public final class GoldJob implements SparkJob {
   public static final String STEP = "gold";
   static final String WATERMARK_PREFIX = "lakehouse.watermark.";
   static final List<TableDefinition> SOURCES = List.of(CURATED_ORDERS, CURATED_CUSTOMERS, CURATED_PRODUCTS);
 
-  @Mixin public JobArguments common = new JobArguments();
+  @Mixin private final JobArguments common = new JobArguments();
 
   @Option(names = "--full", description = "Recompute every date instead of the affected ones.")
-  public boolean full;
+  private boolean full;
 
   public static void main(String[] args) {
-    JobMain.run(new GoldJob(), args, (job, spark) -> job.run(spark));
+    JobMain.run(new GoldJob(), args);
   }
 
   public static GoldJob fromArgs(String... args) {
     return JobMain.parse(new GoldJob(), args);
   }
 
-  public JobResult run(SparkSession spark) {
+  @Override
+  public JobArguments common() {
+    return common;
+  }
+
+  @Override
+  public String step() {
+    return STEP;
+  }
+
+  @Override
+  public JobResult execute(SparkSession spark) {
     Instant started = Instant.now();
     String executionId = common.executionIdOrNew();
     Catalog catalog = LakehouseSpark.icebergCatalog(spark);
@@ -94,8 +104,8 @@ public final class GoldJob {
       dates.addAll(SilverSql.dates(spark.sql("SELECT metric_date FROM " + AGG_DAILY_METRICS.qualifiedName())));
     }
     if (dates.isEmpty()) {
-      return new JobResult(STEP, AGG_DAILY_METRICS.name(), RunStatus.SKIPPED, 0, 0, 0, currentId(gold),
-          "no silver changes since the last gold run", started, Instant.now(), Map.of("affectedDates", 0));
+      return JobResult.skipped(STEP, AGG_DAILY_METRICS.name(), "no silver changes since the last gold run", started)
+          .withSnapshotId(currentId(gold)).withDetails(Map.of("affectedDates", 0));
     }
 
     String dateList = SilverSql.sqlList(List.copyOf(dates));
@@ -121,8 +131,8 @@ public final class GoldJob {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("affectedDates", dates.size());
     details.put("fullRecompute", recomputeAll);
-    return new JobResult(STEP, AGG_DAILY_METRICS.name(), RunStatus.SUCCEEDED, dates.size(), rows, 0, currentId(gold),
-        null, started, Instant.now(), details);
+    return JobResult.succeeded(STEP, AGG_DAILY_METRICS.name(), started).withCounts(dates.size(), rows, 0)
+        .withSnapshotId(currentId(gold)).withDetails(details);
   }
 
   /**

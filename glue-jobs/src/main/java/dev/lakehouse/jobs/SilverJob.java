@@ -1,6 +1,5 @@
 package dev.lakehouse.jobs;
 
-import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.silver.PlausibleDates;
@@ -22,35 +21,46 @@ import picocli.CommandLine.Option;
  * Silver: validates, deduplicates and MERGEs the bronze rows of one entity that no silver run has consumed yet.
  * Running it again with no new bronze rows changes nothing. Invalid records go to quarantine with the reason.
  */
-@Command(name = "silver", description = "Curate the pending bronze rows of one entity.")
-public final class SilverJob {
+@Command(name = SilverJob.STEP, description = "Curate the pending bronze rows of one entity.")
+public final class SilverJob implements SparkJob {
   public static final String STEP = "silver";
 
-  @Mixin public JobArguments common = new JobArguments();
+  @Mixin private final JobArguments common = new JobArguments();
 
   @Option(names = "--entity", required = true, description = "customers | products | orders")
-  public String entity;
+  private String entity;
 
   @Option(names = "--as-of", description = "Run time for time-relative rules such as is_active (default: now).")
-  public Instant asOf;
+  private Instant asOf;
 
   @Option(names = "--plausible-since", defaultValue = PlausibleDates.DEFAULT_SINCE,
       description = "Order dates before this day (UTC) are quarantined as implausible (default ${DEFAULT-VALUE}).")
-  public java.time.LocalDate plausibleSince;
+  private java.time.LocalDate plausibleSince;
 
   @Option(names = "--plausible-ahead-hours", defaultValue = PlausibleDates.DEFAULT_AHEAD_HOURS,
       description = "Order dates more than this many hours after the run are quarantined (default ${DEFAULT-VALUE}).")
-  public int plausibleAheadHours;
+  private int plausibleAheadHours;
 
   public static void main(String[] args) {
-    JobMain.run(new SilverJob(), args, (job, spark) -> job.run(spark));
+    JobMain.run(new SilverJob(), args);
   }
 
   public static SilverJob fromArgs(String... args) {
     return JobMain.parse(new SilverJob(), args);
   }
 
-  public JobResult run(SparkSession spark) {
+  @Override
+  public JobArguments common() {
+    return common;
+  }
+
+  @Override
+  public String step() {
+    return STEP;
+  }
+
+  @Override
+  public JobResult execute(SparkSession spark) {
     SourceEntity source = SourceEntity.find(entity).orElseThrow(() ->
         new IllegalArgumentException("unknown entity '" + entity + "': expected customers, products or orders"));
     Instant runTime = asOf != null ? asOf : Instant.now();
@@ -60,15 +70,15 @@ public final class SilverJob {
   }
 
   public static JobResult nothingToDo(String table, Instant started) {
-    return new JobResult(STEP, table, RunStatus.SKIPPED, 0, 0, 0, null, "no new bronze rows", started, Instant.now(),
-        Map.of());
+    return JobResult.skipped(STEP, table, "no new bronze rows", started);
   }
 
   /** Every row of the batch was rejected: quarantined with reasons, nothing promoted, the watermark recorded. */
   public static JobResult nothingPromoted(TableDefinition table, long rowsIn, long rejected, SparkSession spark,
       Instant started) {
-    return new JobResult(STEP, table.name(), RunStatus.SUCCEEDED, rowsIn, 0, rejected, currentSnapshot(spark, table),
-        "every row was rejected: nothing promoted", started, Instant.now(), Map.of("nothingPromoted", true));
+    return JobResult.succeeded(STEP, table.name(), started).withCounts(rowsIn, 0, rejected)
+        .withSnapshotId(currentSnapshot(spark, table)).withMessage("every row was rejected: nothing promoted")
+        .withDetails(Map.of("nothingPromoted", true));
   }
 
   public static Long currentSnapshot(SparkSession spark, TableDefinition table) {

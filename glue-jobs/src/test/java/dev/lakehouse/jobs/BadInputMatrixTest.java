@@ -86,9 +86,9 @@ class BadInputMatrixTest {
     Path file = write(home, "in/orders.jsonl", String.join("\n", cases.keySet()) + "\n");
 
     JobResult bronze = BronzeIngestJob.fromArgs("--execution-id", "exec-1", "--bucket", "landing", "--key",
-        "landing/orders/matrix.jsonl", "--etag", "m1", "--source-path", file.toUri().toString()).run(spark);
+        "landing/orders/matrix.jsonl", "--etag", "m1", "--source-path", file.toUri().toString()).execute(spark);
     JobResult silver = SilverJob.fromArgs("--entity", "orders", "--execution-id", "exec-1", "--as-of",
-        "2026-11-20T00:00:00Z").run(spark);
+        "2026-11-20T00:00:00Z").execute(spark);
 
     List<String> expected = new java.util.ArrayList<>();
     int line = 0;

@@ -40,7 +40,7 @@ class BronzeIngestJobTest {
         "--source-path", file.toUri().toString()};
     String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
         .toArray(String[]::new);
-    return BronzeIngestJob.fromArgs(args).run(spark);
+    return BronzeIngestJob.fromArgs(args).execute(spark);
   }
 
   @Test

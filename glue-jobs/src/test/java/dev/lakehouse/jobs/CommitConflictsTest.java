@@ -3,17 +3,15 @@ package dev.lakehouse.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lakehouse.core.runs.RunStatus;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.junit.jupiter.api.Test;
 
 class CommitConflictsTest {
-  static final JobResult DONE = new JobResult("silver", "curated_orders", RunStatus.SUCCEEDED, 1, 1, 0, 7L, null,
-      Instant.EPOCH, Instant.EPOCH, Map.of());
+  static final JobResult DONE = JobResult.succeeded("silver", "curated_orders", Instant.EPOCH).withCounts(1, 1, 0)
+      .withSnapshotId(7L);
 
   @Test
   void aConflictWrappedBySparkIsPlannedAgainUntilItCommits() {

@@ -68,7 +68,7 @@ class ConcurrentCommitsTest {
         try {
           // As the maintenance pipeline runs it: a job, retried when it loses to a writer.
           CommitConflicts.retrying(() -> CompactionJob.fromArgs("--table", "curated_products", "--min-input-files",
-              "2").run(spark), "compaction");
+              "2").execute(spark), "compaction");
         } catch (RuntimeException lostToWritersEveryTime) {
           // compaction is best effort: it tries again on the next round
         }
@@ -93,7 +93,7 @@ class ConcurrentCommitsTest {
         + lastMerge + ") FROM " + table;
     assertThat(rows(spark, query).get(0).toString()).isEqualTo(expected);
     assertThat(compactions.get()).as("compactions started while the writers ran").isPositive();
-    CompactionJob.fromArgs("--table", "curated_products", "--min-input-files", "2").run(spark);
+    CompactionJob.fromArgs("--table", "curated_products", "--min-input-files", "2").execute(spark);
     assertThat(rows(spark, query).get(0).toString()).isEqualTo(expected);
   }
 }

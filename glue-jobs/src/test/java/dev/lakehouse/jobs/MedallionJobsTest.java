@@ -288,14 +288,14 @@ class MedallionJobsTest {
     // All orders sit in one data file (month 2026-11); Iceberg keeps one file-scoped delete file per data file.
     assertThat(deleteFiles).as("merge-on-read left position deletes").isEqualTo(1);
 
-    JobResult result = CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2").run(spark);
+    JobResult result = CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2").execute(spark);
 
     assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(result.details()).containsEntry("strategy", "sort");
     assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.delete_files").get(0).getLong(0)).isZero();
     assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.files").get(0).getLong(0)).isEqualTo(1);
     assertThat(strings("select order_id, customer_id, customer_name, order_status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id")).isEqualTo(before);
-    assertThat(CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2").run(spark).status())
+    assertThat(CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2").execute(spark).status())
         .isEqualTo(RunStatus.SKIPPED);
   }
 
@@ -306,19 +306,19 @@ class MedallionJobsTest {
     Path file = write(home, "landing/" + entity + "-" + files + ".jsonl", content);
     JobResult bronze = BronzeIngestJob.fromArgs("--execution-id", "exec-" + files, "--bucket", "landing",
         "--key", "landing/" + entity + "/" + entity + "-" + files + ".jsonl", "--etag", "etag-" + files,
-        "--source-path", file.toUri().toString()).run(spark);
+        "--source-path", file.toUri().toString()).execute(spark);
     assertThat(bronze.status()).isEqualTo(RunStatus.SUCCEEDED);
     return silver(entity);
   }
 
   private JobResult silver(String entity) {
-    return SilverJob.fromArgs("--entity", entity, "--execution-id", "exec-silver-" + files, "--as-of", AS_OF).run(spark);
+    return SilverJob.fromArgs("--entity", entity, "--execution-id", "exec-silver-" + files, "--as-of", AS_OF).execute(spark);
   }
 
   private JobResult gold(String... extra) {
     String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--execution-id", "exec-gold-" + files),
         java.util.Arrays.stream(extra)).toArray(String[]::new);
-    return GoldJob.fromArgs(args).run(spark);
+    return GoldJob.fromArgs(args).execute(spark);
   }
 
   private List<String> goldRows() {

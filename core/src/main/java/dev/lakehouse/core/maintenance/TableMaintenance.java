@@ -47,16 +47,16 @@ public final class TableMaintenance {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  public ExpireSnapshots expireSnapshots(String tableName) {
+  public SnapshotExpiry expireSnapshots(String tableName) {
     Table table = load(tableName);
-    return new ExpireSnapshots(table, clock,
+    return new SnapshotExpiry(table, clock,
         Duration.ofMillis(longProperty(table, PROP_EXPIRE_AGE, TableProperties.MAX_SNAPSHOT_AGE_MS)),
         (int) longProperty(table, PROP_EXPIRE_KEEP, TableProperties.MIN_SNAPSHOTS_TO_KEEP));
   }
 
-  public RewriteManifests rewriteManifests(String tableName) {
+  public ManifestRewrite rewriteManifests(String tableName) {
     Table table = load(tableName);
-    return new RewriteManifests(table, (int) longProperty(table, PROP_REWRITE_MIN_MANIFESTS, DEFAULT_REWRITE_MIN_MANIFESTS));
+    return new ManifestRewrite(table, (int) longProperty(table, PROP_REWRITE_MIN_MANIFESTS, DEFAULT_REWRITE_MIN_MANIFESTS));
   }
 
   public RemoveOrphanFiles removeOrphanFiles(String tableName) {

@@ -5,7 +5,6 @@ import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
 import static dev.lakehouse.core.tables.LakehouseTables.RAW_CUSTOMERS;
 
-import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.jobs.SilverJob;
 import dev.lakehouse.jobs.quality.QualityGate;
@@ -128,7 +127,7 @@ final class CustomersSilver {
     details.put("newVersions", versions);
     details.put("affectedDates", affectedDates.size());
     details.put("fullRead", batch.fullRead());
-    return new JobResult(SilverJob.STEP, CURATED_CUSTOMERS.name(), RunStatus.SUCCEEDED, rowsIn, written,
-        rejected, SilverJob.currentSnapshot(spark, CURATED_CUSTOMERS), null, started, Instant.now(), details);
+    return JobResult.succeeded(SilverJob.STEP, CURATED_CUSTOMERS.name(), started).withCounts(rowsIn, written, rejected)
+        .withSnapshotId(SilverJob.currentSnapshot(spark, CURATED_CUSTOMERS)).withDetails(details);
   }
 }

@@ -1,7 +1,6 @@
 package dev.lakehouse.jobs.silver;
 
 import dev.lakehouse.core.rules.BusinessRules;
-import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.jobs.SilverJob;
 import dev.lakehouse.jobs.quality.QualityGate;
@@ -199,7 +198,7 @@ final class OrdersSilver {
     details.put("superseded", valid - written);
     details.put("affectedDates", affectedDates.size());
     details.put("fullRead", batch.fullRead());
-    return new JobResult(SilverJob.STEP, CURATED_ORDERS.name(), RunStatus.SUCCEEDED, rowsIn, written, rejected,
-        SilverJob.currentSnapshot(spark, CURATED_ORDERS), null, started, Instant.now(), details);
+    return JobResult.succeeded(SilverJob.STEP, CURATED_ORDERS.name(), started).withCounts(rowsIn, written, rejected)
+        .withSnapshotId(SilverJob.currentSnapshot(spark, CURATED_ORDERS)).withDetails(details);
   }
 }

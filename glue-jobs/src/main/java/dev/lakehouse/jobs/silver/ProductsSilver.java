@@ -4,7 +4,6 @@ import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
 import static dev.lakehouse.core.tables.LakehouseTables.RAW_PRODUCTS;
 
-import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.jobs.SilverJob;
 import dev.lakehouse.jobs.quality.QualityGate;
@@ -83,7 +82,7 @@ final class ProductsSilver {
     details.put("superseded", valid - written);
     details.put("affectedDates", affectedDates.size());
     details.put("fullRead", batch.fullRead());
-    return new JobResult(SilverJob.STEP, CURATED_PRODUCTS.name(), RunStatus.SUCCEEDED, rowsIn, written, rejected,
-        SilverJob.currentSnapshot(spark, CURATED_PRODUCTS), null, started, Instant.now(), details);
+    return JobResult.succeeded(SilverJob.STEP, CURATED_PRODUCTS.name(), started).withCounts(rowsIn, written, rejected)
+        .withSnapshotId(SilverJob.currentSnapshot(spark, CURATED_PRODUCTS)).withDetails(details);
   }
 }

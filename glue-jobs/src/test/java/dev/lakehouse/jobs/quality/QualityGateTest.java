@@ -3,7 +3,10 @@ package dev.lakehouse.jobs.quality;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakehouse.jobs.JobArguments;
+import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.jobs.JobTestSupport;
+import dev.lakehouse.jobs.SparkJob;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -67,12 +70,28 @@ class QualityGateTest {
     SparkSession spark = JobTestSupport.lakehouse(home);
     Dataset<Row> duplicated = spark.sql("SELECT * FROM VALUES ('O1', 'pending', CAST(1.00 AS DECIMAL(12,2))),"
         + " ('O1', 'pending', CAST(1.00 AS DECIMAL(12,2))) AS t(order_id, status, net_amount)");
-    var job = dev.lakehouse.jobs.GoldJob.fromArgs("--execution-id", "exec-dq");
+    var gold = dev.lakehouse.jobs.GoldJob.fromArgs("--execution-id", "exec-dq");
+    // The gold job's arguments and step, with a body that stops at a failing check as gold's own gate would.
+    SparkJob job = new SparkJob() {
+      @Override
+      public JobArguments common() {
+        return gold.common();
+      }
 
-    assertThatThrownBy(() -> dev.lakehouse.jobs.JobMain.execute(job, spark, (j, s) -> {
-      ordersGate().enforce(duplicated);
-      throw new AssertionError("promoted despite a failing check");
-    })).isInstanceOf(DataQualityException.class);
+      @Override
+      public String step() {
+        return gold.step();
+      }
+
+      @Override
+      public JobResult execute(SparkSession session) {
+        ordersGate().enforce(duplicated);
+        throw new AssertionError("promoted despite a failing check");
+      }
+    };
+
+    assertThatThrownBy(() -> dev.lakehouse.jobs.JobMain.execute(job, spark))
+        .isInstanceOf(DataQualityException.class);
 
     var runs = new dev.lakehouse.core.runs.RunLog(dev.lakehouse.jobs.LakehouseSpark.icebergCatalog(spark))
         .forExecution("exec-dq");

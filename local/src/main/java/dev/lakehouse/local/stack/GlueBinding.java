@@ -109,11 +109,9 @@ final class GlueBinding implements TaskHandler {
     return switch (jobName) {
       case LocalResources.BRONZE_JOB -> {
         BronzeIngestJob job = BronzeIngestJob.fromArgs(stateArgs.toArray(String[]::new));
-        Path staged = download(job.bucket, job.key, job.common.executionIdOrNew());
+        Path staged = download(job.bucket(), job.key(), job.common().executionIdOrNew());
         try {
-          // A plain path, not a URI: Hadoop takes a string path literally, so "%20" would be looked for as such.
-          job.sourcePath = staged.toAbsolutePath().toString();
-          yield JobMain.execute(job, session, (j, s) -> j.run(s));
+          yield JobMain.execute(job.withSourcePath(staged), session);
         } finally {
           deleteStaged(staged);
         }
@@ -122,9 +120,9 @@ final class GlueBinding implements TaskHandler {
       case LocalResources.SILVER_PRODUCTS_JOB -> silver("products", stateArgs, session);
       case LocalResources.SILVER_ORDERS_JOB -> silver("orders", stateArgs, session);
       case LocalResources.GOLD_JOB ->
-          JobMain.execute(GoldJob.fromArgs(stateArgs.toArray(String[]::new)), session, (j, s) -> j.run(s));
+          JobMain.execute(GoldJob.fromArgs(stateArgs.toArray(String[]::new)), session);
       case LocalResources.COMPACTION_JOB ->
-          JobMain.execute(CompactionJob.fromArgs(stateArgs.toArray(String[]::new)), session, (j, s) -> j.run(s));
+          JobMain.execute(CompactionJob.fromArgs(stateArgs.toArray(String[]::new)), session);
       default -> throw new UnknownJob("Job not found: " + jobName);
     };
   }
@@ -133,7 +131,7 @@ final class GlueBinding implements TaskHandler {
   private static JobResult silver(String entity, List<String> stateArgs, SparkSession session) {
     List<String> args = new ArrayList<>(List.of("--entity", entity));
     args.addAll(stateArgs);
-    return JobMain.execute(SilverJob.fromArgs(args.toArray(String[]::new)), session, (j, s) -> j.run(s));
+    return JobMain.execute(SilverJob.fromArgs(args.toArray(String[]::new)), session);
   }
 
   private Path download(String bucket, String key, String executionId) {

@@ -11,20 +11,21 @@ import org.apache.iceberg.Table;
 
 /**
  * Rewrites the current snapshot's data manifests, clustered by partition spec and partition, so planning reads few
- * large manifests instead of one small manifest per commit. Iceberg core {@code table.rewriteManifests()}.
+ * large manifests instead of one small manifest per commit. Iceberg core {@code table.rewriteManifests()}; named apart
+ * from Iceberg's {@code RewriteManifests} interface, which that call answers.
  */
-public final class RewriteManifests {
+public final class ManifestRewrite {
   private final Table table;
   private int minManifests;
   private boolean dryRun;
 
-  RewriteManifests(Table table, int minManifests) {
+  ManifestRewrite(Table table, int minManifests) {
     this.table = table;
     this.minManifests = minManifests;
   }
 
   /** Skip the rewrite when the current snapshot has fewer data manifests than this. */
-  public RewriteManifests minManifests(int value) {
+  public ManifestRewrite minManifests(int value) {
     if (value < 1) {
       throw new InvalidArgument("minManifests must be at least 1, was " + value);
     }
@@ -32,11 +33,11 @@ public final class RewriteManifests {
     return this;
   }
 
-  public RewriteManifests dryRun() {
+  public ManifestRewrite dryRun() {
     return dryRun(true);
   }
 
-  public RewriteManifests dryRun(boolean value) {
+  public ManifestRewrite dryRun(boolean value) {
     this.dryRun = value;
     return this;
   }
