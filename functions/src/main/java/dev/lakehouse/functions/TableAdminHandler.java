@@ -3,8 +3,7 @@ package dev.lakehouse.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.lakehouse.core.admin.AdminJson;
 import dev.lakehouse.core.admin.InvalidArgument;
 import dev.lakehouse.core.admin.TableAdmin;
 import dev.lakehouse.core.admin.TableProvisioner;
@@ -13,7 +12,6 @@ import dev.lakehouse.functions.support.Args;
 import dev.lakehouse.functions.support.Clients;
 import dev.lakehouse.functions.support.Telemetry;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,17 +26,12 @@ import java.util.function.Supplier;
 public final class TableAdminHandler extends SnapStartHandler {
   public static final List<String> OPERATIONS = List.of("listTables", "createTables", "describe", "snapshots", "history",
       "timeTravel", "diff", "rollback", "addColumn", "renameColumn", "widenColumn", "addPartitionField",
-      "removePartitionField");
+      "removePartitionField", "tag");
   /** Stable, so an Update of the custom resource never looks like a replacement to CloudFormation. */
   public static final String PHYSICAL_RESOURCE_ID = "lakehouse-tables-" + LakehouseTables.NAMESPACE;
 
-  /**
-   * Writes the admin records as the answer map: record components in declaration order, nulls kept (except where a
-   * record says otherwise), numbers keeping their Java type (a snapshot id stays a long), instants as ISO-8601 UTC
-   * strings ({@link Instant#toString}).
-   */
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
+  /** The admin records as the answer map, written as {@link AdminJson} says. */
+  private static final ObjectMapper JSON = AdminJson.MAPPER;
   private static final TypeReference<Map<String, Object>> ANSWER = new TypeReference<>() {};
 
   private final Supplier<TableAdmin> admin;
@@ -88,7 +81,10 @@ public final class TableAdminHandler extends SnapStartHandler {
       case "diff" -> s.diff(a.requireString("table")).from(a.longValue("fromSnapshotId")).fromAsOf(a.string("fromAsOf"))
           .to(a.longValue("toSnapshotId")).toAsOf(a.string("toAsOf")).sample(a.intValue("sampleSize")).execute();
       case "rollback" -> s.rollback(a.requireString("table")).toSnapshot(a.longValue("snapshotId")).asOf(a.string("asOf"))
-          .by(a.string("actor")).because(a.string("reason")).executionId(a.string("executionId")).execute();
+          .by(a.string("actor")).because(a.string("reason")).executionId(a.string("executionId"))
+          .recomputeGold(a.bool("recomputeGold", false)).execute();
+      case "tag" -> s.tag(a.requireString("table")).named(a.string("name")).snapshot(a.longValue("snapshotId"))
+          .retainDays(a.intValue("retainDays")).execute();
       case "addColumn" -> s.schema(a.requireString("table")).addColumn(a.string("column"), a.string("type"), a.string("doc"));
       case "renameColumn" -> s.schema(a.requireString("table")).renameColumn(a.string("column"), a.string("newName"));
       case "widenColumn" -> s.schema(a.requireString("table")).widenColumn(a.string("column"), a.string("type"));

@@ -3,6 +3,7 @@ package dev.lakehouse.jobs;
 import dev.lakehouse.core.ingest.LandingFormat;
 import dev.lakehouse.core.ingest.LandingObjectRules;
 import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.tables.CommitSummary;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.bronze.RecordParser;
@@ -41,9 +42,9 @@ import picocli.CommandLine.Option;
 @Command(name = BronzeIngestJob.STEP, description = "Ingest one landed object into its bronze table.")
 public final class BronzeIngestJob implements SparkJob {
   public static final String STEP = RunLog.STEP_BRONZE;
-  public static final String SUMMARY_SOURCE_FILE = "lakehouse.source-file";
-  public static final String SUMMARY_SOURCE_ETAG = "lakehouse.source-etag";
-  public static final String SUMMARY_EXECUTION_ID = "lakehouse.execution-id";
+  public static final String SUMMARY_SOURCE_FILE = CommitSummary.SOURCE_FILE;
+  public static final String SUMMARY_SOURCE_ETAG = CommitSummary.SOURCE_ETAG;
+  public static final String SUMMARY_EXECUTION_ID = CommitSummary.EXECUTION_ID;
 
   @Mixin private final JobArguments common = new JobArguments();
 

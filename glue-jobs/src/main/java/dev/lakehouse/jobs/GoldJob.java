@@ -2,6 +2,7 @@ package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.rules.BusinessRules;
 import dev.lakehouse.core.tables.TableDefinition;
+import dev.lakehouse.core.tables.Watermarks;
 import dev.lakehouse.jobs.quality.QualityGate;
 import dev.lakehouse.jobs.silver.SilverBatch;
 import dev.lakehouse.jobs.silver.SilverSql;
@@ -26,7 +27,6 @@ import static dev.lakehouse.core.tables.LakehouseTables.AGG_DAILY_METRICS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
-import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
 
 /**
  * Gold: {@code agg_daily_metrics} recomputed for the affected dates only, and always equal to a full recompute.
@@ -40,8 +40,6 @@ import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
 @Command(name = GoldJob.STEP, description = "Recompute daily metrics for the dates silver changed.")
 public final class GoldJob implements SparkJob {
   public static final String STEP = "gold";
-  static final String WATERMARK_PREFIX = "lakehouse.watermark.";
-  static final List<TableDefinition> SOURCES = List.of(CURATED_ORDERS, CURATED_CUSTOMERS, CURATED_PRODUCTS);
 
   @Mixin private final JobArguments common = new JobArguments();
 
@@ -76,14 +74,14 @@ public final class GoldJob implements SparkJob {
     Map<String, String> watermarks = new LinkedHashMap<>();
     TreeSet<String> dates = new TreeSet<>();
     boolean recomputeAll = full;
-    for (TableDefinition source : SOURCES) {
+    for (TableDefinition source : Watermarks.GOLD_SOURCES) {
       Table silver = catalog.loadTable(source.identifier());
       Snapshot current = silver.currentSnapshot();
       if (current == null) {
         continue;
       }
-      watermarks.put(WATERMARK_PREFIX + source.name(), Long.toString(current.snapshotId()));
-      Optional<Long> seen = SilverBatch.watermark(gold, WATERMARK_PREFIX + source.name());
+      watermarks.put(Watermarks.goldKey(source), Long.toString(current.snapshotId()));
+      Optional<Long> seen = Watermarks.newest(gold, Watermarks.goldKey(source));
       if (seen.isPresent() && seen.get() == current.snapshotId()) {
         continue;
       }

@@ -2,9 +2,12 @@ package dev.lakehouse.core.admin;
 
 import dev.lakehouse.core.runs.PipelineRun;
 import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.TableDefinition;
+import dev.lakehouse.core.tables.Watermarks;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -14,7 +17,8 @@ import org.apache.iceberg.util.SnapshotUtil;
 /**
  * Makes an earlier snapshot of the current history current again:
  * {@code admin.rollback("curated_products").toSnapshot(id).by("alice").because("bad price file").execute()}.
- * Refuses a snapshot that is not an ancestor of the current one, and a request without who and why.
+ * Refuses a snapshot that is not an ancestor of the current one, a request without who and why, and (unless told
+ * gold will recompute) a silver rollback that takes gold's input snapshot out of the current history.
  *
  * <p>Audit: an Iceberg rollback only moves the current-snapshot pointer and writes no snapshot, so there is no
  * snapshot summary to annotate. Who and why go into the table properties ({@code lakehouse.rollback.*}, the last
@@ -33,6 +37,7 @@ public final class Rollback {
   private String actor;
   private String reason;
   private String executionId;
+  private boolean recomputeGold;
 
   Rollback(AdminTables tables, RunLog runLog, Clock clock, TableDefinition def) {
     this.tables = tables;
@@ -69,6 +74,16 @@ public final class Rollback {
     return this;
   }
 
+  /**
+   * Accept that the rollback takes out of the current history the snapshot gold's metrics were computed from: gold's
+   * next run then recomputes every date (it does so whenever its watermark is no longer an ancestor). Without it such
+   * a rollback is refused, so gold never silently reports data silver no longer has.
+   */
+  public Rollback recomputeGold(boolean value) {
+    this.recomputeGold = value;
+    return this;
+  }
+
   public RolledBack execute() {
     if (Arguments.blank(actor)) {
       throw new InvalidArgument("rollback needs 'actor': who asks for it (recorded in the table and pipeline_runs)");
@@ -89,6 +104,17 @@ public final class Rollback {
     }
     Instant at = clock.instant();
     boolean changed = target.snapshotId() != current.snapshotId();
+    if (changed && !recomputeGold && Watermarks.GOLD_SOURCES.contains(def)) {
+      Optional<Long> goldInput = Watermarks.newest(tables.load(LakehouseTables.AGG_DAILY_METRICS),
+          Watermarks.goldKey(def));
+      if (goldInput.isPresent() && goldInput.get() != target.snapshotId()
+          && !SnapshotUtil.isAncestorOf(table, target.snapshotId(), goldInput.get())) {
+        throw new InvalidArgument("rolling back " + def.name() + " to " + target.snapshotId() + " would leave "
+            + LakehouseTables.AGG_DAILY_METRICS.name() + " computed from its snapshot " + goldInput.get()
+            + ", which the rollback takes out of the current history; to roll back anyway and have the next gold "
+            + "run recompute every date, pass recomputeGold (CLI: --recompute-gold)");
+      }
+    }
     if (changed) {
       Transaction tx = table.newTransaction();
       tx.manageSnapshots().rollbackTo(target.snapshotId()).commit();

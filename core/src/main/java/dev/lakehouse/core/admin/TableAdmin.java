@@ -54,6 +54,10 @@ public final class TableAdmin {
     return new Rollback(tables, runLog, clock, LakehouseTables.byName(table));
   }
 
+  public SnapshotTag tag(String table) {
+    return new SnapshotTag(tables, LakehouseTables.byName(table));
+  }
+
   public SchemaEvolution schema(String table) {
     return new SchemaEvolution(tables, LakehouseTables.byName(table));
   }

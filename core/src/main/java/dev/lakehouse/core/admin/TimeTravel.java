@@ -68,21 +68,16 @@ public final class TimeTravel {
         throw new UncheckedIOException(e);
       }
     }
-    Long total = AdminTables.summaryLong(snapshot, "total-records");
-    Long positionDeletes = AdminTables.summaryLong(snapshot, "total-position-deletes");
-    Long equalityDeletes = AdminTables.summaryLong(snapshot, "total-equality-deletes");
-    // Spark (merge-on-read) writes position deletes, each removing exactly one row, so records minus position deletes
-    // is the live count. An equality delete removes every matching row, any number of them: only a scan could count
-    // those, and a scan of a whole table does not belong in a Lambda, so the count is reported as unknown instead.
-    Long rowCount = null;
+    // The count comes from the summary: a scan of a whole table does not belong in a Lambda, so when the summary
+    // cannot tell, the count is reported as unknown, with why.
+    Long rowCount = SnapshotCounts.liveRecords(snapshot.summary());
     String unknown = null;
-    if (total == null) {
+    if (rowCount == null && AdminTables.summaryLong(snapshot, "total-records") == null) {
       unknown = "the snapshot summary has no total-records (written by a client that does not keep totals)";
-    } else if (equalityDeletes != null && equalityDeletes > 0) {
-      unknown = "the snapshot has " + equalityDeletes + " equality deletes, which can each remove any number of rows; "
-          + "count with a query engine (Athena: SELECT count(*) ... FOR VERSION AS OF " + snapshot.snapshotId() + ")";
-    } else {
-      rowCount = total - (positionDeletes == null ? 0L : positionDeletes);
+    } else if (rowCount == null) {
+      unknown = "the snapshot has " + AdminTables.summaryLong(snapshot, "total-equality-deletes") + " equality deletes, "
+          + "which can each remove any number of rows; count with a query engine (Athena: SELECT count(*) ... FOR "
+          + "VERSION AS OF " + snapshot.snapshotId() + ")";
     }
     return new SnapshotRows(def.name(), snapshot.snapshotId(), Instant.ofEpochMilli(snapshot.timestampMillis()),
         snapshot.operation(), rowCount, rows, unknown);

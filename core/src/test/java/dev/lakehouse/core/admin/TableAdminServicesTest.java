@@ -7,6 +7,7 @@ import dev.lakehouse.core.catalog.CatalogFactory;
 import dev.lakehouse.core.catalog.CatalogSettings;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.tables.LakehouseTables;
+import dev.lakehouse.core.tables.Watermarks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -165,6 +166,52 @@ class TableAdminServicesTest {
         .hasMessage("attributes is a map<string, string>; only primitive columns can be widened");
     assertThatThrownBy(() -> admin.partitioning("curated_products").addField("bucket(0, product_id)", null))
         .isInstanceOf(InvalidArgument.class).hasMessage("bucket count must be positive, was 0");
+  }
+
+  @Test
+  void aSilverRollbackThatWouldOrphanGoldsInputIsRefusedUnlessGoldRecomputes() {
+    products.newAppend().appendFile(write(List.of(product("p4", "40.00")))).commit();
+    long s2 = products.currentSnapshot().snapshotId();
+    // Gold last computed from s2 (its commit's watermark), as GoldJob records it.
+    Table gold = catalog.loadTable(LakehouseTables.AGG_DAILY_METRICS.identifier());
+    gold.newAppend().set(Watermarks.goldKey(LakehouseTables.CURATED_PRODUCTS), Long.toString(s2)).commit();
+
+    assertThatThrownBy(() -> admin.rollback("curated_products").toSnapshot(s1).by("alice").because("bad file")
+        .execute()).isInstanceOf(InvalidArgument.class).hasMessage("rolling back curated_products to " + s1
+        + " would leave agg_daily_metrics computed from its snapshot " + s2 + ", which the rollback takes out of the "
+        + "current history; to roll back anyway and have the next gold run recompute every date, pass recomputeGold "
+        + "(CLI: --recompute-gold)");
+    assertThat(catalog.loadTable(LakehouseTables.CURATED_PRODUCTS.identifier()).currentSnapshot().snapshotId())
+        .as("untouched").isEqualTo(s2);
+
+    RolledBack done = admin.rollback("curated_products").toSnapshot(s1).by("alice").because("bad file")
+        .recomputeGold(true).execute();
+    assertThat(done.changed()).isTrue();
+    assertThat(done.toSnapshotId()).isEqualTo(s1);
+  }
+
+  @Test
+  void aTaggedSnapshotOutlivesExpiryAndANameIsTakenOnce() {
+    products.newAppend().appendFile(write(List.of(product("p4", "40.00")))).commit();
+    products.newAppend().appendFile(write(List.of(product("p5", "50.00")))).commit();
+
+    SnapshotTag.Tagged tagged = admin.tag("curated_products").named("month-end-2026-10").snapshot(s1).retainDays(400)
+        .execute();
+    assertThat(tagged).isEqualTo(new SnapshotTag.Tagged("curated_products", "month-end-2026-10", s1, 400));
+
+    Table table = catalog.loadTable(LakehouseTables.CURATED_PRODUCTS.identifier());
+    table.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 3_600_000).retainLast(1).commit();
+    table.refresh();
+    assertThat(table.snapshot(s1)).as("kept by its tag").isNotNull();
+    assertThat(table.snapshots()).hasSize(2);
+    assertThat(table.refs().get("month-end-2026-10").maxRefAgeMs()).isEqualTo(400L * 86_400_000L);
+
+    assertThatThrownBy(() -> admin.tag("curated_products").named("month-end-2026-10").execute())
+        .isInstanceOf(InvalidArgument.class)
+        .hasMessage("curated_products already has a tag named 'month-end-2026-10' (on snapshot " + s1 + ")");
+    assertThatThrownBy(() -> admin.tag("curated_products").named("month end").execute())
+        .isInstanceOf(InvalidArgument.class).hasMessage("a tag name starts with a letter or digit and holds only "
+            + "letters, digits, '.', '_' and '-', was 'month end'");
   }
 
   private Record product(String id, String price) {

@@ -1,6 +1,8 @@
 package dev.lakehouse.jobs.silver;
 
+import dev.lakehouse.core.tables.CommitSummary;
 import dev.lakehouse.core.tables.TableDefinition;
+import dev.lakehouse.core.tables.Watermarks;
 import dev.lakehouse.jobs.LakehouseSpark;
 import java.util.Map;
 import java.util.Optional;
@@ -18,16 +20,16 @@ import org.apache.spark.sql.SparkSession;
  * that were not merged; rolling the silver table back rolls the watermark back with it.
  */
 public record SilverBatch(Dataset<Row> rows, Long bronzeSnapshotId, Long consumedSnapshotId, boolean fullRead) {
-  public static final String SUMMARY_BRONZE_SNAPSHOT = "lakehouse.bronze-snapshot-id";
-  public static final String SUMMARY_AFFECTED_DATES = "lakehouse.affected-dates";
-  public static final String SUMMARY_EXECUTION_ID = "lakehouse.execution-id";
+  public static final String SUMMARY_BRONZE_SNAPSHOT = CommitSummary.BRONZE_SNAPSHOT;
+  public static final String SUMMARY_AFFECTED_DATES = CommitSummary.AFFECTED_DATES;
+  public static final String SUMMARY_EXECUTION_ID = CommitSummary.EXECUTION_ID;
 
   public static SilverBatch pending(SparkSession spark, TableDefinition bronze, TableDefinition silverPrimary) {
     Catalog catalog = LakehouseSpark.icebergCatalog(spark);
     Table bronzeTable = catalog.loadTable(bronze.identifier());
     Table silverTable = catalog.loadTable(silverPrimary.identifier());
     Snapshot bronzeCurrent = bronzeTable.currentSnapshot();
-    Optional<Long> consumed = watermark(silverTable, SUMMARY_BRONZE_SNAPSHOT);
+    Optional<Long> consumed = Watermarks.newest(silverTable, SUMMARY_BRONZE_SNAPSHOT);
     if (bronzeCurrent == null || consumed.map(id -> id == bronzeCurrent.snapshotId()).orElse(false)) {
       Dataset<Row> empty = spark.table(bronze.qualifiedName()).limit(0);
       return new SilverBatch(empty, bronzeCurrent == null ? null : bronzeCurrent.snapshotId(), consumed.orElse(null), false);
@@ -41,21 +43,6 @@ public record SilverBatch(Dataset<Row> rows, Long bronzeSnapshotId, Long consume
         // First run, or the watermark's snapshot expired: read everything; MERGE makes re-reading harmless.
         : reader.option("snapshot-id", bronzeCurrent.snapshotId()).load(bronze.qualifiedName());
     return new SilverBatch(rows, bronzeCurrent.snapshotId(), consumed.orElse(null), !incremental);
-  }
-
-  /** The newest value of a summary property along the table's current lineage. */
-  public static Optional<Long> watermark(Table table, String property) {
-    Snapshot current = table.currentSnapshot();
-    if (current == null) {
-      return Optional.empty();
-    }
-    for (Snapshot snapshot : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
-      String value = snapshot.summary().get(property);
-      if (value != null) {
-        return Optional.of(Long.parseLong(value));
-      }
-    }
-    return Optional.empty();
   }
 
   /** Summary properties of the final silver commit. */

@@ -1,5 +1,6 @@
 package dev.lakehouse.local.cli;
 
+import dev.lakehouse.core.admin.TableAdmin;
 import dev.lakehouse.local.LakehouseHome;
 import dev.lakehouse.local.LocalLakehouse;
 import dev.lakehouse.local.stack.LocalStack;
@@ -20,6 +21,10 @@ import picocli.CommandLine.Option;
       InitCommand.class,
       TablesCommand.class,
       DescribeCommand.class,
+      HistoryCommand.class,
+      DiffCommand.class,
+      RollbackCommand.class,
+      TagCommand.class,
       GenerateCommand.class,
       SqlCommand.class,
       IngestCommand.class,
@@ -68,6 +73,11 @@ public final class LakehouseCli implements Callable<Integer> {
       }
     }
     return lakehouse;
+  }
+
+  /** The table services (history, diff, rollback, tags) the table-admin Lambda runs, on this home's catalog. */
+  TableAdmin admin() {
+    return new TableAdmin(lakehouse().catalog(), lakehouse().settings(), java.time.Clock.systemUTC());
   }
 
   /** The whole local pipeline (S3 server, catalog, handlers, jobs, state machines) for the home. */

@@ -17,7 +17,6 @@ import picocli.CommandLine.ParentCommand;
     "Run Spark SQL over the catalog. Tables are ecommerce_lakehouse.TABLE; time travel with",
     "VERSION AS OF / TIMESTAMP AS OF; metadata tables as ecommerce_lakehouse.TABLE.snapshots, .history, .files."})
 final class SqlCommand implements Callable<Integer> {
-  enum Format { table, csv, json }
 
   @ParentCommand LakehouseCli cli;
 
@@ -25,7 +24,7 @@ final class SqlCommand implements Callable<Integer> {
   String query;
 
   @Option(names = "--format", defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-  Format format;
+  Output.Format format;
 
   @Option(names = "--limit", defaultValue = "1000", description = {"At most this many rows in the table format (default"
       + " ${DEFAULT-VALUE}); the output says when rows were left out. csv and json write every row."})
@@ -38,11 +37,11 @@ final class SqlCommand implements Callable<Integer> {
     PrintWriter out = cli.spec.commandLine().getOut();
     switch (format) {
       case csv -> {
-        out.println(String.join(",", List.of(columns).stream().map(SqlCommand::csv).toList()));
+        out.println(String.join(",", List.of(columns).stream().map(Output::csv).toList()));
         for (Row row : (Iterable<Row>) result::toLocalIterator) {
           List<String> cells = new ArrayList<>();
           for (int i = 0; i < columns.length; i++) {
-            cells.add(csv(text(row.get(i))));
+            cells.add(Output.csv(text(row.get(i))));
           }
           out.println(String.join(",", cells));
         }
@@ -99,12 +98,5 @@ final class SqlCommand implements Callable<Integer> {
       return t.toInstant().toString();
     }
     return value.toString();
-  }
-
-  private static String csv(String value) {
-    if (value.contains(",") || value.contains("\"") || value.contains("\n")) {
-      return '"' + value.replace("\"", "\"\"") + '"';
-    }
-    return value;
   }
 }
