@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       DiffCommand.class,
       RollbackCommand.class,
       TagCommand.class,
+      EvolveCommand.class,
       GenerateCommand.class,
       SqlCommand.class,
       IngestCommand.class,

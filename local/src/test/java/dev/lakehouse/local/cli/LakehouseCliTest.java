@@ -194,6 +194,43 @@ class LakehouseCliTest {
     assertThat(unknown.err()).startsWith("lakehouse: snapshot 42 is not in the history of curated_products").hasLineCount(1);
   }
 
+  @Test
+  void evolveChangesSchemaAndPartitioningWithoutRewritingAndOldSnapshotsStillRead() {
+    String h = home.toString();
+    run("--home", h, "init");
+    run("--home", h, "sql", "INSERT INTO ecommerce_lakehouse.curated_products VALUES " + product("p1", "Books",
+        "10.00", "f1"));
+    String before = run("--home", h, "history", "curated_products", "--format", "csv").out().lines().skip(1)
+        .findFirst().orElseThrow().split(",")[0];
+
+    Outcome added = run("--home", h, "evolve", "curated_products", "--add-column", "loyalty_tier", "string",
+        "--doc", "Bronze, silver or gold member");
+    assertThat(added.exitCode()).as(added.err()).isZero();
+    assertThat(added.out()).matches("curated_products: loyalty_tier string \\(optional\\) \\(schema \\d+ -> \\d+; "
+        + "no data rewritten\\)\n");
+    Outcome partitioned = run("--home", h, "evolve", "curated_products", "--add-partition", "bucket(4, product_id)",
+        "--format", "csv");
+    assertThat(partitioned.exitCode()).as(partitioned.err()).isZero();
+    assertThat(partitioned.out().lines().toList().get(0))
+        .isEqualTo("table,operation,change,previous_spec_id,spec_id");
+    assertThat(partitioned.out().lines().toList().get(1)).startsWith("curated_products,addPartitionField,");
+
+    assertThat(run("--home", h, "sql", "SELECT product_id, loyalty_tier FROM ecommerce_lakehouse.curated_products",
+        "--format", "csv").out()).isEqualTo("product_id,loyalty_tier\np1,\n");
+    assertThat(run("--home", h, "sql", "SELECT product_id, price FROM ecommerce_lakehouse.curated_products "
+        + "VERSION AS OF " + before, "--format", "csv").out()).isEqualTo("product_id,price\np1,10.00\n");
+    assertThat(run("--home", h, "history", "curated_products").out().lines().count()).as("no data rewritten: one "
+        + "snapshot, under its header").isEqualTo(3);
+
+    Outcome both = run("--home", h, "evolve", "curated_products", "--rename-column", "a", "b", "--remove-partition", "x");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).startsWith("lakehouse: Error: --rename-column=OLD NEW, --remove-partition=FIELD are mutually "
+        + "exclusive");
+    Outcome key = run("--home", h, "evolve", "curated_products", "--rename-column", "product_id", "id");
+    assertThat(key.exitCode()).isEqualTo(2);
+    assertThat(key.err()).hasLineCount(1).startsWith("lakehouse: ");
+  }
+
   /** A curated_products row in column order: key, category, price and lineage; the rest unknown. */
   private static String product(String id, String category, String price, String sourceFile) {
     return "('" + id + "', NULL, NULL, NULL, '" + category + "', NULL, NULL, " + price + ", NULL, NULL, NULL, NULL, "
