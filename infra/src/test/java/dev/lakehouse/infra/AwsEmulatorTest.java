@@ -52,8 +52,9 @@ import software.amazon.awssdk.services.s3.model.Tag;
  * "*", so their resource ARNs are covered by {@link IamTest} instead): a missing action fails here as it would on AWS.
  * It does not model KMS authorization on SSE-KMS objects, nor S3's 403-instead-of-404 without s3:ListBucket (the
  * template tests cover those grants). moto 5.2.1 under IAM enforcement rejects the SigV4 signature of every S3 key
- * holding '=' or '+', which Iceberg's partitioned data files do ({@code started_at_month=2026-12/}); the server is
- * started through {@code emulator/moto_server_s3_keys.py}, which computes the canonical URI as AWS does. Needs
+ * holding '=' or '+', which Iceberg's partitioned data files do ({@code started_at_month=2026-12/}), and authorizes
+ * DeleteObjects against the bucket's ARN instead of each object's; the server is started through
+ * {@code emulator/moto_server_s3_keys.py}, which does both as AWS does. Needs
  * {@code moto_server} (pip install "moto[server]"); without it the tests are skipped and say so.
  */
 @org.junit.jupiter.api.Tag("tool")
@@ -223,6 +224,8 @@ class AwsEmulatorTest {
         "olderThanDays", 0, "retainLast", 1), maintenance).path("result");
     assertThat(expired.path("expiredSnapshots").asInt()).as(expired.toString()).isEqualTo(1);
     assertThat(expired.path("snapshotsAfter").asInt()).isEqualTo(1);
+    // The expired snapshot's manifest list, deleted in one DeleteObjects request with the role's per-object grant.
+    assertThat(expired.path("deletedManifestLists").asInt()).as(expired.toString()).isEqualTo(1);
     JsonNode rewritten = invoke("MaintenanceHandler", Map.of("operation", "rewriteManifests", "table",
         "pipeline_runs"), maintenance).path("result");
     assertThat(rewritten.path("manifestsBefore").asInt()).as(rewritten.toString()).isEqualTo(2);
@@ -231,7 +234,8 @@ class AwsEmulatorTest {
     // floor (S3 stamps it now, and a running job may still be writing such files), so it is counted, not deleted.
     JsonNode orphans = invoke("MaintenanceHandler", Map.of("operation", "removeOrphanFiles", "table", "pipeline_runs",
         "olderThanDays", 1), maintenance).path("result");
-    assertThat(orphans.path("youngFiles").asInt()).as(orphans.toString()).isEqualTo(1);
+    assertThat(orphans.path("youngFiles").asInt()).as(orphans + "\nexpiry: " + expired + "\nunder the table: "
+        + keys(WAREHOUSE, location.substring(("s3://" + WAREHOUSE + "/").length()))).isEqualTo(1);
     assertThat(orphans.path("orphanFiles").asInt()).isZero();
     assertThat(orphans.path("continueAfter").asText()).isEmpty();
   }
@@ -429,6 +433,13 @@ class AwsEmulatorTest {
   private static void put(String key, String body) {
     try (S3Client s3 = s3(admin)) {
       s3.putObject(b -> b.bucket(LANDING).key(key), RequestBody.fromString(body));
+    }
+  }
+
+  private static List<String> keys(String bucket, String prefix) {
+    try (S3Client s3 = s3(admin)) {
+      return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+          .map(o -> o.key() + " " + o.lastModified()).toList();
     }
   }
 
