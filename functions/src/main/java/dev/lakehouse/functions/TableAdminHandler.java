@@ -79,7 +79,8 @@ public final class TableAdminHandler extends SnapStartHandler {
       case "timeTravel" -> s.timeTravel(a.requireString("table")).snapshot(a.longValue("snapshotId"))
           .asOf(a.string("asOf")).limit(a.intValue("limit")).execute();
       case "diff" -> s.diff(a.requireString("table")).from(a.longValue("fromSnapshotId")).fromAsOf(a.string("fromAsOf"))
-          .to(a.longValue("toSnapshotId")).toAsOf(a.string("toAsOf")).sample(a.intValue("sampleSize")).execute();
+          .to(a.longValue("toSnapshotId")).toAsOf(a.string("toAsOf")).sample(a.intValue("sampleSize"))
+          .by(a.has("keyColumns") ? List.of(a.string("keyColumns").split("\\s*,\\s*")) : null).execute();
       case "rollback" -> s.rollback(a.requireString("table")).toSnapshot(a.longValue("snapshotId")).asOf(a.string("asOf"))
           .by(a.string("actor")).because(a.string("reason")).executionId(a.string("executionId"))
           .recomputeGold(a.bool("recomputeGold", false)).execute();

@@ -30,6 +30,7 @@ public final class SnapshotDiff {
   private Long toSnapshotId;
   private String toAsOf;
   private Integer sampleSize;
+  private List<String> key;
 
   SnapshotDiff(AdminTables tables, TableDefinition def) {
     this.tables = tables;
@@ -62,6 +63,15 @@ public final class SnapshotDiff {
     return this;
   }
 
+  /**
+   * Match rows by these columns instead of the table's business key (e.g. {@code category} to compare per category,
+   * on a table whose rows it identifies); they must identify a row in both snapshots.
+   */
+  public SnapshotDiff by(List<String> columns) {
+    this.key = columns == null || columns.isEmpty() ? null : List.copyOf(columns);
+    return this;
+  }
+
   public Diff execute() {
     Table table = tables.load(def);
     if (fromSnapshotId == null && fromAsOf == null) {
@@ -71,7 +81,12 @@ public final class SnapshotDiff {
     Snapshot to = toSnapshotId == null && toAsOf == null ? AdminTables.current(def, table)
         : AdminTables.resolve(def, table, toSnapshotId, toAsOf, "diff");
     int max = Arguments.sample(sampleSize);
-    List<String> keyColumns = def.businessKey();
+    List<String> keyColumns = key == null ? def.businessKey() : key;
+    for (String column : keyColumns) {
+      if (table.schema().findField(column) == null) {
+        throw new InvalidArgument("diff: " + def.name() + " has no column " + column + " to match rows by");
+      }
+    }
     Map<List<Object>, Map<String, Object>> before = keyed(table, from, keyColumns);
     Map<List<Object>, Map<String, Object>> after = keyed(table, to, keyColumns);
 
@@ -139,7 +154,11 @@ public final class SnapshotDiff {
             key.add(row.get(c));
           }
         }
-        rows.put(key, row);
+        if (rows.put(key, row) != null && !keyColumns.isEmpty()) {
+          throw new InvalidArgument("diff: " + String.join(", ", keyColumns) + " does not identify a row of "
+              + table.name().substring(table.name().lastIndexOf('.') + 1) + " in snapshot " + snapshot.snapshotId()
+              + " (more than one row has " + keyMap(keyColumns, key, row) + "); match by columns that do");
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -28,6 +28,10 @@ final class DiffCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "SNAPSHOT|TIME", description = "Snapshot id or time (default: the current one).")
   String to;
 
+  @Option(names = "--key", split = ",", paramLabel = "COLUMN[,COLUMN...]",
+      description = "Match rows by these columns instead of the table's business key; they must identify a row.")
+  List<String> key;
+
   @Option(names = "--sample", defaultValue = "10", description = "Rows of each kind to show (default ${DEFAULT-VALUE}).")
   int sample;
 
@@ -38,7 +42,7 @@ final class DiffCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Diff d = cli.admin().diff(table).from(id(from)).fromAsOf(time(from)).to(id(to)).toAsOf(time(to)).sample(sample)
-        .execute();
+        .by(key).execute();
     PrintWriter out = cli.spec.commandLine().getOut();
     if (format == Output.Format.json) {
       Output.json(out, d);

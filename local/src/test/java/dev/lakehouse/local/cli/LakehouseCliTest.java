@@ -167,6 +167,16 @@ class LakehouseCliTest {
         + "added    p3\n"
         + "changed  product_id=p1  price    price=10.00  price=12.50\n");
 
+    Outcome byCategory = run("--home", h, "diff", "curated_products", "--from", first, "--key", "category");
+    assertThat(byCategory.exitCode()).isEqualTo(2);
+    assertThat(byCategory.err()).isEqualTo("lakehouse: diff: category does not identify a row of curated_products in "
+        + "snapshot " + first + " (more than one row has {category=Books}); match by columns that do\n");
+    Outcome byKeyAndCategory = run("--home", h, "diff", "curated_products", "--from", first, "--key",
+        "product_id,category", "--format", "csv");
+    assertThat(byKeyAndCategory.out()).isEqualTo("change,key,columns,before,after\n"
+        + "added,product_id=p3 category=Games,,,\n"
+        + "changed,product_id=p1 category=Books,price,price=10.00,price=12.50\n");
+
     Outcome tag = run("--home", h, "tag", "curated_products", "before-fix", "--retain", "30");
     assertThat(tag.out()).isEqualTo("curated_products: tag 'before-fix' on snapshot " + last
         + ", kept 30 days after that snapshot's commit\n");
