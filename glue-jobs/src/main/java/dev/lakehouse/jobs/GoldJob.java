@@ -108,8 +108,8 @@ public final class GoldJob implements SparkJob {
 
     List<java.time.LocalDate> dateValues = dates.stream().map(java.time.LocalDate::parse).toList();
     SqlArgs filterArgs = new SqlArgs();
-    Dataset<Row> metrics = metricsFor(spark, "to_date(o.order_date) IN (" + filterArgs.bindEach("date", dateValues) + ")",
-        filterArgs, started, executionId).localCheckpoint(true);
+    String dateFilter = "to_date(o.order_date) IN (" + filterArgs.bindEach("date", dateValues) + ")";
+    Dataset<Row> metrics = metricsFor(spark, dateFilter, filterArgs, started, executionId).localCheckpoint(true);
     long rows = metrics.count();
     QualityGate.forTable(AGG_DAILY_METRICS.name())
         .complete("metric_date", "metric_type", "dimension_key", "dimension_value", "metric_value", "metric_count")
@@ -138,8 +138,8 @@ public final class GoldJob implements SparkJob {
 
   /**
    * The three metric types for the orders matching {@code orderFilter} (over alias {@code o}, its values bound in
-   * {@code filterArgs}), cancelled orders excluded. Dates are the UTC dates of order_date (the session time zone is
-   * UTC).
+   * {@code filterArgs}, which also receives the run's own values), cancelled orders excluded. Dates are the UTC dates
+   * of order_date (the session time zone is UTC).
    */
   public static Dataset<Row> metricsFor(SparkSession spark, String orderFilter, SqlArgs filterArgs, Instant computedAt,
       String executionId) {

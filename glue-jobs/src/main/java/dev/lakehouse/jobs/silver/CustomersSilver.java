@@ -101,8 +101,8 @@ final class CustomersSilver implements SilverEntity<CustomersSilver.Staged> {
   static Dataset<Row> versions(Dataset<Row> changed, Dataset<Row> stats, Instant now) {
     return changed.sparkSession().sql("""
         SELECT n.customer_id, n.email, n.first_name, n.last_name, n.full_name, n.phone, n.city, n.state, n.country,
-               n.postal_code, n.registration_date, n.source_system, s.customer_segment, s.lifetime_value, s.first_order_date,
-               s.last_order_date, s.total_orders, s.is_active, n._profile_hash, n._valid_from,
+               n.postal_code, n.registration_date, n.source_system, s.customer_segment, s.lifetime_value,
+               s.first_order_date, s.last_order_date, s.total_orders, s.is_active, n._profile_hash, n._valid_from,
                CAST(NULL AS TIMESTAMP) AS _valid_to, true AS _is_current, n._source_file, :now AS _updated_at
         FROM %s n JOIN %s s ON n.customer_id = s.customer_id""".formatted(
         SilverSql.view(changed, "customers_changed"), SilverSql.view(stats, "customers_stats")), Map.of("now", now));

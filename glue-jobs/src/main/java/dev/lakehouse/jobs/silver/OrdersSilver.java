@@ -78,9 +78,11 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
           WHEN order_status IS NULL OR trim(order_status) = '' THEN 'missing order_status'
           WHEN lower(trim(order_status)) NOT IN (%4$s) THEN concat('unknown order_status "', order_status, '"')
           WHEN items IS NULL OR size(items) = 0 THEN 'order has no items'
-          WHEN exists(items, i -> i IS NULL OR i.product_id IS NULL OR trim(i.product_id) = '') THEN 'order line without product_id'
+          WHEN exists(items, i -> i IS NULL OR i.product_id IS NULL OR trim(i.product_id) = '')
+            THEN 'order line without product_id'
           WHEN exists(items, i -> i.quantity IS NULL OR i.quantity <= 0) THEN 'quantity must be greater than 0'
-          WHEN exists(items, i -> i.unit_price IS NULL OR i.unit_price < 0) THEN 'unit_price must be present and not negative'
+          WHEN exists(items, i -> i.unit_price IS NULL OR i.unit_price < 0)
+            THEN 'unit_price must be present and not negative'
           WHEN exists(items, i -> i.discount < 0 OR i.discount >= 1) THEN 'discount must be in [0, 1)'
         END AS _reject_reason
         FROM %5$s""".formatted(args.bind("earliest", plausible.earliest()), args.bind("latest", latest),
@@ -166,7 +168,8 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
         SELECT customer_id, order_date, order_status, net_amount FROM %1$s
         UNION ALL
         SELECT e.customer_id, e.order_date, e.order_status, e.net_amount
-        FROM %2$s e LEFT ANTI JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders, CURATED_ORDERS.qualifiedName()));
+        FROM %2$s e LEFT ANTI JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders,
+        CURATED_ORDERS.qualifiedName()));
     String combined = SilverSql.view(combinedRows, "orders_combined");
     Dataset<Row> customerRows = spark.sql("""
         SELECT customer_id FROM %1$s

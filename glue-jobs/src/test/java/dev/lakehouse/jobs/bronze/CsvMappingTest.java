@@ -21,7 +21,8 @@ class CsvMappingTest {
     assertThat(mapping.columns()).isEqualTo(6);
     assertThat(mapping.toJson("C1,ann@example.com,\"1 Main St, Apt 2\",Denver,80202,US")).isEqualTo(
         "{\"customer_id\":\"C1\",\"email\":\"ann@example.com\","
-            + "\"address\":{\"street\":\"1 Main St, Apt 2\",\"city\":\"Denver\",\"zip\":\"80202\",\"country\":\"US\"}}");
+            + "\"address\":{\"street\":\"1 Main St, Apt 2\",\"city\":\"Denver\",\"zip\":\"80202\","
+            + "\"country\":\"US\"}}");
   }
 
   @Test
@@ -43,7 +44,8 @@ class CsvMappingTest {
   void onlyCustomersHaveAnAddress() {
     CsvMapping mapping = new CsvMapping(SourceEntity.PRODUCTS, "product_id,city,price");
 
-    assertThat(mapping.toJson("P1,Denver,10.00")).isEqualTo("{\"product_id\":\"P1\",\"city\":\"Denver\",\"price\":\"10.00\"}");
+    assertThat(mapping.toJson("P1,Denver,10.00"))
+        .isEqualTo("{\"product_id\":\"P1\",\"city\":\"Denver\",\"price\":\"10.00\"}");
   }
 
   @Test

@@ -50,7 +50,8 @@ class RecordParserTest {
     List<Object> items = new ArrayList<>(JavaConverters.seqAsJavaList((scala.collection.Seq<?>) values[7]));
     assertThat(items).isEqualTo(Arrays.asList(
         RowFactory.create("P1", 3, new BigDecimal("10.00"), new BigDecimal("0.10")), null));
-    Map<Object, Object> address = new LinkedHashMap<>(JavaConverters.mapAsJavaMap((scala.collection.Map<?, ?>) values[8]));
+    Map<Object, Object> address =
+        new LinkedHashMap<>(JavaConverters.mapAsJavaMap((scala.collection.Map<?, ?>) values[8]));
     Map<Object, Object> expectedAddress = new LinkedHashMap<>();
     expectedAddress.put("city", "Denver");
     expectedAddress.put("zip", "80202");
@@ -81,7 +82,8 @@ class RecordParserTest {
         .isEqualTo("field items[0].quantity: expected int, got string \"3\"");
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"items\":[1]}"))
         .isEqualTo("field items[0]: expected object, got number 1");
-    assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"items\":{}}")).isEqualTo("field items: expected array, got object");
+    assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"items\":{}}"))
+        .isEqualTo("field items: expected array, got object");
     assertThat(error(ORDERS, "{\"order_id\":[\"O1\"]}")).isEqualTo("field order_id: expected string, got array");
     assertThat(error(ORDERS, "{\"order_id\":\"O\\u00001\"}")).isEqualTo("field order_id: contains a NUL character");
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"order_date\":1700000000}"))

@@ -29,8 +29,10 @@ class SchemaDriftTest {
     SparkSession spark = JobTestSupport.lakehouse(home);
 
     Map<String, Type> drift = detect(spark, Set.of("customer_id", "email"),
-        "{\"customer_id\":\"C1\",\"email\":\"a@b.c\",\"tier\":\"gold\",\"points\":5,\"vip\":true,\"prefs\":{\"a\":\"b\"}}",
-        "{\"customer_id\":\"C2\",\"points\":2.5,\"tags\":[1],\"nested\":{\"a\":{\"b\":1}},\"mixed\":true,\"gone\":null}",
+        "{\"customer_id\":\"C1\",\"email\":\"a@b.c\",\"tier\":\"gold\",\"points\":5,\"vip\":true,"
+            + "\"prefs\":{\"a\":\"b\"}}",
+        "{\"customer_id\":\"C2\",\"points\":2.5,\"tags\":[1],\"nested\":{\"a\":{\"b\":1}},\"mixed\":true,"
+            + "\"gone\":null}",
         "{\"customer_id\":\"C3\",\"mixed\":1,\"\":\"blank name\",\"count\":7,\"count2\":[1]}",
         "{\"customer_id\":\"C4\",\"count2\":3}",
         "not json",

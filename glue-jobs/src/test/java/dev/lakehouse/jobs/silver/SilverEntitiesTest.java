@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The per-entity Dataset functions of silver on tiny in-memory frames: no table is read or written. */
 class SilverEntitiesTest {
   static final Instant NOW = Instant.parse("2026-11-20T08:00:00Z");
-  static final String ITEMS = "array<struct<product_id:string,quantity:int,unit_price:decimal(10,2),discount:decimal(5,2)>>";
+  static final String ITEMS =
+      "array<struct<product_id:string,quantity:int,unit_price:decimal(10,2),discount:decimal(5,2)>>";
 
   @TempDir Path home;
   SparkSession spark;
@@ -216,7 +217,8 @@ class SilverEntitiesTest {
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
