@@ -106,9 +106,10 @@ public final class GoldJob implements SparkJob {
           .withSnapshotId(currentId(gold)).withDetails(Map.of("affectedDates", 0));
     }
 
-    String dateList = SilverSql.sqlList(List.copyOf(dates));
-    Dataset<Row> metrics = metricsFor(spark, "to_date(o.order_date) IN (" + dateList + ")", started, executionId)
-        .localCheckpoint(true);
+    List<java.time.LocalDate> dateValues = dates.stream().map(java.time.LocalDate::parse).toList();
+    SqlArgs filterArgs = new SqlArgs();
+    String dateFilter = "to_date(o.order_date) IN (" + filterArgs.bindEach("date", dateValues) + ")";
+    Dataset<Row> metrics = metricsFor(spark, dateFilter, filterArgs, started, executionId).localCheckpoint(true);
     long rows = metrics.count();
     QualityGate.forTable(AGG_DAILY_METRICS.name())
         .complete("metric_date", "metric_type", "dimension_key", "dimension_value", "metric_value", "metric_count")
@@ -117,13 +118,15 @@ public final class GoldJob implements SparkJob {
         .allowedValues("metric_type", List.of("daily_revenue", "segment_revenue", "category_revenue"))
         .enforce(metrics);
     String view = SilverSql.view(metrics, "gold_metrics");
+    SqlArgs mergeArgs = new SqlArgs();
     SilverSql.commitWith(spark, watermarks, """
         MERGE INTO %s t USING %s s
         ON %s
         WHEN MATCHED THEN UPDATE SET *
         WHEN NOT MATCHED THEN INSERT *
         WHEN NOT MATCHED BY SOURCE AND t.metric_date IN (%s) THEN DELETE""".formatted(
-        AGG_DAILY_METRICS.qualifiedName(), view, SilverSql.keyMatch(AGG_DAILY_METRICS, "t", "s"), dateList));
+        AGG_DAILY_METRICS.qualifiedName(), view, SilverSql.keyMatch(AGG_DAILY_METRICS, "t", "s"),
+        mergeArgs.bindEach("date", dateValues)), mergeArgs.map());
     gold.refresh();
 
     Map<String, Object> details = new LinkedHashMap<>();
@@ -134,12 +137,14 @@ public final class GoldJob implements SparkJob {
   }
 
   /**
-   * The three metric types for the orders matching {@code orderFilter} (over alias {@code o}), cancelled orders
-   * excluded. Dates are the UTC dates of order_date (the session time zone is UTC).
+   * The three metric types for the orders matching {@code orderFilter} (over alias {@code o}, its values bound in
+   * {@code filterArgs}, which also receives the run's own values), cancelled orders excluded. Dates are the UTC dates
+   * of order_date (the session time zone is UTC).
    */
-  public static Dataset<Row> metricsFor(SparkSession spark, String orderFilter, Instant computedAt, String executionId) {
-    String at = "TIMESTAMP '" + computedAt + "'";
-    String exec = SilverSql.sqlList(List.of(executionId));
+  public static Dataset<Row> metricsFor(SparkSession spark, String orderFilter, SqlArgs filterArgs, Instant computedAt,
+      String executionId) {
+    String at = filterArgs.bind("computed_at", computedAt);
+    String exec = filterArgs.bind("execution_id", executionId);
     return spark.sql("""
         SELECT to_date(o.order_date) AS metric_date, 'daily_revenue' AS metric_type, 'all' AS dimension_key,
                'all' AS dimension_value, CAST(sum(o.net_amount) AS DECIMAL(18,2)) AS metric_value,
@@ -159,7 +164,7 @@ public final class GoldJob implements SparkJob {
         FROM %6$s o WHERE %7$s AND %4$s
         GROUP BY to_date(o.order_date), o.category
         """.formatted(at, exec, CURATED_ORDERS.qualifiedName(), orderFilter, CURATED_CUSTOMERS.qualifiedName(),
-        CURATED_ORDER_ITEMS.qualifiedName(), BusinessRules.Sql.countsAsRevenue("o.order_status")));
+        CURATED_ORDER_ITEMS.qualifiedName(), BusinessRules.Sql.countsAsRevenue("o.order_status")), filterArgs.map());
   }
 
   private static Long currentId(Table table) {

@@ -45,18 +45,15 @@ public final class Quarantine {
     String view = "quarantine_replacement_" + Math.abs(System.nanoTime());
     rows.createOrReplaceTempView(view);
     try {
-      String files = sourceFiles.stream().map(Quarantine::quote).collect(java.util.stream.Collectors.joining(", "));
+      SqlArgs args = new SqlArgs();
       spark.sql("MERGE INTO " + TABLE + " t USING " + view + " s ON false"
           + " WHEN NOT MATCHED THEN INSERT *"
-          + " WHEN NOT MATCHED BY SOURCE AND t.stage = " + quote(stage) + " AND t.source_file IN (" + files + ") THEN DELETE");
+          + " WHEN NOT MATCHED BY SOURCE AND t.stage = " + args.bind("stage", stage)
+          + " AND t.source_file IN (" + args.bindEach("file", sourceFiles) + ") THEN DELETE", args.map());
     } finally {
       spark.catalog().dropTempView(view);
     }
     return count;
-  }
-
-  static String quote(String value) {
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   public static Dataset<Row> frame(SparkSession spark, JavaRDD<Row> rows) {

@@ -1,25 +1,18 @@
 package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.tables.SourceEntity;
-import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.silver.PlausibleDates;
 import dev.lakehouse.jobs.silver.SilverPipelines;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import org.apache.iceberg.Snapshot;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Silver: validates, deduplicates and MERGEs the bronze rows of one entity that no silver run has consumed yet.
- * Running it again with no new bronze rows changes nothing. Invalid records go to quarantine with the reason.
+ * Running it again with no new bronze rows changes nothing. Invalid records go to quarantine with the reason. The run
+ * itself is {@link SilverPipelines#run}, the same skeleton for every entity.
  */
 @Command(name = SilverJob.STEP, description = "Curate the pending bronze rows of one entity.")
 public final class SilverJob implements SparkJob {
@@ -67,48 +60,5 @@ public final class SilverJob implements SparkJob {
     return SilverPipelines.run(spark, source, common.executionIdOrNew(), runTime,
         new PlausibleDates(plausibleSince.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
             java.time.Duration.ofHours(plausibleAheadHours)));
-  }
-
-  public static JobResult nothingToDo(String table, Instant started) {
-    return JobResult.skipped(STEP, table, "no new bronze rows", started);
-  }
-
-  /** Every row of the batch was rejected: quarantined with reasons, nothing promoted, the watermark recorded. */
-  public static JobResult nothingPromoted(TableDefinition table, long rowsIn, long rejected, SparkSession spark,
-      Instant started) {
-    return JobResult.succeeded(STEP, table.name(), started).withCounts(rowsIn, 0, rejected)
-        .withSnapshotId(currentSnapshot(spark, table)).withMessage("every row was rejected: nothing promoted")
-        .withDetails(Map.of("nothingPromoted", true));
-  }
-
-  public static Long currentSnapshot(SparkSession spark, TableDefinition table) {
-    Snapshot current = LakehouseSpark.icebergCatalog(spark).loadTable(table.identifier()).currentSnapshot();
-    return current == null ? null : current.snapshotId();
-  }
-
-  /**
-   * Sends the rows of {@code checkedView} with a {@code _reject_reason} to quarantine (stage silver), replacing the
-   * silver rejects of the same source files. Returns how many were rejected.
-   */
-  public static long quarantine(SparkSession spark, String checkedView, String table, String keyColumn,
-      String executionId, Instant at) {
-    Dataset<Row> checked = spark.table(checkedView);
-    List<String> sourceFiles = checked.select("_source_file").distinct().collectAsList().stream()
-        .map(r -> r.getString(0)).toList();
-    String[] sourceColumns = java.util.Arrays.stream(checked.columns())
-        .filter(c -> !c.startsWith("_")).toArray(String[]::new);
-    Dataset<Row> rejects = checked.where("_reject_reason IS NOT NULL").select(
-        functions.lit(table).as("table_name"),
-        functions.lit(STEP).as("stage"),
-        functions.col("_source_file").as("source_file"),
-        functions.col("_source_line").as("source_line"),
-        functions.col(keyColumn).as("record_key"),
-        functions.to_json(functions.struct(java.util.Arrays.stream(sourceColumns).map(functions::col)
-            .toArray(org.apache.spark.sql.Column[]::new))).as("raw_record"),
-        functions.col("_reject_reason").as("reason"),
-        functions.lit(executionId).as("execution_id"),
-        functions.lit(Timestamp.from(at)).as("quarantined_at"));
-    Dataset<Row> aligned = spark.createDataFrame(rejects.javaRDD(), Quarantine.schema(spark));
-    return Quarantine.replace(spark, STEP, sourceFiles, aligned);
   }
 }

@@ -1,21 +1,21 @@
 package dev.lakehouse.jobs.silver;
 
-import dev.lakehouse.core.rules.BusinessRules;
-import dev.lakehouse.jobs.JobResult;
-import dev.lakehouse.jobs.SilverJob;
-import dev.lakehouse.jobs.quality.QualityGate;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_PRODUCTS;
 import static dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS;
+
+import dev.lakehouse.core.rules.BusinessRules;
+import dev.lakehouse.core.tables.TableDefinition;
+import dev.lakehouse.jobs.SqlArgs;
+import dev.lakehouse.jobs.quality.QualityGate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * raw_orders → curated_orders (one row per order, amounts recomputed in DECIMAL, enriched with the current
@@ -28,69 +28,96 @@ import static dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS;
  * every row is rejected promotes nothing and still records the watermark (see
  * {@link SilverSql#commitNothingPromoted}).
  */
-final class OrdersSilver {
-  private OrdersSilver() {}
+final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
+  private final Instant asOf;
+  private final PlausibleDates plausible;
 
-  static JobResult run(SparkSession spark, String executionId, Instant asOf, PlausibleDates plausible) {
-    Instant started = Instant.now();
-    SilverBatch batch = SilverBatch.pending(spark, RAW_ORDERS, CURATED_ORDERS);
-    String raw = SilverSql.view(batch.rows(), "orders_batch");
-    long rowsIn = spark.table(raw).count();
-    if (rowsIn == 0) {
-      return SilverJob.nothingToDo(CURATED_ORDERS.name(), started);
-    }
-    String now = "TIMESTAMP '" + started + "'";
+  /**
+   * @param asOf the run time the plausible window ends after
+   * @param plausible the window an order_date must fall in
+   */
+  OrdersSilver(Instant asOf, PlausibleDates plausible) {
+    this.asOf = asOf;
+    this.plausible = plausible;
+  }
 
-    String checked = SilverSql.view(SilverSql.supersededWithinFile(spark.sql("""
+  /**
+   * @param lines the order lines of the batch's orders
+   * @param orders the batch's orders
+   * @param customerStats the order-derived columns of every customer of the batch, old orders included
+   */
+  record Staged(Dataset<Row> lines, Dataset<Row> orders, Dataset<Row> customerStats, List<String> affectedDates)
+      implements SilverEntity.Staged {}
+
+  @Override
+  public TableDefinition bronze() {
+    return RAW_ORDERS;
+  }
+
+  @Override
+  public TableDefinition silver() {
+    return CURATED_ORDERS;
+  }
+
+  @Override
+  public String key() {
+    return "order_id";
+  }
+
+  @Override
+  public Dataset<Row> validate(Dataset<Row> batch) {
+    SqlArgs args = new SqlArgs();
+    Instant latest = plausible.latest(asOf);
+    return batch.sparkSession().sql("""
         SELECT *, CASE
           WHEN order_id IS NULL OR trim(order_id) = '' THEN 'missing order_id'
           WHEN customer_id IS NULL OR trim(customer_id) = '' THEN 'missing customer_id'
           WHEN order_date IS NULL THEN 'missing or unparseable order_date'
-          WHEN order_date < TIMESTAMP '%3$s' OR order_date > TIMESTAMP '%4$s'
-            THEN concat('implausible order_date ', cast(order_date AS STRING), ': expected from %5$s to %6$s')
+          WHEN order_date < %1$s OR order_date > %2$s
+            THEN concat('implausible order_date ', cast(order_date AS STRING), ': expected ', %3$s)
           WHEN order_status IS NULL OR trim(order_status) = '' THEN 'missing order_status'
-          WHEN lower(trim(order_status)) NOT IN (%1$s) THEN concat('unknown order_status "', order_status, '"')
+          WHEN lower(trim(order_status)) NOT IN (%4$s) THEN concat('unknown order_status "', order_status, '"')
           WHEN items IS NULL OR size(items) = 0 THEN 'order has no items'
-          WHEN exists(items, i -> i IS NULL OR i.product_id IS NULL OR trim(i.product_id) = '') THEN 'order line without product_id'
+          WHEN exists(items, i -> i IS NULL OR i.product_id IS NULL OR trim(i.product_id) = '')
+            THEN 'order line without product_id'
           WHEN exists(items, i -> i.quantity IS NULL OR i.quantity <= 0) THEN 'quantity must be greater than 0'
-          WHEN exists(items, i -> i.unit_price IS NULL OR i.unit_price < 0) THEN 'unit_price must be present and not negative'
+          WHEN exists(items, i -> i.unit_price IS NULL OR i.unit_price < 0)
+            THEN 'unit_price must be present and not negative'
           WHEN exists(items, i -> i.discount < 0 OR i.discount >= 1) THEN 'discount must be in [0, 1)'
         END AS _reject_reason
-        FROM %2$s""".formatted(SilverSql.sqlList(BusinessRules.ORDER_STATUSES), raw, plausible.earliest(),
-        plausible.latest(asOf), plausible.earliest().toString().substring(0, 10), plausible.latest(asOf))), "order_id")
-        .localCheckpoint(true), "orders_checked");
+        FROM %5$s""".formatted(args.bind("earliest", plausible.earliest()), args.bind("latest", latest),
+        // The window as the reason states it: the first day, and the exact latest instant.
+        args.bind("window", "from " + plausible.earliest().toString().substring(0, 10) + " to " + latest),
+        args.bindEach("status", BusinessRules.ORDER_STATUSES), SilverSql.view(batch, "orders_batch")), args.map());
+  }
 
-    long rejected = SilverJob.quarantine(spark, checked, CURATED_ORDERS.name(), "order_id", executionId, started);
+  /** Orders are staged from the bronze row as it is: its lines and amounts come from {@link #lines}/{@link #orders}. */
+  @Override
+  public Dataset<Row> shape(Dataset<Row> newest, Instant now) {
+    return newest;
+  }
 
-    Dataset<Row> latestRows = spark.sql("""
-        SELECT * FROM (
-          SELECT *, row_number() OVER (PARTITION BY trim(order_id)
-                                       ORDER BY _ingestion_timestamp DESC, _source_line DESC) AS _rank
-          FROM %s WHERE _reject_reason IS NULL) WHERE _rank = 1""".formatted(checked)).localCheckpoint(true);
-    String latest = SilverSql.view(latestRows, "orders_latest");
-    long valid = spark.table(checked).where("_reject_reason IS NULL").count();
-    long written = latestRows.count();
-    if (written == 0) {
-      SilverSql.commitNothingPromoted(spark, CURATED_ORDERS, batch.commitProperties(executionId, ""));
-      return SilverJob.nothingPromoted(CURATED_ORDERS, rowsIn, rejected, spark, started);
-    }
-
-    String lines = SilverSql.view(spark.sql("""
+  /** One row per item of each order, with the product's category ('unknown' until the product is known). */
+  static Dataset<Row> lines(Dataset<Row> latest, Dataset<Row> products, Instant now) {
+    return latest.sparkSession().sql("""
         SELECT l.order_id, l.line_number, l.product_id, coalesce(p.category, 'unknown') AS category, l.quantity,
                l.unit_price, l.discount,
                CAST(l.quantity * l.unit_price * (1 - l.discount) AS DECIMAL(18,4)) AS item_net,
                CAST(l.quantity * l.unit_price * l.discount AS DECIMAL(18,4)) AS item_discount,
-               l.order_date, l.order_status, %s AS _updated_at
+               l.order_date, l.order_status, :now AS _updated_at
         FROM (
           SELECT trim(o.order_id) AS order_id, CAST(x.pos + 1 AS INT) AS line_number,
                  trim(x.item.product_id) AS product_id, x.item.quantity AS quantity, x.item.unit_price AS unit_price,
                  CAST(coalesce(x.item.discount, 0) AS DECIMAL(5,2)) AS discount,
                  o.order_date, lower(trim(o.order_status)) AS order_status
-          FROM %s o LATERAL VIEW posexplode(o.items) x AS pos, item) l
-        LEFT JOIN %s p ON p.product_id = l.product_id""".formatted(now, latest, CURATED_PRODUCTS.qualifiedName()))
-        .localCheckpoint(true), "order_lines");
+          FROM %1$s o LATERAL VIEW posexplode(o.items) x AS pos, item) l
+        LEFT JOIN %2$s p ON p.product_id = l.product_id""".formatted(SilverSql.view(latest, "orders_latest"),
+        SilverSql.view(products, "order_products")), Map.of("now", now));
+  }
 
-    String orders = SilverSql.view(spark.sql("""
+  /** One row per order: amounts from its {@code lines}, tax and shipping by the business rules, the customer's name. */
+  static Dataset<Row> orders(Dataset<Row> latest, Dataset<Row> lines, Dataset<Row> currentCustomers, Instant now) {
+    return latest.sparkSession().sql("""
         SELECT order_id, customer_id, customer_name, customer_email, order_status, order_date, required_date,
                shipped_date, delivery_date, item_count, subtotal, discount_amount, tax_amount, shipping_cost,
                CAST(subtotal + tax_amount + shipping_cost AS DECIMAL(12,2)) AS net_amount,
@@ -120,47 +147,65 @@ final class OrdersSilver {
                    o.updated_at,
                    o._source_file,
                    o._ingestion_timestamp,
-                   %3$s AS _updated_at
-            FROM %4$s o
-            JOIN (SELECT order_id, sum(item_net) AS net, sum(item_discount) AS discount FROM %5$s GROUP BY order_id) a
+                   :now AS _updated_at
+            FROM %3$s o
+            JOIN (SELECT order_id, sum(item_net) AS net, sum(item_discount) AS discount FROM %4$s GROUP BY order_id) a
               ON a.order_id = trim(o.order_id)
-            LEFT JOIN (SELECT * FROM %6$s WHERE _is_current) c ON c.customer_id = trim(o.customer_id)))
-        """.formatted(BusinessRules.Sql.tax("subtotal"), BusinessRules.Sql.shipping("subtotal"), now, latest, lines,
-        CURATED_CUSTOMERS.qualifiedName())).localCheckpoint(true), "orders_new");
+            LEFT JOIN %5$s c ON c.customer_id = trim(o.customer_id)))
+        """.formatted(BusinessRules.Sql.tax("subtotal"), BusinessRules.Sql.shipping("subtotal"),
+        SilverSql.view(latest, "orders_latest"), SilverSql.view(lines, "order_lines"),
+        SilverSql.view(currentCustomers, "order_customers")), Map.of("now", now));
+  }
 
+  @Override
+  public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
+    Dataset<Row> lines = lines(latest, spark.table(CURATED_PRODUCTS.qualifiedName()), now).localCheckpoint(true);
+    Dataset<Row> orderRows = orders(latest, lines,
+        spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current"), now).localCheckpoint(true);
+    String orders = SilverSql.view(orderRows, "orders_new");
     // Every order of every customer in the batch, as it will be once merged: stats and gold dates come from it.
-    String combined = SilverSql.view(spark.sql("""
+    Dataset<Row> combinedRows = spark.sql("""
         SELECT customer_id, order_date, order_status, net_amount FROM %1$s
         UNION ALL
         SELECT e.customer_id, e.order_date, e.order_status, e.net_amount
-        FROM %2$s e LEFT ANTI JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders, CURATED_ORDERS.qualifiedName())),
-        "orders_combined");
-    String customers = SilverSql.view(spark.sql("""
+        FROM %2$s e LEFT ANTI JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders,
+        CURATED_ORDERS.qualifiedName()));
+    String combined = SilverSql.view(combinedRows, "orders_combined");
+    Dataset<Row> customerRows = spark.sql("""
         SELECT customer_id FROM %1$s
         UNION SELECT e.customer_id FROM %2$s e JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders,
-        CURATED_ORDERS.qualifiedName())), "orders_customers");
+        CURATED_ORDERS.qualifiedName()));
+    String customers = SilverSql.view(customerRows, "orders_customers");
     // Dates gold must recompute: every date of every order of the batch's customers (segments may move), plus the
     // old dates of re-landed orders. A superset is safe; it is computed before any write, so a rerun gets the same.
     List<String> affectedDates = SilverSql.dates(spark.sql("""
         SELECT to_date(o.order_date) FROM %s o JOIN %s c ON o.customer_id = c.customer_id
         UNION SELECT to_date(e.order_date) FROM %s e JOIN %s n ON e.order_id = n.order_id""".formatted(
         combined, customers, CURATED_ORDERS.qualifiedName(), orders)));
-    String stats = SilverSql.view(CustomerStats.compute(spark, customers, combined, started).localCheckpoint(true),
-        "customer_stats");
+    Dataset<Row> stats = CustomerStats.compute(customerRows, combinedRows, now).localCheckpoint(true);
+    return new Staged(lines, orderRows, stats, affectedDates);
+  }
 
-    // Nothing is promoted unless the staged orders and lines pass the declared checks.
+  /** Nothing is promoted unless the staged orders and lines pass the declared checks. */
+  @Override
+  public void gate(Staged staged) {
     QualityGate.forTable(CURATED_ORDERS.name())
         .complete("order_id", "customer_id", "order_date", "order_status", "net_amount")
         .unique(CURATED_ORDERS.entityKey())
         .nonNegative("subtotal", "discount_amount", "tax_amount", "shipping_cost", "net_amount", "item_count")
         .allowedValues("order_status", BusinessRules.ORDER_STATUSES)
-        .enforce(spark.table(orders));
+        .enforce(staged.orders());
     QualityGate.forTable(CURATED_ORDER_ITEMS.name())
         .complete("order_id", "line_number", "product_id", "category", "item_net")
         .unique(CURATED_ORDER_ITEMS.entityKey())
         .nonNegative("quantity", "unit_price", "discount", "item_net")
-        .enforce(spark.table(lines));
+        .enforce(staged.lines());
+  }
 
+  @Override
+  public void commit(SparkSession spark, Staged staged, Map<String, String> watermark, Instant now) {
+    String lines = SilverSql.view(staged.lines(), "order_lines");
+    String orders = SilverSql.view(staged.orders(), "orders_new");
     // A re-landed order's lines are replaced in one MERGE: new lines upsert, lines it no longer has are deleted.
     String items = CURATED_ORDER_ITEMS.qualifiedName();
     spark.sql("""
@@ -186,19 +231,13 @@ final class OrdersSilver {
                               AND t.is_active <=> s.is_active AND t.customer_segment <=> s.customer_segment)
         THEN UPDATE SET lifetime_value = s.lifetime_value, total_orders = s.total_orders,
                         first_order_date = s.first_order_date, last_order_date = s.last_order_date,
-                        is_active = s.is_active, customer_segment = s.customer_segment, _updated_at = %s
-        """.formatted(CURATED_CUSTOMERS.qualifiedName(), stats, now));
-    SilverSql.commitWith(spark, batch.commitProperties(executionId, String.join(",", affectedDates)), """
+                        is_active = s.is_active, customer_segment = s.customer_segment, _updated_at = :now
+        """.formatted(CURATED_CUSTOMERS.qualifiedName(), SilverSql.view(staged.customerStats(), "customer_stats")),
+        Map.of("now", now));
+    SilverSql.commitWith(spark, watermark, """
         MERGE INTO %s t USING %s s ON %s
         WHEN MATCHED THEN UPDATE SET *
         WHEN NOT MATCHED THEN INSERT *""".formatted(CURATED_ORDERS.qualifiedName(), orders,
-        SilverSql.keyMatch(CURATED_ORDERS, "t", "s")));
-
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("superseded", valid - written);
-    details.put("affectedDates", affectedDates.size());
-    details.put("fullRead", batch.fullRead());
-    return JobResult.succeeded(SilverJob.STEP, CURATED_ORDERS.name(), started).withCounts(rowsIn, written, rejected)
-        .withSnapshotId(SilverJob.currentSnapshot(spark, CURATED_ORDERS)).withDetails(details);
+        SilverSql.keyMatch(CURATED_ORDERS, "t", "s")), Map.of());
   }
 }

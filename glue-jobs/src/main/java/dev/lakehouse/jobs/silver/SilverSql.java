@@ -24,9 +24,14 @@ public final class SilverSql {
         .map(c -> target + "." + c + " = " + source + "." + c).toList());
   }
 
-  /** Runs SQL statements so that the commit they make carries {@code properties} in its snapshot summary. */
-  public static void commitWith(SparkSession spark, Map<String, String> properties, String sql) {
-    LakehouseSpark.write(() -> CommitMetadata.withCommitProperties(properties, () -> spark.sql(sql), RuntimeException.class));
+  /**
+   * Runs a statement, its values bound to its named parameters ({@code args}), so that the commit it makes carries
+   * {@code properties} in its snapshot summary.
+   */
+  public static void commitWith(SparkSession spark, Map<String, String> properties, String sql,
+      Map<String, Object> args) {
+    LakehouseSpark.write(() -> CommitMetadata.withCommitProperties(properties, () -> spark.sql(sql, args),
+        RuntimeException.class));
   }
 
   /**
@@ -73,11 +78,6 @@ public final class SilverSql {
     String view = name + "_" + Long.toHexString(System.nanoTime());
     rows.createOrReplaceTempView(view);
     return view;
-  }
-
-  public static String sqlList(List<String> values) {
-    return values.stream().map(v -> "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'")
-        .collect(Collectors.joining(", "));
   }
 
   /** Sorted distinct dates (yyyy-MM-dd) of a single date column. */
