@@ -31,7 +31,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,13 +39,11 @@ import picocli.CommandLine.Option;
  * object already in the table's history is reported as already ingested and not appended again.
  */
 @Command(name = BronzeIngestJob.STEP, description = "Ingest one landed object into its bronze table.")
-public final class BronzeIngestJob implements SparkJob {
+public final class BronzeIngestJob extends BaseSparkJob {
   public static final String STEP = RunLog.STEP_BRONZE;
   public static final String SUMMARY_SOURCE_FILE = CommitSummary.SOURCE_FILE;
   public static final String SUMMARY_SOURCE_ETAG = CommitSummary.SOURCE_ETAG;
   public static final String SUMMARY_EXECUTION_ID = CommitSummary.EXECUTION_ID;
-
-  @Mixin private final JobArguments common = new JobArguments();
 
   @Option(names = "--entity", description = "customers | products | orders (default: from the key's landing prefix).")
   private String entity;
@@ -74,16 +71,6 @@ public final class BronzeIngestJob implements SparkJob {
   public BronzeIngestJob withSourcePath(Path file) {
     this.sourcePath = file.toAbsolutePath().toString();
     return this;
-  }
-
-  @Override
-  public JobArguments common() {
-    return common;
-  }
-
-  @Override
-  public String step() {
-    return STEP;
   }
 
   /** The object's identity in lineage columns, quarantine and the run log. */

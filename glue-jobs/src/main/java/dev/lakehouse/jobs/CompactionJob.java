@@ -12,7 +12,6 @@ import org.apache.iceberg.actions.SizeBasedFileRewritePlanner;
 import org.apache.iceberg.spark.actions.SparkActions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,10 +20,8 @@ import picocli.CommandLine.Option;
  * actions; a run that finds nothing worth rewriting commits nothing.
  */
 @Command(name = CompactionJob.STEP, description = "Compact one table's data files and position deletes.")
-public final class CompactionJob implements SparkJob {
+public final class CompactionJob extends BaseSparkJob {
   public static final String STEP = "compaction";
-
-  @Mixin private final JobArguments common = new JobArguments();
 
   @Option(names = "--table", required = true, description = "Table to compact, e.g. curated_orders.")
   private String table;
@@ -41,16 +38,6 @@ public final class CompactionJob implements SparkJob {
 
   public static CompactionJob fromArgs(String... args) {
     return JobMain.parse(new CompactionJob(), args);
-  }
-
-  @Override
-  public JobArguments common() {
-    return common;
-  }
-
-  @Override
-  public String step() {
-    return STEP;
   }
 
   @Override

@@ -21,7 +21,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import static dev.lakehouse.core.tables.LakehouseTables.AGG_DAILY_METRICS;
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_CUSTOMERS;
@@ -38,10 +37,8 @@ import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
  * full recompute.
  */
 @Command(name = GoldJob.STEP, description = "Recompute daily metrics for the dates silver changed.")
-public final class GoldJob implements SparkJob {
+public final class GoldJob extends BaseSparkJob {
   public static final String STEP = "gold";
-
-  @Mixin private final JobArguments common = new JobArguments();
 
   @Option(names = "--full", description = "Recompute every date instead of the affected ones.")
   private boolean full;
@@ -52,16 +49,6 @@ public final class GoldJob implements SparkJob {
 
   public static GoldJob fromArgs(String... args) {
     return JobMain.parse(new GoldJob(), args);
-  }
-
-  @Override
-  public JobArguments common() {
-    return common;
-  }
-
-  @Override
-  public String step() {
-    return STEP;
   }
 
   @Override

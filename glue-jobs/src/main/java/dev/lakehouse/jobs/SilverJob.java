@@ -6,7 +6,6 @@ import dev.lakehouse.jobs.silver.SilverPipelines;
 import java.time.Instant;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,10 +14,8 @@ import picocli.CommandLine.Option;
  * itself is {@link SilverPipelines#run}, the same skeleton for every entity.
  */
 @Command(name = SilverJob.STEP, description = "Curate the pending bronze rows of one entity.")
-public final class SilverJob implements SparkJob {
+public final class SilverJob extends BaseSparkJob {
   public static final String STEP = "silver";
-
-  @Mixin private final JobArguments common = new JobArguments();
 
   @Option(names = "--entity", required = true, description = "customers | products | orders")
   private String entity;
@@ -40,16 +37,6 @@ public final class SilverJob implements SparkJob {
 
   public static SilverJob fromArgs(String... args) {
     return JobMain.parse(new SilverJob(), args);
-  }
-
-  @Override
-  public JobArguments common() {
-    return common;
-  }
-
-  @Override
-  public String step() {
-    return STEP;
   }
 
   @Override
