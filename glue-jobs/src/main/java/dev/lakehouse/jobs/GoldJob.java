@@ -7,7 +7,11 @@ import dev.lakehouse.jobs.quality.QualityGate;
 import dev.lakehouse.jobs.silver.SilverBatch;
 import dev.lakehouse.jobs.silver.SilverSql;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +99,7 @@ public final class GoldJob extends BaseSparkJob {
 
     List<java.time.LocalDate> dateValues = dates.stream().map(java.time.LocalDate::parse).toList();
     SqlArgs filterArgs = new SqlArgs();
-    String dateFilter = "to_date(o.order_date) IN (" + filterArgs.bindEach("date", dateValues) + ")";
+    String dateFilter = dayRanges("o.order_date", dateValues, filterArgs);
     Dataset<Row> metrics = metricsFor(spark, dateFilter, filterArgs, started, executionId).localCheckpoint(true);
     long rows = metrics.count();
     QualityGate.forTable(AGG_DAILY_METRICS.name())
@@ -152,6 +156,27 @@ public final class GoldJob extends BaseSparkJob {
         GROUP BY to_date(o.order_date), o.category
         """.formatted(at, exec, CURATED_ORDERS.qualifiedName(), orderFilter, CURATED_CUSTOMERS.qualifiedName(),
         CURATED_ORDER_ITEMS.qualifiedName(), BusinessRules.Sql.countsAsRevenue("o.order_status")), filterArgs.map());
+  }
+
+  /**
+   * The orders of the given UTC days, as half-open timestamp ranges over {@code column} (consecutive days merged):
+   * a predicate Iceberg prunes by, through the month partitions and the files' min/max order dates, where
+   * {@code to_date(order_date) IN (...)} would make every run read the whole of silver.
+   */
+  static String dayRanges(String column, Collection<LocalDate> days, SqlArgs args) {
+    List<LocalDate> sorted = new ArrayList<>(new TreeSet<>(days));
+    List<String> ranges = new ArrayList<>();
+    for (int i = 0; i < sorted.size(); ) {
+      LocalDate from = sorted.get(i);
+      LocalDate until = from.plusDays(1);
+      while (++i < sorted.size() && sorted.get(i).equals(until)) {
+        until = until.plusDays(1);
+      }
+      int n = ranges.size();
+      ranges.add("(" + column + " >= " + args.bind("from_" + n, from.atStartOfDay(ZoneOffset.UTC).toInstant()) + " AND "
+          + column + " < " + args.bind("until_" + n, until.atStartOfDay(ZoneOffset.UTC).toInstant()) + ")");
+    }
+    return "(" + String.join(" OR ", ranges) + ")";
   }
 
   private static Long currentId(Table table) {
