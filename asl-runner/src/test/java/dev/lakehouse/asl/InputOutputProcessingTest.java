@@ -121,13 +121,13 @@ class InputOutputProcessingTest {
   }
 
   @Test
-  void missingInputPathIsRuntimeError_missingParameterPathIsParameterPathFailure() {
+  void missingInputPathAndMissingParameterPathAreRuntimeErrors() {
     Execution ex = runner(inv -> inv.parameters()).start(machine(task("'InputPath':'$.nope',")), "e1", q("{'a':1}"));
     assertThat(ex.error()).isEqualTo("States.Runtime");
     assertThat(ex.cause()).isEqualTo("Invalid path '$.nope' : The InputPath '$.nope' could not be found in the input '{\"a\":1}'");
 
     Execution p = runner(inv -> inv.parameters()).start(machine(task("'Parameters':{'x.$':'$.nope'},")), "e2", q("{'a':1}"));
-    assertThat(p.error()).isEqualTo("States.ParameterPathFailure");
+    assertThat(p.error()).isEqualTo("States.Runtime");
     assertThat(p.cause()).isEqualTo("The JSONPath '$.nope' specified for the field 'x.$' could not be found in the input '{\"a\":1}'");
   }
 

@@ -53,7 +53,7 @@ class IntrinsicsTest {
   @Test
   void mathStringsHashesAndMerge() {
     assertJson(eval("States.MathAdd($.n, -1)"), "2");
-    assertJson(eval("States.MathAdd(1.5, 1)"), "2.5");
+    assertJson(eval("States.MathAdd(1.5, 1)"), "3");
     assertThat(eval("States.MathRandom(1, 999, 42)").asInt()).isBetween(1, 998);
     assertJson(eval("States.StringSplit('a,b;;c', ',;')"), "['a','b','c']");
     assertThat(eval("States.Base64Encode('Data to encode')").textValue()).isEqualTo("RGF0YSB0byBlbmNvZGU=");
@@ -64,17 +64,17 @@ class IntrinsicsTest {
   }
 
   @Test
-  void runtimeFailuresAreIntrinsicFailure() {
+  void runtimeFailuresAreStatesRuntime() {
     assertThatThrownBy(() -> eval("States.ArrayGetItem($.arr, 9)")).isInstanceOf(StatesError.class)
-        .hasMessage("States.IntrinsicFailure: States.ArrayGetItem index 9 is out of bounds for an array of size 4");
+        .hasMessage("States.Runtime: States.ArrayGetItem index 9 is out of bounds for an array of size 4");
     assertThatThrownBy(() -> eval("States.Format('{} {}', 'only one')"))
-        .hasMessage("States.IntrinsicFailure: States.Format template has more {} placeholders than arguments");
+        .hasMessage("States.Runtime: States.Format template has more {} placeholders than arguments");
     assertThatThrownBy(() -> eval("States.JsonMerge($.obj, $.other, true)"))
-        .hasMessage("States.IntrinsicFailure: States.JsonMerge only supports shallow merging: argument 3 must be false");
+        .hasMessage("States.Runtime: States.JsonMerge only supports shallow merging: argument 3 must be false");
     assertThatThrownBy(() -> eval("States.ArrayLength($.name)"))
-        .hasMessage("States.IntrinsicFailure: States.ArrayLength argument 1 must be an array but was \"Ada\"");
+        .hasMessage("States.Runtime: States.ArrayLength argument 1 must be an array but was \"Ada\"");
     assertThatThrownBy(() -> eval("States.StringToJson($.missing)"))
-        .hasMessageStartingWith("States.IntrinsicFailure: The JSONPath '$.missing' could not be found");
+        .hasMessageStartingWith("States.Runtime: The JSONPath '$.missing' could not be found");
   }
 
   @Test

@@ -102,12 +102,12 @@ class MapParallelTest {
   }
 
   @Test
-  void mapIterationFailureFailsTheMapAndIsCatchableAsBranchFailed() {
+  void mapIterationFailureFailsTheMapAndIsCaughtByItsOwnErrorName() {
     StateMachine m = machine("{'StartAt':'M','States':{'M':{'Type':'Map','MaxConcurrency':1,'ItemsPath':'$.xs',"
         + "'ItemProcessor':{'StartAt':'C','States':{'C':{'Type':'Choice','Choices':["
         + "{'Variable':'$','NumericEquals':2,'Next':'Boom'}],'Default':'Ok'},"
         + "'Boom':{'Type':'Fail','Error':'Bad.Item','Cause':'item 2'},'Ok':{'Type':'Succeed'}}},"
-        + "'Catch':[{'ErrorEquals':['States.BranchFailed'],'ResultPath':'$.error','Next':'Handled'}],'End':true},"
+        + "'Catch':[{'ErrorEquals':['Bad.Item'],'ResultPath':'$.error','Next':'Handled'}],'End':true},"
         + "'Handled':{'Type':'Pass','End':true}}}");
     Execution ex = Runner.builder().build().start(m, "e", q("{'xs':[1,2,3]}"));
     assertThat(ex.status()).isEqualTo(ExecutionStatus.SUCCEEDED);

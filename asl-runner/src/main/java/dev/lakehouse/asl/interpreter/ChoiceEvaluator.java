@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Evaluates Choice rules. Conventions (matching AWS): a comparison whose Variable or operand path selects
- * nothing is a States.Runtime error; a comparison against a value of the wrong type is simply false; type
- * tests (Is*) on a missing Variable are false (use IsPresent to test presence).
+ * Evaluates Choice rules. Conventions (matching AWS): a rule whose Variable or operand path selects nothing is a
+ * States.Runtime error, type tests (IsNull, IsString...) included; only IsPresent tests presence, which is why
+ * the developer guide guards comparisons with it. A comparison against a value of the wrong type is false.
  */
 final class ChoiceEvaluator {
   private ChoiceEvaluator() {
@@ -35,12 +35,14 @@ final class ChoiceEvaluator {
   private static boolean compare(ChoiceRule.Comparison c, JsonNode input, JsonNode context) {
     Optional<JsonNode> found = JsonPaths.read(c.variable(), input, context);
     ChoiceRule.Operator op = c.operator();
-    if (op.isTypeTest()) {
-      boolean expected = c.operand().booleanValue();
-      return typeTest(op, found) == expected;
+    if (op == ChoiceRule.Operator.IsPresent) {
+      return found.isPresent() == c.operand().booleanValue();
     }
     JsonNode value = found.orElseThrow(() -> new StatesError(ErrorNames.RUNTIME,
         "Invalid path '" + c.variable() + "': the choice state's condition path references an invalid value."));
+    if (op.isTypeTest()) {
+      return typeTest(op, value) == c.operand().booleanValue();
+    }
     JsonNode operand = c.operand();
     if (c.operandIsPath()) {
       operand = JsonPaths.read(operand.textValue(), input, context).orElseThrow(() -> new StatesError(
@@ -86,14 +88,7 @@ final class ChoiceEvaluator {
     };
   }
 
-  private static boolean typeTest(ChoiceRule.Operator op, Optional<JsonNode> found) {
-    if (op == ChoiceRule.Operator.IsPresent) {
-      return found.isPresent();
-    }
-    if (found.isEmpty()) {
-      return false;
-    }
-    JsonNode v = found.get();
+  private static boolean typeTest(ChoiceRule.Operator op, JsonNode v) {
     return switch (op) {
       case IsNull -> v.isNull();
       case IsNumeric -> v.isNumber();

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@link RunContext#executor()} threads and share it.
  *
  * <p>Control flow uses three exception kinds: {@link StatesError} (a named ASL error, subject to Retry and
- * Catch), {@link Terminated} (execution stopped or timed out: nothing may catch it) and
+ * Catch unless it is States.Runtime), {@link Terminated} (execution stopped or timed out: nothing may catch it) and
  * {@link Scope.Cancelled} (a sibling branch failed: unwind quietly).
  */
 public final class Interpreter {
@@ -210,18 +210,21 @@ public final class Interpreter {
   }
 
   /**
-   * ErrorEquals matching. States.ALL matches everything but States.Runtime (AWS: runtime errors are not
-   * retriable and not caught by States.ALL); States.TaskFailed matches everything but States.Timeout and
-   * States.Runtime; States.BranchFailed matches any error that escaped a Parallel branch / Map iteration.
+   * ErrorEquals matching. Developer guide, "Error names": States.ALL matches every error name and
+   * States.TaskFailed every name but States.Timeout; no other name is a wildcard (a Parallel branch's or Map
+   * iteration's error keeps its own name, so States.BranchFailed matches only itself). States.Runtime is
+   * terminal: "not retriable, and will always cause the execution to fail", so nothing matches it, not even
+   * an ErrorEquals naming it (recorded on AWS: a ["States.Runtime"] catcher does not catch it).
    */
   static int firstMatch(List<List<String>> errorEquals, StatesError e) {
+    if (ErrorNames.RUNTIME.equals(e.error())) {
+      return -1;
+    }
     for (int i = 0; i < errorEquals.size(); i++) {
       for (String name : errorEquals.get(i)) {
         boolean match = name.equals(e.error())
-            || (name.equals(ErrorNames.ALL) && !ErrorNames.RUNTIME.equals(e.error()))
-            || (name.equals(ErrorNames.TASK_FAILED) && !ErrorNames.TIMEOUT.equals(e.error())
-                && !ErrorNames.RUNTIME.equals(e.error()))
-            || (name.equals(ErrorNames.BRANCH_FAILED) && e.fromBranch());
+            || name.equals(ErrorNames.ALL)
+            || (name.equals(ErrorNames.TASK_FAILED) && !ErrorNames.TIMEOUT.equals(e.error()));
         if (match) {
           return i;
         }
@@ -389,7 +392,7 @@ public final class Interpreter {
   /**
    * Runs {@code calls} on the executor with at most {@code limit} in flight (0 = unlimited) and returns
    * their results in call order. The first failure cancels the group (siblings stop at their next state
-   * or are interrupted) and is rethrown as a branch failure.
+   * or are interrupted) and is rethrown under its own error name.
    */
   private ArrayNode runConcurrently(List<Callable<JsonNode>> calls, int limit, Scope scope, Scope group) {
     ExecutorCompletionService<JsonNode> completion = new ExecutorCompletionService<>(run.executor());
@@ -416,9 +419,6 @@ public final class Interpreter {
           results[indexes.get(finished)] = finished.get();
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
-          if (cause instanceof StatesError error) {
-            throw error.asBranchFailure();
-          }
           if (cause instanceof RuntimeException runtime) {
             throw runtime;
           }
@@ -513,7 +513,7 @@ public final class Interpreter {
       return literal;
     }
     JsonNode context = context(stateName, entered, 0);
-    // Validated at load time, so parsing again cannot fail; evaluation failures are States.IntrinsicFailure.
+    // Validated at load time, so parsing again cannot fail; evaluation failures are States.Runtime.
     JsonNode value = path.startsWith("States.") ? Intrinsics.parse(path).evaluate(input, context)
         : JsonPaths.read(path, input, context).orElse(null);
     if (value == null || !value.isTextual()) {

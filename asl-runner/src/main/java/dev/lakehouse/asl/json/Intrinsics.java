@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lakehouse.asl.model.ErrorNames;
 import dev.lakehouse.asl.model.StatesError;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,9 +28,11 @@ import java.util.function.BiFunction;
 /**
  * Intrinsic functions ({@code "x.$": "States.Format('{}-{}', $.a, $$.Execution.Name)"}).
  *
- * <p>Expressions are parsed once at load time ({@link #parse}), so syntax errors, unknown functions and
- * wrong argument counts are load-time errors; runtime problems (bad argument types...) raise
- * {@code States.IntrinsicFailure}.
+ * <p>Expressions are parsed once at load time ({@link #parse}), so syntax errors, unknown functions,
+ * wrong argument counts and literal arguments no run could accept are load-time errors. Runtime problems
+ * (bad argument types...) raise {@code States.Runtime}, not the documented {@code States.IntrinsicFailure}:
+ * AWS raises States.Runtime for the sibling payload-template failure (a path that selects nothing), and the
+ * terminal error is the side on which a run that passes here also passes on AWS (see AwsFidelityTest).
  */
 public final class Intrinsics {
 
@@ -69,6 +72,9 @@ public final class Intrinsics {
   }
 
   private static final int VARARGS = Integer.MAX_VALUE;
+  private static final BigDecimal HALF = new BigDecimal("0.5");
+  private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
+  private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
   private static final Map<String, Function> FUNCTIONS = Map.ofEntries(
       Map.entry("States.Format", new Function(1, VARARGS, Intrinsics::format)),
       Map.entry("States.StringToJson", new Function(1, 1, (c, a) -> Json.parseForIntrinsic(text(c, a, 0)))),
@@ -86,7 +92,7 @@ public final class Intrinsics {
       Map.entry("States.Hash", new Function(2, 2, Intrinsics::hash)),
       Map.entry("States.JsonMerge", new Function(3, 3, Intrinsics::jsonMerge)),
       Map.entry("States.MathRandom", new Function(2, 3, Intrinsics::mathRandom)),
-      Map.entry("States.MathAdd", new Function(2, 2, (c, a) -> number(number(c, a, 0).add(number(c, a, 1))))),
+      Map.entry("States.MathAdd", new Function(2, 2, Intrinsics::mathAdd)),
       Map.entry("States.StringSplit", new Function(2, 2, Intrinsics::stringSplit)),
       Map.entry("States.UUID", new Function(0, 0, (c, a) -> TextNode.valueOf(UUID.randomUUID().toString()))));
 
@@ -182,6 +188,17 @@ public final class Intrinsics {
             : function.minArgs + " to " + function.maxArgs;
         throw new IllegalArgumentException(
             name + " expects " + expected + " argument(s) but got " + args.size());
+      }
+      if ("States.MathAdd".equals(name)) {
+        for (int i = 0; i < args.size(); i++) {
+          if (args.get(i) instanceof Literal literal) {
+            try {
+              mathAddOperand(name, literal.value(), i);
+            } catch (StatesError e) {
+              throw new IllegalArgumentException(e.cause(), e);
+            }
+          }
+        }
       }
       return new Call(name, List.copyOf(args));
     }
@@ -280,7 +297,7 @@ public final class Intrinsics {
   // ---------------------------------------------------------------- functions
 
   static StatesError failure(String message) {
-    return new StatesError(ErrorNames.INTRINSIC_FAILURE, message);
+    return new StatesError(ErrorNames.RUNTIME, message);
   }
 
   private static String text(Call call, List<JsonNode> args, int i) {
@@ -316,18 +333,30 @@ public final class Intrinsics {
     }
   }
 
-  /** Integral results stay integers in the output JSON ({@code 3}, not {@code 3.0}). */
-  private static JsonNode number(BigDecimal value) {
-    BigDecimal stripped = value.stripTrailingZeros();
-    if (stripped.scale() <= 0) {
-      try {
-        long v = stripped.longValueExact();
-        return v == (int) v ? Json.NODES.numberNode((int) v) : Json.NODES.numberNode(v);
-      } catch (ArithmeticException e) {
-        return Json.NODES.numberNode(stripped.toBigIntegerExact());
-      }
+  /**
+   * Developer guide, States.MathAdd: integer arguments in -2^31..2^31-1, and "if you specify a non-integer value
+   * ... Step Functions will round it off to the nearest integer". AWS rounds like Java's Math.round, halves up
+   * (2.5 to 3, -2.5 to -2): recorded on AWS, see AwsFidelityTest.
+   */
+  private static long mathAddOperand(String function, JsonNode node, int i) {
+    if (!node.isNumber()) {
+      throw failure(function + " argument " + (i + 1) + " must be a number but was " + Json.write(node));
     }
-    return Json.NODES.numberNode(stripped);
+    BigDecimal rounded = node.decimalValue().add(HALF).setScale(0, RoundingMode.FLOOR);
+    if (rounded.compareTo(INT_MIN) < 0 || rounded.compareTo(INT_MAX) > 0) {
+      throw failure(function + " argument " + (i + 1) + " must be within -2147483648..2147483647 but was "
+          + Json.write(node));
+    }
+    return rounded.longValueExact();
+  }
+
+  private static JsonNode mathAdd(Call call, List<JsonNode> args) {
+    long sum = mathAddOperand(call.name, args.get(0), 0) + mathAddOperand(call.name, args.get(1), 1);
+    if (sum != (int) sum) {
+      // AWS documents no behaviour past the int range: failing is the side that keeps local passes true on AWS.
+      throw failure(call.name + " result " + sum + " is outside -2147483648..2147483647");
+    }
+    return Json.NODES.numberNode((int) sum);
   }
 
   private static boolean contains(ArrayNode array, JsonNode value) {

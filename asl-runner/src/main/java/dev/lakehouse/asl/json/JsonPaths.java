@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code $$} addresses the context object instead of the state input.
  *
  * <p>A path that selects nothing yields {@link Optional#empty()} (not null): callers turn that into the
- * error the spec prescribes for their field (States.Runtime, States.ParameterPathFailure, ...).
+ * error for their field (States.Runtime almost everywhere, as AWS raises it).
  */
 public final class JsonPaths {
   // Explicit configuration: never fall back to json-path's default (json-smart) provider.

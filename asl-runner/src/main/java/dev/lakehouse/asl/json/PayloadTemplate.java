@@ -33,8 +33,8 @@ public final class PayloadTemplate {
     public JsonNode apply(JsonNode input, JsonNode context) {
       if (expr instanceof Intrinsics.PathRef ref) {
         JsonNode source = JsonPaths.isContextPath(ref.path()) ? context : input;
-        return JsonPaths.read(ref.path(), input, context).orElseThrow(() -> new StatesError(
-            ErrorNames.PARAMETER_PATH_FAILURE,
+        // States.Runtime, not the documented States.ParameterPathFailure: what AWS records (see AwsFidelityTest).
+        return JsonPaths.read(ref.path(), input, context).orElseThrow(() -> new StatesError(ErrorNames.RUNTIME,
             "The JSONPath '" + ref.path() + "' specified for the field '" + fieldName
                 + "' could not be found in the input '" + Json.write(source) + "'"));
       }
@@ -71,7 +71,7 @@ public final class PayloadTemplate {
     return new PayloadTemplate(compileNode(template));
   }
 
-  /** @throws StatesError States.ParameterPathFailure / States.IntrinsicFailure */
+  /** @throws StatesError States.Runtime when a path selects nothing or an intrinsic fails */
   public JsonNode apply(JsonNode input, JsonNode context) {
     return root.apply(input, context);
   }

@@ -7,17 +7,11 @@ package dev.lakehouse.asl.model;
 public class StatesError extends RuntimeException {
   private final String error;
   private final String errorCause;
-  private final boolean fromBranch;
 
   public StatesError(String error, String cause) {
-    this(error, cause, false);
-  }
-
-  public StatesError(String error, String cause, boolean fromBranch) {
     super(error + (cause == null ? "" : ": " + cause), null, false, false);
     this.error = error;
     this.errorCause = cause;
-    this.fromBranch = fromBranch;
   }
 
   public String error() {
@@ -26,14 +20,5 @@ public class StatesError extends RuntimeException {
 
   public String cause() {
     return errorCause;
-  }
-
-  /** True when the error escaped a Parallel branch or Map iteration, so {@code States.BranchFailed} matches it. */
-  public boolean fromBranch() {
-    return fromBranch;
-  }
-
-  public StatesError asBranchFailure() {
-    return fromBranch ? this : new StatesError(error, errorCause, true);
   }
 }
