@@ -126,12 +126,13 @@ class CrashRecoveryEndToEndTest {
       }
       Execution again = stack.ingest(stack.upload(parts.get(3), "orders"));
       assertThat(again.status()).as(again.historyTable()).isEqualTo(ExecutionStatus.SUCCEEDED);
-      assertThat(statesEntered(again)).contains("Bronze", "SilverOrders", "Gold", "RecordRun");
+      assertThat(statesEntered(again)).contains("Bronze", "SilverOrders", "Gold", "RecordBatch");
       Execution redriven = stack.redrive(killed.get(2).id());
       assertThat(redriven.status()).as(redriven.historyTable()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(4L * partSize);
       Execution third = stack.ingest(stack.upload(parts.get(3), "orders"));
-      assertThat(statesEntered(third)).containsExactly("Route", "AlreadyIngested", "RecordSkipped", "AlreadyLoaded");
+      assertThat(statesEntered(third)).containsExactly("ClaimBatch", "BatchReady", "AnyRejected", "AnyAccepted",
+          "RecordBatch", "AckBatch", "Loaded");
     }
 
     // The home's S3 server killed under a running `lakehouse ingest`: the CLI says so in one line and the alert goes
@@ -143,7 +144,7 @@ class CrashRecoveryEndToEndTest {
     List<String> output = Files.readAllLines(dir.resolve("cli.log"));
     assertThat(cli.exitValue()).as(String.join("\n", output)).isEqualTo(1);
     assertThat(output).anySatisfy(line -> assertThat(line).matches("  error: at Bronze: States\\.TaskFailed: .+"));
-    assertThat(output.get(output.size() - 1)).matches("lakehouse: 1 of 1 file\\(s\\) failed: the home's S3 server at "
+    assertThat(output.get(output.size() - 1)).matches("lakehouse: 1 of 1 batch\\(es\\) failed: the home's S3 server at "
         + "http://127\\.0\\.0\\.1:\\d+ does not answer \\(stopped or killed\\); the next 'lakehouse' command starts it "
         + "again; then 'lakehouse redrive arn:aws:states:local:000000000000:execution:ingest-pipeline:[^']+'");
 

@@ -64,7 +64,7 @@ class S3FaultsEndToEndTest {
       outageAtBronze.set(false);
 
       assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
-      assertThat(statesEntered(failed)).endsWith("Route", "AlreadyIngested", "Bronze");
+      assertThat(statesEntered(failed)).endsWith("ClaimBatch", "BatchReady", "AnyRejected", "AnyAccepted", "Bronze");
       assertThat(proxy.refusedWhileDown.get()).isPositive();
       assertThat(stack.outbox().messages()).extracting(m -> m.get("Message").asText())
           .anySatisfy(m -> assertThat(m).startsWith("Execution " + failed.id() + " FAILED: States.TaskFailed: "));

@@ -1,41 +1,99 @@
 package dev.lakehouse.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.lakehouse.core.admin.Arguments;
 import dev.lakehouse.core.admin.InvalidArgument;
+import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.core.ingest.IngestRouter;
 import dev.lakehouse.core.ingest.RouteDecision;
+import dev.lakehouse.core.ingest.batch.IngestBatches;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.functions.support.Args;
 import dev.lakehouse.functions.support.Clients;
+import dev.lakehouse.functions.support.SqsIngestQueue;
+import dev.lakehouse.functions.support.StepFunctionsExecutions;
 import dev.lakehouse.functions.support.Telemetry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Routes one landed object. Input: an EventBridge S3 "Object Created" event, or {@code {bucket, key}} (optionally
- * with {@code executionId}). Output: {@link RouteDecision#toMap()}. Errors (already moved to the rejected prefix):
- * {@code dev.lakehouse.core.ingest.UnknownTable}, {@code EmptyObject}, {@code UnsupportedFormat},
- * {@code ObjectTooLarge}, {@code InvalidObjectKey}; {@code ObjectNotFound} when the object is gone.
+ * Routes landed objects, one or a batch at a time.
+ * <ul>
+ *   <li>{@code {"operation": "claim", "stateMachineArn", "executionArn", "executionName", "startTime",
+ *   "afterWait"}}: the ingest state machine's first step; answers {@link IngestBatches.Claim#toMap()}.</li>
+ *   <li>{@code {"operation": "ack", "manifest": "s3://…"}}: its last; deletes the batch's queue messages.</li>
+ *   <li>an EventBridge S3 "Object Created" event, or {@code {bucket, key}}: routes that one object and answers
+ *   {@link RouteDecision#toMap()}. Errors (already moved to the rejected prefix):
+ *   {@code dev.lakehouse.core.ingest.UnknownTable}, {@code EmptyObject}, {@code UnsupportedFormat},
+ *   {@code ObjectTooLarge}, {@code InvalidObjectKey}; {@code ObjectNotFound} when the object is gone.</li>
+ * </ul>
  */
 public final class IngestRouterHandler extends SnapStartHandler {
   private final Supplier<IngestRouter> router;
+  private final Supplier<IngestBatches> batches;
 
   /** Lambda entry: clients and settings from the environment, built on first use. */
   public IngestRouterHandler() {
-    this.router = Clients.Lazy.of(() -> new IngestRouter(Clients.s3().get(),
+    Supplier<IngestRouter> fromEnvironment = Clients.Lazy.of(() -> new IngestRouter(Clients.s3().get(),
         Clients.Lazy.of(() -> new RunLog(Clients.catalog().get())),
         IngestRouter.Settings.fromEnvironment(System.getenv())));
+    this.router = fromEnvironment;
+    this.batches = Clients.Lazy.of(() -> {
+      Map<String, String> env = System.getenv();
+      String queueUrl = env.get(BatchSettings.ENV_QUEUE_URL);
+      String landing = env.get("LANDING_BUCKET");
+      if (queueUrl == null || landing == null) {
+        throw new IllegalStateException("batches need " + BatchSettings.ENV_QUEUE_URL + " and LANDING_BUCKET");
+      }
+      return new IngestBatches(new SqsIngestQueue(Clients.sqs(), queueUrl),
+          new StepFunctionsExecutions(Clients.sfn()), fromEnvironment.get(), Clients.s3().get(), landing,
+          BatchSettings.fromEnvironment(env), Clock.systemUTC());
+    });
     registerForSnapStart();
   }
 
+  /** Routes single objects only: a claim or ack is refused (no ingest queue). */
   public IngestRouterHandler(IngestRouter router) {
     this.router = () -> router;
+    this.batches = () -> {
+      throw new InvalidArgument("this router has no ingest queue: it routes single objects only");
+    };
+  }
+
+  public IngestRouterHandler(IngestRouter router, IngestBatches batches) {
+    this.router = () -> router;
+    this.batches = () -> batches;
   }
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+    Args args = new Args(event);
+    String operation = args.string("operation");
+    if (operation != null) {
+      return Telemetry.invoke("IngestRouter", operation, context, correlationId(event, context),
+          rec -> switch (operation) {
+            case "claim" -> {
+              IngestBatches.Claim claim = batches.get().claim(new IngestBatches.ClaimRequest(
+                  args.requireString("stateMachineArn"), args.requireString("executionArn"),
+                  args.requireString("executionName"),
+                  Arguments.parseInstant(args.requireString("startTime"), "startTime"),
+                  args.bool("afterWait", false)));
+              rec.annotate("Claim", claim.status());
+              rec.count("ObjectsAccepted", claim.accepted()).count("ObjectsSkipped", claim.skipped())
+                  .count("ObjectsRejected", claim.rejected());
+              yield claim.toMap();
+            }
+            case "ack" -> {
+              Map<String, Object> out = new LinkedHashMap<>();
+              out.put("deleted", batches.get().ack(args.requireString("manifest")));
+              yield out;
+            }
+            default -> throw new InvalidArgument("unknown operation '" + operation + "': expected claim or ack");
+          });
+    }
     return Telemetry.invoke("IngestRouter", "route", context, correlationId(event, context), rec -> {
-      Args args = new Args(event);
       String bucket;
       String key;
       boolean fromEvent;

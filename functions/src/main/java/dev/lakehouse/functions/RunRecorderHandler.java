@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.core.admin.InvalidArgument;
 import dev.lakehouse.core.admin.Arguments;
+import dev.lakehouse.core.ingest.batch.BatchManifest;
+import dev.lakehouse.core.ingest.batch.IngestBatches;
 import dev.lakehouse.core.runs.PipelineRun;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.runs.RunStatus;
@@ -13,7 +15,12 @@ import dev.lakehouse.functions.support.Clients;
 import dev.lakehouse.functions.support.Telemetry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -24,27 +31,46 @@ import java.util.function.Supplier;
  * {@code rowsIn}, {@code rowsWritten}, {@code rowsRejected}, {@code snapshotId}, {@code message},
  * {@code startedAt}, {@code finishedAt}, and {@code error}: a Step Functions Catch result
  * ({@code {"Error": ..., "Cause": ...}}), which makes the status FAILED and the message "Error: errorMessage".
+ *
+ * <p>{@code {"operation": "recordBatch", "executionId", "manifest", "startedAt"}} records a whole ingest batch in
+ * one commit: a {@code pipeline} row per loaded object (SUCCEEDED) and per already-ingested one (SKIPPED), a
+ * {@code route} row (FAILED, with the reason) per rejected one. Rows already recorded for the execution are not
+ * recorded again, so a retried or redriven step adds nothing twice.
  */
 public final class RunRecorderHandler extends SnapStartHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Supplier<RunLog> runLog;
+  private final Function<String, BatchManifest> manifests;
   private final Clock clock;
 
   public RunRecorderHandler() {
     this.runLog = Clients.Lazy.of(() -> new RunLog(Clients.catalog().get()));
+    this.manifests = uri -> IngestBatches.read(Clients.s3().get(), uri);
     this.clock = Clock.systemUTC();
     registerForSnapStart();
   }
 
-  public RunRecorderHandler(RunLog runLog, Clock clock) {
+  public RunRecorderHandler(RunLog runLog, Function<String, BatchManifest> manifests, Clock clock) {
     this.runLog = () -> runLog;
+    this.manifests = manifests;
     this.clock = clock;
   }
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
     Args a = new Args(event);
+    if ("recordBatch".equals(a.string("operation"))) {
+      return Telemetry.invoke("RunRecorder", "recordBatch", context, correlationId(event, context), rec -> {
+        List<PipelineRun> runs = batchRuns(a.requireString("executionId"), manifests.apply(a.requireString("manifest")),
+            a.has("startedAt") ? Arguments.parseInstant(a.string("startedAt"), "startedAt") : clock.instant());
+        runLog.get().record(runs);
+        rec.count("StepsRecorded", runs.size());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("recorded", runs.size());
+        return out;
+      });
+    }
     return Telemetry.invoke("RunRecorder", "record", context, correlationId(event, context), rec -> {
       String executionId = a.requireString("executionId");
       String step = a.requireString("step");
@@ -89,6 +115,32 @@ public final class RunRecorderHandler extends SnapStartHandler {
       }
       return out;
     });
+  }
+
+  private List<PipelineRun> batchRuns(String executionId, BatchManifest manifest, java.time.Instant startedAt) {
+    Set<String> recorded = new HashSet<>();
+    for (PipelineRun run : runLog.get().forExecution(executionId)) {
+      recorded.add(run.step() + " " + run.sourceFile());
+    }
+    long loaded = manifest.count(BatchManifest.Status.ACCEPTED);
+    java.time.Instant now = clock.instant();
+    List<PipelineRun> runs = new ArrayList<>();
+    for (BatchManifest.Entry e : manifest.objects()) {
+      PipelineRun.Builder b = switch (e.status()) {
+        case ACCEPTED -> PipelineRun.builder(executionId, RunLog.STEP_PIPELINE).status(RunStatus.SUCCEEDED)
+            .message("loaded through bronze, silver and gold in batch " + manifest.batchId() + " (" + loaded
+                + " object(s))");
+        case SKIPPED -> PipelineRun.builder(executionId, RunLog.STEP_PIPELINE).status(RunStatus.SKIPPED)
+            .message("already ingested by " + e.ingestedBy());
+        case REJECTED -> PipelineRun.builder(executionId, RunLog.STEP_ROUTE).status(RunStatus.FAILED)
+            .message(describe(e.error(), e.reason()));
+      };
+      PipelineRun run = b.table(e.table()).source(e.sourceFile(), e.etag()).started(startedAt).finished(now).build();
+      if (recorded.add(run.step() + " " + run.sourceFile())) {
+        runs.add(run);
+      }
+    }
+    return runs;
   }
 
   /**

@@ -36,7 +36,9 @@ class RunRecorderHandlerTest {
     Catalog catalog = CatalogFactory.create(settings);
     new TableProvisioner(catalog, settings).provision();
     log = new RunLog(catalog);
-    handler = new RunRecorderHandler(log, Clock.fixed(NOW, ZoneOffset.UTC));
+    handler = new RunRecorderHandler(log, uri -> {
+      throw new AssertionError("no batch here: " + uri);
+    }, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @Test

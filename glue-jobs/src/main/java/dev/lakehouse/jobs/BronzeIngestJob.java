@@ -1,6 +1,10 @@
 package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.ingest.LandingFormat;
+import dev.lakehouse.core.ingest.batch.BatchManifest;
+import dev.lakehouse.core.runs.PipelineRun;
+import dev.lakehouse.core.runs.RunStatus;
+import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.ingest.LandingObjectRules;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.tables.CommitSummary;
@@ -13,6 +17,7 @@ import dev.lakehouse.jobs.bronze.SourceRecord;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,11 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.types.Type;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -34,11 +41,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Bronze: appends one landed object to its {@code raw_*} table with lineage, quarantining what does not fit.
- * Idempotent per object: the append's snapshot carries the object's identity (URI + ETag) in its summary, and an
- * object already in the table's history is reported as already ingested and not appended again.
+ * Bronze: appends landed objects to their {@code raw_*} tables with lineage, quarantining what does not fit. It
+ * loads one object ({@code --bucket/--key/--etag}) or a whole ingest batch ({@code --batch-manifest}): one Spark
+ * read per table over all of the batch's objects for it, one quarantine replacement and one append per table, each
+ * row still carrying its own object and line. Idempotent per object: the append's snapshot summary carries the
+ * identity (URI + ETag) of every object it loaded, and an object already in the table's history is reported as
+ * already ingested and not appended again — so a redriven batch appends only what its failed run did not commit.
  */
-@Command(name = BronzeIngestJob.STEP, description = "Ingest one landed object into its bronze table.")
+@Command(name = BronzeIngestJob.STEP, description = "Ingest landed objects (one, or a batch) into their bronze tables.")
 public final class BronzeIngestJob extends BaseSparkJob {
   public static final String STEP = RunLog.STEP_BRONZE;
   public static final String SUMMARY_SOURCE_FILE = CommitSummary.SOURCE_FILE;
@@ -48,17 +58,26 @@ public final class BronzeIngestJob extends BaseSparkJob {
   @Option(names = "--entity", description = "customers | products | orders (default: from the key's landing prefix).")
   private String entity;
 
-  @Option(names = "--bucket", required = true, description = "Bucket the object landed in.")
+  @Option(names = "--bucket", description = "Bucket the object landed in.")
   private String bucket;
 
-  @Option(names = "--key", required = true, description = "Object key, e.g. landing/orders/2026/11/25/orders.jsonl.")
+  @Option(names = "--key", description = "Object key, e.g. landing/orders/2026/11/25/orders.jsonl.")
   private String key;
 
   @Option(names = "--etag", description = "Object ETag (identity of the content); default: none.")
   private String etag;
 
+  @Option(names = "--batch-manifest", description = "s3:// URI of an ingest batch's manifest: load its accepted objects.")
+  private String batchManifest;
+
   @Option(names = "--source-path", description = "Where Spark reads the object (default: s3://BUCKET/KEY).")
   private String sourcePath;
+
+  /** Local copies of objects (by their s3:// identity) to read instead of S3; see {@link #withSourcePaths}. */
+  private final Map<String, String> stagedPaths = new LinkedHashMap<>();
+  private BatchManifest manifest;
+  /** What happened to each object, in the order loaded: the run log's rows. */
+  private final List<ObjectOutcome> outcomes = new ArrayList<>();
 
   public static void main(String[] args) {
     JobMain.run(new BronzeIngestJob(), args);
@@ -73,15 +92,27 @@ public final class BronzeIngestJob extends BaseSparkJob {
     return this;
   }
 
-  /** The object's identity in lineage columns, quarantine and the run log. */
+  /** Reads each object of a batch from a staged copy (keyed by its {@code s3://bucket/key} identity). */
+  public BronzeIngestJob withSourcePaths(Map<String, Path> files) {
+    files.forEach((source, file) -> stagedPaths.put(source, file.toAbsolutePath().toString()));
+    return this;
+  }
+
+  /** The batch's manifest, already read (the local stack reads it through the S3 API). */
+  public BronzeIngestJob withManifest(BatchManifest value) {
+    this.manifest = value;
+    return this;
+  }
+
+  /** The object's identity in lineage columns, quarantine and the run log; a batch's manifest URI. */
   @Override
   public String source() {
-    return "s3://" + bucket + "/" + key;
+    return batchManifest != null ? batchManifest : "s3://" + bucket + "/" + key;
   }
 
   @Override
   public String etag() {
-    return etag;
+    return batchManifest != null ? null : etag;
   }
 
   public String bucket() {
@@ -92,72 +123,201 @@ public final class BronzeIngestJob extends BaseSparkJob {
     return key;
   }
 
+  public String batchManifest() {
+    return batchManifest;
+  }
+
+  /** One {@code bronze} row per object of the batch: its table, counts and the snapshot that appended it. */
+  @Override
+  public List<PipelineRun> runs(JobResult result, String executionId) {
+    if (outcomes.isEmpty()) {
+      return List.of(result.toRun(executionId, source(), etag()));
+    }
+    return outcomes.stream().map(o -> o.toRun(executionId, result.startedAt(), result.finishedAt())).toList();
+  }
+
   @Override
   public JobResult execute(SparkSession spark) {
     Instant started = Instant.now();
     String executionId = common.executionIdOrNew();
-    SourceEntity source = resolveEntity();
-    TableDefinition bronze = source.bronze();
     Catalog catalog = LakehouseSpark.icebergCatalog(spark);
-    Table table = catalog.loadTable(bronze.identifier());
+    outcomes.clear();
+    Map<SourceEntity, List<LandedObject>> byEntity = objectsToLoad(catalog);
+    List<String> tables = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
+    Map<String, Object> details = new LinkedHashMap<>();
+    for (Map.Entry<SourceEntity, List<LandedObject>> group : byEntity.entrySet()) {
+      TableDefinition bronze = group.getKey().bronze();
+      tables.add(bronze.name());
+      TableLoad load = load(spark, catalog, group.getKey(), group.getValue(), executionId);
+      if (load.message() != null) {
+        messages.add(load.message());
+      }
+      if (load.format() != null) {
+        details.put("format", load.format());
+      }
+      details.put("addedColumns", load.addedColumns());
+    }
+    long in = outcomes.stream().mapToLong(ObjectOutcome::rowsIn).sum();
+    long rejected = outcomes.stream().mapToLong(ObjectOutcome::rowsRejected).sum();
+    boolean nothingNew = outcomes.stream().allMatch(ObjectOutcome::alreadyIngested);
+    details.put("alreadyIngested", nothingNew);
+    details.put("objects", outcomes.size());
+    String table = String.join(",", tables);
+    Long snapshotId = outcomes.isEmpty() ? null : outcomes.get(outcomes.size() - 1).snapshotId();
+    if (nothingNew) {
+      String by = outcomes.isEmpty() ? "nothing to load" : "already ingested by execution " + outcomes.get(0).ingestedBy();
+      return JobResult.skipped(STEP, table, by, started).withSnapshotId(snapshotId).withDetails(details);
+    }
+    return JobResult.succeeded(STEP, table, started).withCounts(in, in - rejected, rejected).withSnapshotId(snapshotId)
+        .withMessage(messages.isEmpty() ? null : String.join("; ", messages)).withDetails(details);
+  }
 
-    Optional<Snapshot> earlier = findIngest(table, source(), etag);
-    if (earlier.isPresent()) {
-      return JobResult.skipped(STEP, bronze.name(),
-          "already ingested by execution " + earlier.get().summary().get(SUMMARY_EXECUTION_ID), started)
-          .withSnapshotId(earlier.get().snapshotId()).withDetails(Map.of("alreadyIngested", true));
+  /** The objects this run loads, grouped by entity in dependency order (customers, products, orders). */
+  private Map<SourceEntity, List<LandedObject>> objectsToLoad(Catalog catalog) {
+    List<LandedObject> objects = new ArrayList<>();
+    if (batchManifest != null) {
+      BatchManifest batch = manifest != null ? manifest : readManifest(catalog, batchManifest);
+      for (BatchManifest.Entry e : batch.accepted()) {
+        SourceEntity source = SourceEntity.find(e.entity()).orElseThrow(() ->
+            new IllegalArgumentException("manifest " + batchManifest + " names unknown entity '" + e.entity() + "'"));
+        objects.add(new LandedObject(source, e.bucket(), e.key(), e.etag()));
+      }
+    } else {
+      if (bucket == null || key == null) {
+        throw new IllegalArgumentException("give --batch-manifest, or --bucket and --key");
+      }
+      objects.add(new LandedObject(resolveEntity(), bucket, key, etag));
+    }
+    Map<SourceEntity, List<LandedObject>> byEntity = new LinkedHashMap<>();
+    for (String label : List.of("customers", "products", "orders")) {
+      SourceEntity source = SourceEntity.find(label).orElseThrow();
+      List<LandedObject> mine = objects.stream().filter(o -> o.entity() == source).toList();
+      if (!mine.isEmpty()) {
+        byEntity.put(source, mine);
+      }
+    }
+    return byEntity;
+  }
+
+  /** Reads a manifest with the warehouse's FileIO, which reaches the landing bucket with the job's credentials. */
+  private static BatchManifest readManifest(Catalog catalog, String uri) {
+    Table any = catalog.loadTable(LakehouseTables.PIPELINE_RUNS.identifier());
+    try (java.io.InputStream in = any.io().newInputFile(uri).newStream()) {
+      return BatchManifest.fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read batch manifest " + uri, e);
+    }
+  }
+
+  private record TableLoad(String format, List<String> addedColumns, String message) {}
+
+  /** Loads one table's objects: one read over all of them, one quarantine replacement, one append. */
+  private TableLoad load(SparkSession spark, Catalog catalog, SourceEntity source, List<LandedObject> objects,
+      String executionId) {
+    TableDefinition bronze = source.bronze();
+    Table table = catalog.loadTable(bronze.identifier());
+    List<LandedObject> fresh = new ArrayList<>();
+    for (LandedObject object : objects) {
+      Optional<Snapshot> earlier = findIngest(table, object.sourceFile(), object.etag());
+      if (earlier.isPresent()) {
+        outcomes.add(ObjectOutcome.skipped(object, bronze.name(), earlier.get()));
+      } else if (fresh.stream().noneMatch(f -> f.sourceFile().equals(object.sourceFile()))) {
+        fresh.add(object);
+      }
+    }
+    if (fresh.isEmpty()) {
+      return new TableLoad(null, List.of(), null);
     }
 
     // The same rules the ingest router applied: .jsonl/.ndjson lines, .json array, .csv, .parquet, text may be .gz.
-    LandingFormat resolved = LandingObjectRules.formatFor(bucket, key, source).format();
-    String path = sourcePath != null ? sourcePath : source();
-    JavaRDD<SourceRecord> records = SourceReader.read(spark, path, resolved, source).cache();
+    List<JavaRDD<SourceRecord>> reads = new ArrayList<>();
+    List<LandingFormat> formats = new ArrayList<>();
+    for (LandedObject object : fresh) {
+      LandingFormat format = LandingObjectRules.formatFor(object.bucket(), object.key(), source).format();
+      formats.add(format);
+      String path = stagedPaths.getOrDefault(object.sourceFile(),
+          fresh.size() == 1 && sourcePath != null ? sourcePath : object.sourceFile());
+      reads.add(SourceReader.read(spark, path, format, source).cache());
+    }
     try {
       // Additive drift first, so the parser sees (and keeps) the new fields.
       Set<String> known = new HashSet<>(Arrays.asList(spark.table(bronze.qualifiedName()).schema().fieldNames()));
-      Map<String, Type> drift = SchemaDrift.detect(records, known);
+      JavaRDD<SourceRecord> all = reads.size() == 1 ? reads.get(0)
+          : new JavaSparkContext(spark.sparkContext()).union(reads.toArray(JavaRDD[]::new));
+      Map<String, Type> drift = SchemaDrift.detect(all, known);
       List<String> added = SchemaDrift.evolve(table, drift);
       if (!added.isEmpty()) {
         spark.sql("REFRESH TABLE " + bronze.qualifiedName());
       }
 
       StructType schema = spark.table(bronze.qualifiedName()).schema();
-      RecordParser parser = new RecordParser(schema, resolved == LandingFormat.CSV);
-      String sourceFile = source();
       Timestamp now = Timestamp.from(Instant.now());
       String idColumn = source.idColumn();
       String tableName = bronze.name();
+      List<JavaRDD<ParsedRecord>> parsedParts = new ArrayList<>();
+      for (int i = 0; i < fresh.size(); i++) {
+        RecordParser parser = new RecordParser(schema, formats.get(i) == LandingFormat.CSV);
+        String sourceFile = fresh.get(i).sourceFile();
+        parsedParts.add(reads.get(i).map(r -> ParsedRecord.of(sourceFile, r, parser, idColumn)));
+      }
+      JavaRDD<ParsedRecord> parsed = (parsedParts.size() == 1 ? parsedParts.get(0)
+          : new JavaSparkContext(spark.sparkContext()).union(parsedParts.toArray(JavaRDD[]::new))).cache();
+      try {
+        JavaRDD<Row> good = parsed.filter(ParsedRecord::ok)
+            .map(p -> p.toBronzeRow(schema.fieldNames(), now, executionId));
+        JavaRDD<Row> bad = parsed.filter(p -> !p.ok())
+            .map(p -> Quarantine.row(tableName, STEP, p.sourceFile(), p.line(), p.key(), p.raw(), p.error(),
+                executionId, now));
+        // Per object: rows read and rows rejected, in one pass.
+        Map<String, Long> counts = parsed.map(p -> p.sourceFile() + (p.ok() ? "\tok" : "\tbad")).countByValue();
 
-      JavaRDD<ParsedRecord> parsed = records.map(r -> ParsedRecord.of(r, parser, idColumn)).cache();
-      JavaRDD<Row> good = parsed.filter(ParsedRecord::ok)
-          .map(p -> p.toBronzeRow(schema.fieldNames(), sourceFile, now, executionId));
-      JavaRDD<Row> bad = parsed.filter(p -> !p.ok())
-          .map(p -> Quarantine.row(tableName, STEP, sourceFile, p.line(), p.key(), p.raw(), p.error(), executionId, now));
-
-      long rowsIn = parsed.count();
-      Dataset<Row> rejected = Quarantine.frame(spark, bad);
-      long rowsRejected = Quarantine.replace(spark, STEP, List.of(sourceFile), rejected);
-      Dataset<Row> rows = spark.createDataFrame(good, schema);
-      long rowsWritten = rowsIn - rowsRejected;
-
-      LakehouseSpark.write(() -> rows.writeTo(bronze.qualifiedName())
-          .option("snapshot-property." + SUMMARY_SOURCE_FILE, sourceFile)
-          .option("snapshot-property." + SUMMARY_SOURCE_ETAG, etag == null ? "" : etag)
-          .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId)
-          .append());
-      table.refresh();
-      Long snapshotId = findIngest(table, sourceFile, etag).map(Snapshot::snapshotId).orElse(null);
-
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("alreadyIngested", false);
-      details.put("format", resolved.label());
-      details.put("addedColumns", added);
-      String message = added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
-      return JobResult.succeeded(STEP, bronze.name(), started).withCounts(rowsIn, rowsWritten, rowsRejected)
-          .withSnapshotId(snapshotId).withMessage(message).withDetails(details);
+        List<String> sourceFiles = fresh.stream().map(LandedObject::sourceFile).toList();
+        Quarantine.replace(spark, STEP, sourceFiles, Quarantine.frame(spark, bad));
+        Dataset<Row> rows = spark.createDataFrame(good, schema);
+        LakehouseSpark.write(() -> {
+          var writer = rows.writeTo(bronze.qualifiedName())
+              .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId);
+          for (Map.Entry<String, String> p : identityProperties(fresh).entrySet()) {
+            writer = writer.option("snapshot-property." + p.getKey(), p.getValue());
+          }
+          writer.append();
+        });
+        table.refresh();
+        Long snapshotId = findIngest(table, fresh.get(0).sourceFile(), fresh.get(0).etag())
+            .map(Snapshot::snapshotId).orElse(null);
+        for (LandedObject object : fresh) {
+          long ok = counts.getOrDefault(object.sourceFile() + "\tok", 0L);
+          long bad2 = counts.getOrDefault(object.sourceFile() + "\tbad", 0L);
+          outcomes.add(new ObjectOutcome(object, tableName, ok + bad2, ok, bad2, snapshotId, false, null));
+        }
+        String message = added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
+        String format = formats.stream().map(LandingFormat::label).distinct().collect(Collectors.joining(","));
+        return new TableLoad(format, added, message);
+      } finally {
+        parsed.unpersist();
+      }
     } finally {
-      records.unpersist();
+      reads.forEach(JavaRDD::unpersist);
     }
+  }
+
+  /**
+   * The identity of what an append loaded: one object as {@link CommitSummary#SOURCE_FILE} and
+   * {@link CommitSummary#SOURCE_ETAG}; several as {@link CommitSummary#SOURCE_OBJECTS}, one "ETAG URI" per line
+   * (an ETag has no spaces; the router refuses keys with control characters).
+   */
+  static Map<String, String> identityProperties(List<LandedObject> objects) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (objects.size() == 1) {
+      properties.put(SUMMARY_SOURCE_FILE, objects.get(0).sourceFile());
+      properties.put(SUMMARY_SOURCE_ETAG, objects.get(0).etag() == null ? "" : objects.get(0).etag());
+    } else {
+      properties.put(CommitSummary.SOURCE_OBJECTS, objects.stream()
+          .map(o -> (o.etag() == null || o.etag().isEmpty() ? "-" : o.etag()) + " " + o.sourceFile())
+          .collect(Collectors.joining("\n")));
+    }
+    return properties;
   }
 
   private SourceEntity resolveEntity() {
@@ -172,26 +332,56 @@ public final class BronzeIngestJob extends BaseSparkJob {
   /** The snapshot that appended this object (same URI and ETag), searching the table's whole history. */
   public static Optional<Snapshot> findIngest(Table table, String sourceFile, String etag) {
     String wantedEtag = etag == null ? "" : etag;
+    String line = (wantedEtag.isEmpty() ? "-" : wantedEtag) + " " + sourceFile;
     for (Snapshot snapshot : table.snapshots()) {
       Map<String, String> summary = snapshot.summary();
       if (sourceFile.equals(summary.get(SUMMARY_SOURCE_FILE))
           && wantedEtag.equals(summary.getOrDefault(SUMMARY_SOURCE_ETAG, ""))) {
         return Optional.of(snapshot);
       }
+      String batch = summary.get(CommitSummary.SOURCE_OBJECTS);
+      if (batch != null && Arrays.asList(batch.split("\n")).contains(line)) {
+        return Optional.of(snapshot);
+      }
     }
     return Optional.empty();
   }
 
+  /** A landed object to load: its entity, where it is, and its content's identity. */
+  record LandedObject(SourceEntity entity, String bucket, String key, String etag) {
+    String sourceFile() {
+      return "s3://" + bucket + "/" + key;
+    }
+  }
+
+  /** What bronze did with one object. */
+  record ObjectOutcome(LandedObject object, String table, long rowsIn, long rowsWritten, long rowsRejected,
+      Long snapshotId, boolean alreadyIngested, String ingestedBy) {
+
+    static ObjectOutcome skipped(LandedObject object, String table, Snapshot earlier) {
+      return new ObjectOutcome(object, table, 0, 0, 0, earlier.snapshotId(), true,
+          earlier.summary().get(SUMMARY_EXECUTION_ID));
+    }
+
+    PipelineRun toRun(String executionId, Instant started, Instant finished) {
+      return PipelineRun.builder(executionId, STEP).table(table).source(object.sourceFile(), object.etag())
+          .counts(rowsIn, rowsWritten, rowsRejected).snapshotId(snapshotId)
+          .status(alreadyIngested ? RunStatus.SKIPPED : RunStatus.SUCCEEDED)
+          .message(alreadyIngested ? "already ingested by execution " + ingestedBy : null)
+          .started(started).finished(finished).build();
+    }
+  }
+
   /** One record after parsing: the values, or why not. Serializable for Spark. */
-  public record ParsedRecord(long line, String raw, String key, Object[] values, String error)
+  public record ParsedRecord(String sourceFile, long line, String raw, String key, Object[] values, String error)
       implements java.io.Serializable {
 
-    static ParsedRecord of(SourceRecord record, RecordParser parser, String idColumn) {
+    static ParsedRecord of(String sourceFile, SourceRecord record, RecordParser parser, String idColumn) {
       if (SourceReader.truncated(record)) {
-        return new ParsedRecord(record.line(), record.raw(), null, null, SourceReader.markerError(record));
+        return new ParsedRecord(sourceFile, record.line(), record.raw(), null, null, SourceReader.markerError(record));
       }
       if (record.json().startsWith("#cells:")) {
-        return new ParsedRecord(record.line(), record.raw(), null, null,
+        return new ParsedRecord(sourceFile, record.line(), record.raw(), null, null,
             "CSV line does not have the header's " + record.json().substring(7) + " cells");
       }
       RecordParser.Parsed parsed = parser.parse(record.json());
@@ -200,7 +390,7 @@ public final class BronzeIngestJob extends BaseSparkJob {
         int index = Arrays.asList(parser.sourceSchema().fieldNames()).indexOf(idColumn);
         key = index < 0 || parsed.values()[index] == null ? null : parsed.values()[index].toString();
       }
-      return new ParsedRecord(record.line(), record.raw(), key, parsed.values(), parsed.error());
+      return new ParsedRecord(sourceFile, record.line(), record.raw(), key, parsed.values(), parsed.error());
     }
 
     boolean ok() {
@@ -208,7 +398,7 @@ public final class BronzeIngestJob extends BaseSparkJob {
     }
 
     /** Values in table column order; columns added by drift come after the lineage columns. */
-    Row toBronzeRow(String[] columns, String sourceFile, Timestamp ingestedAt, String executionId) {
+    Row toBronzeRow(String[] columns, Timestamp ingestedAt, String executionId) {
       Object[] row = new Object[columns.length];
       int next = 0;
       for (int i = 0; i < columns.length; i++) {

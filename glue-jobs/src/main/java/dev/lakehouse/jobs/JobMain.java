@@ -52,7 +52,7 @@ public final class JobMain {
     RunLog runLog = new RunLog(LakehouseSpark.icebergCatalog(spark));
     try {
       JobResult result = CommitConflicts.retrying(() -> job.execute(spark), job.step());
-      runLog.record(result.toRun(executionId, job.source(), job.etag()));
+      runLog.record(job.runs(result, executionId));
       return result;
     } catch (RuntimeException e) {
       try {

@@ -1,5 +1,8 @@
 package dev.lakehouse.jobs;
 
+import dev.lakehouse.core.runs.PipelineRun;
+import java.util.List;
+
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -23,6 +26,14 @@ public interface SparkJob {
   /** The ETag of {@link #source()}, or null. */
   default String etag() {
     return null;
+  }
+
+  /**
+   * The {@code pipeline_runs} rows a successful run records: one for the run, unless the job answers per object
+   * (a bronze batch).
+   */
+  default List<PipelineRun> runs(JobResult result, String executionId) {
+    return List.of(result.toRun(executionId, source(), etag()));
   }
 
   /** Runs the job on a session; a failure is thrown, not answered. */

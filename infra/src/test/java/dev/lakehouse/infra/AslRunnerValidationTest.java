@@ -23,10 +23,11 @@ class AslRunnerValidationTest {
     StateMachine machine = load(Artifacts.INGEST_ASL);
 
     assertThat(machine.name()).isEqualTo("ingest-pipeline");
-    assertThat(machine.definition().startAt()).isEqualTo("Route");
-    assertThat(machine.definition().stateNames()).containsExactly("Route", "AlreadyIngested", "Bronze",
-        "SilverForEntity", "SilverCustomers", "SilverProducts", "SilverOrders", "Gold", "RecordRun", "Loaded",
-        "RecordSkipped", "AlreadyLoaded", "RecordRejection", "NotifyRejection", "Rejected");
+    assertThat(machine.definition().startAt()).isEqualTo("ClaimBatch");
+    assertThat(machine.definition().stateNames()).containsExactly("ClaimBatch", "BatchReady", "WaitForBatchWindow",
+        "ClaimAfterWindow", "NothingToIngest", "AnyRejected", "NotifyRejections", "AnyAccepted", "Bronze",
+        "CustomersChanged", "SilverCustomers", "ProductsChanged", "SilverProducts", "OrdersChanged", "SilverOrders",
+        "Gold", "RecordBatch", "AckBatch", "Loaded");
     assertThat(machine.resources()).containsExactlyInAnyOrder("arn:aws:states:::lambda:invoke",
         "arn:aws:states:::glue:startJobRun.sync", "arn:aws:states:::sns:publish");
   }

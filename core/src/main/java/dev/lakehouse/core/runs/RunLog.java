@@ -40,6 +40,8 @@ public final class RunLog {
    * means the object went through bronze, silver and gold, i.e. "already ingested".
    */
   public static final String STEP_PIPELINE = "pipeline";
+  /** Step name of routing: a FAILED row names a landed object the router rejected, and why. */
+  public static final String STEP_ROUTE = "route";
 
   private final Catalog catalog;
 

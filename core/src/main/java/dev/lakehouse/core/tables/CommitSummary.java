@@ -11,6 +11,8 @@ public final class CommitSummary {
   /** The landed object a bronze commit loaded, and its ETag. */
   public static final String SOURCE_FILE = "lakehouse.source-file";
   public static final String SOURCE_ETAG = "lakehouse.source-etag";
+  /** The landed objects a bronze commit of a batch loaded: one "ETAG URI" line each ("-" for no ETag). */
+  public static final String SOURCE_OBJECTS = "lakehouse.source-objects";
   /** The bronze snapshot a silver commit consumed up to. */
   public static final String BRONZE_SNAPSHOT = "lakehouse.bronze-snapshot-id";
   /** The business dates a silver commit changed (comma-separated), which gold recomputes. */

@@ -12,6 +12,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Clients built from environment variables on first use, once per JVM: nothing connects during class loading or in
@@ -30,6 +32,16 @@ public final class Clients {
 
   public static Supplier<Catalog> catalog() {
     return CATALOG;
+  }
+
+  /** SQS (the ingest queue) in the function's region; {@code AWS_ENDPOINT_URL_SQS} points it elsewhere (emulators). */
+  public static SqsClient sqs() {
+    return SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  /** Step Functions in the function's region; {@code AWS_ENDPOINT_URL_SFN} points it elsewhere. */
+  public static SfnClient sfn() {
+    return SfnClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
   }
 
   public static Supplier<S3Client> s3() {

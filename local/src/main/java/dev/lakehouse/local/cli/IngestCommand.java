@@ -3,6 +3,7 @@ package dev.lakehouse.local.cli;
 import dev.lakehouse.asl.Execution;
 import dev.lakehouse.asl.ExecutionStatus;
 import dev.lakehouse.core.tables.SourceEntity;
+import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "ingest", description = {
-    "Upload files to the landing bucket through the S3 API and run the ingest state machine for each, started by",
-    "the same EventBridge 'Object Created' event AWS sends: route -> bronze -> silver -> gold -> record."})
+    "Upload files to the landing bucket through the S3 API, queue the EventBridge 'Object Created' event AWS sends for",
+    "each, and run ingest batches until the queue is drained: claim -> bronze -> silver -> gold -> record."})
 final class IngestCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 
@@ -27,6 +28,10 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--table", paramLabel = "customers|products|orders",
       description = "Landing prefix to drop the files under (default: from the file name).")
   String table;
+
+  @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N",
+      description = "At most N files per ingest batch (default ${DEFAULT-VALUE}; at most 1000).")
+  int batchSize;
 
   @Override
   public Integer call() {
@@ -39,15 +44,21 @@ final class IngestCommand implements Callable<Integer> {
     // curated_orders name the same landing prefix as orders.
     String landingPrefix = table == null ? null : SourceEntity.find(table).map(SourceEntity::label).orElseThrow(() ->
         new IllegalArgumentException("unknown table '" + table + "' for --table: expected customers, products or orders"));
-    LocalStack stack = cli.stack();
+    LocalStack stack = cli.stack(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(batchSize));
     PrintWriter out = cli.spec.commandLine().getOut();
-    int failed = 0;
-    Execution firstFailed = null;
+    List<LocalStack.Landed> landed = new java.util.ArrayList<>();
     for (Path file : files) {
       String entity = landingPrefix != null ? landingPrefix : entityOf(file);
-      LocalStack.Landed landed = stack.upload(file, entity);
-      out.printf("%s -> s3://%s/%s%n", file, landed.bucket(), landed.key());
-      Execution execution = stack.ingest(landed);
+      LocalStack.Landed object = stack.upload(file, entity);
+      out.printf("%s -> s3://%s/%s%n", file, object.bucket(), object.key());
+      landed.add(object);
+    }
+    out.flush();
+    // Every file's event joins the ingest queue first, so the files load as batches, not one execution each.
+    int failed = 0;
+    Execution firstFailed = null;
+    List<Execution> batches = stack.ingestAll(landed);
+    for (Execution execution : batches) {
       RunReport.print(out, stack, execution);
       if (execution.status() != ExecutionStatus.SUCCEEDED) {
         failed++;
@@ -58,7 +69,7 @@ final class IngestCommand implements Callable<Integer> {
       // One line with the real cause: the storage if it is gone, else the first failure's own message.
       String cause = stack.storageDown().map(down -> ": " + down + "; the next 'lakehouse' command starts it again")
           .orElse(" " + RunReport.failure(firstFailed));
-      cli.spec.commandLine().getErr().println("lakehouse: " + failed + " of " + files.size() + " file(s) failed"
+      cli.spec.commandLine().getErr().println("lakehouse: " + failed + " of " + batches.size() + " batch(es) failed"
           + cause + "; then 'lakehouse redrive " + firstFailed.id() + "'");
       return LakehouseCli.EXIT_FAILED;
     }

@@ -3,6 +3,7 @@ package dev.lakehouse.local.cli;
 import dev.lakehouse.core.admin.TableAdmin;
 import dev.lakehouse.local.LakehouseHome;
 import dev.lakehouse.local.LocalLakehouse;
+import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -83,13 +84,18 @@ public final class LakehouseCli implements Callable<Integer> {
 
   /** The whole local pipeline (S3 server, catalog, handlers, jobs, state machines) for the home. */
   LocalStack stack() {
+    return stack(BatchSettings.defaults().withWindowSeconds(0));
+  }
+
+  /** The stack, its ingest batches taking at most {@code batches.maxObjects()} objects each (the first call decides). */
+  LocalStack stack(BatchSettings batches) {
     if (stack == null) {
       LakehouseHome opened = openHome();
       if (opened.storage(requestedStorage()) != LakehouseHome.Storage.S3) {
         throw new LakehouseHome.HomeException("lakehouse home " + opened.root() + " uses --storage file; the pipeline "
             + "needs the local S3 server (use a home created with --storage s3, the default)");
       }
-      stack = LocalStack.builder(opened).build();
+      stack = LocalStack.builder(opened).batches(batches).build();
     }
     return stack;
   }

@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 @Command(name = "serve", description = {
     "Keep the local stack up and watch the landing bucket: every object dropped under landing/ (e.g. with",
-    "'aws s3 cp orders.jsonl s3://landing/landing/orders/ --endpoint-url http://127.0.0.1:PORT') starts the",
-    "ingest state machine with the EventBridge 'Object Created' event. Ctrl-C stops."})
+    "'aws s3 cp orders.jsonl s3://landing/landing/orders/ --endpoint-url http://127.0.0.1:PORT') joins the",
+    "ingest queue with the EventBridge 'Object Created' event; what a poll finds loads as one batch. Ctrl-C stops."})
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 
@@ -41,17 +41,24 @@ final class ServeCommand implements Callable<Integer> {
     out.flush();
     Set<String> seen = new HashSet<>();
     do {
+      // Objects dropped since the last look join the ingest queue (EventBridge → SQS on AWS); then batches run.
+      int queued = 0;
       for (S3Object object : stack.s3().listObjectsV2Paginator(b -> b.bucket(LocalResources.LANDING_BUCKET)
           .prefix("landing/")).contents()) {
         if (object.key().endsWith("/") || !seen.add(object.key() + "@" + object.eTag())) {
           continue;
         }
         out.println("new object s3://" + LocalResources.LANDING_BUCKET + "/" + object.key());
-        Execution execution = stack.ingest(new LocalStack.Landed(LocalResources.LANDING_BUCKET, object.key(),
+        stack.enqueue(new LocalStack.Landed(LocalResources.LANDING_BUCKET, object.key(),
             object.eTag().replace("\"", "")));
-        RunReport.print(out, stack, execution);
-        out.flush();
+        queued++;
       }
+      if (queued > 0) {
+        for (Execution execution : stack.drain()) {
+          RunReport.print(out, stack, execution);
+        }
+      }
+      out.flush();
       if (!once) {
         Thread.sleep(pollSeconds * 1000L);
       }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakehouse.asl.TaskFailedException;
 import dev.lakehouse.asl.TaskHandler;
 import dev.lakehouse.asl.TaskInvocation;
+import dev.lakehouse.core.ingest.batch.BatchManifest;
+import dev.lakehouse.core.ingest.batch.IngestBatches;
 import dev.lakehouse.jobs.BronzeIngestJob;
 import dev.lakehouse.jobs.CompactionJob;
 import dev.lakehouse.jobs.GoldJob;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -109,11 +112,23 @@ final class GlueBinding implements TaskHandler {
     return switch (jobName) {
       case LocalResources.BRONZE_JOB -> {
         BronzeIngestJob job = BronzeIngestJob.fromArgs(stateArgs.toArray(String[]::new));
-        Path staged = download(job.bucket(), job.key(), job.common().executionIdOrNew());
+        String executionId = job.common().executionIdOrNew();
+        Map<String, Path> staged = new LinkedHashMap<>();
         try {
-          yield JobMain.execute(job.withSourcePath(staged), session);
+          if (job.batchManifest() == null) {
+            staged.put(job.source(), download(job.bucket(), job.key(), executionId, 0));
+            job.withSourcePath(staged.get(job.source()));
+          } else {
+            BatchManifest manifest = IngestBatches.read(s3, job.batchManifest());
+            int n = 0;
+            for (BatchManifest.Entry object : manifest.accepted()) {
+              staged.put(object.sourceFile(), download(object.bucket(), object.key(), executionId, n++));
+            }
+            job.withManifest(manifest).withSourcePaths(staged);
+          }
+          yield JobMain.execute(job, session);
         } finally {
-          deleteStaged(staged);
+          staged.values().forEach(GlueBinding::deleteStaged);
         }
       }
       case LocalResources.SILVER_CUSTOMERS_JOB -> silver("customers", stateArgs, session);
@@ -134,9 +149,10 @@ final class GlueBinding implements TaskHandler {
     return JobMain.execute(SilverJob.fromArgs(args.toArray(String[]::new)), session);
   }
 
-  private Path download(String bucket, String key, String executionId) {
-    // The key's last segment with unsafe characters replaced keeps the extensions (.jsonl.gz) Spark reads by.
-    String name = key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+  private Path download(String bucket, String key, String executionId, int index) {
+    // The key's last segment with unsafe characters replaced keeps the extensions (.jsonl.gz) Spark reads by; the
+    // index keeps two objects of a batch with the same file name apart.
+    String name = index + "-" + key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
     Path target = staging.resolve(executionId.replaceAll("[^A-Za-z0-9._-]", "_")).resolve("object-" + name);
     try {
       Files.createDirectories(target.getParent());

@@ -14,6 +14,10 @@ import dev.lakehouse.core.ingest.IngestRouter;
 import dev.lakehouse.core.maintenance.TableMaintenance;
 import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.local.s3.LocalS3Server;
+import dev.lakehouse.core.ingest.BatchSettings;
+import dev.lakehouse.core.ingest.batch.ExecutionsInProgress;
+import dev.lakehouse.core.ingest.batch.IngestBatches;
+import dev.lakehouse.core.runs.PipelineRun;
 import dev.lakehouse.functions.IngestRouterHandler;
 import dev.lakehouse.functions.MaintenanceHandler;
 import dev.lakehouse.functions.RunRecorderHandler;
@@ -23,6 +27,7 @@ import dev.lakehouse.local.LocalLakehouse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +55,8 @@ public final class LocalStack implements AutoCloseable {
   private final Runner runner;
   private final SnsOutbox outbox;
   private final RunRecorderHandler runRecorder;
+  private final DirectoryIngestQueue ingestQueue;
+  private final RunLog runLog;
   private final Map<String, StateMachine> machines = new LinkedHashMap<>();
 
   private LocalStack(Builder b) {
@@ -67,10 +74,15 @@ public final class LocalStack implements AutoCloseable {
     // once Spark runs, so the process commits through one catalog instance.
     DelegatingCatalog catalog = new DelegatingCatalog(lakehouse::catalog);
     RunLog runLog = new RunLog(catalog);
-    this.runRecorder = new RunRecorderHandler(runLog, Clock.systemUTC());
+    this.runLog = runLog;
+    this.runRecorder = new RunRecorderHandler(runLog, uri -> IngestBatches.read(s3, uri), Clock.systemUTC());
+    // What EventBridge → SQS is on AWS: S3 events wait in the home's queue until a batch claims them.
+    this.ingestQueue = new DirectoryIngestQueue(home.root().resolve("queue").resolve("ingest"),
+        System::currentTimeMillis);
+    IngestRouter router = new IngestRouter(s3, () -> runLog, IngestRouter.Settings.defaults());
     Map<String, RequestHandler<Map<String, Object>, Map<String, Object>>> functions = new LinkedHashMap<>();
-    functions.put(LocalResources.INGEST_ROUTER, new IngestRouterHandler(new IngestRouter(s3, () -> runLog,
-        IngestRouter.Settings.defaults())));
+    functions.put(LocalResources.INGEST_ROUTER, new IngestRouterHandler(router, new IngestBatches(ingestQueue,
+        this::runningExecutions, router, s3, LocalResources.LANDING_BUCKET, b.batches, Clock.systemUTC())));
     functions.put(LocalResources.TABLE_ADMIN, new TableAdminHandler(new TableAdmin(catalog, lakehouse.settings(),
         Clock.systemUTC())));
     functions.put(LocalResources.MAINTENANCE, new MaintenanceHandler(new TableMaintenance(catalog, b.clock)));
@@ -159,10 +171,87 @@ public final class LocalStack implements AutoCloseable {
   /** Where a file landed. */
   public record Landed(String bucket, String key, String etag) {}
 
-  /** Starts the ingest pipeline with the event EventBridge sends for an S3 "Object Created" notification. */
+  /**
+   * Queues the event EventBridge sends for an S3 "Object Created" notification and runs ingest batches until the
+   * queue is drained; answers the execution that settled this object (loaded, skipped or rejected it) — or the
+   * failed one that holds it.
+   */
   public Execution ingest(Landed landed) {
+    List<Execution> batches = ingestAll(List.of(landed));
+    for (Execution execution : batches) {
+      if (execution.status() != ExecutionStatus.SUCCEEDED) {
+        return execution;
+      }
+    }
+    String sourceFile = IngestRouter.sourceFile(landed.bucket(), landed.key());
+    String settledBy = runLog.all().stream()
+        .filter(r -> sourceFile.equals(r.sourceFile())
+            && (r.step().equals(RunLog.STEP_PIPELINE) || r.step().equals(RunLog.STEP_ROUTE)))
+        .max(java.util.Comparator.comparing(PipelineRun::startedAt)).map(PipelineRun::executionId)
+        .orElseThrow(() -> new IllegalStateException("no batch settled " + sourceFile));
+    return runner.describe(settledBy).orElseThrow();
+  }
+
+  /** Queues every object's event, then runs batches until the queue is drained; answers each batch's execution. */
+  public List<Execution> ingestAll(List<Landed> landed) {
+    for (Landed object : landed) {
+      enqueue(object);
+    }
+    return drain();
+  }
+
+  /** What the S3 → EventBridge → SQS rule does on AWS: the object's "Object Created" event joins the queue. */
+  public void enqueue(Landed landed) {
     long size = s3.headObject(b -> b.bucket(landed.bucket()).key(landed.key())).contentLength();
-    return start(INGEST_PIPELINE, S3Events.objectCreated(landed.bucket(), landed.key(), size, landed.etag()));
+    ingestQueue.send(S3Events.objectCreated(landed.bucket(), landed.key(), size, landed.etag()).toString());
+  }
+
+  public DirectoryIngestQueue ingestQueue() {
+    return ingestQueue;
+  }
+
+  /**
+   * What the schedule does on AWS, without its idle ticks: starts the ingest state machine while objects wait in
+   * the queue, one batch each. While another process's batch runs, it waits for that one instead (it takes what
+   * is queued), and returns once nothing is queued or leased.
+   */
+  public List<Execution> drain() {
+    List<Execution> batches = new ArrayList<>();
+    String arn = machine(INGEST_PIPELINE).arn();
+    // Leases alone keep it waiting only while a batch runs: a failed batch keeps its leases until it is redriven.
+    while (ingestQueue.approximateSize() > 0 || (ingestQueue.leasedCount() > 0 && !runningExecutions(arn).isEmpty())) {
+      if (ingestQueue.approximateSize() == 0 || !runningExecutions(arn).isEmpty()) {
+        sleepQuietly(); // another process's batch holds the leases, or is about to claim
+        continue;
+      }
+      Execution execution = start(INGEST_PIPELINE, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+      String claim = execution.status() == ExecutionStatus.SUCCEEDED
+          ? execution.output().path("batch").path("status").asText() : "failed";
+      if (claim.equals("ready") || claim.equals("failed")) {
+        batches.add(execution);
+      }
+      if (claim.equals("failed")) {
+        break; // its objects stay leased for a redrive
+      }
+    }
+    return batches;
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while another batch ran", e);
+    }
+  }
+
+  /** The ingest executions running now, in any process on this home (Step Functions' ListExecutions). */
+  private List<ExecutionsInProgress.Running> runningExecutions(String stateMachineArn) {
+    String name = stateMachineArn.substring(stateMachineArn.lastIndexOf(':') + 1);
+    return runner.list().stream()
+        .filter(e -> e.status() == ExecutionStatus.RUNNING && e.stateMachineName().equals(name) && !e.abandoned())
+        .map(e -> new ExecutionsInProgress.Running(e.id(), e.startTime())).toList();
   }
 
   /** Runs a state machine to the end (synchronously) and hands a failed execution to the status-change listener. */
@@ -241,6 +330,8 @@ public final class LocalStack implements AutoCloseable {
     private GlueBinding.Faults faults = (job, attempt) -> null;
     private java.util.function.UnaryOperator<String> s3Route = java.util.function.UnaryOperator.identity();
     private boolean emrServerless;
+    /** Locally a batch starts as soon as objects wait: the CLI queues all of its files before it drains. */
+    private BatchSettings batches = BatchSettings.defaults().withWindowSeconds(0);
 
     private Builder(LakehouseHome home) {
       this.home = home;
@@ -257,6 +348,12 @@ public final class LocalStack implements AutoCloseable {
      */
     public Builder emrServerless(boolean value) {
       this.emrServerless = value;
+      return this;
+    }
+
+    /** How many objects a batch takes at most (and its window): {@code ingest --batch-size}, and tests. */
+    public Builder batches(BatchSettings value) {
+      this.batches = value;
       return this;
     }
 

@@ -1,0 +1,142 @@
+package dev.lakehouse.e2e;
+
+import static dev.lakehouse.e2e.PipelineEndToEndTest.gold;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakehouse.asl.Execution;
+import dev.lakehouse.asl.ExecutionStatus;
+import dev.lakehouse.core.ingest.BatchSettings;
+import dev.lakehouse.core.runs.PipelineRun;
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.runs.RunStatus;
+import dev.lakehouse.local.LakehouseHome;
+import dev.lakehouse.local.generate.SampleDataGenerator;
+import dev.lakehouse.local.stack.LocalResources;
+import dev.lakehouse.local.stack.LocalStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Batched ingestion through the local stack: a burst of small files becomes a short sequence of batches (one
+ * bronze run, one silver run per entity and one gold run each), a file landing while a batch runs waits for the
+ * next one, a re-dropped object loads once, and a batch failing in silver is redriven to exactly-once.
+ */
+class BatchedIngestEndToEndTest {
+  static final SampleDataGenerator.Options DATA =
+      new SampleDataGenerator.Options(11, 40, 20, 400, LocalDate.parse("2026-11-01"), 0.0);
+  static final int BATCH = 10;
+
+  @TempDir Path dir;
+
+  @Test
+  void aBurstOfFortyFilesLoadsInFourBatchesAndALateFileWaitsForTheNext() throws Exception {
+    var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
+    List<Path> orderFiles = PipelineEndToEndTest.splitOrders(data.orders(), 40, dir);
+    Path late = Files.writeString(dir.resolve("orders-late.jsonl"), Files.readString(orderFiles.get(0)));
+    AtomicReference<LocalStack> stackRef = new AtomicReference<>();
+    AtomicBoolean lateDropped = new AtomicBoolean(false);
+    try (LocalStack stack = LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
+        .batches(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(BATCH))
+        // While the first orders batch runs bronze, one more file lands (with the content of an earlier one).
+        .onJobStart(LocalResources.BRONZE_JOB, () -> {
+          LocalStack s = stackRef.get();
+          if (s.lakehouse().catalog().tableExists(dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS.identifier())
+              && s.ingestQueue().leasedCount() == BATCH && lateDropped.compareAndSet(false, true)) {
+            s.enqueue(s.upload(late, "orders"));
+          }
+        }).build()) {
+      stackRef.set(stack);
+      List<Execution> dimensions = stack.ingestAll(List.of(stack.upload(data.customers(), "customers"),
+          stack.upload(data.products(), "products")));
+      assertThat(dimensions).hasSize(1);
+      List<LocalStack.Landed> burst = new ArrayList<>();
+      for (Path file : orderFiles) {
+        burst.add(stack.upload(file, "orders"));
+      }
+
+      List<Execution> batches = stack.ingestAll(burst);
+
+      assertThat(lateDropped).isTrue();
+      assertThat(batches).extracting(Execution::status).containsOnly(ExecutionStatus.SUCCEEDED);
+      assertThat(batches).as("40 files in batches of 10, then the late file alone").hasSize(5);
+      SparkSession spark = stack.lakehouse().spark();
+      RunLog runLog = new RunLog(stack.lakehouse().catalog());
+      List<PipelineRun> loaded = runLog.all().stream()
+          .filter(r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED && r.tableName().equals("raw_orders"))
+          .toList();
+      assertThat(loaded).hasSize(41);
+      assertThat(loaded.stream().filter(r -> r.sourceFile().endsWith("orders-late.jsonl")).map(PipelineRun::executionId))
+          .containsExactly(batches.get(4).id());
+      for (int b = 0; b < 4; b++) {
+        String id = batches.get(b).id();
+        assertThat(loaded.stream().filter(r -> r.executionId().equals(id))).as("batch " + b).hasSize(BATCH);
+        assertThat(runLog.forExecution(id)).extracting(PipelineRun::step)
+            .as("one bronze row per object, one silver and one gold row per batch")
+            .containsOnly("bronze", "silver", "gold", "pipeline").filteredOn(s -> s.equals("silver")).hasSize(1);
+      }
+      // Every order once in bronze (the late file repeats 10 orders: bronze keeps both copies with their lineage,
+      // silver keeps one), one append per batch.
+      assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(410);
+      assertThat(spark.sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots").first().getLong(0))
+          .isEqualTo(5);
+      assertThat(spark.sql("SELECT count(DISTINCT _source_file) FROM ecommerce_lakehouse.raw_orders").first().getLong(0))
+          .isEqualTo(41);
+      assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(400);
+      assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
+
+      // The same object dropped again lands in a later batch and is loaded once.
+      Execution again = stack.ingest(burst.get(3));
+      assertThat(again.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(410);
+      assertThat(stack.ingestQueue().leasedCount() + stack.ingestQueue().approximateSize()).isZero();
+    }
+  }
+
+  @Test
+  void aBatchFailingInSilverKeepsItsObjectsLeasedAndARedriveLoadsEveryRowOnce() throws Exception {
+    var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
+    AtomicBoolean silverBroken = new AtomicBoolean(false);
+    try (LocalStack stack = LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
+        .batches(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(BATCH))
+        .failJob(LocalResources.SILVER_ORDERS_JOB, "worker lost", silverBroken::get).build()) {
+      stack.ingestAll(List.of(stack.upload(data.customers(), "customers"), stack.upload(data.products(), "products")));
+      SparkSession spark = stack.lakehouse().spark();
+      long curatedSnapshots = spark.sql("SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots")
+          .first().getLong(0);
+      List<LocalStack.Landed> files = new ArrayList<>();
+      for (Path file : PipelineEndToEndTest.splitOrders(data.orders(), 5, dir)) {
+        files.add(stack.upload(file, "orders"));
+      }
+
+      silverBroken.set(true);
+      List<Execution> batches = stack.ingestAll(files);
+
+      assertThat(batches).hasSize(1);
+      Execution failed = batches.get(0);
+      assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+      assertThat(spark.sql("SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots").first().getLong(0))
+          .as("silver at its last good snapshot").isEqualTo(curatedSnapshots);
+      assertThat(stack.ingestQueue().leasedCount()).as("the batch's messages wait for the redrive").isEqualTo(5);
+      assertThat(stack.drain()).as("nothing else to run meanwhile").isEmpty();
+
+      silverBroken.set(false);
+      Execution redriven = stack.redrive(failed.id());
+
+      assertThat(redriven.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(stack.ingestQueue().leasedCount()).isZero();
+      assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(400);
+      assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(400);
+      assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
+      assertThat(new RunLog(stack.lakehouse().catalog()).forExecution(failed.id()).stream()
+          .filter(r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED)).hasSize(5);
+    }
+  }
+}
