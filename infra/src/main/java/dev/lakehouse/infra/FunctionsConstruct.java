@@ -2,6 +2,7 @@ package dev.lakehouse.infra;
 
 import dev.lakehouse.core.catalog.CatalogSettings;
 import dev.lakehouse.core.catalog.CatalogType;
+import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.core.ingest.IngestRouter;
 import dev.lakehouse.core.resources.LakehouseFunction;
 import dev.lakehouse.core.tables.LakehouseTables;
@@ -45,7 +46,8 @@ public final class FunctionsConstruct extends Construct {
    * {@link LakehouseFunction}. Reserved concurrency protects the catalog from commit storms.
    */
   public enum Spec {
-    INGEST_ROUTER(LakehouseFunction.INGEST_ROUTER, 1024, 60, null),
+    // Claiming a batch routes up to lakehouse:batchMaxObjects objects (at most 1,000) in one invocation.
+    INGEST_ROUTER(LakehouseFunction.INGEST_ROUTER, 1024, 300, null),
     TABLE_ADMIN(LakehouseFunction.TABLE_ADMIN, 1024, 300, 1),
     MAINTENANCE(LakehouseFunction.MAINTENANCE, 2048, 900, 2),
     RUN_RECORDER(LakehouseFunction.RUN_RECORDER, 1024, 60, 5);
@@ -80,7 +82,7 @@ public final class FunctionsConstruct extends Construct {
   private final Map<Spec, Role> roles = new LinkedHashMap<>();
 
   public FunctionsConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage,
-                            Path functionsPackage) {
+                            IngestQueueConstruct ingestQueue, Path functionsPackage) {
     super(scope, id);
     Code code = Code.fromAsset(functionsPackage.toString());
     Map<String, String> catalogEnv = CatalogSettings.builder(CatalogType.GLUE)
@@ -99,7 +101,7 @@ public final class FunctionsConstruct extends Construct {
           .removalPolicy(config.isProduction() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
           .build();
       logs.grantWrite(role);
-      statementsFor(spec, storage).forEach(role::addToPolicy);
+      statementsFor(spec, config, storage, ingestQueue).forEach(role::addToPolicy);
 
       Map<String, String> env = new LinkedHashMap<>(catalogEnv);
       env.put("LANDING_BUCKET", storage.landingBucket().getBucketName());
@@ -109,6 +111,9 @@ public final class FunctionsConstruct extends Construct {
       env.put("POWERTOOLS_LOG_LEVEL", config.powertoolsLogLevel());
       // Cold starts: C1 only (SnapStart restores a warmed snapshot anyway).
       env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+      if (spec == Spec.INGEST_ROUTER) {
+        env.putAll(batchEnvironment(config.batch(), ingestQueue));
+      }
 
       Function.Builder fn = Function.Builder.create(this, spec.id)
           .description(spec.description)
@@ -153,10 +158,15 @@ public final class FunctionsConstruct extends Construct {
    *   condition.</li>
    *   <li>TableAdmin: creates tables, writing their first metadata file under every zone.</li>
    *   <li>Maintenance: rewrites metadata and deletes expired and orphan files under every zone.</li>
-   *   <li>RunRecorder: appends to {@code pipeline_runs} under {@code operations/}.</li>
+   *   <li>RunRecorder: appends to {@code pipeline_runs} under {@code operations/}, and reads the batch manifests
+   *   (under {@code batches/} in the landing bucket) to record each object of a batch.</li>
    * </ul>
+   * The router also claims and acknowledges batches: it receives, releases and deletes the ingest queue's messages
+   * (and reads its depth), lists the ingest state machine's executions (one batch at a time), and writes the batch
+   * manifest. The KMS grant already holds kms:Decrypt, which receiving from the encrypted queue needs.
    */
-  static List<PolicyStatement> statementsFor(Spec spec, StorageConstruct storage) {
+  static List<PolicyStatement> statementsFor(Spec spec, LakehouseConfig config, StorageConstruct storage,
+                                             IngestQueueConstruct ingestQueue) {
     List<PolicyStatement> s = new ArrayList<>();
     EnumSet<Zone> allZones = EnumSet.allOf(Zone.class);
     switch (spec) {
@@ -171,6 +181,17 @@ public final class FunctionsConstruct extends Construct {
         s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_READ, List.of(Access.zonePrefix(Zone.OPERATIONS))));
         s.add(Access.glue(Access.GLUE_READ, List.of(LakehouseTables.PIPELINE_RUNS)));
         s.add(Access.kms(storage.key(), Access.KMS_WRITE));
+        s.add(Access.s3Objects(storage.landingBucket(), List.of("s3:GetObject", "s3:PutObject"),
+            List.of(BatchSettings.MANIFEST_PREFIX)));
+        s.add(PolicyStatement.Builder.create()
+            .actions(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes"))
+            .resources(List.of(ingestQueue.queue().getQueueArn()))
+            .build());
+        s.add(PolicyStatement.Builder.create()
+            .actions(List.of("states:ListExecutions"))
+            .resources(List.of(OrchestrationConstruct.ingestPipelineArn(config)))
+            .build());
       }
       case TABLE_ADMIN -> {
         s.add(Access.s3Objects(storage.warehouseBucket(), List.of("s3:GetObject", "s3:PutObject"),
@@ -188,12 +209,23 @@ public final class FunctionsConstruct extends Construct {
       case RUN_RECORDER -> {
         String runs = Access.zonePrefix(Zone.OPERATIONS) + LakehouseTables.PIPELINE_RUNS.name() + "/";
         s.add(Access.s3Objects(storage.warehouseBucket(), Access.S3_WRITE, List.of(runs)));
+        s.add(Access.s3Objects(storage.landingBucket(), Access.S3_READ, List.of(BatchSettings.MANIFEST_PREFIX)));
         s.add(Access.glue(Access.GLUE_COMMIT, List.of(LakehouseTables.PIPELINE_RUNS)));
         s.add(Access.kms(storage.key(), Access.KMS_WRITE));
       }
       default -> throw new IllegalStateException(spec.name());
     }
     return s;
+  }
+
+  /** The router's batching environment: the queue it claims from, and the batch settings the stack was given. */
+  static Map<String, String> batchEnvironment(BatchSettings batch, IngestQueueConstruct ingestQueue) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(BatchSettings.ENV_QUEUE_URL, ingestQueue.queue().getQueueUrl());
+    env.put(BatchSettings.ENV_MAX_OBJECTS, Integer.toString(batch.maxObjects()));
+    env.put(BatchSettings.ENV_WINDOW_SECONDS, Integer.toString(batch.windowSeconds()));
+    env.put(BatchSettings.ENV_LEASE_SECONDS, Integer.toString(batch.leaseSeconds()));
+    return env;
   }
 
   public Function function(Spec spec) {

@@ -2,6 +2,7 @@ package dev.lakehouse.infra;
 
 import dev.lakehouse.core.catalog.CatalogSettings;
 import dev.lakehouse.core.catalog.CatalogType;
+import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.core.jobs.SparkJobs;
 import dev.lakehouse.core.jobs.SparkJobs.Family;
 import dev.lakehouse.core.jobs.SparkJobs.JobSpec;
@@ -141,6 +142,9 @@ public final class JobsConstruct extends Construct {
           .timeout(config.glueTimeoutMinutes())
           // Retries belong to the state machine, which knows whether a step is safe to repeat.
           .maxRetries(0)
+          // A run beyond the concurrency limit waits in Glue's queue instead of failing: a safety net under the
+          // ingest batches, which already run one at a time (compaction is started per table by maintenance).
+          .jobRunQueuingEnabled(spec.family() == Family.COMPACTION ? null : true)
           .executionProperty(CfnJob.ExecutionPropertyProperty.builder().maxConcurrentRuns(spec.maxConcurrentRuns()).build())
           .securityConfiguration(securityConfiguration.getRef())
           .defaultArguments(args)
@@ -191,13 +195,15 @@ public final class JobsConstruct extends Construct {
   }
 
   /**
-   * What a family's jobs read and write, whichever engine runs them: landing objects (bronze), the zones' prefixes
-   * in the warehouse plus the engine's {@code scratchPrefixes}, the zones' catalog tables, and the stack key.
+   * What a family's jobs read and write, whichever engine runs them: landing objects and batch manifests (bronze),
+   * the zones' prefixes in the warehouse plus the engine's {@code scratchPrefixes}, the zones' catalog tables, and the
+   * stack key.
    */
   static List<PolicyStatement> dataStatements(Family family, StorageConstruct storage, List<String> scratchPrefixes) {
     List<PolicyStatement> s = new ArrayList<>();
     if (family.readsLanding) {
-      s.add(Access.s3Objects(storage.landingBucket(), Access.S3_READ, List.of(SourceEntity.LANDING_ROOT)));
+      // Landed objects, and the manifest naming a batch's objects.
+      s.add(Access.s3Objects(storage.landingBucket(), Access.S3_READ, landingReads()));
       s.add(Access.s3List(storage.landingBucket(), List.of(SourceEntity.LANDING_ROOT)));
     }
     List<String> readPrefixes = Access.zonePrefixes(family.reads);
@@ -216,6 +222,11 @@ public final class JobsConstruct extends Construct {
     s.add(Access.glue(Access.GLUE_COMMIT, Access.tablesIn(family.writes)));
     s.add(Access.kms(storage.key(), Access.KMS_WRITE));
     return s;
+  }
+
+  /** What a job that reads landing reads there: landed objects, and batch manifests. */
+  static List<String> landingReads() {
+    return List.of(SourceEntity.LANDING_ROOT, BatchSettings.MANIFEST_PREFIX);
   }
 
   /** Every log group (and its streams) whose name starts with {@code prefix}. */

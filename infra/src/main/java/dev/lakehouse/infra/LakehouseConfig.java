@@ -1,5 +1,6 @@
 package dev.lakehouse.infra;
 
+import dev.lakehouse.core.ingest.BatchSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Node;
@@ -37,7 +39,11 @@ public record LakehouseConfig(
     boolean catalogEncryption,
     Compute compute,
     String emrMaximumCpu,
-    String emrMaximumMemory) {
+    String emrMaximumMemory,
+    BatchSettings batch,
+    int batchMaxReceives,
+    int batchMaxAgeSeconds,
+    String batchSchedule) {
 
   public static final String PREFIX = "lakehouse:";
   static final Set<String> ENVIRONMENTS = Set.of("dev", "test", "prod");
@@ -85,6 +91,18 @@ public record LakehouseConfig(
     if (!RETENTION.containsKey(logRetentionDays)) {
       throw new IllegalArgumentException(PREFIX + "logRetentionDays must be one of " + new TreeSet<>(RETENTION.keySet()));
     }
+    // SQS's bounds for a redrive policy's maxReceiveCount.
+    if (batchMaxReceives < 1 || batchMaxReceives > 1_000) {
+      throw new IllegalArgumentException(PREFIX + "batchMaxReceives must be between 1 and 1000, got "
+          + batchMaxReceives);
+    }
+    if (batchMaxAgeSeconds < 60) {
+      throw new IllegalArgumentException(PREFIX + "batchMaxAgeSeconds must be at least 60, got " + batchMaxAgeSeconds);
+    }
+    if (!batchSchedule.matches("(rate|cron)\\(.+\\)")) {
+      throw new IllegalArgumentException(PREFIX + "batchSchedule must be rate(...) or cron(...), got '" + batchSchedule
+          + "'");
+    }
   }
 
   /** Reads the configuration from the construct tree's context (the App's, in practice). */
@@ -114,7 +132,34 @@ public record LakehouseConfig(
         Compute.of(c.string("compute", "glue")),
         // The EMR Serverless application's ceiling over all its running jobs (emr-serverless only).
         c.string("emrMaximumCpu", "16 vCPU"),
-        c.string("emrMaximumMemory", "64 GB"));
+        c.string("emrMaximumMemory", "64 GB"),
+        // The batching contract of the ingest queue (docs/batching.md); BatchSettings checks the bounds.
+        batchSettings(c.integer("batchMaxObjects", BatchSettings.DEFAULT_MAX_OBJECTS),
+            c.integer("batchWindowSeconds", BatchSettings.DEFAULT_WINDOW_SECONDS),
+            c.integer("batchLeaseSeconds", BatchSettings.DEFAULT_LEASE_SECONDS)),
+        c.integer("batchMaxReceives", 5),
+        c.integer("batchMaxAgeSeconds", 3_600),
+        c.string("batchSchedule", "rate(1 minute)"));
+  }
+
+  /**
+   * The batch settings, each value checked by {@link BatchSettings} on its own so that a bad one is reported with its
+   * context key: {@code lakehouse:batchMaxObjects: batch size must be between 1 and 1000, was 0}.
+   */
+  static BatchSettings batchSettings(int maxObjects, int windowSeconds, int leaseSeconds) {
+    BatchSettings d = BatchSettings.defaults();
+    checked("batchMaxObjects", () -> new BatchSettings(maxObjects, d.windowSeconds(), d.leaseSeconds()));
+    checked("batchWindowSeconds", () -> new BatchSettings(d.maxObjects(), windowSeconds, d.leaseSeconds()));
+    checked("batchLeaseSeconds", () -> new BatchSettings(d.maxObjects(), d.windowSeconds(), leaseSeconds));
+    return new BatchSettings(maxObjects, windowSeconds, leaseSeconds);
+  }
+
+  private static void checked(String key, Supplier<BatchSettings> settings) {
+    try {
+      settings.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(PREFIX + key + ": " + e.getMessage(), e);
+    }
   }
 
   public boolean isProduction() {

@@ -13,13 +13,14 @@ import software.constructs.Construct;
 
 /**
  * The whole lakehouse in one stack, composed of one construct per concern. Order matters only where a construct
- * needs another's outputs: storage, catalog, functions (and the tables they create), jobs, alerts, orchestration,
- * monitoring, query, governance.
+ * needs another's outputs: storage, catalog, the alert topic, the ingest queue, functions (and the tables they
+ * create), jobs, orchestration, monitoring, query, governance.
  */
 public final class LakehouseStack extends Stack {
   private final LakehouseConfig config;
   private final StorageConstruct storage;
   private final CatalogConstruct catalog;
+  private final IngestQueueConstruct ingestQueue;
   private final FunctionsConstruct functions;
   private final JobsConstruct jobs;
   private final MonitoringConstruct monitoring;
@@ -40,13 +41,15 @@ public final class LakehouseStack extends Stack {
 
     this.storage = new StorageConstruct(this, "Storage", config);
     this.catalog = new CatalogConstruct(this, "Catalog", storage, config);
-    this.functions = new FunctionsConstruct(this, "Functions", config, storage, artifacts.functionsPackage());
+    this.monitoring = new MonitoringConstruct(this, "Monitoring", config, storage);
+    this.ingestQueue = new IngestQueueConstruct(this, "IngestQueue", config, storage, monitoring.alertTopic());
+    this.functions = new FunctionsConstruct(this, "Functions", config, storage, ingestQueue,
+        artifacts.functionsPackage());
     catalog.provisionTables(functions.alias(FunctionsConstruct.Spec.TABLE_ADMIN), config);
     this.jobs = new JobsConstruct(this, "Jobs", config, storage, artifacts);
-    this.monitoring = new MonitoringConstruct(this, "Monitoring", config, storage);
     this.orchestration = new OrchestrationConstruct(this, "Orchestration", config, storage, functions, jobs,
         monitoring.alertTopic(), artifacts);
-    monitoring.watch(config, orchestration, functions, jobs);
+    monitoring.watch(config, orchestration, functions, jobs, ingestQueue);
     this.query = new QueryConstruct(this, "Query", config, storage);
     if (config.lakeFormation()) {
       Map<String, IRole> dataRoles = new LinkedHashMap<>();
@@ -69,6 +72,7 @@ public final class LakehouseStack extends Stack {
     output("AthenaResultsBucketName", storage.athenaResultsBucket().getBucketName(), "Athena query results");
     output("GlueDatabaseName", LakehouseTables.NAMESPACE, "Glue database holding the Iceberg tables");
     output("AthenaWorkGroupName", query.workGroup().getRef(), "Athena workgroup to query the lakehouse with");
+    output("IngestQueueUrl", ingestQueue.queue().getQueueUrl(), "Landed objects waiting for the next ingest batch");
     output("IngestStateMachineArn", orchestration.ingestPipeline().getStateMachineArn(), "Ingest pipeline");
     output("MaintenanceStateMachineArn", orchestration.maintenance().getStateMachineArn(), "Maintenance pipeline");
     output("AlertTopicArn", monitoring.alertTopic().getTopicArn(), "Subscribe here for alerts");
@@ -89,6 +93,10 @@ public final class LakehouseStack extends Stack {
 
   public CatalogConstruct catalog() {
     return catalog;
+  }
+
+  public IngestQueueConstruct ingestQueue() {
+    return ingestQueue;
   }
 
   public FunctionsConstruct functions() {

@@ -30,7 +30,8 @@ import software.constructs.Construct;
 /**
  * Alerts and the pipeline dashboard. The topic exists first (state machines publish to it); {@link #watch} then adds
  * the alarms: failed, timed-out or aborted executions, Lambda errors, Glue job failures (from Glue's job state-change
- * events, which carry the job name and run id) and messages in either dead-letter queue.
+ * events, which carry the job name and run id) and messages in the schedules' dead-letter queue (the ingest queue
+ * alarms on its own: {@link IngestQueueConstruct}).
  */
 public final class MonitoringConstruct extends Construct {
   private static final Duration PERIOD = Duration.minutes(5);
@@ -53,7 +54,7 @@ public final class MonitoringConstruct extends Construct {
   }
 
   public void watch(LakehouseConfig config, OrchestrationConstruct orchestration, FunctionsConstruct functions,
-                    JobsConstruct jobs) {
+                    JobsConstruct jobs, IngestQueueConstruct ingestQueue) {
     SnsAction notify = new SnsAction(alertTopic);
     List<IMetric> executionMetrics = new ArrayList<>();
     for (StateMachine sm : List.of(orchestration.ingestPipeline(), orchestration.maintenance())) {
@@ -123,14 +124,15 @@ public final class MonitoringConstruct extends Construct {
         .build();
     alarm("GlueJobFailures", "A lakehouse Glue job run failed, timed out or errored", jobFailureCount, notify);
 
+    // The ingest queue's dead-letter queue has its alarm in IngestQueueConstruct, with the queue's own.
     List<IMetric> dlqDepth = new ArrayList<>();
-    for (Queue q : List.of(orchestration.ingestDeadLetterQueue(), orchestration.scheduleDeadLetterQueue())) {
-      IMetric depth = q.metricApproximateNumberOfMessagesVisible(
-          MetricOptions.builder().statistic("Maximum").period(PERIOD).build());
+    for (Queue q : List.of(orchestration.scheduleDeadLetterQueue())) {
+      IMetric depth = q.metricApproximateNumberOfMessagesVisible(maximum());
       alarm(q.getNode().getId() + "NotEmpty", "Events could not be delivered: see the " + q.getNode().getId(), depth,
           notify);
       dlqDepth.add(depth);
     }
+    dlqDepth.add(ingestQueue.deadLetterQueue().metricApproximateNumberOfMessagesVisible(maximum()));
 
     this.dashboard = Dashboard.Builder.create(this, "Dashboard")
         .dashboardName(config.namePrefix() + "-pipeline")
@@ -150,6 +152,10 @@ public final class MonitoringConstruct extends Construct {
     dashboard.addWidgets(
         graph("Lambda errors", lambdaErrors),
         graph("Lambda duration p95", lambdaDurations));
+    dashboard.addWidgets(
+        graph("Ingest queue: landed objects waiting, age of the oldest (s)", List.of(
+            ingestQueue.queue().metricApproximateNumberOfMessagesVisible(maximum()),
+            ingestQueue.queue().metricApproximateAgeOfOldestMessage(maximum()))));
   }
 
   private Rule glueJobFailures(JobsConstruct jobs, Topic alertTopic) {
@@ -198,16 +204,27 @@ public final class MonitoringConstruct extends Construct {
   }
 
   private void alarm(String id, String description, IMetric metric, SnsAction action) {
-    Alarm alarm = Alarm.Builder.create(this, id)
+    alarms.add(alarm(this, id, description, metric, 1, action));
+  }
+
+  /** An alarm when one period's value reaches {@code threshold} (missing data is not breaching). */
+  static Alarm alarm(Construct scope, String id, String description, IMetric metric, double threshold,
+                     SnsAction action) {
+    Alarm alarm = Alarm.Builder.create(scope, id)
         .alarmDescription(description)
         .metric(metric)
-        .threshold(1)
+        .threshold(threshold)
         .evaluationPeriods(1)
         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
         .treatMissingData(TreatMissingData.NOT_BREACHING)
         .build();
     alarm.addAlarmAction(action);
-    alarms.add(alarm);
+    return alarm;
+  }
+
+  /** The maximum over the alarms' period: queue depths and ages. */
+  static MetricOptions maximum() {
+    return MetricOptions.builder().statistic("Maximum").period(PERIOD).build();
   }
 
   public Topic alertTopic() {

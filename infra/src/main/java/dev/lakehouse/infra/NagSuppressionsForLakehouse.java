@@ -1,5 +1,6 @@
 package dev.lakehouse.infra;
 
+import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.core.jobs.SparkJobs;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.SourceEntity;
@@ -58,14 +59,17 @@ final class NagSuppressionsForLakehouse {
     FunctionsConstruct functions = stack.functions();
     roleWildcards(stack, functions.role(FunctionsConstruct.Spec.INGEST_ROUTER), XRAY_REASON,
         objects(stack, landing, List.of(SourceEntity.LANDING_ROOT,
-            dev.lakehouse.core.ingest.IngestRouter.Settings.defaults().rejectedPrefix())),
+            dev.lakehouse.core.ingest.IngestRouter.Settings.defaults().rejectedPrefix(),
+            BatchSettings.MANIFEST_PREFIX)),
         objects(stack, warehouse, List.of(Access.zonePrefix(Zone.OPERATIONS))));
     roleWildcards(stack, functions.role(FunctionsConstruct.Spec.TABLE_ADMIN), XRAY_REASON,
         objects(stack, warehouse, Access.zonePrefixes(allZones)));
     roleWildcards(stack, functions.role(FunctionsConstruct.Spec.MAINTENANCE), XRAY_REASON,
         objects(stack, warehouse, Access.zonePrefixes(allZones)));
     roleWildcards(stack, functions.role(FunctionsConstruct.Spec.RUN_RECORDER), XRAY_REASON,
-        objects(stack, warehouse, List.of(Access.zonePrefix(Zone.OPERATIONS) + LakehouseTables.PIPELINE_RUNS.name() + "/")));
+        objects(stack, warehouse, List.of(Access.zonePrefix(Zone.OPERATIONS) + LakehouseTables.PIPELINE_RUNS.name()
+            + "/")),
+        objects(stack, landing, List.of(BatchSettings.MANIFEST_PREFIX)));
     functions.functions().values().forEach(fn -> NagSuppressions.addResourceSuppressions(fn, List.of(
         NagPackSuppression.builder()
             .id("AwsSolutions-L1")
@@ -101,11 +105,12 @@ final class NagSuppressionsForLakehouse {
     }
 
     // ---- Dead-letter queues
-    for (var q : List.of(orchestration.ingestDeadLetterQueue(), orchestration.scheduleDeadLetterQueue())) {
+    for (var q : List.of(stack.ingestQueue().deadLetterQueue(), orchestration.scheduleDeadLetterQueue())) {
       NagSuppressions.addResourceSuppressions(q, List.of(NagPackSuppression.builder()
           .id("AwsSolutions-SQS3")
-          .reason("This queue is itself a dead-letter queue (EventBridge rule/Scheduler targets); its depth is "
-              + "alarmed, and a dead-letter queue of a dead-letter queue would only hide failures further away.")
+          .reason("This queue is itself a dead-letter queue (of the ingest queue and its EventBridge rule, or of "
+              + "the Scheduler targets); its depth is alarmed, and a dead-letter queue of a dead-letter queue would "
+              + "only hide failures further away.")
           .build()));
     }
   }
@@ -143,7 +148,7 @@ final class NagSuppressionsForLakehouse {
   private static List<Object> familyObjects(LakehouseStack stack, SparkJobs.Family family, List<String> scratch) {
     List<Object> findings = new ArrayList<>();
     if (family.readsLanding) {
-      findings.addAll(objects(stack, stack.storage().landingBucket(), List.of(SourceEntity.LANDING_ROOT)));
+      findings.addAll(objects(stack, stack.storage().landingBucket(), JobsConstruct.landingReads()));
     }
     Set<String> prefixes = new LinkedHashSet<>(Access.zonePrefixes(family.reads));
     prefixes.addAll(Access.zonePrefixes(family.writes));

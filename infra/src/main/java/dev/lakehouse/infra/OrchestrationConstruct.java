@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.core.jobs.EmrServerlessDefinition;
 import dev.lakehouse.core.jobs.SparkJobs;
 import dev.lakehouse.core.resources.StatePlaceholders;
-import dev.lakehouse.core.tables.SourceEntity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +18,8 @@ import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.TimeZone;
-import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.SfnStateMachine;
 import software.amazon.awscdk.services.glue.CfnJob;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -44,7 +43,8 @@ import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.constructs.Construct;
 
 /**
- * The two state machines, what starts them, and the daily gold refresh.
+ * The two state machines, what starts them (the ingest batch schedule, nightly maintenance), and the daily gold
+ * refresh.
  *
  * <p>Each definition comes from its ASL file with {@code ${Name}} placeholders. The placeholders a file uses decide
  * both its substitutions and its role: a state machine may invoke exactly the functions, start exactly the jobs and
@@ -71,9 +71,8 @@ public final class OrchestrationConstruct extends Construct {
 
   private final StateMachine ingestPipeline;
   private final StateMachine maintenance;
-  private final Queue ingestDeadLetterQueue;
   private final Queue scheduleDeadLetterQueue;
-  private final Rule landedObjectRule;
+  private final Rule ingestBatchSchedule;
   private final Map<String, Map<String, String>> substitutions = new LinkedHashMap<>();
 
   public OrchestrationConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage,
@@ -83,31 +82,31 @@ public final class OrchestrationConstruct extends Construct {
     String prefix = config.namePrefix();
     Map<String, Binding> bindings = bindings(config, storage, functions, jobs, alertTopic);
 
-    this.ingestPipeline = stateMachine("IngestPipeline", prefix + "-ingest-pipeline", artifacts.ingestStateMachine(),
+    this.ingestPipeline = stateMachine("IngestPipeline", ingestPipelineName(config), artifacts.ingestStateMachine(),
         bindings, config, storage);
     this.maintenance = stateMachine("Maintenance", prefix + "-maintenance", artifacts.maintenanceStateMachine(),
         bindings, config, storage);
 
-    // ---- S3 Object Created under landing/ -> ingest pipeline, with retries and a dead-letter queue.
-    this.ingestDeadLetterQueue = deadLetterQueue("IngestDeadLetterQueue", storage);
-    this.landedObjectRule = Rule.Builder.create(this, "LandedObjectRule")
-        .description("Object Created under " + SourceEntity.LANDING_ROOT + " in the landing bucket starts the ingest pipeline")
-        .eventPattern(landedObjectPattern(storage))
+    // ---- Ingest batches: the ingest pipeline starts on a schedule and claims what the ingest queue holds (landed
+    // objects no longer start it: IngestQueueConstruct). A tick that cannot start an execution is not kept: the
+    // next tick, a minute later, does the same. The role may start this one state machine, and nothing else.
+    Role batchRole = serviceRole("IngestBatchScheduleRole", "events.amazonaws.com",
+        "EventBridge: starts the ingest state machine for the next batch");
+    this.ingestBatchSchedule = Rule.Builder.create(this, "IngestBatchSchedule")
+        .description("Starts the ingest pipeline, which claims the next batch of landed objects (docs/batching.md)")
+        .schedule(software.amazon.awscdk.services.events.Schedule.expression(config.batchSchedule()))
         .targets(List.of(SfnStateMachine.Builder.create(ingestPipeline)
-            .deadLetterQueue(ingestDeadLetterQueue)
-            .retryAttempts(8)
-            .maxEventAge(Duration.hours(6))
+            .role(batchRole)
+            .input(RuleTargetInput.fromObject(Map.of()))
+            .retryAttempts(2)
+            .maxEventAge(Duration.minutes(1))
             .build()))
         .build();
 
     // ---- EventBridge Scheduler: nightly maintenance, daily gold refresh (cron in the configured time zone).
     this.scheduleDeadLetterQueue = deadLetterQueue("ScheduleDeadLetterQueue", storage);
-    Role schedulerRole = Role.Builder.create(this, "SchedulerRole")
-        .assumedBy(ServicePrincipal.Builder.create("scheduler.amazonaws.com")
-            .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
-            .build())
-        .description("EventBridge Scheduler: starts the maintenance state machine and the gold job")
-        .build();
+    Role schedulerRole = serviceRole("SchedulerRole", "scheduler.amazonaws.com",
+        "EventBridge Scheduler: starts the maintenance state machine and the gold job");
     // The dead-letter queue is encrypted with the stack key; Scheduler sends to it as this role.
     schedulerRole.addToPolicy(Access.kms(storage.key(), List.of("kms:Decrypt", "kms:GenerateDataKey")));
     TimeZone zone = TimeZone.of(config.scheduleTimezone());
@@ -155,6 +154,16 @@ public final class OrchestrationConstruct extends Construct {
             .build())
         .build()
         .getNode().addDependency(gold);
+  }
+
+  /** A role for an AWS service acting for this account only. */
+  private Role serviceRole(String id, String service, String description) {
+    return Role.Builder.create(this, id)
+        .assumedBy(ServicePrincipal.Builder.create(service)
+            .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
+            .build())
+        .description(description)
+        .build();
   }
 
   /**
@@ -390,17 +399,6 @@ public final class OrchestrationConstruct extends Construct {
     }
   }
 
-  /** S3's EventBridge event for a new object under landing/ in the landing bucket. */
-  static EventPattern landedObjectPattern(StorageConstruct storage) {
-    return EventPattern.builder()
-        .source(List.of("aws.s3"))
-        .detailType(List.of("Object Created"))
-        .detail(Map.of(
-            "bucket", Map.of("name", List.of(storage.landingBucket().getBucketName())),
-            "object", Map.of("key", List.of(Map.of("prefix", SourceEntity.LANDING_ROOT)))))
-        .build();
-  }
-
   private Queue deadLetterQueue(String id, StorageConstruct storage) {
     return Queue.Builder.create(this, id)
         .encryption(QueueEncryption.KMS)
@@ -418,16 +416,26 @@ public final class OrchestrationConstruct extends Construct {
     return maintenance;
   }
 
-  public Queue ingestDeadLetterQueue() {
-    return ingestDeadLetterQueue;
-  }
-
   public Queue scheduleDeadLetterQueue() {
     return scheduleDeadLetterQueue;
   }
 
-  public Rule landedObjectRule() {
-    return landedObjectRule;
+  public Rule ingestBatchSchedule() {
+    return ingestBatchSchedule;
+  }
+
+  /** The ingest state machine's name: {@code lakehouse-dev-ingest-pipeline}. */
+  public static String ingestPipelineName(LakehouseConfig config) {
+    return config.namePrefix() + "-ingest-pipeline";
+  }
+
+  /**
+   * The ingest state machine's ARN, built from its name: the ingest router (which the state machine invokes) may
+   * list its executions without a reference to it, which would be a dependency cycle.
+   */
+  public static String ingestPipelineArn(LakehouseConfig config) {
+    return "arn:" + Aws.PARTITION + ":states:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":stateMachine:"
+        + ingestPipelineName(config);
   }
 
   /** Substitutions per state machine id ({@code IngestPipeline}, {@code Maintenance}). */

@@ -85,9 +85,10 @@ class EmrServerlessTest {
     String logGroup = "<" + logicalId("AWS::Logs::LogGroup", "JobsEmrServerlessLogs") + ".Arn>";
     String allGroups = "arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*";
     List<String> bronze = summary(Cfn.statementsOfRole(emr(), executionRoleId(SparkJobs.Family.BRONZE)));
-    // (CDK merges statements with the same actions: the jar and the landed objects are read in one.)
+    // (CDK merges statements with the same actions: the jar, the landed objects and the batch manifests are read in
+    // one.)
     assertThat(bronze).containsExactly(
-        "s3:GetObject -> JAR," + landing + "/landing/*",
+        "s3:GetObject -> JAR," + landing + "/batches/*," + landing + "/landing/*",
         "s3:ListBucket -> " + landing,
         "s3:AbortMultipartUpload,s3:DeleteObject,s3:GetObject,s3:PutObject -> " + warehouse + "/operations/*,"
             + warehouse + "/raw/*",

@@ -11,17 +11,24 @@ import software.amazon.awscdk.assertions.Match;
 
 /** A prod synth with Lake Formation on and every sizing parameter overridden through context. */
 class EnvironmentsTest {
-  static final Map<String, Object> PROD = Map.of(
-      "lakehouse:environment", "prod",
-      "lakehouse:glueWorkerType", "G.2X",
-      "lakehouse:glueNumberOfWorkers", "10",
-      "lakehouse:scheduleTimezone", "Europe/Paris",
-      "lakehouse:maintenanceSchedule", "cron(15 2 * * ? *)",
-      "lakehouse:reservedConcurrency", "false",
-      "lakehouse:lakeFormation", true,
-      "lakehouse:lakeFormationAdmins", List.of("arn:aws:iam::123456789012:role/DataLakeAdmin"),
-      "lakehouse:logRetentionDays", 365,
-      "lakehouse:alarmEmail", "oncall@example.com");
+  static final Map<String, Object> PROD = Map.ofEntries(
+      Map.entry("lakehouse:environment", "prod"),
+      Map.entry("lakehouse:glueWorkerType", "G.2X"),
+      Map.entry("lakehouse:glueNumberOfWorkers", "10"),
+      Map.entry("lakehouse:scheduleTimezone", "Europe/Paris"),
+      Map.entry("lakehouse:maintenanceSchedule", "cron(15 2 * * ? *)"),
+      Map.entry("lakehouse:reservedConcurrency", "false"),
+      Map.entry("lakehouse:lakeFormation", true),
+      Map.entry("lakehouse:lakeFormationAdmins", List.of("arn:aws:iam::123456789012:role/DataLakeAdmin")),
+      Map.entry("lakehouse:logRetentionDays", 365),
+      Map.entry("lakehouse:alarmEmail", "oncall@example.com"),
+      // The batching keys (IngestQueueTest asserts them), as -c strings and as cdk.json numbers.
+      Map.entry("lakehouse:batchMaxObjects", "250"),
+      Map.entry("lakehouse:batchWindowSeconds", 10),
+      Map.entry("lakehouse:batchLeaseSeconds", "3600"),
+      Map.entry("lakehouse:batchMaxReceives", 3),
+      Map.entry("lakehouse:batchMaxAgeSeconds", "900"),
+      Map.entry("lakehouse:batchSchedule", "rate(2 minutes)"));
   static TestStacks.Synthesized s;
 
   @BeforeAll

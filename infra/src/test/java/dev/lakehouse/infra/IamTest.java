@@ -43,7 +43,8 @@ class IamTest {
 
   @Test
   void s3ObjectAccessIsAlwaysUnderAKnownPrefix() {
-    Set<String> allowed = Set.of("landing/*", "rejected/*", "raw/*", "curated/*", "aggregated/*", "operations/*",
+    Set<String> allowed = Set.of("landing/*", "rejected/*", "batches/*", "raw/*", "curated/*", "aggregated/*",
+        "operations/*",
         "operations/pipeline_runs/*", "_temporary/glue/*");
     for (Cfn.Statement st : all) {
       if (st.actions().stream().anyMatch(a -> a.startsWith("s3:") && !a.equals("s3:ListBucket"))) {
@@ -109,7 +110,8 @@ class IamTest {
     String landing = "<" + StorageTest.landingId() + ".Arn>";
     assertThat(resourcesOf(st, "s3:GetObject")).contains(landing + "/landing/*");
     assertThat(resourcesOf(st, "s3:DeleteObject")).containsExactly(landing + "/landing/*");
-    assertThat(resourcesOf(st, "s3:PutObject")).containsExactly(landing + "/rejected/*");
+    assertThat(resourcesOf(st, "s3:PutObject")).containsExactlyInAnyOrder(landing + "/rejected/*",
+        landing + "/batches/*");
     assertThat(resourcesOf(st, "s3:PutObjectTagging")).containsExactly(landing + "/rejected/*");
     assertThat(resourcesOf(st, "s3:ListBucket")).containsExactly(landing);
     assertThat(resourcesOf(st, "kms:GenerateDataKey")).containsExactly("<" + StorageTest.keyId() + ".Arn>");

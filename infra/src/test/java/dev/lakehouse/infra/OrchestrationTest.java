@@ -91,23 +91,6 @@ class OrchestrationTest {
   }
 
   @Test
-  void landedObjectsUnderLandingStartTheIngestPipeline() {
-    Map<String, Object> rule = map(s.only("AWS::Events::Rule", "OrchestrationLandedObjectRule").get("Properties"));
-    Map<String, Object> pattern = map(rule.get("EventPattern"));
-    assertThat(pattern.get("source")).isEqualTo(List.of("aws.s3"));
-    assertThat(pattern.get("detail-type")).isEqualTo(List.of("Object Created"));
-    Map<String, Object> detail = map(pattern.get("detail"));
-    assertThat(Cfn.strings(map(detail.get("bucket")).get("name"))).singleElement().asString()
-        .startsWith("<StorageLandingBucket");
-    assertThat(map(detail.get("object")).get("key")).isEqualTo(List.of(Map.of("prefix", "landing/")));
-
-    Map<String, Object> target = map(list(rule.get("Targets")).get(0));
-    assertThat(render(target.get("Arn"))).startsWith("<OrchestrationIngestPipeline");
-    assertThat(render(map(target.get("DeadLetterConfig")).get("Arn"))).startsWith("<OrchestrationIngestDeadLetterQueue");
-    assertThat(target.get("RetryPolicy")).isEqualTo(Map.of("MaximumEventAgeInSeconds", 21600, "MaximumRetryAttempts", 8));
-  }
-
-  @Test
   void schedulesRunMaintenanceNightlyAndGoldDailyInTheConfiguredTimeZone() {
     Map<String, Object> maintenance = map(s.only("AWS::Scheduler::Schedule", "OrchestrationMaintenanceSchedule")
         .get("Properties"));
@@ -132,9 +115,10 @@ class OrchestrationTest {
   }
 
   @Test
-  void deadLetterQueuesAreEncryptedAndTlsOnly() {
+  void queuesAreEncryptedAndTlsOnly() {
     var queues = s.resources("AWS::SQS::Queue");
-    assertThat(queues).hasSize(2);
+    // the schedules' dead-letter queue; the ingest queue and its dead-letter queue
+    assertThat(queues).hasSize(3);
     queues.values().forEach(q -> assertThat(render(map(q.get("Properties")).get("KmsMasterKeyId")))
         .isEqualTo("<" + StorageTest.keyId() + ".Arn>"));
     s.resources("AWS::SQS::QueuePolicy").values().forEach(qp -> assertThat(

@@ -65,7 +65,8 @@ class QueryAndMonitoringTest {
   void alarmsCoverExecutionsLambdasGlueJobsAndDeadLetterQueues() {
     var alarms = s.resources("AWS::CloudWatch::Alarm");
     // 2 state machines x (failed, timed out, aborted) + 4 functions + Glue job failures + 2 dead-letter queues
-    assertThat(alarms).hasSize(13);
+    // + the age of the ingest queue's oldest message
+    assertThat(alarms).hasSize(14);
     Map<String, Integer> byMetric = new LinkedHashMap<>();
     alarms.values().forEach(a -> {
       Map<String, Object> p = map(a.get("Properties"));
@@ -77,7 +78,8 @@ class QueryAndMonitoringTest {
         .containsEntry("AWS/States/ExecutionsAborted", 2)
         .containsEntry("AWS/Lambda/Errors", 4)
         .containsEntry("AWS/Events/TriggeredRules", 1)
-        .containsEntry("AWS/SQS/ApproximateNumberOfMessagesVisible", 2);
+        .containsEntry("AWS/SQS/ApproximateNumberOfMessagesVisible", 2)
+        .containsEntry("AWS/SQS/ApproximateAgeOfOldestMessage", 1);
   }
 
   @Test
@@ -113,6 +115,6 @@ class QueryAndMonitoringTest {
   void dashboardAndOutputs() {
     assertThat(s.resources("AWS::CloudWatch::Dashboard")).hasSize(1);
     assertThat(map(s.json().get("Outputs"))).containsKeys("LandingBucketName", "WarehouseBucketName",
-        "AthenaWorkGroupName", "IngestStateMachineArn", "AlertTopicArn", "GlueDatabaseName");
+        "AthenaWorkGroupName", "IngestStateMachineArn", "IngestQueueUrl", "AlertTopicArn", "GlueDatabaseName");
   }
 }
