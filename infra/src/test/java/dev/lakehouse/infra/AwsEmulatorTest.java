@@ -37,6 +37,9 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import dev.lakehouse.core.ingest.BatchSettings;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.Tag;
 
@@ -180,6 +183,59 @@ class AwsEmulatorTest {
         .isEqualTo("software.amazon.awssdk.services.s3.model.AccessDeniedException");
     assertThat(answer.path("errorMessage").asText()).contains("Access Denied");
     assertThat(exists("landing/orders/empty-2.jsonl")).as("still in landing/").isTrue();
+  }
+
+  /**
+   * A batch on AWS's APIs: S3 events queued in SQS, the router Lambda (with its synthesized grants) claims them —
+   * asking Step Functions whether an earlier execution runs, leasing the messages, routing each object, writing the
+   * manifest — the run recorder records the batch from the manifest, and the ack deletes the messages.
+   */
+  @Test
+  @Order(8)
+  void aBatchIsClaimedFromSqsRecordedAndAcknowledged() throws Exception {
+    put("landing/orders/batch/a.jsonl", ORDER);
+    put("landing/invoices/b.jsonl", "{}\n");
+    String machineArn;
+    String queueUrl;
+    try (SqsClient sqs = client(SqsClient.builder(), admin); SfnClient sfn = client(SfnClient.builder(), admin)) {
+      queueUrl = sqs.createQueue(b -> b.queueName("lakehouse-dev-ingest")).queueUrl();
+      for (String key : List.of("landing/orders/batch/a.jsonl", "landing/invoices/b.jsonl")) {
+        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("{\"detail-type\":\"Object Created\",\"detail\":"
+            + "{\"bucket\":{\"name\":\"" + LANDING + "\"},\"object\":{\"key\":\"" + key + "\"}}}"));
+      }
+      machineArn = sfn.createStateMachine(b -> b.name((String) ((Map<?, ?>) stack.only("AWS::StepFunctions::StateMachine", "OrchestrationIngestPipeline")
+          .get("Properties")).get("StateMachineName"))
+          .roleArn("arn:aws:iam::" + ACCOUNT + ":role/states").definition("{\"StartAt\":\"Done\",\"States\":"
+          + "{\"Done\":{\"Type\":\"Succeed\"}}}")).stateMachineArn();
+    }
+    Map<String, String> batchEnv = Map.of(BatchSettings.ENV_QUEUE_URL, queueUrl, "LANDING_BUCKET", LANDING,
+        BatchSettings.ENV_MAX_OBJECTS, "10", "AWS_ENDPOINT_URL_SQS", endpoint, "AWS_ENDPOINT_URL_SFN", endpoint);
+    String execution = machineArn.replace(":stateMachine:", ":execution:") + ":batch-1";
+
+    JsonNode claim = invoke("IngestRouterHandler", Map.of("operation", "claim", "stateMachineArn", machineArn,
+        "executionArn", execution, "executionName", "batch-1", "startTime", "2026-12-01T10:00:00Z",
+        "afterWait", true), router(), batchEnv);
+
+    JsonNode batch = claim.path("result");
+    assertThat(batch.path("status").asText()).as(claim.toString()).isEqualTo("ready");
+    assertThat(batch.path("manifest").asText()).isEqualTo("s3://landing/batches/batch-1.json");
+    assertThat(List.of(batch.path("accepted").asLong(), batch.path("rejected").asLong())).containsExactly(1L, 1L);
+    assertThat(batch.path("orders").asBoolean()).isTrue();
+    assertThat(tags("rejected/landing/invoices/b.jsonl")).containsExactly("reject-reason=UnknownTable");
+
+    JsonNode recorded = invoke("RunRecorderHandler", Map.of("operation", "recordBatch", "executionId", execution,
+        "manifest", batch.path("manifest").asText()), user("recorder-batch", "FunctionsRunRecorderRole", a -> true));
+    assertThat(recorded.path("result").path("recorded").asInt()).as(recorded.toString()).isEqualTo(2);
+
+    JsonNode acked = invoke("IngestRouterHandler", Map.of("operation", "ack", "manifest",
+        batch.path("manifest").asText()), router(), batchEnv);
+    assertThat(acked.path("result").path("deleted").asInt()).as(acked.toString()).isEqualTo(2);
+    try (SqsClient sqs = client(SqsClient.builder(), admin)) {
+      Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings(
+          "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+      assertThat(attributes).containsEntry("ApproximateNumberOfMessages", "0")
+          .containsEntry("ApproximateNumberOfMessagesNotVisible", "0");
+    }
   }
 
   /**
@@ -407,6 +463,11 @@ class AwsEmulatorTest {
 
   /** Runs a handler from the Lambda jar in its own JVM, configured as the stack configures the function. */
   private static JsonNode invoke(String handler, Map<String, Object> event, AwsBasicCredentials keys) throws Exception {
+    return invoke(handler, event, keys, Map.of());
+  }
+
+  private static JsonNode invoke(String handler, Map<String, Object> event, AwsBasicCredentials keys,
+      Map<String, String> extraEnv) throws Exception {
     Path log = Files.createTempFile(TestStacks.infraDir().resolve("target"), "invoke-" + handler, ".log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", lambdaClasspath, "dev.lakehouse.functions.support.LocalInvoke",
@@ -422,6 +483,7 @@ class AwsEmulatorTest {
     env.put("LAKEHOUSE_S3_PATH_STYLE", "true");
     env.put("LAKEHOUSE_GLUE_ENDPOINT", endpoint);
     env.put("LAKEHOUSE_STS_ENDPOINT", endpoint);
+    env.putAll(extraEnv);
     Process process = pb.start();
     String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();

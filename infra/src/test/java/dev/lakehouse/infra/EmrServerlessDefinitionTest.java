@@ -46,8 +46,7 @@ class EmrServerlessDefinitionTest {
         "JobDriver", Map.of("SparkSubmit", ordered(
             "EntryPoint", "${JobJarUri}",
             "EntryPointArguments.$", "States.Array('--catalog', 'glue', '--warehouse', '${WarehouseUri}', "
-                + "'--execution-id', $$.Execution.Id, '--bucket', $.route.bucket, '--key', $.route.key, "
-                + "'--etag', $.route.etag)",
+                + "'--execution-id', $$.Execution.Id, '--batch-manifest', $.batch.manifest)",
             "SparkSubmitParameters", "--class dev.lakehouse.jobs.BronzeIngestJob ${SparkSubmitConf}")),
         "ConfigurationOverrides", Map.of("MonitoringConfiguration", Map.of("CloudWatchLoggingConfiguration", ordered(
             "Enabled", true,
