@@ -31,6 +31,9 @@ final class PublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no such file: " + file);
+    }
     if (partitions < 1) {
       throw new IllegalArgumentException("--partitions must be at least 1, was " + partitions);
     }

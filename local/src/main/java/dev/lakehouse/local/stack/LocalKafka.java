@@ -34,6 +34,8 @@ public final class LocalKafka implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
   private static final Map<Path, Shared> OPEN = new HashMap<>();
+  /** Marks the broker's command line with its home, so a recorded pid reused by another process is never killed. */
+  private static final String OWNER_PROPERTY = "-Dlakehouse.kafka.config=";
 
   /** This process's use of a home's broker: its lease, address and how many open handles use it. */
   private static final class Shared {
@@ -157,6 +159,8 @@ public final class LocalKafka implements AutoCloseable {
         cmd.add("/usr/bin/setsid");
       }
       cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          // First, so it stays within the 4 KB of a command line the OS reports (the class path does not).
+          OWNER_PROPERTY + config.toAbsolutePath(),
           "-Xmx320m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.timezone=UTC",
           "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config.toAbsolutePath().toString()));
       Path log = root.resolve("kafka.log");
@@ -230,10 +234,10 @@ public final class LocalKafka implements AutoCloseable {
    * forgets it. A recorded pid whose command line is not this home's broker belongs to another process now.
    */
   private static void stopRecorded(Path root) {
-    String config = root.resolve("kafka").resolve("server.properties").toAbsolutePath().toString();
+    String owner = OWNER_PROPERTY + root.resolve("kafka").resolve("server.properties").toAbsolutePath();
     recordedLine(root, 1).map(Long::parseLong).flatMap(ProcessHandle::of)
         .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine().map(c -> c.contains(config)).orElse(true))
+        .filter(p -> p.info().commandLine().map(c -> c.contains(owner)).orElse(true))
         .ifPresent(p -> {
           p.destroy();
           try {
