@@ -51,7 +51,9 @@ public final class KafkaStreamJob extends BaseSparkJob {
   @Option(names = "--trigger-seconds", defaultValue = "60", description = "Seconds between micro-batches.")
   private long triggerSeconds;
 
-  @Option(names = "--available-now", description = "Load what the topic holds now, in batches, then stop.")
+  // arity 0..1: Glue passes every argument as a pair (--available-now true), the CLI as a flag.
+  @Option(names = "--available-now", arity = "0..1", fallbackValue = "true",
+      description = "Load what the topic holds now, in batches, then stop.")
   private boolean availableNow;
 
   @Option(names = "--max-offsets-per-trigger", description = "At most this many events per micro-batch.")
@@ -84,6 +86,14 @@ public final class KafkaStreamJob extends BaseSparkJob {
   public KafkaStreamJob onBatchCommitted(BatchListener value) {
     this.listener = value;
     return this;
+  }
+
+  boolean availableNow() {
+    return availableNow;
+  }
+
+  Map<String, String> kafkaOptions() {
+    return Map.copyOf(kafkaOptions);
   }
 
   @Override
