@@ -22,6 +22,7 @@ public final class LakehouseStack extends Stack {
   private final CatalogConstruct catalog;
   private final FunctionsConstruct functions;
   private final JobsConstruct jobs;
+  private final KafkaStreamConstruct kafkaStream;
   private final MonitoringConstruct monitoring;
   private final OrchestrationConstruct orchestration;
   private final QueryConstruct query;
@@ -43,6 +44,9 @@ public final class LakehouseStack extends Stack {
     this.functions = new FunctionsConstruct(this, "Functions", config, storage, artifacts.functionsPackage());
     catalog.provisionTables(functions.alias(FunctionsConstruct.Spec.TABLE_ADMIN), config);
     this.jobs = new JobsConstruct(this, "Jobs", config, storage, artifacts);
+    this.kafkaStream = KafkaStreamConstruct.Settings.fromContext(getNode())
+        .map(settings -> new KafkaStreamConstruct(this, "KafkaStream", config, settings, storage, jobs))
+        .orElse(null);
     this.monitoring = new MonitoringConstruct(this, "Monitoring", config, storage);
     this.orchestration = new OrchestrationConstruct(this, "Orchestration", config, storage, functions, jobs,
         monitoring.alertTopic(), artifacts);
@@ -97,6 +101,11 @@ public final class LakehouseStack extends Stack {
 
   public JobsConstruct jobs() {
     return jobs;
+  }
+
+  /** The Glue streaming job from Kafka, when {@code lakehouse:kafkaStream} is true. */
+  public java.util.Optional<KafkaStreamConstruct> kafkaStream() {
+    return java.util.Optional.ofNullable(kafkaStream);
   }
 
   public MonitoringConstruct monitoring() {
