@@ -16,3 +16,7 @@ object LakehouseGoldJob {
 object LakehouseCompactionJob {
   def main(args: Array[String]): Unit = dev.lakehouse.jobs.CompactionJob.main(args)
 }
+
+object LakehouseKafkaStreamJob {
+  def main(args: Array[String]): Unit = dev.lakehouse.jobs.KafkaStreamJob.main(args)
+}

@@ -222,7 +222,7 @@ class CrashRecoveryEndToEndTest {
     return all;
   }
 
-  private static void awaitFile(Path marker, Process process, Path log) throws Exception {
+  static void awaitFile(Path marker, Process process, Path log) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (!Files.exists(marker)) {
       assertThat(process.isAlive()).as("ended before its kill point:\n" + Files.readString(log)).isTrue();

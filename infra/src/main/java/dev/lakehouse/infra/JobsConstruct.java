@@ -48,12 +48,15 @@ public final class JobsConstruct extends Construct {
   private final String logGroupPrefix;
   private final List<LogGroup> logGroups;
   private final EmrServerlessJobs emrServerless;
+  private final Asset jar;
+  private final Asset script;
+  private final boolean viaScript;
 
   public JobsConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage,
                        Artifacts artifacts) {
     super(scope, id);
     String prefix = config.namePrefix();
-    Asset jar = Asset.Builder.create(this, "JobJar").path(artifacts.glueJobsJar().toString()).build();
+    this.jar = Asset.Builder.create(this, "JobJar").path(artifacts.glueJobsJar().toString()).build();
     if (config.compute() == LakehouseConfig.Compute.EMR_SERVERLESS) {
       // The same jar on EMR Serverless: no Glue job, role, security configuration or Glue log group.
       this.emrServerless = new EmrServerlessJobs(this, "EmrServerless", config, storage, jar);
@@ -61,11 +64,13 @@ public final class JobsConstruct extends Construct {
       this.securityConfiguration = null;
       this.logGroupPrefix = emrServerless.logGroupName();
       this.logGroups = List.of(emrServerless.logGroup());
+      this.script = null;
+      this.viaScript = false;
       return;
     }
     this.emrServerless = null;
-    boolean viaScript = config.glueEntryPoint() == LakehouseConfig.GlueEntryPoint.SCRIPT;
-    Asset script = Asset.Builder.create(this, "JobScript")
+    this.viaScript = config.glueEntryPoint() == LakehouseConfig.GlueEntryPoint.SCRIPT;
+    this.script = Asset.Builder.create(this, "JobScript")
         .path((viaScript ? artifacts.glueLauncherScript() : artifacts.glueStubScript()).toString())
         .build();
 
@@ -104,29 +109,8 @@ public final class JobsConstruct extends Construct {
       roles.put(family, role);
     }
 
-    String warehouse = storage.warehouseUri();
-    String sparkConf = sparkConf(warehouse).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        // Glue accepts one --conf argument; further pairs are chained inside its value.
-        .collect(Collectors.joining(" --conf "));
-
     for (JobSpec spec : specs()) {
-      Map<String, String> args = new LinkedHashMap<>();
-      args.put("--job-language", "scala");
-      args.put("--class", viaScript ? "Lakehouse" + spec.simpleClassName() : spec.mainClass());
-      args.put("--extra-jars", jar.getS3ObjectUrl());
-      // The jar ships only what Glue 5.0 lacks (Iceberg 1.12's Spark runtime, Deequ, picocli, our code) and its own
-      // AWS SDK relocated, so putting it first shadows nothing of Glue's runtime; it only makes sure our Iceberg and
-      // Deequ are the ones loaded (docs/jobs.md, "The job class path").
-      args.put("--user-jars-first", "true");
-      args.put("--job-bookmark-option", "job-bookmark-disable");
-      args.put("--enable-metrics", "true");
-      args.put("--enable-observability-metrics", "true");
-      args.put("--custom-logGroup-prefix", logGroupPrefix);
-      args.put("--TempDir", "s3://" + storage.warehouseBucket().getBucketName() + "/" + StorageConstruct.TEMPORARY_PREFIX
-          + "glue/" + spec.nameSuffix() + "/");
-      args.put("--conf", sparkConf);
-      args.putAll(catalogArguments(warehouse));
-      args.putAll(spec.arguments());
+      Map<String, String> args = glueArguments(spec, storage);
 
       CfnJob job = CfnJob.Builder.create(this, spec.id())
           .name(prefix + "-" + spec.nameSuffix())
@@ -153,6 +137,49 @@ public final class JobsConstruct extends Construct {
     }
   }
 
+  /**
+   * A Glue job's default arguments: how Glue reaches its Java main in the job jar, logging, scratch space, the Spark
+   * and catalog configuration, then the job's own fixed arguments.
+   */
+  Map<String, String> glueArguments(JobSpec spec, StorageConstruct storage) {
+    String warehouse = storage.warehouseUri();
+    String sparkConf = sparkConf(warehouse).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        // Glue accepts one --conf argument; further pairs are chained inside its value.
+        .collect(Collectors.joining(" --conf "));
+    Map<String, String> args = new LinkedHashMap<>();
+    args.put("--job-language", "scala");
+    args.put("--class", viaScript ? "Lakehouse" + spec.simpleClassName() : spec.mainClass());
+    args.put("--extra-jars", jar.getS3ObjectUrl());
+    // The jar ships only what Glue 5.0 lacks (Iceberg 1.12's Spark runtime, Deequ, picocli, our code) and its own
+    // AWS SDK relocated, so putting it first shadows nothing of Glue's runtime; it only makes sure our Iceberg and
+    // Deequ are the ones loaded (docs/jobs.md, "The job class path").
+    args.put("--user-jars-first", "true");
+    args.put("--job-bookmark-option", "job-bookmark-disable");
+    args.put("--enable-metrics", "true");
+    args.put("--enable-observability-metrics", "true");
+    args.put("--custom-logGroup-prefix", logGroupPrefix);
+    args.put("--TempDir", "s3://" + storage.warehouseBucket().getBucketName() + "/" + StorageConstruct.TEMPORARY_PREFIX
+        + "glue/" + spec.nameSuffix() + "/");
+    args.put("--conf", sparkConf);
+    args.putAll(catalogArguments(warehouse));
+    args.putAll(spec.arguments());
+    return args;
+  }
+
+  /** The job jar and the script Glue starts it through (Glue only; null on EMR Serverless). */
+  Asset jobJar() {
+    return jar;
+  }
+
+  Asset jobScript() {
+    return script;
+  }
+
+  /** The security configuration every Glue job runs with (null on EMR Serverless). */
+  CfnSecurityConfiguration securityConfiguration() {
+    return securityConfiguration;
+  }
+
   /** The Spark configuration of every job, on either engine: Iceberg's GlueCatalog over the warehouse. */
   static Map<String, String> sparkConf(String warehouse) {
     return CatalogSettings.builder(CatalogType.GLUE).warehouse(warehouse).build().sparkConf();
@@ -171,6 +198,13 @@ public final class JobsConstruct extends Construct {
     List<PolicyStatement> s = new ArrayList<>();
     s.add(codeObjects(List.of(jar, script)));
     s.addAll(dataStatements(family, storage, List.of(StorageConstruct.TEMPORARY_PREFIX + "glue/")));
+    s.addAll(glueRuntimeStatements(logGroupPrefix));
+    return s;
+  }
+
+  /** What every Glue job needs beside its data: its log groups and Glue's job metrics. */
+  static List<PolicyStatement> glueRuntimeStatements(String logGroupPrefix) {
+    List<PolicyStatement> s = new ArrayList<>();
     // Glue 5.0 writes to <prefix>/error and <prefix>/output; with a security configuration that encrypts CloudWatch
     // logs, Glue names encrypted groups after the prefix, the role and the configuration (and may create them), so the
     // grant covers the prefix, not only the two groups created above.

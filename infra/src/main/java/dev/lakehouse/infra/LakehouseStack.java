@@ -23,6 +23,7 @@ public final class LakehouseStack extends Stack {
   private final IngestQueueConstruct ingestQueue;
   private final FunctionsConstruct functions;
   private final JobsConstruct jobs;
+  private final KafkaStreamConstruct kafkaStream;
   private final MonitoringConstruct monitoring;
   private final OrchestrationConstruct orchestration;
   private final QueryConstruct query;
@@ -47,6 +48,9 @@ public final class LakehouseStack extends Stack {
         artifacts.functionsPackage());
     catalog.provisionTables(functions.alias(FunctionsConstruct.Spec.TABLE_ADMIN), config);
     this.jobs = new JobsConstruct(this, "Jobs", config, storage, artifacts);
+    this.kafkaStream = KafkaStreamConstruct.Settings.fromContext(getNode())
+        .map(settings -> new KafkaStreamConstruct(this, "KafkaStream", config, settings, storage, jobs))
+        .orElse(null);
     this.orchestration = new OrchestrationConstruct(this, "Orchestration", config, storage, functions, jobs,
         monitoring.alertTopic(), artifacts);
     monitoring.watch(config, orchestration, functions, jobs, ingestQueue);
@@ -105,6 +109,11 @@ public final class LakehouseStack extends Stack {
 
   public JobsConstruct jobs() {
     return jobs;
+  }
+
+  /** The Glue streaming job from Kafka, when {@code lakehouse:kafkaStream} is true. */
+  public java.util.Optional<KafkaStreamConstruct> kafkaStream() {
+    return java.util.Optional.ofNullable(kafkaStream);
   }
 
   public MonitoringConstruct monitoring() {

@@ -41,6 +41,12 @@ final class NagSuppressionsForLakehouse {
       + "PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing actions, none of which "
       + "support resource-level permissions (Step Functions logging and tracing requirements).";
 
+  static final String KAFKA_STREAM_STAR_REASON = "Resource::* is only used by cloudwatch:PutMetricData (limited to the "
+      + "Glue namespace by a condition) and the EC2 Describe actions Glue calls to place the streaming job's workers "
+      + "in the Kafka cluster's VPC, none of which support resource-level permissions.";
+  static final String KAFKA_STREAM_ENI_REASON = "Glue creates the streaming job's elastic network interfaces itself, "
+      + "with ids not known in advance: creation is limited to the connection's subnet and security group.";
+
   static final String EMR_LOG_GROUPS_REASON = "logs:DescribeLogGroups lists log groups: IAM scopes it to every group "
       + "of the account and region only; EMR Serverless looks the job log group up with it before writing (the "
       + "writes themselves are granted on that one group).";
@@ -85,6 +91,7 @@ final class NagSuppressionsForLakehouse {
     } else {
       glueJobRoles(stack, jobs);
     }
+    stack.kafkaStream().ifPresent(stream -> kafkaStream(stack, stream, jobs));
     // ---- Lake Formation's data-access role (when governance is on)
     if (stack.governance() != null) {
       NagSuppressions.addResourceSuppressions(defaultPolicy(stack.governance().dataAccessRole()), List.of(
@@ -121,14 +128,33 @@ final class NagSuppressionsForLakehouse {
       NagSuppressions.addResourceSuppressions(defaultPolicy(role), List.of(
           NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(S3_PREFIX_REASON)
               .appliesTo(familyObjects(stack, family, List.of(StorageConstruct.TEMPORARY_PREFIX + "glue/"))).build(),
-          NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_LOGS_REASON)
-              // cdk-nag's rendering of JobsConstruct.logGroupsUnder(prefix)
-              .appliesTo(List.of("Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
-                  + jobs.logGroupPrefix() + "*"))
-              .build(),
+          glueLogs(jobs),
           NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_JOB_STAR_REASON)
               .appliesTo(List.of("Resource::*")).build()));
     }
+  }
+
+  /** A Glue job role's grant on the jobs' log groups, as cdk-nag renders JobsConstruct.logGroupsUnder(prefix). */
+  private static NagPackSuppression glueLogs(JobsConstruct jobs) {
+    return NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(GLUE_LOGS_REASON)
+        .appliesTo(List.of("Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+            + jobs.logGroupPrefix() + "*"))
+        .build();
+  }
+
+  /** The Kafka stream job's role: its zones and checkpoint, its log groups, and Glue's VPC placement. */
+  private static void kafkaStream(LakehouseStack stack, KafkaStreamConstruct stream, JobsConstruct jobs) {
+    List<String> prefixes = new ArrayList<>(Access.zonePrefixes(KafkaStreamConstruct.WRITES));
+    prefixes.addAll(List.of(KafkaStreamConstruct.CHECKPOINT_PREFIX, StorageConstruct.TEMPORARY_PREFIX + "glue/"));
+    NagSuppressions.addResourceSuppressions(defaultPolicy(stream.role()), List.of(
+        NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(S3_PREFIX_REASON)
+            .appliesTo(new ArrayList<>(objects(stack, stack.storage().warehouseBucket(), prefixes))).build(),
+        glueLogs(jobs),
+        NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(KAFKA_STREAM_ENI_REASON)
+            .appliesTo(List.of("Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*"))
+            .build(),
+        NagPackSuppression.builder().id("AwsSolutions-IAM5").reason(KAFKA_STREAM_STAR_REASON)
+            .appliesTo(List.of("Resource::*")).build()));
   }
 
   /** The execution roles: the Glue family roles' S3 prefixes (no Glue scratch prefix) and the log group lookup. */

@@ -70,6 +70,14 @@ public final class SparkJobs {
     return List.copyOf(specs);
   }
 
+  /**
+   * The streaming job: order events from a Kafka topic into {@code raw_orders}, running continuously. Not among
+   * {@link #all()} (the batch pipeline's jobs, which the state machines start): it is deployed only on request
+   * (CDK context {@code lakehouse:kafkaStream}) and run locally by {@code lakehouse stream}.
+   */
+  public static final JobSpec STREAM_ORDERS = new JobSpec("StreamOrdersJob", "stream-orders",
+      JOBS_PACKAGE + "KafkaStreamJob", Map.of("--topic", "orders", "--entity", "orders"), Family.BRONZE, 1);
+
   /** The job whose name placeholder (as in {@code ${BronzeJobName}}) is {@code placeholder}. */
   public static JobSpec byJobNamePlaceholder(String placeholder) {
     return all().stream().filter(s -> s.jobNamePlaceholder().equals(placeholder)).findFirst()

@@ -13,6 +13,14 @@ public final class CommitSummary {
   public static final String SOURCE_ETAG = "lakehouse.source-etag";
   /** The landed objects a bronze commit of a batch loaded: one "ETAG URI" line each ("-" for no ETag). */
   public static final String SOURCE_OBJECTS = "lakehouse.source-objects";
+  /**
+   * A stream commit's Kafka position: for every topic partition the stream has loaded, the next offset to load
+   * ({@code {"orders":{"0":42,"1":17}}}), carried forward from commit to commit. A micro-batch replayed after a
+   * restart finds its offsets below it and is not loaded again.
+   */
+  public static final String KAFKA_OFFSETS = "lakehouse.kafka-offsets";
+  /** The micro-batch of the streaming query (its checkpoint's batch id) that made a stream commit. */
+  public static final String STREAM_BATCH = "lakehouse.stream-batch-id";
   /** The bronze snapshot a silver commit consumed up to. */
   public static final String BRONZE_SNAPSHOT = "lakehouse.bronze-snapshot-id";
   /** The business dates a silver commit changed (comma-separated), which gold recomputes. */

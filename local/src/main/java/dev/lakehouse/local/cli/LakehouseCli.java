@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
       ExecutionCommand.class,
       RedriveCommand.class,
       ServeCommand.class,
+      PublishCommand.class,
+      StreamCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -100,7 +102,7 @@ public final class LakehouseCli implements Callable<Integer> {
     return stack;
   }
 
-  private LakehouseHome openHome() {
+  LakehouseHome openHome() {
     Path dir = home != null ? home : Path.of(System.getenv().getOrDefault(LakehouseHome.ENV, LakehouseHome.DEFAULT));
     return LakehouseHome.open(dir);
   }
