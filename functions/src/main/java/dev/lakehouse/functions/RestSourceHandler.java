@@ -1,18 +1,14 @@
 package dev.lakehouse.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.lakehouse.core.admin.InvalidArgument;
 import dev.lakehouse.core.sources.rest.RestApiClient;
 import dev.lakehouse.core.sources.rest.RestPull;
 import dev.lakehouse.core.sources.rest.RestSource;
-import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.functions.support.Args;
 import dev.lakehouse.functions.support.Clients;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -68,7 +64,7 @@ public final class RestSourceHandler extends SnapStartHandler {
     Args a = new Args(event);
     return dev.lakehouse.functions.support.Telemetry.invoke("RestSource", "pull", context,
         correlationId(event, context), rec -> {
-          RestSource source = source(a);
+          RestSource source = RestSource.fromPayload(a.raw());
           rec.annotate("Source", source.name()).annotate("Table", source.table().label());
           // The token is read once per run: a rotated secret is picked up by the next run.
           Optional<String> apiToken = token.get();
@@ -78,49 +74,5 @@ public final class RestSourceHandler extends SnapStartHandler {
               .count("ObjectsLanded", result.landed().size());
           return result.toMap();
         });
-  }
-
-  /** The payload as a source; every setting but source, url and table has the common default. */
-  static RestSource source(Args a) {
-    String table = a.requireString("table");
-    SourceEntity entity = SourceEntity.find(table).orElseThrow(() -> new InvalidArgument("unknown table '" + table
-        + "'; expected one of " + Arrays.stream(SourceEntity.values()).map(SourceEntity::label).toList()));
-    Integer attempts = a.intValue("retryAttempts");
-    return RestSource.builder(a.requireString("source"), a.requireString("url"), entity)
-        .pagination(pagination(a.string("pagination")))
-        .itemsPath(pointer(a, "itemsPath"))
-        .cursorParam(a.string("cursorParam"))
-        .nextCursorPath(pointer(a, "nextCursorPath"))
-        .pageParam(a.string("pageParam"))
-        .firstPage(a.intValue("firstPage"))
-        .pageSizeParam(a.string("pageSizeParam"))
-        .pageSize(a.intValue("pageSize"))
-        .maxPages(a.intValue("maxPages"))
-        .retry(attempts == null ? null : new RestSource.Retry(attempts, RestSource.Retry.DEFAULT.baseDelay(),
-            RestSource.Retry.DEFAULT.maxDelay()))
-        .build();
-  }
-
-  private static RestSource.Pagination pagination(String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return RestSource.Pagination.valueOf(value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidArgument("pagination must be cursor or page, was '" + value + "'");
-    }
-  }
-
-  /** A JSON pointer, where "" (the body itself) is a value and not a missing argument. */
-  private static String pointer(Args a, String name) {
-    Object v = a.get(name);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof String s)) {
-      throw new InvalidArgument("'" + name + "' must be a JSON pointer string, was " + v);
-    }
-    return s.trim();
   }
 }

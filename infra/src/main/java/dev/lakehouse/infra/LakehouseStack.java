@@ -2,6 +2,7 @@ package dev.lakehouse.infra;
 
 import dev.lakehouse.core.tables.LakehouseTables;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
@@ -26,6 +27,7 @@ public final class LakehouseStack extends Stack {
   private final OrchestrationConstruct orchestration;
   private final QueryConstruct query;
   private final GovernanceConstruct governance;
+  private final RestSourcesConstruct restSources;
 
   public LakehouseStack(Construct scope, String id, StackProps props, LakehouseConfig config, Artifacts artifacts) {
     super(scope, id, props);
@@ -62,7 +64,13 @@ public final class LakehouseStack extends Stack {
     } else {
       this.governance = null;
     }
+    List<RestSourcesConstruct.SourceConfig> rest = RestSourcesConstruct.fromContext(getNode());
+    this.restSources = rest.isEmpty() ? null
+        : new RestSourcesConstruct(this, "RestSources", config, storage, artifacts.functionsPackage(), rest);
     NagSuppressionsForLakehouse.apply(this);
+    if (restSources != null) {
+      restSources.suppressNagFindings(this);
+    }
 
     output("LandingBucketName", storage.landingBucket().getBucketName(), "Drop files under landing/<entity>/ here");
     output("WarehouseBucketName", storage.warehouseBucket().getBucketName(), "Iceberg warehouse root");
@@ -113,5 +121,10 @@ public final class LakehouseStack extends Stack {
 
   public GovernanceConstruct governance() {
     return governance;
+  }
+
+  /** The REST sources of {@code lakehouse:restSources}, or null when none is configured. */
+  public RestSourcesConstruct restSources() {
+    return restSources;
   }
 }

@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       SqlCommand.class,
       IngestCommand.class,
+      FetchApiCommand.class,
       RunCommand.class,
       ExecutionsCommand.class,
       ExecutionCommand.class,

@@ -62,10 +62,17 @@ public final class RestCursorStore {
   }
 
   public Optional<Position> load(String sourceName) {
+    String key = RestSource.stateKey(sourceName);
+    // Listed first, with the key as the prefix: that needs s3:ListBucket on this one prefix only, where a GET of a
+    // missing key answers 404 (and not 403) only to a principal that may list the whole bucket.
+    if (s3.listObjectsV2(b -> b.bucket(bucket).prefix(key).maxKeys(10)).contents().stream()
+        .noneMatch(o -> o.key().equals(key))) {
+      return Optional.empty();
+    }
     byte[] bytes;
     try {
-      bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(RestSource.stateKey(sourceName))).asByteArray();
-    } catch (NoSuchKeyException none) {
+      bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    } catch (NoSuchKeyException deletedMeanwhile) {
       return Optional.empty();
     }
     try {

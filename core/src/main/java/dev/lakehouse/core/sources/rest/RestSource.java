@@ -4,6 +4,10 @@ import dev.lakehouse.core.admin.InvalidArgument;
 import dev.lakehouse.core.tables.SourceEntity;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -96,6 +100,91 @@ public record RestSource(
     }
     if (retry == null) {
       retry = Retry.DEFAULT;
+    }
+  }
+
+  /** The payload keys {@link #fromPayload} reads. */
+  public static final Set<String> PAYLOAD_KEYS = Set.of("source", "url", "table", "pagination", "itemsPath",
+      "cursorParam", "nextCursorPath", "pageParam", "firstPage", "pageSizeParam", "pageSize", "maxPages",
+      "retryAttempts");
+
+  /**
+   * A source from the RestSource function's payload (a schedule's input, the CLI's): {@code source}, {@code url} and
+   * {@code table} required, every other key of {@link #PAYLOAD_KEYS} optional with the common default.
+   */
+  public static RestSource fromPayload(Map<String, Object> payload) {
+    for (String key : payload.keySet()) {
+      if (!PAYLOAD_KEYS.contains(key)) {
+        throw new InvalidArgument("unknown setting '" + key + "' for a REST source; known: "
+            + new java.util.TreeSet<>(PAYLOAD_KEYS));
+      }
+    }
+    String table = text(payload, "table", true);
+    SourceEntity entity = SourceEntity.find(table).orElseThrow(() -> new InvalidArgument("unknown table '" + table
+        + "'; expected one of " + Arrays.stream(SourceEntity.values()).map(SourceEntity::label).toList()));
+    Integer attempts = number(payload, "retryAttempts");
+    return builder(text(payload, "source", true), text(payload, "url", true), entity)
+        .pagination(pagination(text(payload, "pagination", false)))
+        .itemsPath(pointer(payload, "itemsPath"))
+        .cursorParam(text(payload, "cursorParam", false))
+        .nextCursorPath(pointer(payload, "nextCursorPath"))
+        .pageParam(text(payload, "pageParam", false))
+        .firstPage(number(payload, "firstPage"))
+        .pageSizeParam(text(payload, "pageSizeParam", false))
+        .pageSize(number(payload, "pageSize"))
+        .maxPages(number(payload, "maxPages"))
+        .retry(attempts == null ? null : new Retry(attempts, Retry.DEFAULT.baseDelay(), Retry.DEFAULT.maxDelay()))
+        .build();
+  }
+
+  private static String text(Map<String, Object> payload, String name, boolean required) {
+    Object v = payload.get(name);
+    if (v instanceof Map || v instanceof java.util.List) {
+      throw new InvalidArgument("'" + name + "' must be a string, was " + v);
+    }
+    String s = v == null ? null : v.toString().trim();
+    if (s == null || s.isEmpty()) {
+      if (required) {
+        throw new InvalidArgument("missing argument '" + name + "'");
+      }
+      return null;
+    }
+    return s;
+  }
+
+  private static Integer number(Map<String, Object> payload, String name) {
+    Object v = payload.get(name);
+    if (v == null || v.toString().isBlank()) {
+      return null;
+    }
+    try {
+      return v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? n.intValue()
+          : Integer.valueOf(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidArgument("'" + name + "' must be a whole number, was '" + v + "'");
+    }
+  }
+
+  /** A JSON pointer, where "" (the body itself) is a value and not a missing argument. */
+  private static String pointer(Map<String, Object> payload, String name) {
+    Object v = payload.get(name);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw new InvalidArgument("'" + name + "' must be a JSON pointer string, was " + v);
+    }
+    return s.trim();
+  }
+
+  private static Pagination pagination(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Pagination.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgument("pagination must be cursor or page, was '" + value + "'");
     }
   }
 
