@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
       SqlCommand.class,
       IngestCommand.class,
       FetchApiCommand.class,
+      ExtractJdbcCommand.class,
       RunCommand.class,
       ExecutionsCommand.class,
       ExecutionCommand.class,
