@@ -76,6 +76,10 @@ public final class JdbcExtractJob extends BaseSparkJob {
   @Option(names = "--password-env", description = "Environment variable holding the database password.")
   private String passwordEnv;
 
+  @Option(names = "--password-secret", description = "Secrets Manager secret with the credentials: JSON with "
+      + "password (and username, as RDS writes them), or the password as plain text.")
+  private String passwordSecret;
+
   @Option(names = "--watermark-column", description = "Monotonic change timestamp (default: updated_at).")
   private String watermarkColumn = "updated_at";
 
@@ -183,6 +187,9 @@ public final class JdbcExtractJob extends BaseSparkJob {
       }
       props.setProperty("password", password);
     }
+    if (passwordSecret != null) {
+      credentialsFromSecret(props);
+    }
     List<ObjectNode> rows = new ArrayList<>();
     Instant newest = null;
     try (Connection c = DriverManager.getConnection(url, props);
@@ -252,6 +259,32 @@ public final class JdbcExtractJob extends BaseSparkJob {
         }
         return JSON.getNodeFactory().textNode(text);
       }
+    }
+  }
+
+  /** The secret's password (and username, unless --user gave one): JSON as RDS writes it, or plain text. */
+  private void credentialsFromSecret(Properties props) {
+    String secret;
+    try (var client = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.create()) {
+      secret = client.getSecretValue(b -> b.secretId(passwordSecret)).secretString();
+    }
+    JsonNode json = null;
+    if (secret != null && secret.trim().startsWith("{")) {
+      try {
+        json = JSON.readTree(secret);
+      } catch (java.io.IOException plainText) {
+        json = null;
+      }
+    }
+    if (json == null) {
+      props.setProperty("password", secret == null ? "" : secret);
+      return;
+    }
+    if (json.hasNonNull("password")) {
+      props.setProperty("password", json.get("password").asText());
+    }
+    if (user == null && json.hasNonNull("username")) {
+      props.setProperty("user", json.get("username").asText());
     }
   }
 

@@ -28,6 +28,7 @@ public final class LakehouseStack extends Stack {
   private final QueryConstruct query;
   private final GovernanceConstruct governance;
   private final RestSourcesConstruct restSources;
+  private final JdbcSourcesConstruct jdbcSources;
 
   public LakehouseStack(Construct scope, String id, StackProps props, LakehouseConfig config, Artifacts artifacts) {
     super(scope, id, props);
@@ -67,9 +68,15 @@ public final class LakehouseStack extends Stack {
     List<RestSourcesConstruct.SourceConfig> rest = RestSourcesConstruct.fromContext(getNode());
     this.restSources = rest.isEmpty() ? null
         : new RestSourcesConstruct(this, "RestSources", config, storage, artifacts.functionsPackage(), rest);
+    List<JdbcSourcesConstruct.SourceConfig> jdbc = JdbcSourcesConstruct.fromContext(getNode());
+    this.jdbcSources = jdbc.isEmpty() ? null
+        : new JdbcSourcesConstruct(this, "JdbcSources", config, storage, artifacts, jdbc);
     NagSuppressionsForLakehouse.apply(this);
     if (restSources != null) {
       restSources.suppressNagFindings(this);
+    }
+    if (jdbcSources != null) {
+      jdbcSources.suppressNagFindings(this, storage);
     }
 
     output("LandingBucketName", storage.landingBucket().getBucketName(), "Drop files under landing/<entity>/ here");
@@ -121,6 +128,11 @@ public final class LakehouseStack extends Stack {
 
   public GovernanceConstruct governance() {
     return governance;
+  }
+
+  /** The database sources of {@code lakehouse:jdbcSources}, or null when none is configured. */
+  public JdbcSourcesConstruct jdbcSources() {
+    return jdbcSources;
   }
 
   /** The REST sources of {@code lakehouse:restSources}, or null when none is configured. */

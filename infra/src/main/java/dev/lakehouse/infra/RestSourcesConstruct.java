@@ -1,7 +1,5 @@
 package dev.lakehouse.infra;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.core.resources.LakehouseFunction;
 import dev.lakehouse.core.sources.rest.RestSource;
 import java.nio.file.Path;
@@ -71,12 +69,7 @@ public final class RestSourcesConstruct extends Construct {
     this.landing = storage.landingBucket();
     Code code = Code.fromAsset(functionsPackage.toString());
     LakehouseFunction fn = LakehouseFunction.REST_SOURCE;
-    this.schedulerRole = Role.Builder.create(this, "SchedulerRole")
-        .assumedBy(ServicePrincipal.Builder.create("scheduler.amazonaws.com")
-            .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
-            .build())
-        .description("EventBridge Scheduler: invokes the REST source functions")
-        .build();
+    this.schedulerRole = schedulerRole(this, "EventBridge Scheduler: invokes the REST source functions");
     for (SourceConfig sc : sources) {
       RestSource source = sc.source();
       String cid = camel(source.name());
@@ -142,6 +135,16 @@ public final class RestSourcesConstruct extends Construct {
     }
   }
 
+  /** A role EventBridge Scheduler of this account assumes to start a source's run. */
+  static Role schedulerRole(Construct scope, String description) {
+    return Role.Builder.create(scope, "SchedulerRole")
+        .assumedBy(ServicePrincipal.Builder.create("scheduler.amazonaws.com")
+            .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID)))
+            .build())
+        .description(description)
+        .build();
+  }
+
   /** The source's landing prefix (PutObject), its cursor object, its secret, the stack key. */
   static List<PolicyStatement> statements(StorageConstruct storage, RestSource source, ISecret secret) {
     List<PolicyStatement> s = new ArrayList<>();
@@ -163,18 +166,7 @@ public final class RestSourcesConstruct extends Construct {
    * {@value #DEFAULT_SCHEDULE}), {@code enabled} (default true) and {@code tokenSecretArn}. Empty when unset.
    */
   public static List<SourceConfig> fromContext(Node node) {
-    Object raw = node.tryGetContext(CONTEXT_KEY);
-    if (raw == null || raw.toString().isBlank()) {
-      return List.of();
-    }
-    List<Map<String, Object>> entries;
-    try {
-      ObjectMapper json = new ObjectMapper();
-      entries = raw instanceof String text ? json.readValue(text, new TypeReference<>() {})
-          : json.convertValue(raw, new TypeReference<>() {});
-    } catch (Exception e) {
-      throw new IllegalArgumentException(CONTEXT_KEY + " must be a JSON array of sources: " + e.getMessage(), e);
-    }
+    List<Map<String, Object>> entries = LakehouseConfig.jsonList(node, CONTEXT_KEY);
     List<SourceConfig> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Map<String, Object> entry : entries) {
