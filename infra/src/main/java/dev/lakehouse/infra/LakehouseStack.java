@@ -29,6 +29,7 @@ public final class LakehouseStack extends Stack {
   private final GovernanceConstruct governance;
   private final RestSourcesConstruct restSources;
   private final JdbcSourcesConstruct jdbcSources;
+  private final FirehoseConstruct firehose;
 
   public LakehouseStack(Construct scope, String id, StackProps props, LakehouseConfig config, Artifacts artifacts) {
     super(scope, id, props);
@@ -71,7 +72,13 @@ public final class LakehouseStack extends Stack {
     List<JdbcSourcesConstruct.SourceConfig> jdbc = JdbcSourcesConstruct.fromContext(getNode());
     this.jdbcSources = jdbc.isEmpty() ? null
         : new JdbcSourcesConstruct(this, "JdbcSources", config, storage, artifacts, jdbc);
+    FirehoseConstruct.Settings firehoseSettings = FirehoseConstruct.Settings.fromContext(getNode());
+    this.firehose = firehoseSettings.enabled()
+        ? new FirehoseConstruct(this, "Firehose", config, storage, firehoseSettings) : null;
     NagSuppressionsForLakehouse.apply(this);
+    if (firehose != null) {
+      firehose.suppressNagFindings(this, storage);
+    }
     if (restSources != null) {
       restSources.suppressNagFindings(this);
     }
@@ -128,6 +135,11 @@ public final class LakehouseStack extends Stack {
 
   public GovernanceConstruct governance() {
     return governance;
+  }
+
+  /** The order-events delivery stream of {@code lakehouse:firehose}, or null when off. */
+  public FirehoseConstruct firehose() {
+    return firehose;
   }
 
   /** The database sources of {@code lakehouse:jdbcSources}, or null when none is configured. */
