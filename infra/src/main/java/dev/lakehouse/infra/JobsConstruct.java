@@ -74,17 +74,7 @@ public final class JobsConstruct extends Construct {
         .path((viaScript ? artifacts.glueLauncherScript() : artifacts.glueStubScript()).toString())
         .build();
 
-    this.securityConfiguration = CfnSecurityConfiguration.Builder.create(this, "SecurityConfiguration")
-        .name(prefix + "-jobs")
-        .encryptionConfiguration(CfnSecurityConfiguration.EncryptionConfigurationProperty.builder()
-            .s3Encryptions(List.of(CfnSecurityConfiguration.S3EncryptionProperty.builder()
-                .s3EncryptionMode("SSE-KMS").kmsKeyArn(storage.key().getKeyArn()).build()))
-            .cloudWatchEncryption(CfnSecurityConfiguration.CloudWatchEncryptionProperty.builder()
-                .cloudWatchEncryptionMode("SSE-KMS").kmsKeyArn(storage.key().getKeyArn()).build())
-            .jobBookmarksEncryption(CfnSecurityConfiguration.JobBookmarksEncryptionProperty.builder()
-                .jobBookmarksEncryptionMode("CSE-KMS").kmsKeyArn(storage.key().getKeyArn()).build())
-            .build())
-        .build();
+    this.securityConfiguration = securityConfiguration(this, prefix + "-jobs", storage);
 
     // Glue 5.0 logs every job in real time (continuous logging is a Glue <= 4.0 option) to <prefix>/error (driver,
     // executors, Spark) and <prefix>/output (stdout/stderr); --custom-logGroup-prefix names the prefix. The groups
@@ -178,6 +168,21 @@ public final class JobsConstruct extends Construct {
   /** The security configuration every Glue job runs with (null on EMR Serverless). */
   CfnSecurityConfiguration securityConfiguration() {
     return securityConfiguration;
+  }
+
+  /** A security configuration encrypting a Glue job's S3 output, logs and bookmarks with the stack key. */
+  static CfnSecurityConfiguration securityConfiguration(Construct scope, String name, StorageConstruct storage) {
+    return CfnSecurityConfiguration.Builder.create(scope, "SecurityConfiguration")
+        .name(name)
+        .encryptionConfiguration(CfnSecurityConfiguration.EncryptionConfigurationProperty.builder()
+            .s3Encryptions(List.of(CfnSecurityConfiguration.S3EncryptionProperty.builder()
+                .s3EncryptionMode("SSE-KMS").kmsKeyArn(storage.key().getKeyArn()).build()))
+            .cloudWatchEncryption(CfnSecurityConfiguration.CloudWatchEncryptionProperty.builder()
+                .cloudWatchEncryptionMode("SSE-KMS").kmsKeyArn(storage.key().getKeyArn()).build())
+            .jobBookmarksEncryption(CfnSecurityConfiguration.JobBookmarksEncryptionProperty.builder()
+                .jobBookmarksEncryptionMode("CSE-KMS").kmsKeyArn(storage.key().getKeyArn()).build())
+            .build())
+        .build();
   }
 
   /** The Spark configuration of every job, on either engine: Iceberg's GlueCatalog over the warehouse. */

@@ -162,6 +162,24 @@ public record LakehouseConfig(
     }
   }
 
+  /**
+   * A context value that is a JSON array of objects: as cdk.json gives it, or as its text ({@code -c key='[...]'}).
+   * Empty when unset; a clear one-line error when it is not such an array.
+   */
+  public static List<Map<String, Object>> jsonList(Node node, String key) {
+    Object raw = node.tryGetContext(key);
+    if (raw == null || raw.toString().isBlank()) {
+      return List.of();
+    }
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      var type = new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() {};
+      return raw instanceof String text ? json.readValue(text, type) : json.convertValue(raw, type);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(key + " must be a JSON array of objects: " + e.getMessage(), e);
+    }
+  }
+
   public boolean isProduction() {
     return "prod".equals(environment);
   }

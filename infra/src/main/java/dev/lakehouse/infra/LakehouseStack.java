@@ -2,6 +2,7 @@ package dev.lakehouse.infra;
 
 import dev.lakehouse.core.tables.LakehouseTables;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
@@ -28,6 +29,9 @@ public final class LakehouseStack extends Stack {
   private final OrchestrationConstruct orchestration;
   private final QueryConstruct query;
   private final GovernanceConstruct governance;
+  private final RestSourcesConstruct restSources;
+  private final JdbcSourcesConstruct jdbcSources;
+  private final FirehoseConstruct firehose;
 
   public LakehouseStack(Construct scope, String id, StackProps props, LakehouseConfig config, Artifacts artifacts) {
     super(scope, id, props);
@@ -69,7 +73,25 @@ public final class LakehouseStack extends Stack {
     } else {
       this.governance = null;
     }
+    List<RestSourcesConstruct.SourceConfig> rest = RestSourcesConstruct.fromContext(getNode());
+    this.restSources = rest.isEmpty() ? null
+        : new RestSourcesConstruct(this, "RestSources", config, storage, artifacts.functionsPackage(), rest);
+    List<JdbcSourcesConstruct.SourceConfig> jdbc = JdbcSourcesConstruct.fromContext(getNode());
+    this.jdbcSources = jdbc.isEmpty() ? null
+        : new JdbcSourcesConstruct(this, "JdbcSources", config, storage, artifacts, jdbc);
+    FirehoseConstruct.Settings firehoseSettings = FirehoseConstruct.Settings.fromContext(getNode());
+    this.firehose = firehoseSettings.enabled()
+        ? new FirehoseConstruct(this, "Firehose", config, storage, firehoseSettings) : null;
     NagSuppressionsForLakehouse.apply(this);
+    if (firehose != null) {
+      firehose.suppressNagFindings(this, storage);
+    }
+    if (restSources != null) {
+      restSources.suppressNagFindings(this);
+    }
+    if (jdbcSources != null) {
+      jdbcSources.suppressNagFindings(this, storage);
+    }
 
     output("LandingBucketName", storage.landingBucket().getBucketName(), "Drop files under landing/<entity>/ here");
     output("WarehouseBucketName", storage.warehouseBucket().getBucketName(), "Iceberg warehouse root");
@@ -130,5 +152,20 @@ public final class LakehouseStack extends Stack {
 
   public GovernanceConstruct governance() {
     return governance;
+  }
+
+  /** The order-events delivery stream of {@code lakehouse:firehose}, or null when off. */
+  public FirehoseConstruct firehose() {
+    return firehose;
+  }
+
+  /** The database sources of {@code lakehouse:jdbcSources}, or null when none is configured. */
+  public JdbcSourcesConstruct jdbcSources() {
+    return jdbcSources;
+  }
+
+  /** The REST sources of {@code lakehouse:restSources}, or null when none is configured. */
+  public RestSourcesConstruct restSources() {
+    return restSources;
   }
 }

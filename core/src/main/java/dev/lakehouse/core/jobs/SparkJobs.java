@@ -17,6 +17,14 @@ import java.util.Set;
 public final class SparkJobs {
   public static final String JOBS_PACKAGE = "dev.lakehouse.jobs.";
 
+  /**
+   * The JDBC extract (a table of a database into its bronze table, incrementally by {@code updated_at}). Not among
+   * {@link #all()}: the pipeline never runs it; it is deployed once per configured database source, one run at a time
+   * per source (two runs from one watermark would append the same rows twice).
+   */
+  public static final JobSpec JDBC_EXTRACT = new JobSpec("JdbcExtractJob", "jdbc-extract",
+      JOBS_PACKAGE + "JdbcExtractJob", Map.of(), Family.BRONZE, 1);
+
   private SparkJobs() {}
 
   /** The job families: what each reads and writes, and so which role it gets. */

@@ -13,7 +13,10 @@ public enum LakehouseFunction {
   MAINTENANCE("Maintenance", "MaintenanceHandler", "maintenance",
       "Expires snapshots, removes orphan files and rewrites manifests of the lakehouse tables"),
   RUN_RECORDER("RunRecorder", "RunRecorderHandler", "run-recorder",
-      "Records every pipeline step in the pipeline_runs table");
+      "Records every pipeline step in the pipeline_runs table"),
+  /** Deployed once per configured source (RestSourcesConstruct), not by FunctionsConstruct. */
+  REST_SOURCE("RestSource", "RestSourceHandler", "rest-source",
+      "Pulls pages of an HTTP JSON API into the landing bucket as JSON Lines");
 
   public static final String HANDLER_PACKAGE = "dev.lakehouse.functions.";
 

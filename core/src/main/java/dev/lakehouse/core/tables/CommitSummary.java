@@ -26,5 +26,13 @@ public final class CommitSummary {
   /** The business dates a silver commit changed (comma-separated), which gold recomputes. */
   public static final String AFFECTED_DATES = "lakehouse.affected-dates";
 
+  /** A JDBC extract's watermark (the newest {@code updated_at} it appended), per source: {@link #jdbcWatermark}. */
+  public static final String JDBC_WATERMARK_PREFIX = "lakehouse.jdbc-watermark.";
+
   private CommitSummary() {}
+
+  /** The summary property holding source {@code source}'s JDBC watermark on a bronze table's commits. */
+  public static String jdbcWatermark(String source) {
+    return JDBC_WATERMARK_PREFIX + source;
+  }
 }

@@ -27,6 +27,11 @@ public final class Watermarks {
 
   /** The newest value of a summary property along the table's current lineage. */
   public static Optional<Long> newest(Table table, String property) {
+    return newestText(table, property).map(Long::parseLong);
+  }
+
+  /** The newest value of a summary property along the table's current lineage, as written. */
+  public static Optional<String> newestText(Table table, String property) {
     Snapshot current = table.currentSnapshot();
     if (current == null) {
       return Optional.empty();
@@ -34,7 +39,7 @@ public final class Watermarks {
     for (Snapshot snapshot : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
       String value = snapshot.summary().get(property);
       if (value != null) {
-        return Optional.of(Long.parseLong(value));
+        return Optional.of(value);
       }
     }
     return Optional.empty();

@@ -2,8 +2,12 @@ package dev.lakehouse.functions.support;
 
 import dev.lakehouse.core.catalog.CatalogFactory;
 import dev.lakehouse.core.catalog.CatalogSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.iceberg.catalog.Catalog;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -12,6 +16,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -64,6 +69,39 @@ public final class Clients {
       b.credentialsProvider(DefaultCredentialsProvider.builder().build());
     }
     return b.build();
+  }
+
+  /**
+   * The current value of a Secrets Manager secret, read at each call (so a rotation is seen by the next call): the
+   * secret string, or its {@code field} when the string is a JSON object. Empty when {@code secretArn} is unset.
+   */
+  public static Supplier<Optional<String>> secret(String secretArn, String field) {
+    if (secretArn == null || secretArn.isBlank()) {
+      return Optional::empty;
+    }
+    Lazy<SecretsManagerClient> client = Lazy.of(() -> {
+      String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+      return SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(region))
+          .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
+    });
+    return () -> Optional.of(secretValue(client.get().getSecretValue(b -> b.secretId(secretArn)).secretString(),
+        field));
+  }
+
+  /** The secret string, or its {@code field} when it is a JSON object carrying one. */
+  static String secretValue(String secret, String field) {
+    String s = secret == null ? "" : secret.trim();
+    if (s.startsWith("{")) {
+      try {
+        JsonNode node = new ObjectMapper().readTree(s);
+        if (node.hasNonNull(field)) {
+          return node.get(field).asText();
+        }
+      } catch (IOException notJson) {
+        // a plain token that happens to start with a brace
+      }
+    }
+    return s;
   }
 
   /** A thread-safe memoizing supplier. */

@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       SqlCommand.class,
       IngestCommand.class,
+      FetchApiCommand.class,
+      ExtractJdbcCommand.class,
       RunCommand.class,
       ExecutionsCommand.class,
       ExecutionCommand.class,
