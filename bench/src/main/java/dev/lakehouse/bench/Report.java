@@ -113,15 +113,16 @@ final class Report {
             .toMinutes()).append(" min.\n\n");
     for (String scale : keys.keySet()) {
       md.append("## ").append(scale).append("\n\n| key | value |\n|---|---|\n");
-      keys.get(scale).forEach((k, v) -> md.append("| `").append(k).append("` | ").append(fmt(v)).append(" |\n"));
-      md.append("\n| scenario | data | runs | median | baseline (runs, median) | ratio | target | note |\n")
+      KEYS.stream().filter(keys.get(scale)::containsKey).forEach(k ->
+          md.append("| `").append(k).append("` | ").append(fmt(keys.get(scale).get(k))).append(" |\n"));
+      md.append("\n| scenario | data | runs | median | baseline: runs (median) | ratio | target | note |\n")
           .append("|---|---|---|---|---|---|---|---|\n");
       for (Row row : rows.stream().filter(r -> r.scale().equals(scale)).toList()) {
         md.append("| ").append(row.scenario()).append(" | ").append(row.data()).append(" | ")
             .append(list(row.runs())).append(" | ").append(fmt(median(row.runs()))).append(' ').append(row.unit())
             .append(" | ")
-            .append(row.baseline() == null ? "" : row.baseline() + ": " + list(row.baselineRuns()) + ", "
-                + fmt(median(row.baselineRuns())))
+            .append(row.baseline() == null ? "" : row.baseline() + ": " + list(row.baselineRuns()) + " (median "
+                + fmt(median(row.baselineRuns())) + ")")
             .append(" | ").append(row.ratio() == null ? "" : fmt(row.ratio()) + "×")
             .append(" | ").append(nullToEmpty(row.target())).append(" | ").append(nullToEmpty(row.note()))
             .append(" |\n");
