@@ -1,0 +1,248 @@
+package dev.lakehouse.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** What the harness measured: the issue's keys per scale (JSON) and every row behind them (markdown). */
+final class Report {
+  /** The keys of bench-results.json, per scale, in the issue's order. */
+  static final List<String> KEYS = List.of("incremental_ratio", "bronze_floor_ratio", "prune_day_files_pct",
+      "prune_customer_files_pct", "compaction_file_ratio", "compaction_scan_speedup", "execution_fixed_seconds",
+      "cli_cold_seconds", "query_warm_seconds", "peak_rss_mb");
+
+  /**
+   * One line of docs/benchmarks.md: a measured thing, its runs and median, and, for a comparison, its baseline run
+   * alongside and the ratio.
+   */
+  record Row(String scale, String scenario, String data, List<Double> runs, String unit, String baseline,
+             List<Double> baselineRuns, Double ratio, String target, String note) {}
+
+  private final Map<String, Map<String, Double>> keys = new LinkedHashMap<>();
+  private final List<Row> rows = new ArrayList<>();
+  private final Machine machine;
+  private final int repeats;
+  private final boolean quick;
+  private final String note;
+
+  Report(Machine machine, int repeats, boolean quick, String note) {
+    this.machine = machine;
+    this.repeats = repeats;
+    this.quick = quick;
+    this.note = note;
+  }
+
+  void key(Scale scale, String key, double value) {
+    if (!KEYS.contains(key)) {
+      throw new IllegalArgumentException("not a result key: " + key);
+    }
+    keys.computeIfAbsent(scale.name(), s -> new LinkedHashMap<>()).put(key, round(value));
+  }
+
+  void row(Row measured) {
+    Row row = new Row(measured.scale(), measured.scenario(), measured.data(), rounded(measured.runs()),
+        measured.unit(), measured.baseline(), measured.baselineRuns() == null ? null
+            : rounded(measured.baselineRuns()), measured.ratio() == null ? null : round(measured.ratio()),
+        measured.target(), measured.note());
+    rows.add(row);
+    System.out.println("bench: " + row.scale() + " " + row.scenario() + ": " + fmt(median(row.runs())) + " "
+        + row.unit()
+        + (row.ratio() == null ? "" : " (ratio " + fmt(row.ratio()) + ")"));
+  }
+
+  Map<String, Map<String, Double>> keys() {
+    return keys;
+  }
+
+  void write(Path json, Path markdown) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("machine", machine.asMap());
+    out.put("repeats", repeats);
+    out.put("quick", quick);
+    // Per scale, the keys in the issue's order (missing ones would show as absent, never as 0).
+    Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
+    keys.forEach((scale, values) -> {
+      Map<String, Double> inOrder = new LinkedHashMap<>();
+      KEYS.stream().filter(values::containsKey).forEach(k -> inOrder.put(k, values.get(k)));
+      ordered.put(scale, inOrder);
+    });
+    out.put("results", ordered);
+    out.put("rows", rows);
+    try {
+      Files.createDirectories(json.toAbsolutePath().getParent());
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
+      Files.createDirectories(markdown.toAbsolutePath().getParent());
+      Files.writeString(markdown, markdown());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the benchmark report", e);
+    }
+  }
+
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmarks\n\n")
+        .append("Written by the benchmark harness (`bench/`, issue 14); rerun it rather than editing the figures.\n\n")
+        .append("```bash\nbench/run --scale SF1 --repeats 3   # writes docs/benchmarks.md and bench-results.json;"
+            + " bench/run --help\n```\n\n")
+        .append("Every comparison runs side by side in one invocation, A and B back to back (alternating which goes"
+            + " first where neither needs the other), and its ratio is the median of the per-pair ratios, so a ratio"
+            + " holds on a noisy machine even when absolute seconds do not. `bench-results.json` holds the issue's"
+            + " keys per scale;"
+            + " `BenchSmokeTest` runs the harness at SF1 with one repetition in `mvn verify`.\n\n");
+    md.append("## Machine\n\n")
+        .append("| nproc | RAM | Java | date (UTC) | load average at start → end |\n|---|---|---|---|---|\n")
+        .append("| ").append(machine.nproc()).append(" | ").append(machine.ramGb()).append(" GB | ")
+        .append(machine.java()).append(" | ").append(machine.started().truncatedTo(ChronoUnit.SECONDS)).append(" | ")
+        .append(machine.loadAtStart()).append(" → ").append(Machine.loadAverage()).append(" |\n\n");
+    if (note != null && !note.isBlank()) {
+      md.append("**Note:** ").append(note).append("\n\n");
+    }
+    md.append("Runs per measurement: ").append(repeats).append(quick ? " (--quick: the smoke form)" : "")
+        .append(". The whole run took ").append(java.time.Duration.between(machine.started(), Instant.now())
+            .toMinutes()).append(" min.\n\n");
+    for (String scale : keys.keySet()) {
+      md.append("## ").append(scale).append("\n\n| key | value |\n|---|---|\n");
+      KEYS.stream().filter(keys.get(scale)::containsKey).forEach(k ->
+          md.append("| `").append(k).append("` | ").append(fmt(keys.get(scale).get(k))).append(" |\n"));
+      md.append("\n| scenario | data | runs | median | baseline: runs (median) | ratio | target | note |\n")
+          .append("|---|---|---|---|---|---|---|---|\n");
+      for (Row row : rows.stream().filter(r -> r.scale().equals(scale)).toList()) {
+        md.append("| ").append(row.scenario()).append(" | ").append(row.data()).append(" | ")
+            .append(list(row.runs())).append(" | ").append(fmt(median(row.runs()))).append(' ').append(row.unit())
+            .append(" | ")
+            .append(row.baseline() == null ? "" : row.baseline() + ": " + list(row.baselineRuns()) + " (median "
+                + fmt(median(row.baselineRuns())) + ")")
+            .append(" | ").append(row.ratio() == null ? "" : fmt(row.ratio()) + "×")
+            .append(" | ").append(nullToEmpty(row.target())).append(" | ").append(nullToEmpty(row.note()))
+            .append(" |\n");
+      }
+      md.append('\n');
+    }
+    md.append(SCENARIOS).append('\n').append(EXPECTATIONS);
+    return md.toString();
+  }
+
+  static final String SCENARIOS = """
+      ## What each scenario runs
+
+      Data: the project's generator (`lakehouse generate`, seed 42, as of 2026-11-01): orders/5 customers, 500
+      products, the scale's orders, and after them the orders the scenarios add. Jobs run directly on a
+      `--storage file` home (as `MedallionJobsTest` does) unless the row says local stack.
+
+      - **(a)** a fresh home is built (customers, products, orders, gold: the baseline), then the delta (1% new
+        orders and 0.5% updated ones, each update moving an order's status on) goes through bronze, silver orders
+        and gold: `incremental_ratio` = incremental / build.
+      - **(b)** `BronzeIngestJob` on the scale's orders file vs `spark.read.json(file).write.parquet(dir)` on the
+        same session, alternating: `bronze_floor_ratio` = floor seconds / bronze seconds (bronze's share of the
+        floor's throughput).
+      - **(c)** on curated_orders after (a), Iceberg's scan planning (`table.newScan().filter(…).planFiles()`)
+        counts the data files and bytes a one-day query, `order_status = 'shipped'` and a `customer_id` lookup
+        touch: `prune_day_files_pct`, `prune_customer_files_pct`.
+      - **(d)** small ingests (25 new + 25 updated orders each) through bronze and silver, then `CompactionJob
+        --min-input-files 2` on curated_orders: `compaction_file_ratio` = (data + delete files) before / after;
+        `compaction_scan_speedup` = the same full scan of the snapshot before compaction / after it, alternating.
+      - **(e)** one execution of 200 new orders through `LocalStack` (upload to the S3 server, the ingest state
+        machine: Route, Bronze, Silver, Gold, RecordRun) in the harness's warm JVM: `execution_fixed_seconds`.
+      - **(f)** `lakehouse sql "select count(*) from ecommerce_lakehouse.curated_orders"` in a child JVM (the
+        CLI's main class on the project's class path, `config/jvm.options`, `-Xmx4g`) on the stack's home with
+        its S3 server stopped: `cli_cold_seconds`; the same query on the open stack's session:
+        `query_warm_seconds`.
+      - **(g)** bronze of the scale's orders file alone in a child JVM with `-Xmx4g`; its `VmHWM` from
+        `/proc/self/status`: `peak_rss_mb`.
+      - **burst (issue 13)** — the hook for batched ingestion: `LocalStack` has no batch API yet, so the row
+        measures today's per-file ingest of `--burst-sample` of the 200 files of 25 orders, extrapolated to 200,
+        next to one execution of the 5,000 orders as one file (`Harness.burst`; skipped with `--burst-sample 0`).
+      - Not measured yet: the Lambda init times the issue also asks for, and `./lakehouse demo`.
+      """;
+
+  static final String EXPECTATIONS = """
+      ## Larger scales (not run yet)
+
+      `bench/run --scale SF100 --repeats 3` (500k orders, a 286 MB orders file): from the issue's figures (a full
+      build about 200 s, the incremental run 80 s, bronze of the file about 60 s, 35–45 s per execution and per cold
+      CLI) expect about 45 min to 1 h on an idle 2-core machine, and twice that on a shared one; `--repeats 1` takes
+      about half. `--scale SF1000` (5M orders) is ten times the data: expect most of a working day, give the
+      harness's JVM room for the generator (`BENCH_JAVA_OPTS=-Xmx16g bench/run --scale SF1000 --repeats 1`) and
+      about 5 GB under `--work`; (g) is then expected to hit its `-Xmx4g` cap, which the row reports as a failure
+      with the peak RSS sampled up to it.
+      """;
+
+  static double median(List<Double> values) {
+    Runs runs = new Runs();
+    values.forEach(runs::add);
+    return runs.median();
+  }
+
+  private static String list(List<Double> values) {
+    return values.stream().map(Report::fmt).collect(Collectors.joining(", "));
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  static String fmt(double value) {
+    return String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
+  }
+
+  private static List<Double> rounded(List<Double> values) {
+    return values.stream().map(Report::round).toList();
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+
+  /** The machine the figures were taken on. */
+  record Machine(int nproc, long ramGb, String java, Instant started, String loadAtStart) {
+    static Machine current() {
+      return new Machine(Runtime.getRuntime().availableProcessors(), totalRamGb(), System.getProperty("java.version"),
+          Instant.now(), loadAverage());
+    }
+
+    Map<String, Object> asMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("nproc", nproc);
+      m.put("ram_gb", ramGb);
+      m.put("java", java);
+      m.put("date", started.truncatedTo(ChronoUnit.SECONDS).toString());
+      m.put("load_average_start", loadAtStart);
+      m.put("load_average_end", loadAverage());
+      return m;
+    }
+
+    private static long totalRamGb() {
+      return meminfoKb("MemTotal") / 1024 / 1024;
+    }
+
+    private static long meminfoKb(String field) {
+      try {
+        return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith(field + ":"))
+            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0L);
+      } catch (IOException e) {
+        return 0;
+      }
+    }
+
+    /** The 1, 5 and 15 minute load averages, as `uptime` prints them. */
+    static String loadAverage() {
+      try {
+        String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+        return parts[0] + ", " + parts[1] + ", " + parts[2];
+      } catch (IOException e) {
+        return "unknown";
+      }
+    }
+  }
+}
