@@ -160,9 +160,9 @@ final class Report {
         `query_warm_seconds`.
       - **(g)** bronze of the scale's orders file alone in a child JVM with `-Xmx4g`; its `VmHWM` from
         `/proc/self/status`: `peak_rss_mb`.
-      - **burst (issue 13)** — the hook for batched ingestion: `LocalStack` has no batch API yet, so the row
-        measures today's per-file ingest of `--burst-sample` of the 200 files of 25 orders, extrapolated to 200,
-        next to one execution of the 5,000 orders as one file (`Harness.burst`; skipped with `--burst-sample 0`).
+      - **burst (issue 13)** — 200 files of 25 orders dropped at once and ingested as batches (the local default of
+        100 files a batch), upload to the last batch's end, next to the same 5,000 orders as one file; the note
+        counts batches and job runs per batch (`Harness.burst`; skipped with `--skip-burst`).
       - Not measured yet: the Lambda init times the issue also asks for, and `./lakehouse demo`.
       """;
 

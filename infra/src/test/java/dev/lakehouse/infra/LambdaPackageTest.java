@@ -30,8 +30,11 @@ class LambdaPackageTest {
   static final long MB = 1_000_000;
   /** Lambda's measure: the unpacked deployment package. The limit is 250 MB. */
   static final long PACKAGE_BUDGET = 120 * MB;
-  /** The classes and resources inside the function jar, uncompressed (240 MB before the trim, 171 MB after). */
-  static final long JAR_CONTENT_BUDGET = 180 * MB;
+  /**
+   * The classes and resources inside the function jar, uncompressed: 240 MB before the trim, 171 MB after, 180.5 MB
+   * with the SQS, Step Functions and Secrets Manager clients (batched ingestion, the REST source).
+   */
+  static final long JAR_CONTENT_BUDGET = 190 * MB;
 
   static Path unpacked;
 
