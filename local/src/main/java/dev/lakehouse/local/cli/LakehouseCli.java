@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
       EvolveCommand.class,
       GenerateCommand.class,
       SqlCommand.class,
+      TrinoCommand.class,
       IngestCommand.class,
       RunCommand.class,
       ExecutionsCommand.class,
@@ -84,14 +85,19 @@ public final class LakehouseCli implements Callable<Integer> {
   /** The whole local pipeline (S3 server, catalog, handlers, jobs, state machines) for the home. */
   LocalStack stack() {
     if (stack == null) {
-      LakehouseHome opened = openHome();
-      if (opened.storage(requestedStorage()) != LakehouseHome.Storage.S3) {
-        throw new LakehouseHome.HomeException("lakehouse home " + opened.root() + " uses --storage file; the pipeline "
-            + "needs the local S3 server (use a home created with --storage s3, the default)");
-      }
-      stack = LocalStack.builder(opened).build();
+      stack = LocalStack.builder(s3Home()).build();
     }
     return stack;
+  }
+
+  /** The chosen home, which must keep its tables on the local S3 server (the pipeline and Trino read them there). */
+  LakehouseHome s3Home() {
+    LakehouseHome opened = openHome();
+    if (opened.storage(requestedStorage()) != LakehouseHome.Storage.S3) {
+      throw new LakehouseHome.HomeException("lakehouse home " + opened.root() + " uses --storage file; the pipeline "
+          + "and Trino need the local S3 server (use a home created with --storage s3, the default)");
+    }
+    return opened;
   }
 
   private LakehouseHome openHome() {

@@ -91,6 +91,15 @@ public final class LocalS3Servers {
     PENDING_STOPS.put(home.root(), IDLE_STOPPER.schedule(() -> stopIfIdle(home.root()), idle, TimeUnit.SECONDS));
   }
 
+  /**
+   * Registers another process (a home's Trino server, which reads tables through this S3 server) as a user of the
+   * home's running server: the server then stays up while that process lives, even after this one exits. Its
+   * registration is discarded like any other once the process is dead.
+   */
+  public static void registerClient(LakehouseHome home, long pid) {
+    new ServerLease(home.s3LockFile(), home.s3Clients(), pid, ServerLease::isAlive, () -> { }).register();
+  }
+
   private static synchronized void stopIfIdle(Path root) {
     PENDING_STOPS.remove(root);
     Held held = RUNNING.get(root);
