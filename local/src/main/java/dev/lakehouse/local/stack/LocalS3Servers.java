@@ -100,6 +100,15 @@ public final class LocalS3Servers {
     new ServerLease(home.s3LockFile(), home.s3Clients(), pid, ServerLease::isAlive, () -> { }).register();
   }
 
+  /**
+   * A process registered with {@link #registerClient} has ended: its registration goes, and the server stops if no
+   * live process uses it any more (as when the last CLI process exits).
+   */
+  public static void releaseClient(LakehouseHome home, long pid) {
+    new ServerLease(home.s3LockFile(), home.s3Clients(), pid, ServerLease::isAlive,
+        () -> stopRecordedServer(home.s3StateFile(), home.s3Store(), -1)).release();
+  }
+
   private static synchronized void stopIfIdle(Path root) {
     PENDING_STOPS.remove(root);
     Held held = RUNNING.get(root);

@@ -331,7 +331,10 @@ public final class LocalTrino {
         .filter(p -> p.info().commandLine().map(c -> c.contains(dataDirArgument(home))).orElse(true));
   }
 
-  /** Under the lock: stops the recorded server (SIGTERM, then SIGKILL) and forgets it; whether one ran. */
+  /**
+   * Under the lock: stops the recorded server (SIGTERM, then SIGKILL) and forgets it; whether one ran. Its use of
+   * the home's S3 server ends with it: that server stops too unless another process still uses it.
+   */
   private static boolean stopRecorded(LakehouseHome home) {
     Optional<ProcessHandle> running = recorded(home).flatMap(r -> process(r.pid(), home));
     running.ifPresent(p -> {
@@ -340,7 +343,9 @@ public final class LocalTrino {
         p.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception notYet) {
         p.destroyForcibly();
+        p.onExit().join();
       }
+      LocalS3Servers.releaseClient(home, p.pid());
     });
     try {
       Files.deleteIfExists(stateFile(home));
