@@ -21,7 +21,7 @@ class BenchSmokeTest {
 
   @Test
   void anSf1RunWritesEveryKeyWithAPlausibleValueAndTheMarkdownReport() throws Exception {
-    Bench.run(List.of(Scale.SF1), 1, 2, 0, true, "smoke test", out, out.resolve("work"));
+    Bench.run(List.of(Scale.SF1), 1, 2, false, true, "smoke test", out, out.resolve("work"));
 
     JsonNode json = new ObjectMapper().readTree(out.resolve("bench-results.json").toFile());
     JsonNode sf1 = json.get("results").get("SF1");

@@ -18,6 +18,10 @@ final class CliErrors {
       int newline = message.indexOf('\n');
       return "query failed: " + (newline > 0 ? message.substring(0, newline) : message);
     }
+    if (ex instanceof java.sql.SQLException) {
+      // Trino's driver: "Query failed (#20261201_083308_00005_d3y7i): line 1:8: Column 'x' cannot be resolved".
+      return "query failed: " + ex.getMessage().replaceFirst("^Query failed \\(#[^)]*\\): ", "");
+    }
     String message = ex.getMessage();
     return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;
   }
@@ -37,6 +41,8 @@ final class CliErrors {
         || ex instanceof LakehouseHome.HomeException
         || ex instanceof IllegalArgumentException
         || ex instanceof NoSuchTableException
+        || ex instanceof java.sql.SQLException
+        || ex instanceof dev.lakehouse.local.trino.LocalTrino.TrinoUnavailableException
         || isA(ex, "org.apache.spark.sql.AnalysisException");
     return badInput ? LakehouseCli.EXIT_USAGE : LakehouseCli.EXIT_FAILED;
   }

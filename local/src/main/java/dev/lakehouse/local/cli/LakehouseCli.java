@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
       EvolveCommand.class,
       GenerateCommand.class,
       SqlCommand.class,
+      TrinoCommand.class,
       IngestCommand.class,
       FetchApiCommand.class,
       ExtractJdbcCommand.class,
@@ -94,14 +95,19 @@ public final class LakehouseCli implements Callable<Integer> {
   /** The stack, its ingest batches taking at most {@code batches.maxObjects()} objects each (the first call decides). */
   LocalStack stack(BatchSettings batches) {
     if (stack == null) {
-      LakehouseHome opened = openHome();
-      if (opened.storage(requestedStorage()) != LakehouseHome.Storage.S3) {
-        throw new LakehouseHome.HomeException("lakehouse home " + opened.root() + " uses --storage file; the pipeline "
-            + "needs the local S3 server (use a home created with --storage s3, the default)");
-      }
-      stack = LocalStack.builder(opened).batches(batches).build();
+      stack = LocalStack.builder(s3Home()).batches(batches).build();
     }
     return stack;
+  }
+
+  /** The chosen home, which must keep its tables on the local S3 server (the pipeline and Trino read them there). */
+  LakehouseHome s3Home() {
+    LakehouseHome opened = openHome();
+    if (opened.storage(requestedStorage()) != LakehouseHome.Storage.S3) {
+      throw new LakehouseHome.HomeException("lakehouse home " + opened.root() + " uses --storage file; the pipeline "
+          + "and Trino need the local S3 server (use a home created with --storage s3, the default)");
+    }
+    return opened;
   }
 
   LakehouseHome openHome() {

@@ -91,6 +91,24 @@ public final class LocalS3Servers {
     PENDING_STOPS.put(home.root(), IDLE_STOPPER.schedule(() -> stopIfIdle(home.root()), idle, TimeUnit.SECONDS));
   }
 
+  /**
+   * Registers another process (a home's Trino server, which reads tables through this S3 server) as a user of the
+   * home's running server: the server then stays up while that process lives, even after this one exits. Its
+   * registration is discarded like any other once the process is dead.
+   */
+  public static void registerClient(LakehouseHome home, long pid) {
+    new ServerLease(home.s3LockFile(), home.s3Clients(), pid, ServerLease::isAlive, () -> { }).register();
+  }
+
+  /**
+   * A process registered with {@link #registerClient} has ended: its registration goes, and the server stops if no
+   * live process uses it any more (as when the last CLI process exits).
+   */
+  public static void releaseClient(LakehouseHome home, long pid) {
+    new ServerLease(home.s3LockFile(), home.s3Clients(), pid, ServerLease::isAlive,
+        () -> stopRecordedServer(home.s3StateFile(), home.s3Store(), -1)).release();
+  }
+
   private static synchronized void stopIfIdle(Path root) {
     PENDING_STOPS.remove(root);
     Held held = RUNNING.get(root);

@@ -36,8 +36,14 @@ public record ProjectFiles(Path root) {
     if (Files.isRegularFile(built)) {
       return built;
     }
+    return mavenArtifact("com.adobe.testing", "s3mock", S3MOCK_VERSION, "exec", "jar");
+  }
+
+  /** An artifact in the local Maven repository ({@code -Dmaven.repo.local}, else ~/.m2/repository). */
+  public static Path mavenArtifact(String group, String artifact, String version, String classifier, String type) {
     Path repo = Optional.ofNullable(System.getProperty("maven.repo.local")).map(Path::of)
         .orElse(Path.of(System.getProperty("user.home"), ".m2", "repository"));
-    return repo.resolve("com/adobe/testing/s3mock/" + S3MOCK_VERSION + "/s3mock-" + S3MOCK_VERSION + "-exec.jar");
+    return repo.resolve(group.replace('.', '/')).resolve(artifact).resolve(version)
+        .resolve(artifact + "-" + version + (classifier == null ? "" : "-" + classifier) + "." + type);
   }
 }

@@ -65,6 +65,19 @@ class LakehouseCliTest {
   }
 
   @Test
+  void trinoReadsTablesOnTheLocalS3ServerOnlyAndStopsWhatRuns() {
+    Outcome onFiles = run("--home", home.toString(), "trino", "SELECT 1");
+    assertThat(onFiles.exitCode()).isEqualTo(2);
+    assertThat(onFiles.err()).isEqualTo("lakehouse: lakehouse home " + home + " uses --storage file; the pipeline and "
+        + "Trino need the local S3 server (use a home created with --storage s3, the default)\n");
+
+    Path s3Home = home.resolve("s3-home");
+    Outcome stop = run("--storage", "s3", "--home", s3Home.toString(), "trino", "--stop");
+    assertThat(stop.exitCode()).isZero();
+    assertThat(stop.out()).isEqualTo("no Trino runs for " + s3Home + "\n");
+  }
+
+  @Test
   void badInputGivesOneClearLineAndExitCode2() {
     Outcome unknownTable = run("--home", home.toString(), "describe", "raw_invoices");
     assertThat(unknownTable.exitCode()).isEqualTo(2);
