@@ -12,22 +12,29 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Loads an ASL definition: substitutes CDK {@code ${Placeholders}}, parses, and validates everything that can
- * be checked statically. All problems surface as {@link AslValidationException}.
+ * Loads an ASL definition: substitutes CDK {@code ${Placeholders}}, parses, and validates
+ * everything that can be checked statically. All problems surface as {@link
+ * AslValidationException}.
  */
 public final class AslLoader {
   public static final String DEFAULT_NAME = "state-machine";
 
-  private AslLoader() {
-  }
+  private AslLoader() {}
 
-  /** Loads a file; the state machine is named after the file ({@code pipeline.asl.json} → {@code pipeline}). */
+  /**
+   * Loads a file; the state machine is named after the file ({@code pipeline.asl.json} → {@code
+   * pipeline}).
+   */
   public static StateMachine load(Path file, Map<String, String> substitutions) {
     return load(file, substitutions, null);
   }
 
-  /** As {@link #load(Path, Map)}, and also fails if a Task resource has no binding in {@code handlers}. */
-  public static StateMachine load(Path file, Map<String, String> substitutions, TaskHandlers handlers) {
+  /**
+   * As {@link #load(Path, Map)}, and also fails if a Task resource has no binding in {@code
+   * handlers}.
+   */
+  public static StateMachine load(
+      Path file, Map<String, String> substitutions, TaskHandlers handlers) {
     String text;
     try {
       text = Files.readString(file);
@@ -43,12 +50,13 @@ public final class AslLoader {
   }
 
   /**
-   * @param name          state machine name (appears in execution ARNs and {@code $$.StateMachine.Name})
-   * @param handlers      if non-null, every Task resource must be registered in it
+   * @param name state machine name (appears in execution ARNs and {@code $$.StateMachine.Name})
+   * @param handlers if non-null, every Task resource must be registered in it
    */
-  public static StateMachine load(String name, String definition, Map<String, String> substitutions,
-                                  TaskHandlers handlers) {
-    String text = Placeholders.substitute(definition, substitutions == null ? Map.of() : substitutions);
+  public static StateMachine load(
+      String name, String definition, Map<String, String> substitutions, TaskHandlers handlers) {
+    String text =
+        Placeholders.substitute(definition, substitutions == null ? Map.of() : substitutions);
     JsonNode root;
     try {
       root = Json.parse(text);
@@ -60,7 +68,8 @@ public final class AslLoader {
     if (handlers != null) {
       for (Map.Entry<String, String> resource : parser.resources().entrySet()) {
         if (handlers.find(resource.getKey()).isEmpty()) {
-          throw new AslValidationException(resource.getValue(),
+          throw new AslValidationException(
+              resource.getValue(),
               "no task handler registered for resource '" + resource.getKey() + "'");
         }
       }

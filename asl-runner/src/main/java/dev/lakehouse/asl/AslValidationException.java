@@ -1,8 +1,9 @@
 package dev.lakehouse.asl;
 
 /**
- * A definition was rejected at load time. {@link #location()} names the state (e.g. {@code State 'Route'},
- * {@code State 'Fanout/Inner'} for a state inside a Map) or {@code State machine}; {@link #reason()} says why.
+ * A definition was rejected at load time. {@link #location()} names the state (e.g. {@code State
+ * 'Route'}, {@code State 'Fanout/Inner'} for a state inside a Map) or {@code State machine}; {@link
+ * #reason()} says why.
  */
 public class AslValidationException extends RuntimeException {
   private final String location;

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One execution: its status, result and history. The object is live while the execution runs (history grows,
- * status changes) and is what {@link dev.lakehouse.asl.history.ExecutionStore}s persist.
+ * One execution: its status, result and history. The object is live while the execution runs
+ * (history grows, status changes) and is what {@link dev.lakehouse.asl.history.ExecutionStore}s
+ * persist.
  */
 public final class Execution {
   private final String id;
@@ -32,17 +33,29 @@ public final class Execution {
   private volatile int redriveCount;
   private volatile Instant redriveTime;
   private volatile RedrivePoint redrivePoint;
-  /** The process running this execution while it is RUNNING: how another process tells a crash from progress. */
+
+  /**
+   * The process running this execution while it is RUNNING: how another process tells a crash from
+   * progress.
+   */
   private volatile Long ownerPid = ProcessHandle.current().pid();
 
-  /** Error of an execution whose process ended (killed, crashed, machine lost) before the execution did. */
+  /**
+   * Error of an execution whose process ended (killed, crashed, machine lost) before the execution
+   * did.
+   */
   public static final String PROCESS_DIED = "Local.ProcessDied";
 
   /** Where a redrive restarts: the top-level state that was running when the execution failed. */
-  public record RedrivePoint(String stateName, JsonNode input) {
-  }
+  public record RedrivePoint(String stateName, JsonNode input) {}
 
-  Execution(String id, String name, String stateMachineName, JsonNode input, Instant startTime, History history) {
+  Execution(
+      String id,
+      String name,
+      String stateMachineName,
+      JsonNode input,
+      Instant startTime,
+      History history) {
     this.id = id;
     this.name = name;
     this.stateMachineName = stateMachineName;
@@ -52,7 +65,10 @@ public final class Execution {
     this.status = ExecutionStatus.RUNNING;
   }
 
-  /** {@code arn:aws:states:local:000000000000:execution:<stateMachine>:<name>}; unchanged by redrives. */
+  /**
+   * {@code arn:aws:states:local:000000000000:execution:<stateMachine>:<name>}; unchanged by
+   * redrives.
+   */
   public String id() {
     return id;
   }
@@ -133,7 +149,8 @@ public final class Execution {
     this.redrivePoint = null;
   }
 
-  synchronized void failed(ExecutionStatus status, String error, String cause, Instant at, RedrivePoint point) {
+  synchronized void failed(
+      ExecutionStatus status, String error, String cause, Instant at, RedrivePoint point) {
     this.status = status;
     this.error = error;
     this.cause = cause;
@@ -153,31 +170,40 @@ public final class Execution {
   }
 
   /**
-   * True when this execution says RUNNING but the process running it is gone: nobody will ever finish it. An
-   * execution written before owners were recorded is never judged abandoned.
+   * True when this execution says RUNNING but the process running it is gone: nobody will ever
+   * finish it. An execution written before owners were recorded is never judged abandoned.
    */
   public boolean abandoned() {
     Long pid = ownerPid;
-    return status == ExecutionStatus.RUNNING && pid != null && pid != ProcessHandle.current().pid()
+    return status == ExecutionStatus.RUNNING
+        && pid != null
+        && pid != ProcessHandle.current().pid()
         && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /**
-   * Ends an abandoned execution as FAILED at the top-level state it was in, so it can be redriven from there as
-   * AWS redrives a failed one (states that completed are not run again).
+   * Ends an abandoned execution as FAILED at the top-level state it was in, so it can be redriven
+   * from there as AWS redrives a failed one (states that completed are not run again).
    */
   synchronized void failAbandoned(Instant at) {
     HistoryEvent last = null;
     for (HistoryEvent event : history.events()) {
-      if (event.type() == EventType.StateEntered && (event.scope() == null || event.scope().isEmpty())) {
+      if (event.type() == EventType.StateEntered
+          && (event.scope() == null || event.scope().isEmpty())) {
         last = event;
       }
     }
     RedrivePoint point = last == null ? null : new RedrivePoint(last.stateName(), last.input());
-    String cause = "the process running this execution (pid " + ownerPid + ") ended before it finished"
-        + (point == null ? "" : "; it was in state " + point.stateName() + ", redrive it to continue from there");
+    String cause =
+        "the process running this execution (pid "
+            + ownerPid
+            + ") ended before it finished"
+            + (point == null
+                ? ""
+                : "; it was in state " + point.stateName() + ", redrive it to continue from there");
     failed(ExecutionStatus.FAILED, PROCESS_DIED, cause, at, point);
-    history.add(at, EventType.ExecutionFailed, null, "", null, null, PROCESS_DIED, cause, null, null);
+    history.add(
+        at, EventType.ExecutionFailed, null, "", null, null, PROCESS_DIED, cause, null, null);
   }
 
   // ---------------------------------------------------------------- JSON
@@ -210,7 +236,8 @@ public final class Execution {
       node.put("cause", cause);
     }
     if (redrivePoint != null) {
-      node.putObject("redrivePoint").put("stateName", redrivePoint.stateName())
+      node.putObject("redrivePoint")
+          .put("stateName", redrivePoint.stateName())
           .set("input", redrivePoint.input());
     }
     node.set("history", history.toJson());
@@ -218,19 +245,28 @@ public final class Execution {
   }
 
   public static Execution fromJson(JsonNode node) {
-    Execution e = new Execution(node.get("executionArn").asText(), node.get("name").asText(),
-        node.get("stateMachineName").asText(), node.get("input"), Instant.parse(node.get("startDate").asText()),
-        History.fromJson(node.get("history")));
+    Execution e =
+        new Execution(
+            node.get("executionArn").asText(),
+            node.get("name").asText(),
+            node.get("stateMachineName").asText(),
+            node.get("input"),
+            Instant.parse(node.get("startDate").asText()),
+            History.fromJson(node.get("history")));
     e.status = ExecutionStatus.valueOf(node.get("status").asText());
     e.stopTime = node.has("stopDate") ? Instant.parse(node.get("stopDate").asText()) : null;
     e.redriveCount = node.path("redriveCount").asInt(0);
     e.ownerPid = node.hasNonNull("ownerPid") ? node.get("ownerPid").asLong() : null;
-    e.redriveTime = node.has("redriveDate") ? Instant.parse(node.get("redriveDate").asText()) : null;
+    e.redriveTime =
+        node.has("redriveDate") ? Instant.parse(node.get("redriveDate").asText()) : null;
     e.output = node.get("output");
     e.error = node.hasNonNull("error") ? node.get("error").asText() : null;
     e.cause = node.hasNonNull("cause") ? node.get("cause").asText() : null;
     JsonNode point = node.get("redrivePoint");
-    e.redrivePoint = point == null ? null : new RedrivePoint(point.get("stateName").asText(), point.get("input"));
+    e.redrivePoint =
+        point == null
+            ? null
+            : new RedrivePoint(point.get("stateName").asText(), point.get("input"));
     return e;
   }
 

@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link StateMachine}s in-process. Thread-safe; one runner can run many executions concurrently.
+ * Runs {@link StateMachine}s in-process. Thread-safe; one runner can run many executions
+ * concurrently.
  *
  * <pre>{@code
  * try (Runner runner = Runner.builder()
@@ -41,7 +42,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Runner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
-  /** AWS execution names: 1-80 characters; we allow the safe subset so names can be file names too. */
+
+  /**
+   * AWS execution names: 1-80 characters; we allow the safe subset so names can be file names too.
+   */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,80}");
 
   private final TaskHandlers handlers;
@@ -60,11 +64,13 @@ public final class Runner implements AutoCloseable {
     this.random = b.random;
     this.store = b.store;
     AtomicInteger threads = new AtomicInteger();
-    this.executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "asl-worker-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "asl-worker-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public static Builder builder() {
@@ -80,8 +86,8 @@ public final class Runner implements AutoCloseable {
   }
 
   /**
-   * Runs an execution to completion on the calling thread and returns it (never throws for ASL failures:
-   * inspect {@link Execution#status()}).
+   * Runs an execution to completion on the calling thread and returns it (never throws for ASL
+   * failures: inspect {@link Execution#status()}).
    *
    * @param name execution name, or null for a random UUID; must be unique in the store
    */
@@ -92,55 +98,86 @@ public final class Runner implements AutoCloseable {
   }
 
   /** As {@link #start(StateMachine, String, JsonNode)} but on a runner thread. */
-  public CompletableFuture<Execution> startAsync(StateMachine machine, String name, JsonNode input) {
+  public CompletableFuture<Execution> startAsync(
+      StateMachine machine, String name, JsonNode input) {
     Execution execution = create(machine, name, input);
-    return CompletableFuture.supplyAsync(() -> {
-      run(machine, execution, machine.definition().startAt(), execution.input());
-      return execution;
-    }, executor);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          run(machine, execution, machine.definition().startAt(), execution.input());
+          return execution;
+        },
+        executor);
   }
 
-  public CompletableFuture<Execution> startAsync(StateMachine machine, String name, String inputJson) {
+  public CompletableFuture<Execution> startAsync(
+      StateMachine machine, String name, String inputJson) {
     return startAsync(machine, name, parseInput(inputJson));
   }
 
   /** Redrives an execution kept in this runner's store. */
   public Execution redrive(StateMachine machine, String executionId) {
-    Execution execution = store.find(executionId)
-        .orElseThrow(() -> new IllegalArgumentException("Execution does not exist: " + executionId));
+    Execution execution =
+        store
+            .find(executionId)
+            .orElseThrow(
+                () -> new IllegalArgumentException("Execution does not exist: " + executionId));
     return redrive(machine, execution);
   }
 
   /**
-   * Like AWS RedriveExecution: restarts a FAILED / TIMED_OUT / ABORTED execution at the top-level state that
-   * was running when it stopped, with the input that state had. States that had already completed are not
-   * re-run; the execution id stays the same, RedriveCount goes up and the history continues.
+   * Like AWS RedriveExecution: restarts a FAILED / TIMED_OUT / ABORTED execution at the top-level
+   * state that was running when it stopped, with the input that state had. States that had already
+   * completed are not re-run; the execution id stays the same, RedriveCount goes up and the history
+   * continues.
    */
   public Execution redrive(StateMachine machine, Execution execution) {
     if (!execution.status().isRedrivable()) {
-      throw new IllegalStateException("Execution " + execution.id() + " is " + execution.status()
-          + "; only FAILED, TIMED_OUT or ABORTED executions can be redriven");
+      throw new IllegalStateException(
+          "Execution "
+              + execution.id()
+              + " is "
+              + execution.status()
+              + "; only FAILED, TIMED_OUT or ABORTED executions can be redriven");
     }
     if (!execution.stateMachineName().equals(machine.name())) {
-      throw new IllegalArgumentException("Execution " + execution.id() + " belongs to state machine '"
-          + execution.stateMachineName() + "', not '" + machine.name() + "'");
+      throw new IllegalArgumentException(
+          "Execution "
+              + execution.id()
+              + " belongs to state machine '"
+              + execution.stateMachineName()
+              + "', not '"
+              + machine.name()
+              + "'");
     }
     Execution.RedrivePoint point = execution.redrivePoint();
     if (point == null) {
-      throw new IllegalStateException("Execution " + execution.id() + " has no state to redrive from");
+      throw new IllegalStateException(
+          "Execution " + execution.id() + " has no state to redrive from");
     }
     Instant now = clock.instant();
     execution.redriving(now);
-    execution.historyLog().add(now, EventType.ExecutionRedriven, point.stateName(), "", point.input(), null,
-        null, null, null, Json.object().put("redriveCount", execution.redriveCount()));
+    execution
+        .historyLog()
+        .add(
+            now,
+            EventType.ExecutionRedriven,
+            point.stateName(),
+            "",
+            point.input(),
+            null,
+            null,
+            null,
+            null,
+            Json.object().put("redriveCount", execution.redriveCount()));
     run(machine, execution, point.stateName(), point.input());
     return execution;
   }
 
   /**
-   * Ends every execution of the store whose process died while running it (see {@link Execution#abandoned()}) as
-   * FAILED with error {@link Execution#PROCESS_DIED}, redrivable from the state it was in. Returns those executions,
-   * so the caller can alert as it does for any failure.
+   * Ends every execution of the store whose process died while running it (see {@link
+   * Execution#abandoned()}) as FAILED with error {@link Execution#PROCESS_DIED}, redrivable from
+   * the state it was in. Returns those executions, so the caller can alert as it does for any
+   * failure.
    */
   public List<Execution> failAbandoned() {
     List<Execution> ended = new java.util.ArrayList<>();
@@ -149,13 +186,19 @@ public final class Runner implements AutoCloseable {
         execution.failAbandoned(clock.instant());
         store.save(execution);
         ended.add(execution);
-        LOG.warn("Execution {} was abandoned by its process: now FAILED ({})", execution.id(), execution.cause());
+        LOG.warn(
+            "Execution {} was abandoned by its process: now FAILED ({})",
+            execution.id(),
+            execution.cause());
       }
     }
     return ended;
   }
 
-  /** Like StopExecution: the execution ends ABORTED at its next state transition (or wakes from a wait). */
+  /**
+   * Like StopExecution: the execution ends ABORTED at its next state transition (or wakes from a
+   * wait).
+   */
   public boolean stop(String executionId, String error, String cause) {
     Execution execution = running.get(executionId);
     if (execution == null) {
@@ -195,8 +238,10 @@ public final class Runner implements AutoCloseable {
   private Execution create(StateMachine machine, String name, JsonNode input) {
     String executionName = name == null ? UUID.randomUUID().toString() : name;
     if (!NAME.matcher(executionName).matches()) {
-      throw new IllegalArgumentException("Invalid execution name '" + executionName
-          + "': use 1-80 characters among letters, digits, '-', '_' and '.'");
+      throw new IllegalArgumentException(
+          "Invalid execution name '"
+              + executionName
+              + "': use 1-80 characters among letters, digits, '-', '_' and '.'");
     }
     String id = executionId(machine, executionName);
     if (running.containsKey(id) || store.find(id).isPresent()) {
@@ -204,9 +249,21 @@ public final class Runner implements AutoCloseable {
     }
     JsonNode executionInput = input == null ? Json.object() : input.deepCopy();
     Instant now = clock.instant();
-    Execution execution = new Execution(id, executionName, machine.name(), executionInput, now, new History());
-    execution.historyLog().add(now, EventType.ExecutionStarted, null, "", executionInput, null, null, null, null,
-        Json.object().put("stateMachineArn", machine.arn()));
+    Execution execution =
+        new Execution(id, executionName, machine.name(), executionInput, now, new History());
+    execution
+        .historyLog()
+        .add(
+            now,
+            EventType.ExecutionStarted,
+            null,
+            "",
+            executionInput,
+            null,
+            null,
+            null,
+            null,
+            Json.object().put("stateMachineArn", machine.arn()));
     running.put(id, execution);
     store.save(execution);
     return execution;
@@ -217,23 +274,59 @@ public final class Runner implements AutoCloseable {
     runningThreads.put(execution.id(), Thread.currentThread());
     Instant runStart = clock.instant();
     Integer timeout = machine.definition().timeoutSeconds();
-    RunContext context = new RunContext(execution.id(), execution.name(), execution.input(),
-        execution.startTime(), execution.redriveCount(), machine.name(), machine.arn(), handlers::find, clock,
-        sleeper, random, executor, execution.historyLog(),
-        timeout == null ? null : runStart.plusSeconds(timeout), timeout, execution.abortRequest(),
-        () -> store.save(execution));
+    RunContext context =
+        new RunContext(
+            execution.id(),
+            execution.name(),
+            execution.input(),
+            execution.startTime(),
+            execution.redriveCount(),
+            machine.name(),
+            machine.arn(),
+            handlers::find,
+            clock,
+            sleeper,
+            random,
+            executor,
+            execution.historyLog(),
+            timeout == null ? null : runStart.plusSeconds(timeout),
+            timeout,
+            execution.abortRequest(),
+            () -> store.save(execution));
     try {
       JsonNode output = new Interpreter(context).runTopLevel(machine.definition(), startAt, input);
       Instant now = clock.instant();
       execution.succeeded(output, now);
-      execution.historyLog().add(now, EventType.ExecutionSucceeded, null, "", null, output, null, null,
-          millis(execution, now), null);
+      execution
+          .historyLog()
+          .add(
+              now,
+              EventType.ExecutionSucceeded,
+              null,
+              "",
+              null,
+              output,
+              null,
+              null,
+              millis(execution, now),
+              null);
     } catch (ExecutionFailure f) {
-      finish(execution, f.status(), f.error(), f.cause(), new Execution.RedrivePoint(f.stateName(), f.stateInput()));
+      finish(
+          execution,
+          f.status(),
+          f.error(),
+          f.cause(),
+          new Execution.RedrivePoint(f.stateName(), f.stateInput()));
     } catch (RuntimeException bug) {
-      // A defect in the runner or an unexpected exception: fail the execution rather than the caller.
+      // A defect in the runner or an unexpected exception: fail the execution rather than the
+      // caller.
       LOG.error("Execution {} failed unexpectedly", execution.id(), bug);
-      finish(execution, ExecutionStatus.FAILED, ErrorNames.RUNTIME, bug.toString(), execution.redrivePoint());
+      finish(
+          execution,
+          ExecutionStatus.FAILED,
+          ErrorNames.RUNTIME,
+          bug.toString(),
+          execution.redrivePoint());
     } finally {
       runningThreads.remove(execution.id());
       running.remove(execution.id());
@@ -242,24 +335,35 @@ public final class Runner implements AutoCloseable {
       }
       store.save(execution);
     }
-    LOG.info("Execution {} {}{}", execution.id(), execution.status(),
+    LOG.info(
+        "Execution {} {}{}",
+        execution.id(),
+        execution.status(),
         execution.error() == null ? "" : " (" + execution.error() + ")");
   }
 
-  private void finish(Execution execution, ExecutionStatus status, String error, String cause,
-                      Execution.RedrivePoint point) {
+  private void finish(
+      Execution execution,
+      ExecutionStatus status,
+      String error,
+      String cause,
+      Execution.RedrivePoint point) {
     Instant now = clock.instant();
     execution.failed(status, error, cause, now, point);
-    EventType type = switch (status) {
-      case TIMED_OUT -> EventType.ExecutionTimedOut;
-      case ABORTED -> EventType.ExecutionAborted;
-      default -> EventType.ExecutionFailed;
-    };
-    execution.historyLog().add(now, type, null, "", null, null, error, cause, millis(execution, now), null);
+    EventType type =
+        switch (status) {
+          case TIMED_OUT -> EventType.ExecutionTimedOut;
+          case ABORTED -> EventType.ExecutionAborted;
+          default -> EventType.ExecutionFailed;
+        };
+    execution
+        .historyLog()
+        .add(now, type, null, "", null, null, error, cause, millis(execution, now), null);
   }
 
   private static long millis(Execution execution, Instant now) {
-    Instant from = execution.redriveTime() != null ? execution.redriveTime() : execution.startTime();
+    Instant from =
+        execution.redriveTime() != null ? execution.redriveTime() : execution.startTime();
     return java.time.Duration.between(from, now).toMillis();
   }
 

@@ -2,7 +2,10 @@ package dev.lakehouse.asl;
 
 import java.time.Duration;
 
-/** Blocks for Wait states and retry back-off. Injected so tests can record delays instead of sleeping. */
+/**
+ * Blocks for Wait states and retry back-off. Injected so tests can record delays instead of
+ * sleeping.
+ */
 @FunctionalInterface
 public interface Sleeper {
   Sleeper SYSTEM = duration -> Thread.sleep(duration.toMillis());

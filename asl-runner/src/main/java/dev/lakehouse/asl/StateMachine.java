@@ -29,7 +29,9 @@ public final class StateMachine {
     return definition;
   }
 
-  /** Every Task Resource ARN used anywhere in the definition (including Map/Parallel sub-machines). */
+  /**
+   * Every Task Resource ARN used anywhere in the definition (including Map/Parallel sub-machines).
+   */
   public Set<String> resources() {
     return resources;
   }

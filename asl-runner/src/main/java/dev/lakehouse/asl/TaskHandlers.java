@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Registry of task bindings, keyed by the exact Resource ARN (no wildcards, no version suffix magic). */
+/**
+ * Registry of task bindings, keyed by the exact Resource ARN (no wildcards, no version suffix
+ * magic).
+ */
 public final class TaskHandlers {
   private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
 

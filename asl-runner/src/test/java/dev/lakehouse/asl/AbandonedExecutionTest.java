@@ -19,33 +19,44 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An execution whose process was killed mid-state is not left RUNNING forever: the next runner over the same store
- * ends it FAILED at that state, and a redrive continues from there without re-running the states before it.
+ * An execution whose process was killed mid-state is not left RUNNING forever: the next runner over
+ * the same store ends it FAILED at that state, and a redrive continues from there without
+ * re-running the states before it.
  */
 class AbandonedExecutionTest {
-  static final StateMachine MACHINE = machine("{'StartAt':'Extract','States':{"
-      + "'Extract':{'Type':'Task','Resource':'arn:extract','ResultPath':'$.extracted','Next':'Transform'},"
-      + "'Transform':{'Type':'Task','Resource':'arn:transform','ResultPath':'$.transformed','End':true}}}");
+  static final StateMachine MACHINE =
+      machine(
+          "{'StartAt':'Extract','States':{"
+              + "'Extract':{'Type':'Task','Resource':'arn:extract','ResultPath':'$.extracted','Next':'Transform'},"
+              + "'Transform':{'Type':'Task','Resource':'arn:transform','ResultPath':'$.transformed','End':true}}}");
 
   @TempDir Path dir;
   final ManualTime time = new ManualTime();
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
   Runner runner(DirectoryExecutionStore store, AtomicReference<String> crashSnapshot) {
-    return Runner.builder().clock(time).sleeper(time).store(store)
-        .handler("arn:extract", inv -> {
-          calls.add("extract");
-          return Json.NODES.textNode("rows");
-        })
-        .handler("arn:transform", inv -> {
-          calls.add("transform");
-          if (crashSnapshot.get() == null) {
-            // What the store holds at this instant is what a SIGKILL here would leave behind.
-            crashSnapshot.set(read(store.directory().resolve("state-machine__nightly.json")));
-            throw new IllegalStateException("stand-in for the kill");
-          }
-          return Json.NODES.textNode("clean " + inv.parameters().get("extracted").asText());
-        }).build();
+    return Runner.builder()
+        .clock(time)
+        .sleeper(time)
+        .store(store)
+        .handler(
+            "arn:extract",
+            inv -> {
+              calls.add("extract");
+              return Json.NODES.textNode("rows");
+            })
+        .handler(
+            "arn:transform",
+            inv -> {
+              calls.add("transform");
+              if (crashSnapshot.get() == null) {
+                // What the store holds at this instant is what a SIGKILL here would leave behind.
+                crashSnapshot.set(read(store.directory().resolve("state-machine__nightly.json")));
+                throw new IllegalStateException("stand-in for the kill");
+              }
+              return Json.NODES.textNode("clean " + inv.parameters().get("extracted").asText());
+            })
+        .build();
   }
 
   @Test
@@ -58,7 +69,8 @@ class AbandonedExecutionTest {
     ObjectNode left = (ObjectNode) Json.parse(killedAt.get());
     assertThat(left.get("status").asText()).isEqualTo("RUNNING");
     left.put("ownerPid", gone.pid());
-    Files.writeString(store.directory().resolve("state-machine__nightly.json"), Json.writePretty(left));
+    Files.writeString(
+        store.directory().resolve("state-machine__nightly.json"), Json.writePretty(left));
 
     Runner next = runner(new DirectoryExecutionStore(dir.resolve("executions")), killedAt);
     List<Execution> ended = next.failAbandoned();
@@ -67,10 +79,15 @@ class AbandonedExecutionTest {
     Execution execution = ended.get(0);
     assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
     assertThat(execution.error()).isEqualTo(Execution.PROCESS_DIED);
-    assertThat(execution.cause()).isEqualTo("the process running this execution (pid " + gone.pid()
-        + ") ended before it finished; it was in state Transform, redrive it to continue from there");
+    assertThat(execution.cause())
+        .isEqualTo(
+            "the process running this execution (pid "
+                + gone.pid()
+                + ") ended before it finished; it was in state Transform, redrive it to continue from there");
     assertThat(execution.redrivePoint().stateName()).isEqualTo("Transform");
-    assertThat(next.describe(execution.id()).orElseThrow().status()).as("persisted").isEqualTo(ExecutionStatus.FAILED);
+    assertThat(next.describe(execution.id()).orElseThrow().status())
+        .as("persisted")
+        .isEqualTo(ExecutionStatus.FAILED);
     assertThat(next.failAbandoned()).as("once").isEmpty();
 
     Execution redriven = next.redrive(MACHINE, execution.id());
@@ -89,12 +106,15 @@ class AbandonedExecutionTest {
     try {
       ObjectNode left = (ObjectNode) Json.parse(killedAt.get());
       left.put("ownerPid", alive.pid());
-      Files.writeString(store.directory().resolve("state-machine__nightly.json"), Json.writePretty(left));
+      Files.writeString(
+          store.directory().resolve("state-machine__nightly.json"), Json.writePretty(left));
 
       Runner next = runner(new DirectoryExecutionStore(dir.resolve("executions")), killedAt);
 
       assertThat(next.failAbandoned()).isEmpty();
-      assertThat(next.list()).extracting(Execution::status).containsExactly(ExecutionStatus.RUNNING);
+      assertThat(next.list())
+          .extracting(Execution::status)
+          .containsExactly(ExecutionStatus.RUNNING);
     } finally {
       alive.destroyForcibly();
     }

@@ -28,29 +28,41 @@ class RedriveAndStoreTest {
   final List<Integer> redriveCountsSeenByFlaky = Collections.synchronizedList(new ArrayList<>());
   final AtomicInteger flakyCalls = new AtomicInteger();
 
-  static final StateMachine MACHINE = machine("{'StartAt':'Extract','States':{"
-      + "'Extract':{'Type':'Task','Resource':'arn:extract','ResultPath':'$.extracted','Next':'Transform'},"
-      + "'Transform':{'Type':'Task','Resource':'arn:flaky','ResultPath':'$.transformed','Next':'Load'},"
-      + "'Load':{'Type':'Task','Resource':'arn:load','ResultPath':'$.loaded','End':true}}}");
+  static final StateMachine MACHINE =
+      machine(
+          "{'StartAt':'Extract','States':{"
+              + "'Extract':{'Type':'Task','Resource':'arn:extract','ResultPath':'$.extracted','Next':'Transform'},"
+              + "'Transform':{'Type':'Task','Resource':'arn:flaky','ResultPath':'$.transformed','Next':'Load'},"
+              + "'Load':{'Type':'Task','Resource':'arn:load','ResultPath':'$.loaded','End':true}}}");
 
   Runner runner(dev.lakehouse.asl.history.ExecutionStore store) {
-    return Runner.builder().clock(time).sleeper(time).store(store)
-        .handler("arn:extract", inv -> {
-          calls.add("extract");
-          return Json.NODES.textNode("rows");
-        })
-        .handler("arn:flaky", inv -> {
-          calls.add("transform");
-          redriveCountsSeenByFlaky.add(inv.context().at("/Execution/RedriveCount").asInt());
-          if (flakyCalls.incrementAndGet() == 1) {
-            throw new TaskFailedException("Transform.Failed", "first attempt fails");
-          }
-          return Json.NODES.textNode("clean " + inv.parameters().get("extracted").asText());
-        })
-        .handler("arn:load", inv -> {
-          calls.add("load");
-          return Json.NODES.booleanNode(true);
-        }).build();
+    return Runner.builder()
+        .clock(time)
+        .sleeper(time)
+        .store(store)
+        .handler(
+            "arn:extract",
+            inv -> {
+              calls.add("extract");
+              return Json.NODES.textNode("rows");
+            })
+        .handler(
+            "arn:flaky",
+            inv -> {
+              calls.add("transform");
+              redriveCountsSeenByFlaky.add(inv.context().at("/Execution/RedriveCount").asInt());
+              if (flakyCalls.incrementAndGet() == 1) {
+                throw new TaskFailedException("Transform.Failed", "first attempt fails");
+              }
+              return Json.NODES.textNode("clean " + inv.parameters().get("extracted").asText());
+            })
+        .handler(
+            "arn:load",
+            inv -> {
+              calls.add("load");
+              return Json.NODES.booleanNode(true);
+            })
+        .build();
   }
 
   @Test
@@ -66,11 +78,14 @@ class RedriveAndStoreTest {
     Execution redriven = runner.redrive(MACHINE, first.id());
 
     assertThat(redriven).isSameAs(first);
-    assertThat(redriven.id()).isEqualTo("arn:aws:states:local:000000000000:execution:state-machine:nightly");
+    assertThat(redriven.id())
+        .isEqualTo("arn:aws:states:local:000000000000:execution:state-machine:nightly");
     assertThat(redriven.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(redriven.redriveCount()).isEqualTo(1);
     assertThat(redriven.error()).isNull();
-    assertJson(redriven.output(), "{'day':'d1','extracted':'rows','transformed':'clean rows','loaded':true}");
+    assertJson(
+        redriven.output(),
+        "{'day':'d1','extracted':'rows','transformed':'clean rows','loaded':true}");
     assertThat(calls).containsExactly("extract", "transform", "transform", "load");
     assertThat(redriveCountsSeenByFlaky).containsExactly(0, 1);
 
@@ -78,8 +93,10 @@ class RedriveAndStoreTest {
     assertThat(history.get(eventsBefore - 1).type()).isEqualTo(EventType.ExecutionFailed);
     assertThat(history.get(eventsBefore).type()).isEqualTo(EventType.ExecutionRedriven);
     assertThat(history.get(eventsBefore).stateName()).isEqualTo("Transform");
-    assertThat(history).extracting(HistoryEvent::id)
-        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, history.size()).boxed().toList());
+    assertThat(history)
+        .extracting(HistoryEvent::id)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, history.size()).boxed().toList());
     assertThat(history.get(history.size() - 1).type()).isEqualTo(EventType.ExecutionSucceeded);
   }
 
@@ -91,16 +108,19 @@ class RedriveAndStoreTest {
     assertThat(ok.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThatThrownBy(() -> runner.redrive(MACHINE, ok))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("Execution arn:aws:states:local:000000000000:execution:state-machine:ok is SUCCEEDED;"
-            + " only FAILED, TIMED_OUT or ABORTED executions can be redriven");
+        .hasMessage(
+            "Execution arn:aws:states:local:000000000000:execution:state-machine:ok is SUCCEEDED;"
+                + " only FAILED, TIMED_OUT or ABORTED executions can be redriven");
     assertThatThrownBy(() -> runner.start(MACHINE, "ok", "{}"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Execution already exists: arn:aws:states:local:000000000000:execution:state-machine:ok");
+        .hasMessage(
+            "Execution already exists: arn:aws:states:local:000000000000:execution:state-machine:ok");
   }
 
   @Test
   void directoryStoreLetsAnotherProcessListShowAndRedrive(@TempDir Path dir) throws Exception {
-    Execution failed = runner(new DirectoryExecutionStore(dir)).start(MACHINE, "from-cli", q("{'day':'d2'}"));
+    Execution failed =
+        runner(new DirectoryExecutionStore(dir)).start(MACHINE, "from-cli", q("{'day':'d2'}"));
     assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
     assertThat(Files.list(dir).map(p -> p.getFileName().toString()).toList())
         .containsExactly("state-machine__from-cli.json");

@@ -20,8 +20,14 @@ class WaitAndTimeoutTest {
   private final Runner runner = Runner.builder().clock(time).sleeper(time).build();
 
   private Execution waitWith(String field, String input) {
-    return runner.start(machine("{'StartAt':'W','States':{'W':{'Type':'Wait'," + field + ",'Next':'Done'},"
-        + "'Done':{'Type':'Succeed'}}}"), null, q(input));
+    return runner.start(
+        machine(
+            "{'StartAt':'W','States':{'W':{'Type':'Wait',"
+                + field
+                + ",'Next':'Done'},"
+                + "'Done':{'Type':'Succeed'}}}"),
+        null,
+        q(input));
   }
 
   @Test
@@ -30,8 +36,12 @@ class WaitAndTimeoutTest {
     waitWith("'Timestamp':'2016-03-14T01:59:00Z'", "{}");
     waitWith("'SecondsPath':'$.delay'", "{'delay':7}");
     waitWith("'TimestampPath':'$.until'", "{'until':'2016-03-14T02:00:17Z'}");
-    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(3530), Duration.ofSeconds(7),
-        Duration.ofSeconds(70));
+    assertThat(time.sleeps())
+        .containsExactly(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(3530),
+            Duration.ofSeconds(7),
+            Duration.ofSeconds(70));
     assertThat(time.instant()).isEqualTo(Instant.parse("2016-03-14T02:00:17Z"));
   }
 
@@ -46,29 +56,43 @@ class WaitAndTimeoutTest {
   void badSecondsPathIsRuntimeError() {
     Execution ex = waitWith("'SecondsPath':'$.delay'", "{'delay':'soon'}");
     assertThat(ex.error()).isEqualTo("States.Runtime");
-    assertThat(ex.cause()).isEqualTo("SecondsPath '$.delay' must select a non-negative integer, got \"soon\"");
+    assertThat(ex.cause())
+        .isEqualTo("SecondsPath '$.delay' must select a non-negative integer, got \"soon\"");
   }
 
   @Test
   void executionTimeoutSecondsEndsTheExecutionTimedOut() {
-    StateMachine m = machine("{'TimeoutSeconds':60,'StartAt':'W','States':{"
-        + "'W':{'Type':'Wait','Seconds':100,'Next':'Done'},'Done':{'Type':'Succeed'}}}");
+    StateMachine m =
+        machine(
+            "{'TimeoutSeconds':60,'StartAt':'W','States':{"
+                + "'W':{'Type':'Wait','Seconds':100,'Next':'Done'},'Done':{'Type':'Succeed'}}}");
     Execution ex = runner.start(m, "slow", "{}");
     assertThat(ex.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
     assertThat(ex.error()).isEqualTo("States.Timeout");
     assertThat(ex.cause()).isEqualTo("Execution timed out after 60 seconds");
     assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(60));
-    assertThat(ex.history().get(ex.history().size() - 1).type()).isEqualTo(EventType.ExecutionTimedOut);
+    assertThat(ex.history().get(ex.history().size() - 1).type())
+        .isEqualTo(EventType.ExecutionTimedOut);
   }
 
   @Test
   void executionTimeoutIsNotCatchable() {
-    StateMachine m = machine("{'TimeoutSeconds':5,'StartAt':'T','States':{"
-        + "'T':{'Type':'Task','Resource':'arn:t','Retry':[{'ErrorEquals':['States.ALL'],'IntervalSeconds':10}],"
-        + "'Catch':[{'ErrorEquals':['States.ALL'],'Next':'C'}],'End':true},'C':{'Type':'Succeed'}}}");
-    Execution ex = Runner.builder().clock(time).sleeper(time).handler("arn:t", inv -> {
-      throw new TaskFailedException("E", "x");
-    }).build().start(m, "e", "{}");
+    StateMachine m =
+        machine(
+            "{'TimeoutSeconds':5,'StartAt':'T','States':{"
+                + "'T':{'Type':'Task','Resource':'arn:t','Retry':[{'ErrorEquals':['States.ALL'],'IntervalSeconds':10}],"
+                + "'Catch':[{'ErrorEquals':['States.ALL'],'Next':'C'}],'End':true},'C':{'Type':'Succeed'}}}");
+    Execution ex =
+        Runner.builder()
+            .clock(time)
+            .sleeper(time)
+            .handler(
+                "arn:t",
+                inv -> {
+                  throw new TaskFailedException("E", "x");
+                })
+            .build()
+            .start(m, "e", "{}");
     assertThat(ex.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
     assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(5));
   }
@@ -76,19 +100,26 @@ class WaitAndTimeoutTest {
   @Test
   void stopAbortsARunningExecution() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    StateMachine m = machine("{'StartAt':'T','States':{'T':{'Type':'Task','Resource':'arn:block','End':true}}}");
-    Runner real = Runner.builder().handler("arn:block", inv -> {
-      started.countDown();
-      try {
-        Thread.sleep(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    }).build();
+    StateMachine m =
+        machine("{'StartAt':'T','States':{'T':{'Type':'Task','Resource':'arn:block','End':true}}}");
+    Runner real =
+        Runner.builder()
+            .handler(
+                "arn:block",
+                inv -> {
+                  started.countDown();
+                  try {
+                    Thread.sleep(30_000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return null;
+                })
+            .build();
     CompletableFuture<Execution> future = real.startAsync(m, "to-stop", "{}");
     assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-    assertThat(real.stop(Runner.executionId(m, "to-stop"), "User.Stop", "stopped by test")).isTrue();
+    assertThat(real.stop(Runner.executionId(m, "to-stop"), "User.Stop", "stopped by test"))
+        .isTrue();
     Execution ex = future.get(5, TimeUnit.SECONDS);
     assertThat(ex.status()).isEqualTo(ExecutionStatus.ABORTED);
     assertThat(ex.error()).isEqualTo("User.Stop");

@@ -9,46 +9,71 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench/run}: the benchmark harness of issue 14. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure the pipeline side by side (interleaved A/B) and write docs/benchmarks.md and "
-        + "bench-results.json.")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measure the pipeline side by side (interleaved A/B) and write docs/benchmarks.md and "
+            + "bench-results.json.")
 public final class Bench implements Callable<Integer> {
-  @Option(names = "--scale", split = ",", defaultValue = "SF1",
-      description = "Scale factors, comma-separated: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--scale",
+      split = ",",
+      defaultValue = "SF1",
+      description =
+          "Scale factors, comma-separated: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   List<Scale> scales;
 
-  @Option(names = "--repeats", defaultValue = "3", description = "Runs per measurement (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--repeats",
+      defaultValue = "3",
+      description = "Runs per measurement (default ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--out", description = "Where bench-results.json and docs/benchmarks.md go (default: the "
-      + "repository root).")
+  @Option(
+      names = "--out",
+      description =
+          "Where bench-results.json and docs/benchmarks.md go (default: the " + "repository root).")
   Path out;
 
-  @Option(names = "--work", description = "Scratch directory for data and homes (default: OUT/target/bench-work).")
+  @Option(
+      names = "--work",
+      description = "Scratch directory for data and homes (default: OUT/target/bench-work).")
   Path work;
 
-  @Option(names = "--small-ingests", defaultValue = "4",
+  @Option(
+      names = "--small-ingests",
+      defaultValue = "4",
       description = "Small ingests before compaction (default ${DEFAULT-VALUE}).")
   int smallIngests;
 
-  @Option(names = "--skip-burst", description = "Skip the issue-13 burst: 200 files of 25 orders ingested as batches "
-      + "against the same orders as one file.")
+  @Option(
+      names = "--skip-burst",
+      description =
+          "Skip the issue-13 burst: 200 files of 25 orders ingested as batches "
+              + "against the same orders as one file.")
   boolean skipBurst;
 
-  @Option(names = "--quick", description = "The smoke form (CI): the stack's home is not preloaded with the "
-      + "scale's orders before the timed executions.")
+  @Option(
+      names = "--quick",
+      description =
+          "The smoke form (CI): the stack's home is not preloaded with the "
+              + "scale's orders before the timed executions.")
   boolean quick;
 
-  @Option(names = "--note", description = "A note for docs/benchmarks.md, e.g. what else ran on the machine.")
+  @Option(
+      names = "--note",
+      description = "A note for docs/benchmarks.md, e.g. what else ran on the machine.")
   String note;
 
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new Bench()).setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-      System.err.println("bench: " + ex.getMessage());
-      ex.printStackTrace();
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (ex, line, parsed) -> {
+          System.err.println("bench: " + ex.getMessage());
+          ex.printStackTrace();
+          return 1;
+        });
     // Spark and the S3 server keep non-daemon threads: leave explicitly.
     System.exit(cli.execute(args));
   }
@@ -56,8 +81,8 @@ public final class Bench implements Callable<Integer> {
   @Override
   public Integer call() {
     if (repeats < 1 || smallIngests < 1) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--repeats and --small-ingests must be at least 1");
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--repeats and --small-ingests must be at least 1");
     }
     Path root = out != null ? out : ProjectFiles.locate().root();
     Path scratch = work != null ? work : root.resolve("target/bench-work");
@@ -66,9 +91,17 @@ public final class Bench implements Callable<Integer> {
   }
 
   /** Runs every scale and writes the two reports; returns the report (tests read its keys). */
-  static Report run(List<Scale> scales, int repeats, int smallIngests, boolean burst, boolean quick, String note,
-                    Path out, Path work) {
-    // The cold CLI must find the home's S3 server stopped: the harness's own stacks stop theirs when they close.
+  static Report run(
+      List<Scale> scales,
+      int repeats,
+      int smallIngests,
+      boolean burst,
+      boolean quick,
+      String note,
+      Path out,
+      Path work) {
+    // The cold CLI must find the home's S3 server stopped: the harness's own stacks stop theirs
+    // when they close.
     System.setProperty("lakehouse.s3.idleStopSeconds", "0");
     Report report = new Report(Report.Machine.current(), repeats, quick, note);
     Harness harness = new Harness(work, repeats, smallIngests, burst, quick, report);
@@ -76,8 +109,11 @@ public final class Bench implements Callable<Integer> {
       harness.run(scale);
     }
     report.write(out.resolve("bench-results.json"), out.resolve("docs/benchmarks.md"));
-    System.out.println("bench: wrote " + out.resolve("bench-results.json") + " and "
-        + out.resolve("docs/benchmarks.md"));
+    System.out.println(
+        "bench: wrote "
+            + out.resolve("bench-results.json")
+            + " and "
+            + out.resolve("docs/benchmarks.md"));
     return report;
   }
 }

@@ -13,16 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The input files of every scenario, cut from one run of the project's sample-data generator so that they fit
- * together: the first {@code orders} orders are the lakehouse's base, the orders after them are "new" (the
- * incremental delta, the small ingests, the 200-row executions, the burst), and updates are base orders re-landed
- * with their status moved on.
+ * The input files of every scenario, cut from one run of the project's sample-data generator so
+ * that they fit together: the first {@code orders} orders are the lakehouse's base, the orders
+ * after them are "new" (the incremental delta, the small ingests, the 200-row executions, the
+ * burst), and updates are base orders re-landed with their status moved on.
  */
 public final class BenchData {
   /** The generator's as-of date: orders fall in the 365 days before it. */
   public static final LocalDate AS_OF = LocalDate.parse("2026-11-01");
+
   /** The silver jobs' plausibility bound: nothing after the data's as-of date. */
   public static final String SILVER_AS_OF = AS_OF.plusDays(1) + "T00:00:00Z";
+
   public static final int EXECUTION_ROWS = 200;
   public static final int SMALL_INGEST_NEW = 25;
   public static final int SMALL_INGEST_UPDATES = 25;
@@ -33,16 +35,28 @@ public final class BenchData {
   public final Scale scale;
   public final Path customers;
   public final Path products;
-  /** The scale's orders: the lakehouse's starting state and the large file of bronze, RSS and floor. */
+
+  /**
+   * The scale's orders: the lakehouse's starting state and the large file of bronze, RSS and floor.
+   */
   public final Path orders;
+
   /** 1% new orders and 0.5% updates of base orders (5k + 2.5k at 500k, as in the issue). */
   public final Path delta;
-  /** Small ingests for compaction: each {@value #SMALL_INGEST_NEW} new orders and as many updates. */
+
+  /**
+   * Small ingests for compaction: each {@value #SMALL_INGEST_NEW} new orders and as many updates.
+   */
   public final List<Path> smallIngests = new ArrayList<>();
+
   /** One {@value #EXECUTION_ROWS}-order file per repeat, for the fixed cost of one execution. */
   public final List<Path> executionFiles = new ArrayList<>();
-  /** The burst of issue 13: {@value #BURST_FILES} files of {@value #BURST_FILE_ORDERS} orders each. */
+
+  /**
+   * The burst of issue 13: {@value #BURST_FILES} files of {@value #BURST_FILE_ORDERS} orders each.
+   */
   public final List<Path> burstFiles = new ArrayList<>();
+
   /** The burst's orders as one file. */
   public final Path burstOneFile;
 
@@ -53,8 +67,11 @@ public final class BenchData {
     int updatesInDelta = base / 200;
     int burst = BURST_FILES * BURST_FILE_ORDERS;
     int extra = newInDelta + smallIngestCount * SMALL_INGEST_NEW + repeats * EXECUTION_ROWS + burst;
-    SampleDataGenerator.Result generated = new SampleDataGenerator(new SampleDataGenerator.Options(
-        42, scale.customers(), scale.products(), base + extra, AS_OF, 0.0)).writeTo(dir.resolve("generated"));
+    SampleDataGenerator.Result generated =
+        new SampleDataGenerator(
+                new SampleDataGenerator.Options(
+                    42, scale.customers(), scale.products(), base + extra, AS_OF, 0.0))
+            .writeTo(dir.resolve("generated"));
     customers = generated.customers();
     products = generated.products();
     List<String> all = Files.readAllLines(generated.orders());
@@ -76,14 +93,18 @@ public final class BenchData {
       smallIngests.add(write(dir.resolve("small-" + i + ".jsonl"), lines));
     }
     for (int i = 0; i < repeats; i++) {
-      executionFiles.add(write(dir.resolve("execution-" + i + ".jsonl"), all.subList(next, next + EXECUTION_ROWS)));
+      executionFiles.add(
+          write(
+              dir.resolve("execution-" + i + ".jsonl"), all.subList(next, next + EXECUTION_ROWS)));
       next += EXECUTION_ROWS;
     }
     List<String> burstLines = all.subList(next, next + burst);
     burstOneFile = write(dir.resolve("burst-one-file.jsonl"), burstLines);
     for (int i = 0; i < BURST_FILES; i++) {
-      burstFiles.add(write(dir.resolve("burst/burst-" + i + ".jsonl"),
-          burstLines.subList(i * BURST_FILE_ORDERS, (i + 1) * BURST_FILE_ORDERS)));
+      burstFiles.add(
+          write(
+              dir.resolve("burst/burst-" + i + ".jsonl"),
+              burstLines.subList(i * BURST_FILE_ORDERS, (i + 1) * BURST_FILE_ORDERS)));
     }
   }
 
@@ -97,8 +118,9 @@ public final class BenchData {
   }
 
   /**
-   * {@code count} base orders spread evenly over the file (so over the months), shifted by {@code offset}, each with
-   * its status moved to the next one and a later updated_at: what a source system re-sends when orders change.
+   * {@code count} base orders spread evenly over the file (so over the months), shifted by {@code
+   * offset}, each with its status moved to the next one and a later updated_at: what a source
+   * system re-sends when orders change.
    */
   private static List<String> updates(List<String> base, int count, int offset) throws IOException {
     List<String> out = new ArrayList<>();

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A fresh JVM on the project's classes, started the way ./lakehouse starts the CLI: the JVM flags of
- * config/jvm.options, the modules' target/classes and the dependency class path the build wrote
- * (bench/target/bench.classpath). For what must be measured cold or alone: a CLI command, a job's peak RSS.
+ * A fresh JVM on the project's classes, started the way ./lakehouse starts the CLI: the JVM flags
+ * of config/jvm.options, the modules' target/classes and the dependency class path the build wrote
+ * (bench/target/bench.classpath). For what must be measured cold or alone: a CLI command, a job's
+ * peak RSS.
  */
 final class ChildJvm {
   private static final List<String> MODULES =
@@ -31,30 +32,42 @@ final class ChildJvm {
       }
       this.classpath = cp.append(Files.readString(dependencies).trim()).toString();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + dependencies + " (written by the bench module's build: run "
-          + "bench/run, or mvn -pl bench -am process-classes)", e);
+      throw new UncheckedIOException(
+          "cannot read "
+              + dependencies
+              + " (written by the bench module's build: run "
+              + "bench/run, or mvn -pl bench -am process-classes)",
+          e);
     }
   }
 
   /**
-   * What a child printed, how long it ran (start of the JVM to its exit) and its peak resident set as sampled from
-   * {@code /proc/PID/status} (VmHWM, the kernel's high-water mark), which survives a child killed by the heap cap.
+   * What a child printed, how long it ran (start of the JVM to its exit) and its peak resident set
+   * as sampled from {@code /proc/PID/status} (VmHWM, the kernel's high-water mark), which survives
+   * a child killed by the heap cap.
    */
   record Result(int exitCode, String output, double seconds, long peakRssKb) {}
 
   Result run(String heap, String mainClass, List<String> args, Path log) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "@" + root.resolve("config/jvm.options"),
-        "-Dlakehouse.root=" + root,
-        "-Xmx" + heap,
-        "-cp", classpath,
-        mainClass));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + root.resolve("config/jvm.options"),
+                "-Dlakehouse.root=" + root,
+                "-Xmx" + heap,
+                "-cp",
+                classpath,
+                mainClass));
     command.addAll(args);
     try {
       Files.createDirectories(log.getParent());
       long start = System.nanoTime();
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       Path status = Path.of("/proc", Long.toString(process.pid()), "status");
       long peakKb = 0;
       long deadline = start + TimeUnit.HOURS.toNanos(2);
@@ -62,7 +75,8 @@ final class ChildJvm {
         peakKb = Math.max(peakKb, vmHwmKb(status));
         if (System.nanoTime() > deadline) {
           process.destroyForcibly();
-          throw new IllegalStateException(mainClass + " did not finish in 2 hours; its output: " + log);
+          throw new IllegalStateException(
+              mainClass + " did not finish in 2 hours; its output: " + log);
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -78,8 +92,11 @@ final class ChildJvm {
   /** VmHWM of a process's status file, 0 once the process is gone. */
   static long vmHwmKb(Path status) {
     try {
-      return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmHWM:"))
-          .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0L);
+      return Files.readAllLines(status).stream()
+          .filter(l -> l.startsWith("VmHWM:"))
+          .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+          .findFirst()
+          .orElse(0L);
     } catch (IOException | UncheckedIOException e) {
       return 0;
     }

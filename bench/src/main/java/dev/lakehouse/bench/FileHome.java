@@ -17,8 +17,9 @@ import org.apache.iceberg.Table;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A {@code --storage file} home with the jobs run directly on it (as MedallionJobsTest does): the pipeline's work
- * without the S3 server and the state machine, so job costs are measured on their own.
+ * A {@code --storage file} home with the jobs run directly on it (as MedallionJobsTest does): the
+ * pipeline's work without the S3 server and the state machine, so job costs are measured on their
+ * own.
  */
 final class FileHome {
   private static final AtomicInteger RUNS = new AtomicInteger();
@@ -59,15 +60,32 @@ final class FileHome {
   }
 
   JobResult silver(String entity) {
-    return check(SilverJob.fromArgs("--entity", entity, "--execution-id", id("silver"), "--as-of",
-        BenchData.SILVER_AS_OF).execute(spark()));
+    return check(
+        SilverJob.fromArgs(
+                "--entity",
+                entity,
+                "--execution-id",
+                id("silver"),
+                "--as-of",
+                BenchData.SILVER_AS_OF)
+            .execute(spark()));
   }
 
   JobResult bronze(String entity, Path file) {
     String run = id("bronze");
-    return check(BronzeIngestJob.fromArgs("--execution-id", run, "--bucket", "landing",
-        "--key", "landing/" + entity + "/" + run + "-" + file.getFileName(), "--etag", run,
-        "--source-path", file.toAbsolutePath().toString()).execute(spark()));
+    return check(
+        BronzeIngestJob.fromArgs(
+                "--execution-id",
+                run,
+                "--bucket",
+                "landing",
+                "--key",
+                "landing/" + entity + "/" + run + "-" + file.getFileName(),
+                "--etag",
+                run,
+                "--source-path",
+                file.toAbsolutePath().toString())
+            .execute(spark()));
   }
 
   JobResult gold() {

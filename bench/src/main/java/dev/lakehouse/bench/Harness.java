@@ -53,7 +53,8 @@ final class Harness {
     Path dir = work.resolve(scale.name());
     // Homes left by an earlier run would hold its tables: every scenario starts from nothing.
     deleteRecursively(dir);
-    System.out.println("bench: " + scale + ": generating " + scale.orders() + " orders under " + dir);
+    System.out.println(
+        "bench: " + scale + ": generating " + scale.orders() + " orders under " + dir);
     BenchData data = BenchData.generate(scale, dir.resolve("data"), repeats, smallIngests);
     FileHome lakehouse = incremental(scale, data, dir);
     prune(scale, lakehouse);
@@ -63,13 +64,15 @@ final class Harness {
     stack(scale, data, dir);
   }
 
-  // ------------------------------------------------------------------ (a) incremental run vs full build
+  // ------------------------------------------------------------------ (a) incremental run vs full
+  // build
 
   /**
-   * The baseline is the build from nothing that the incremental run then extends: customers, products and the
-   * scale's orders, then gold, on a fresh home. It is a full rebuild of 98.5% of the end state (so the ratio errs on
-   * the high side by at most that), and it halves the scenario's time against rebuilding the end state separately.
-   * The pair cannot alternate: the incremental run needs the build before it; it follows it at once.
+   * The baseline is the build from nothing that the incremental run then extends: customers,
+   * products and the scale's orders, then gold, on a fresh home. It is a full rebuild of 98.5% of
+   * the end state (so the ratio errs on the high side by at most that), and it halves the
+   * scenario's time against rebuilding the end state separately. The pair cannot alternate: the
+   * incremental run needs the build before it; it follows it at once.
    */
   private FileHome incremental(Scale scale, BenchData data, Path dir) {
     Runs rebuild = new Runs();
@@ -78,7 +81,8 @@ final class Harness {
     Runs silver = new Runs();
     Runs gold = new Runs();
     FileHome last = null;
-    // Spark's start (and the tables' first provisioning) is the JVM's, not the build's: pay it untimed.
+    // Spark's start (and the tables' first provisioning) is the JVM's, not the build's: pay it
+    // untimed.
     FileHome.create(dir.resolve("warm-up"));
     for (int r = 0; r < repeats; r++) {
       FileHome home = FileHome.create(dir.resolve("incremental-" + r));
@@ -89,52 +93,120 @@ final class Harness {
       incremental.add(bronze.values().get(r) + silver.values().get(r) + gold.values().get(r));
       last = home;
     }
-    String size = String.format("%,d orders, then %,d new + %,d updated", scale.orders(), scale.orders() / 100,
-        scale.orders() / 200);
+    String size =
+        String.format(
+            "%,d orders, then %,d new + %,d updated",
+            scale.orders(), scale.orders() / 100, scale.orders() / 200);
     double ratio = Runs.pairedRatio(incremental, rebuild);
     report.key(scale, "incremental_ratio", ratio);
-    report.row(new Report.Row(scale.name(), "(a) incremental run: bronze + silver orders + gold of the 1.5% delta",
-        size, incremental.values(), "s", "full build from nothing (customers, products, orders, gold)",
-        rebuild.values(), ratio, "≤ 0.10× at 500k, ≤ 0.05× at 5M", "the build is the pair's first half"));
-    report.row(new Report.Row(scale.name(), "(a) … of which gold", size, gold.values(), "s", "full build",
-        rebuild.values(), Runs.pairedRatio(gold, rebuild), null, null));
-    report.row(new Report.Row(scale.name(), "(a) … of which silver orders", size, silver.values(), "s",
-        "full build", rebuild.values(), Runs.pairedRatio(silver, rebuild), null, null));
-    report.row(new Report.Row(scale.name(), "(a) … of which bronze", size, bronze.values(), "s", null, null, null,
-        null, "the delta as one orders file"));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(a) incremental run: bronze + silver orders + gold of the 1.5% delta",
+            size,
+            incremental.values(),
+            "s",
+            "full build from nothing (customers, products, orders, gold)",
+            rebuild.values(),
+            ratio,
+            "≤ 0.10× at 500k, ≤ 0.05× at 5M",
+            "the build is the pair's first half"));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(a) … of which gold",
+            size,
+            gold.values(),
+            "s",
+            "full build",
+            rebuild.values(),
+            Runs.pairedRatio(gold, rebuild),
+            null,
+            null));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(a) … of which silver orders",
+            size,
+            silver.values(),
+            "s",
+            "full build",
+            rebuild.values(),
+            Runs.pairedRatio(silver, rebuild),
+            null,
+            null));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(a) … of which bronze",
+            size,
+            bronze.values(),
+            "s",
+            null,
+            null,
+            null,
+            null,
+            "the delta as one orders file"));
     return last;
   }
 
-  // ------------------------------------------------------------------ (c) pruning on curated_orders
+  // ------------------------------------------------------------------ (c) pruning on
+  // curated_orders
 
   private void prune(Scale scale, FileHome home) {
     Table table = home.table(CURATED_ORDERS);
     Planned all = plan(table, Expressions.alwaysTrue());
     LocalDate day = BenchData.AS_OF.minusDays(100);
-    Expression oneDay = Expressions.and(
-        Expressions.greaterThanOrEqual("order_date", day + "T00:00:00+00:00"),
-        Expressions.lessThan("order_date", day.plusDays(1) + "T00:00:00+00:00"));
-    String customer = home.spark().sql("select min(customer_id) from ecommerce_lakehouse.curated_orders")
-        .first().getString(0);
-    String size = String.format("curated_orders after the build and the delta: %d data files, %,d bytes", all.files(),
-        all.bytes());
+    Expression oneDay =
+        Expressions.and(
+            Expressions.greaterThanOrEqual("order_date", day + "T00:00:00+00:00"),
+            Expressions.lessThan("order_date", day.plusDays(1) + "T00:00:00+00:00"));
+    String customer =
+        home.spark()
+            .sql("select min(customer_id) from ecommerce_lakehouse.curated_orders")
+            .first()
+            .getString(0);
+    String size =
+        String.format(
+            "curated_orders after the build and the delta: %d data files, %,d bytes",
+            all.files(), all.bytes());
     Planned dayFiles = plan(table, oneDay);
     Planned shipped = plan(table, Expressions.equal("order_status", "shipped"));
     Planned lookup = plan(table, Expressions.equal("customer_id", customer));
     report.key(scale, "prune_day_files_pct", dayFiles.filesPct(all));
     report.key(scale, "prune_customer_files_pct", lookup.filesPct(all));
-    pruneRow(scale, "(c) one-day query (order_date in " + day + ")", size, dayFiles, all, "≤ 5% of files and bytes");
+    pruneRow(
+        scale,
+        "(c) one-day query (order_date in " + day + ")",
+        size,
+        dayFiles,
+        all,
+        "≤ 5% of files and bytes");
     pruneRow(scale, "(c) order_status = 'shipped'", size, shipped, all, "≤ 5% of files and bytes");
     pruneRow(scale, "(c) customer_id point lookup (" + customer + ")", size, lookup, all, "≤ 10%");
   }
 
-  private void pruneRow(Scale scale, String scenario, String size, Planned hit, Planned all, String target) {
-    report.row(new Report.Row(scale.name(), scenario, size, List.of(hit.filesPct(all)), "% of files", null, null,
-        null, target, String.format("%d of %d files, %.1f%% of bytes (Iceberg scan planning)", hit.files(),
-            all.files(), hit.bytesPct(all))));
+  private void pruneRow(
+      Scale scale, String scenario, String size, Planned hit, Planned all, String target) {
+    report.row(
+        new Report.Row(
+            scale.name(),
+            scenario,
+            size,
+            List.of(hit.filesPct(all)),
+            "% of files",
+            null,
+            null,
+            null,
+            target,
+            String.format(
+                "%d of %d files, %.1f%% of bytes (Iceberg scan planning)",
+                hit.files(), all.files(), hit.bytesPct(all))));
   }
 
-  /** Data files (and the distinct delete files applied to them) a scan with this filter would read. */
+  /**
+   * Data files (and the distinct delete files applied to them) a scan with this filter would read.
+   */
   private record Planned(int files, long bytes, int deleteFiles) {
     double filesPct(Planned all) {
       return 100.0 * files / all.files;
@@ -163,7 +235,8 @@ final class Harness {
     return new Planned(files, bytes, deletes.size());
   }
 
-  // ------------------------------------------------------------------ (d) compaction after small ingests
+  // ------------------------------------------------------------------ (d) compaction after small
+  // ingests
 
   private void compaction(Scale scale, BenchData data, FileHome home) {
     for (Path small : data.smallIngests) {
@@ -172,41 +245,79 @@ final class Harness {
     Table table = home.table(CURATED_ORDERS);
     Planned before = plan(table, Expressions.alwaysTrue());
     long snapshotBefore = table.currentSnapshot().snapshotId();
-    // Every partition with 2+ files is rewritten (as MedallionJobsTest runs it): the scenario measures what
-    // compaction gains. The maintenance run's default, 5, would leave a short run of small ingests as it is.
-    double compactSeconds = Runs.seconds(() -> CompactionJob.fromArgs("--table", CURATED_ORDERS.name(),
-        "--min-input-files", "2").execute(home.spark()));
+    // Every partition with 2+ files is rewritten (as MedallionJobsTest runs it): the scenario
+    // measures what
+    // compaction gains. The maintenance run's default, 5, would leave a short run of small ingests
+    // as it is.
+    double compactSeconds =
+        Runs.seconds(
+            () ->
+                CompactionJob.fromArgs("--table", CURATED_ORDERS.name(), "--min-input-files", "2")
+                    .execute(home.spark()));
     table.refresh();
     Planned after = plan(table, Expressions.alwaysTrue());
     int filesBefore = before.files() + before.deleteFiles();
     int filesAfter = after.files() + after.deleteFiles();
     double fileRatio = (double) filesBefore / filesAfter;
-    String scan = "select count(*), count(distinct customer_id), sum(net_amount) from "
-        + "ecommerce_lakehouse.curated_orders";
+    String scan =
+        "select count(*), count(distinct customer_id), sum(net_amount) from "
+            + "ecommerce_lakehouse.curated_orders";
     Runs scanBefore = new Runs();
     Runs scanAfter = new Runs();
     SparkSession spark = home.spark();
-    spark.sql(scan).collectAsList(); // the first query of a plan shape pays code generation: not a scan cost
+    spark
+        .sql(scan)
+        .collectAsList(); // the first query of a plan shape pays code generation: not a scan cost
     for (int r = 0; r < Math.max(3, repeats); r++) {
-      Runs.pair(r, scanBefore, () -> spark.sql(scan + " VERSION AS OF " + snapshotBefore).collectAsList(),
-          scanAfter, () -> spark.sql(scan).collectAsList());
+      Runs.pair(
+          r,
+          scanBefore,
+          () -> spark.sql(scan + " VERSION AS OF " + snapshotBefore).collectAsList(),
+          scanAfter,
+          () -> spark.sql(scan).collectAsList());
     }
     double speedup = Runs.pairedRatio(scanBefore, scanAfter);
     report.key(scale, "compaction_file_ratio", fileRatio);
     report.key(scale, "compaction_scan_speedup", speedup);
-    String size = String.format("curated_orders after the delta and %d small ingests of %d new + %d updated orders",
-        data.smallIngests.size(), BenchData.SMALL_INGEST_NEW, BenchData.SMALL_INGEST_UPDATES);
-    report.row(new Report.Row(scale.name(), "(d) compaction: files before / after", size,
-        List.of(fileRatio), "×", null, null, null, "≥ 10× fewer files",
-        String.format("%d data + %d delete files → %d data + %d delete files; CompactionJob (--min-input-files 2)"
-            + " took %.1f s",
-            before.files(), before.deleteFiles(), after.files(), after.deleteFiles(), compactSeconds)));
-    report.row(new Report.Row(scale.name(), "(d) full scan after compaction", size, scanAfter.values(), "s",
-        "the same scan of the snapshot before compaction", scanBefore.values(), speedup, null,
-        "ratio = speed-up (before / after)"));
+    String size =
+        String.format(
+            "curated_orders after the delta and %d small ingests of %d new + %d updated orders",
+            data.smallIngests.size(), BenchData.SMALL_INGEST_NEW, BenchData.SMALL_INGEST_UPDATES);
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(d) compaction: files before / after",
+            size,
+            List.of(fileRatio),
+            "×",
+            null,
+            null,
+            null,
+            "≥ 10× fewer files",
+            String.format(
+                "%d data + %d delete files → %d data + %d delete files; CompactionJob (--min-input-files 2)"
+                    + " took %.1f s",
+                before.files(),
+                before.deleteFiles(),
+                after.files(),
+                after.deleteFiles(),
+                compactSeconds)));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(d) full scan after compaction",
+            size,
+            scanAfter.values(),
+            "s",
+            "the same scan of the snapshot before compaction",
+            scanBefore.values(),
+            speedup,
+            null,
+            "ratio = speed-up (before / after)"));
   }
 
-  // ------------------------------------------------------------------ (b) bronze vs the plain Spark floor
+  // ------------------------------------------------------------------ (b) bronze vs the plain
+  // Spark floor
 
   private void bronzeFloor(Scale scale, BenchData data, Path dir) {
     FileHome home = FileHome.create(dir.resolve("bronze-floor"));
@@ -215,41 +326,91 @@ final class Harness {
     String path = data.orders.toAbsolutePath().toString();
     for (int r = 0; r < repeats; r++) {
       Path parquet = dir.resolve("floor-" + r);
-      Runs.pair(r, bronze, () -> home.bronze("orders", data.orders),
-          floor, () -> home.spark().read().json(path).write().mode(SaveMode.Overwrite).parquet(parquet.toString()));
+      Runs.pair(
+          r,
+          bronze,
+          () -> home.bronze("orders", data.orders),
+          floor,
+          () ->
+              home.spark()
+                  .read()
+                  .json(path)
+                  .write()
+                  .mode(SaveMode.Overwrite)
+                  .parquet(parquet.toString()));
     }
     double ratio = Runs.pairedRatio(floor, bronze);
     report.key(scale, "bronze_floor_ratio", ratio);
-    report.row(new Report.Row(scale.name(), "(b) bronze ingest of one orders file", megabytes(data.orders),
-        bronze.values(), "s", "plain Spark read.json → write.parquet", floor.values(), ratio,
-        "≥ 0.8× (ratio = bronze throughput / floor throughput)", null));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(b) bronze ingest of one orders file",
+            megabytes(data.orders),
+            bronze.values(),
+            "s",
+            "plain Spark read.json → write.parquet",
+            floor.values(),
+            ratio,
+            "≥ 0.8× (ratio = bronze throughput / floor throughput)",
+            null));
   }
 
-  // ------------------------------------------------------------------ (g) peak RSS of bronze on one file
+  // ------------------------------------------------------------------ (g) peak RSS of bronze on
+  // one file
 
   private void peakRss(Scale scale, BenchData data, Path dir) {
     String heap = "4g";
-    ChildJvm.Result result = child.run(heap, BronzeRssChild.class.getName(),
-        List.of(dir.resolve("rss-home").toString(), data.orders.toAbsolutePath().toString()),
-        dir.resolve("logs/bronze-rss.log"));
-    long kb = result.output().lines().filter(l -> l.startsWith("VmHWM_KB=")).reduce((x, y) -> y)
-        .map(l -> Long.parseLong(l.substring("VmHWM_KB=".length()))).orElse(0L);
-    // A child stopped by the heap cap prints nothing: its sampled peak is still the figure to report.
+    ChildJvm.Result result =
+        child.run(
+            heap,
+            BronzeRssChild.class.getName(),
+            List.of(dir.resolve("rss-home").toString(), data.orders.toAbsolutePath().toString()),
+            dir.resolve("logs/bronze-rss.log"));
+    long kb =
+        result
+            .output()
+            .lines()
+            .filter(l -> l.startsWith("VmHWM_KB="))
+            .reduce((x, y) -> y)
+            .map(l -> Long.parseLong(l.substring("VmHWM_KB=".length())))
+            .orElse(0L);
+    // A child stopped by the heap cap prints nothing: its sampled peak is still the figure to
+    // report.
     double mb = Math.max(kb, result.peakRssKb()) / 1024.0;
     if (mb <= 0) {
-      throw new IllegalStateException("the bronze child JVM failed (exit " + result.exitCode() + ") before its RSS "
-          + "could be read; its output is in " + dir.resolve("logs/bronze-rss.log"));
+      throw new IllegalStateException(
+          "the bronze child JVM failed (exit "
+              + result.exitCode()
+              + ") before its RSS "
+              + "could be read; its output is in "
+              + dir.resolve("logs/bronze-rss.log"));
     }
     report.key(scale, "peak_rss_mb", mb);
-    report.row(new Report.Row(scale.name(), "(g) peak RSS of bronze on one orders file (child JVM, -Xmx" + heap + ")",
-        megabytes(data.orders), List.of(mb), "MB", null, null, null,
-        "a 5M-order file within -Xmx4g, flat in file size",
-        String.format("VmHWM of the child JVM (JVM + Spark + job); it ran %.1f s%s", result.seconds(),
-            result.exitCode() == 0 ? "" : " and FAILED (exit " + result.exitCode() + ", e.g. out of memory: see "
-                + dir.resolve("logs/bronze-rss.log") + ")")));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(g) peak RSS of bronze on one orders file (child JVM, -Xmx" + heap + ")",
+            megabytes(data.orders),
+            List.of(mb),
+            "MB",
+            null,
+            null,
+            null,
+            "a 5M-order file within -Xmx4g, flat in file size",
+            String.format(
+                "VmHWM of the child JVM (JVM + Spark + job); it ran %.1f s%s",
+                result.seconds(),
+                result.exitCode() == 0
+                    ? ""
+                    : " and FAILED (exit "
+                        + result.exitCode()
+                        + ", e.g. out of memory: see "
+                        + dir.resolve("logs/bronze-rss.log")
+                        + ")")));
   }
 
-  // ------------------------------------------------------------------ (e, f) the local stack and the CLI
+  // ------------------------------------------------------------------ (e, f) the local stack and
+  // the CLI
 
   private void stack(Scale scale, BenchData data, Path dir) {
     LakehouseHome home = LakehouseHome.open(dir.resolve("stack-home"));
@@ -261,11 +422,13 @@ final class Harness {
     try (LocalStack stack = opened(home, open)) {
       // Quick (smoke) runs skip the preload: their executions then run on a near-empty lakehouse.
       if (!quick) {
-        setup.add(Runs.seconds(() -> {
-          ingest(stack, data.customers, "customers");
-          ingest(stack, data.products, "products");
-          ingest(stack, data.orders, "orders");
-        }));
+        setup.add(
+            Runs.seconds(
+                () -> {
+                  ingest(stack, data.customers, "customers");
+                  ingest(stack, data.products, "products");
+                  ingest(stack, data.orders, "orders");
+                }));
       }
     } catch (Exception e) {
       throw new IllegalStateException("the local stack failed: " + e.getMessage(), e);
@@ -288,23 +451,76 @@ final class Harness {
       }
       awaitServerStopped(home);
     }
-    String size = quick ? "the stack's S3 home holds only these executions' orders (--quick)"
-        : String.format("%,d orders in the stack's S3 home", scale.orders());
+    String size =
+        quick
+            ? "the stack's S3 home holds only these executions' orders (--quick)"
+            : String.format("%,d orders in the stack's S3 home", scale.orders());
     report.key(scale, "execution_fixed_seconds", executions.median());
     report.key(scale, "cli_cold_seconds", cold.median());
     report.key(scale, "query_warm_seconds", warm.median());
-    report.row(new Report.Row(scale.name(), "(e) one execution of " + BenchData.EXECUTION_ROWS
-        + " orders through the local stack (upload, Route, Bronze, Silver, Gold, RecordRun)", size,
-        executions.values(), "s", null, null, null, "≤ 10 s (one warm JVM)", "the stack's JVM and Spark warm"));
-    report.row(new Report.Row(scale.name(), "(f) cold `lakehouse sql \"" + COUNT_QUERY + "\"` (child JVM)", size,
-        cold.values(), "s", null, null, null, "≤ 15 s", "S3 server stopped before each run: the CLI starts it"));
-    report.row(new Report.Row(scale.name(), "(f) the same query on an open session", size, warm.values(), "s", null,
-        null, null, "≤ 2 s", null));
-    report.row(new Report.Row(scale.name(), "(e) opening the local stack (S3 server start, table provisioning)",
-        "", open.values(), "s", null, null, null, null, "first open, then one per repetition"));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(e) one execution of "
+                + BenchData.EXECUTION_ROWS
+                + " orders through the local stack (upload, Route, Bronze, Silver, Gold, RecordRun)",
+            size,
+            executions.values(),
+            "s",
+            null,
+            null,
+            null,
+            "≤ 10 s (one warm JVM)",
+            "the stack's JVM and Spark warm"));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(f) cold `lakehouse sql \"" + COUNT_QUERY + "\"` (child JVM)",
+            size,
+            cold.values(),
+            "s",
+            null,
+            null,
+            null,
+            "≤ 15 s",
+            "S3 server stopped before each run: the CLI starts it"));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(f) the same query on an open session",
+            size,
+            warm.values(),
+            "s",
+            null,
+            null,
+            null,
+            "≤ 2 s",
+            null));
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(e) opening the local stack (S3 server start, table provisioning)",
+            "",
+            open.values(),
+            "s",
+            null,
+            null,
+            null,
+            null,
+            "first open, then one per repetition"));
     if (!setup.isEmpty()) {
-      report.row(new Report.Row(scale.name(), "(e) setup: customers, products, orders through the stack", size,
-          setup.values(), "s", null, null, null, null, "three executions"));
+      report.row(
+          new Report.Row(
+              scale.name(),
+              "(e) setup: customers, products, orders through the stack",
+              size,
+              setup.values(),
+              "s",
+              null,
+              null,
+              null,
+              null,
+              "three executions"));
     }
   }
 
@@ -317,24 +533,41 @@ final class Harness {
   private static void ingest(LocalStack stack, Path file, String entity) {
     Execution execution = stack.ingest(stack.upload(file, entity));
     if (execution.status() != ExecutionStatus.SUCCEEDED) {
-      throw new IllegalStateException("execution for " + file.getFileName() + " ended " + execution.status() + ": "
-          + execution.error() + ": " + execution.cause());
+      throw new IllegalStateException(
+          "execution for "
+              + file.getFileName()
+              + " ended "
+              + execution.status()
+              + ": "
+              + execution.error()
+              + ": "
+              + execution.cause());
     }
   }
 
-  /** The CLI from a fresh JVM on a home whose S3 server is down: what a user typing the command waits. */
+  /**
+   * The CLI from a fresh JVM on a home whose S3 server is down: what a user typing the command
+   * waits.
+   */
   private double coldCli(LakehouseHome home, Path dir, int run) {
-    ChildJvm.Result result = child.run("4g", "dev.lakehouse.local.cli.LakehouseCli",
-        List.of("--home", home.root().toString(), "sql", COUNT_QUERY, "--format", "csv"),
-        dir.resolve("logs/cli-cold-" + run + ".log"));
+    ChildJvm.Result result =
+        child.run(
+            "4g",
+            "dev.lakehouse.local.cli.LakehouseCli",
+            List.of("--home", home.root().toString(), "sql", COUNT_QUERY, "--format", "csv"),
+            dir.resolve("logs/cli-cold-" + run + ".log"));
     if (result.exitCode() != 0 || !result.output().contains("count(1)")) {
-      throw new IllegalStateException("lakehouse sql failed (exit " + result.exitCode() + "): " + result.output());
+      throw new IllegalStateException(
+          "lakehouse sql failed (exit " + result.exitCode() + "): " + result.output());
     }
     awaitServerStopped(home);
     return result.seconds();
   }
 
-  /** The stack's server stops once its last user leaves (the bench sets the idle delay to 0): wait for that. */
+  /**
+   * The stack's server stops once its last user leaves (the bench sets the idle delay to 0): wait
+   * for that.
+   */
   private static void awaitServerStopped(LakehouseHome home) {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (Files.exists(home.s3StateFile()) && System.nanoTime() < deadline) {
@@ -350,36 +583,60 @@ final class Harness {
   // ------------------------------------------------------------------ the burst of issue 13 (hook)
 
   /**
-   * The burst of issue 13: 200 files of 25 orders dropped at once, ingested as batches (the stack's default batch
-   * size, 100), against the same 5,000 orders as one file, each timed from upload to the last batch's end. Also
-   * counts the job runs (bronze, silver, gold) per batch. The burst runs first, so the one file re-lands orders
-   * silver already holds: its MERGE changes nothing, which favours the one file slightly.
+   * The burst of issue 13: 200 files of 25 orders dropped at once, ingested as batches (the stack's
+   * default batch size, 100), against the same 5,000 orders as one file, each timed from upload to
+   * the last batch's end. Also counts the job runs (bronze, silver, gold) per batch. The burst runs
+   * first, so the one file re-lands orders silver already holds: its MERGE changes nothing, which
+   * favours the one file slightly.
    */
   private void burst(Scale scale, BenchData data, LocalStack stack) {
     List<Execution> batches = new java.util.ArrayList<>();
-    double burstSeconds = Runs.seconds(() -> {
-      List<LocalStack.Landed> landed = new java.util.ArrayList<>();
-      for (Path file : data.burstFiles) {
-        landed.add(stack.upload(file, "orders"));
-      }
-      batches.addAll(stack.ingestAll(landed));
-    });
+    double burstSeconds =
+        Runs.seconds(
+            () -> {
+              List<LocalStack.Landed> landed = new java.util.ArrayList<>();
+              for (Path file : data.burstFiles) {
+                landed.add(stack.upload(file, "orders"));
+              }
+              batches.addAll(stack.ingestAll(landed));
+            });
     for (Execution batch : batches) {
       if (batch.status() != ExecutionStatus.SUCCEEDED) {
-        throw new IllegalStateException("a burst batch ended " + batch.status() + ": " + batch.error());
+        throw new IllegalStateException(
+            "a burst batch ended " + batch.status() + ": " + batch.error());
       }
     }
     double oneFile = Runs.seconds(() -> ingest(stack, data.burstOneFile, "orders"));
     var runLog = new dev.lakehouse.core.runs.RunLog(stack.lakehouse().catalog());
-    long jobRuns = batches.stream().mapToLong(b -> runLog.forExecution(b.id()).stream()
-        .filter(r -> List.of("bronze", "silver", "gold").contains(r.step())).map(r -> r.step() + " " + r.tableName())
-        .map(stepTable -> stepTable.startsWith("bronze") ? "bronze" : stepTable).distinct().count()).sum();
-    report.row(new Report.Row(scale.name(), "burst (issue 13): " + BenchData.BURST_FILES + " files × "
-        + BenchData.BURST_FILE_ORDERS + " orders dropped at once, ingested as batches",
-        String.format("%,d orders", BenchData.BURST_FILES * BenchData.BURST_FILE_ORDERS), List.of(burstSeconds), "s",
-        "the same orders as one file", List.of(oneFile), burstSeconds / oneFile, "≤ 2×",
-        String.format("%d batches, %.1f job runs per batch (bronze, silver, gold)", batches.size(),
-            (double) jobRuns / batches.size())));
+    long jobRuns =
+        batches.stream()
+            .mapToLong(
+                b ->
+                    runLog.forExecution(b.id()).stream()
+                        .filter(r -> List.of("bronze", "silver", "gold").contains(r.step()))
+                        .map(r -> r.step() + " " + r.tableName())
+                        .map(stepTable -> stepTable.startsWith("bronze") ? "bronze" : stepTable)
+                        .distinct()
+                        .count())
+            .sum();
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "burst (issue 13): "
+                + BenchData.BURST_FILES
+                + " files × "
+                + BenchData.BURST_FILE_ORDERS
+                + " orders dropped at once, ingested as batches",
+            String.format("%,d orders", BenchData.BURST_FILES * BenchData.BURST_FILE_ORDERS),
+            List.of(burstSeconds),
+            "s",
+            "the same orders as one file",
+            List.of(oneFile),
+            burstSeconds / oneFile,
+            "≤ 2×",
+            String.format(
+                "%d batches, %.1f job runs per batch (bronze, silver, gold)",
+                batches.size(), (double) jobRuns / batches.size())));
   }
 
   private static void deleteRecursively(Path dir) {

@@ -15,19 +15,40 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** What the harness measured: the issue's keys per scale (JSON) and every row behind them (markdown). */
+/**
+ * What the harness measured: the issue's keys per scale (JSON) and every row behind them
+ * (markdown).
+ */
 final class Report {
   /** The keys of bench-results.json, per scale, in the issue's order. */
-  static final List<String> KEYS = List.of("incremental_ratio", "bronze_floor_ratio", "prune_day_files_pct",
-      "prune_customer_files_pct", "compaction_file_ratio", "compaction_scan_speedup", "execution_fixed_seconds",
-      "cli_cold_seconds", "query_warm_seconds", "peak_rss_mb");
+  static final List<String> KEYS =
+      List.of(
+          "incremental_ratio",
+          "bronze_floor_ratio",
+          "prune_day_files_pct",
+          "prune_customer_files_pct",
+          "compaction_file_ratio",
+          "compaction_scan_speedup",
+          "execution_fixed_seconds",
+          "cli_cold_seconds",
+          "query_warm_seconds",
+          "peak_rss_mb");
 
   /**
-   * One line of docs/benchmarks.md: a measured thing, its runs and median, and, for a comparison, its baseline run
-   * alongside and the ratio.
+   * One line of docs/benchmarks.md: a measured thing, its runs and median, and, for a comparison,
+   * its baseline run alongside and the ratio.
    */
-  record Row(String scale, String scenario, String data, List<Double> runs, String unit, String baseline,
-             List<Double> baselineRuns, Double ratio, String target, String note) {}
+  record Row(
+      String scale,
+      String scenario,
+      String data,
+      List<Double> runs,
+      String unit,
+      String baseline,
+      List<Double> baselineRuns,
+      Double ratio,
+      String target,
+      String note) {}
 
   private final Map<String, Map<String, Double>> keys = new LinkedHashMap<>();
   private final List<Row> rows = new ArrayList<>();
@@ -51,14 +72,29 @@ final class Report {
   }
 
   void row(Row measured) {
-    Row row = new Row(measured.scale(), measured.scenario(), measured.data(), rounded(measured.runs()),
-        measured.unit(), measured.baseline(), measured.baselineRuns() == null ? null
-            : rounded(measured.baselineRuns()), measured.ratio() == null ? null : round(measured.ratio()),
-        measured.target(), measured.note());
+    Row row =
+        new Row(
+            measured.scale(),
+            measured.scenario(),
+            measured.data(),
+            rounded(measured.runs()),
+            measured.unit(),
+            measured.baseline(),
+            measured.baselineRuns() == null ? null : rounded(measured.baselineRuns()),
+            measured.ratio() == null ? null : round(measured.ratio()),
+            measured.target(),
+            measured.note());
     rows.add(row);
-    System.out.println("bench: " + row.scale() + " " + row.scenario() + ": " + fmt(median(row.runs())) + " "
-        + row.unit()
-        + (row.ratio() == null ? "" : " (ratio " + fmt(row.ratio()) + ")"));
+    System.out.println(
+        "bench: "
+            + row.scale()
+            + " "
+            + row.scenario()
+            + ": "
+            + fmt(median(row.runs()))
+            + " "
+            + row.unit()
+            + (row.ratio() == null ? "" : " (ratio " + fmt(row.ratio()) + ")"));
   }
 
   Map<String, Map<String, Double>> keys() {
@@ -72,11 +108,12 @@ final class Report {
     out.put("quick", quick);
     // Per scale, the keys in the issue's order (missing ones would show as absent, never as 0).
     Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
-    keys.forEach((scale, values) -> {
-      Map<String, Double> inOrder = new LinkedHashMap<>();
-      KEYS.stream().filter(values::containsKey).forEach(k -> inOrder.put(k, values.get(k)));
-      ordered.put(scale, inOrder);
-    });
+    keys.forEach(
+        (scale, values) -> {
+          Map<String, Double> inOrder = new LinkedHashMap<>();
+          KEYS.stream().filter(values::containsKey).forEach(k -> inOrder.put(k, values.get(k)));
+          ordered.put(scale, inOrder);
+        });
     out.put("results", ordered);
     out.put("rows", rows);
     try {
@@ -92,39 +129,83 @@ final class Report {
   String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n")
-        .append("Written by the benchmark harness (`bench/`, issue 14); rerun it rather than editing the figures.\n\n")
-        .append("```bash\nbench/run --scale SF1 --repeats 3   # writes docs/benchmarks.md and bench-results.json;"
-            + " bench/run --help\n```\n\n")
-        .append("Every comparison runs side by side in one invocation, A and B back to back (alternating which goes"
-            + " first where neither needs the other), and its ratio is the median of the per-pair ratios, so a ratio"
-            + " holds on a noisy machine even when absolute seconds do not. `bench-results.json` holds the issue's"
-            + " keys per scale;"
-            + " `BenchSmokeTest` runs the harness at SF1 with one repetition in `mvn verify`.\n\n");
+        .append(
+            "Written by the benchmark harness (`bench/`, issue 14); rerun it rather than editing the figures.\n\n")
+        .append(
+            "```bash\nbench/run --scale SF1 --repeats 3   # writes docs/benchmarks.md and bench-results.json;"
+                + " bench/run --help\n```\n\n")
+        .append(
+            "Every comparison runs side by side in one invocation, A and B back to back (alternating which goes"
+                + " first where neither needs the other), and its ratio is the median of the per-pair ratios, so a ratio"
+                + " holds on a noisy machine even when absolute seconds do not. `bench-results.json` holds the issue's"
+                + " keys per scale;"
+                + " `BenchSmokeTest` runs the harness at SF1 with one repetition in `mvn verify`.\n\n");
     md.append("## Machine\n\n")
-        .append("| nproc | RAM | Java | date (UTC) | load average at start → end |\n|---|---|---|---|---|\n")
-        .append("| ").append(machine.nproc()).append(" | ").append(machine.ramGb()).append(" GB | ")
-        .append(machine.java()).append(" | ").append(machine.started().truncatedTo(ChronoUnit.SECONDS)).append(" | ")
-        .append(machine.loadAtStart()).append(" → ").append(Machine.loadAverage()).append(" |\n\n");
+        .append(
+            "| nproc | RAM | Java | date (UTC) | load average at start → end |\n|---|---|---|---|---|\n")
+        .append("| ")
+        .append(machine.nproc())
+        .append(" | ")
+        .append(machine.ramGb())
+        .append(" GB | ")
+        .append(machine.java())
+        .append(" | ")
+        .append(machine.started().truncatedTo(ChronoUnit.SECONDS))
+        .append(" | ")
+        .append(machine.loadAtStart())
+        .append(" → ")
+        .append(Machine.loadAverage())
+        .append(" |\n\n");
     if (note != null && !note.isBlank()) {
       md.append("**Note:** ").append(note).append("\n\n");
     }
-    md.append("Runs per measurement: ").append(repeats).append(quick ? " (--quick: the smoke form)" : "")
-        .append(". The whole run took ").append(java.time.Duration.between(machine.started(), Instant.now())
-            .toMinutes()).append(" min.\n\n");
+    md.append("Runs per measurement: ")
+        .append(repeats)
+        .append(quick ? " (--quick: the smoke form)" : "")
+        .append(". The whole run took ")
+        .append(java.time.Duration.between(machine.started(), Instant.now()).toMinutes())
+        .append(" min.\n\n");
     for (String scale : keys.keySet()) {
       md.append("## ").append(scale).append("\n\n| key | value |\n|---|---|\n");
-      KEYS.stream().filter(keys.get(scale)::containsKey).forEach(k ->
-          md.append("| `").append(k).append("` | ").append(fmt(keys.get(scale).get(k))).append(" |\n"));
-      md.append("\n| scenario | data | runs | median | baseline: runs (median) | ratio | target | note |\n")
+      KEYS.stream()
+          .filter(keys.get(scale)::containsKey)
+          .forEach(
+              k ->
+                  md.append("| `")
+                      .append(k)
+                      .append("` | ")
+                      .append(fmt(keys.get(scale).get(k)))
+                      .append(" |\n"));
+      md.append(
+              "\n| scenario | data | runs | median | baseline: runs (median) | ratio | target | note |\n")
           .append("|---|---|---|---|---|---|---|---|\n");
       for (Row row : rows.stream().filter(r -> r.scale().equals(scale)).toList()) {
-        md.append("| ").append(row.scenario()).append(" | ").append(row.data()).append(" | ")
-            .append(list(row.runs())).append(" | ").append(fmt(median(row.runs()))).append(' ').append(row.unit())
+        md.append("| ")
+            .append(row.scenario())
             .append(" | ")
-            .append(row.baseline() == null ? "" : row.baseline() + ": " + list(row.baselineRuns()) + " (median "
-                + fmt(median(row.baselineRuns())) + ")")
-            .append(" | ").append(row.ratio() == null ? "" : fmt(row.ratio()) + "×")
-            .append(" | ").append(nullToEmpty(row.target())).append(" | ").append(nullToEmpty(row.note()))
+            .append(row.data())
+            .append(" | ")
+            .append(list(row.runs()))
+            .append(" | ")
+            .append(fmt(median(row.runs())))
+            .append(' ')
+            .append(row.unit())
+            .append(" | ")
+            .append(
+                row.baseline() == null
+                    ? ""
+                    : row.baseline()
+                        + ": "
+                        + list(row.baselineRuns())
+                        + " (median "
+                        + fmt(median(row.baselineRuns()))
+                        + ")")
+            .append(" | ")
+            .append(row.ratio() == null ? "" : fmt(row.ratio()) + "×")
+            .append(" | ")
+            .append(nullToEmpty(row.target()))
+            .append(" | ")
+            .append(nullToEmpty(row.note()))
             .append(" |\n");
       }
       md.append('\n');
@@ -133,7 +214,8 @@ final class Report {
     return md.toString();
   }
 
-  static final String SCENARIOS = """
+  static final String SCENARIOS =
+      """
       ## What each scenario runs
 
       Data: the project's generator (`lakehouse generate`, seed 42, as of 2026-11-01): orders/5 customers, 500
@@ -166,7 +248,8 @@ final class Report {
       - Not measured yet: the Lambda init times the issue also asks for, and `./lakehouse demo`.
       """;
 
-  static final String EXPECTATIONS = """
+  static final String EXPECTATIONS =
+      """
       ## Larger scales (not run yet)
 
       `bench/run --scale SF100 --repeats 3` (500k orders, a 286 MB orders file): from the issue's figures (a full
@@ -207,8 +290,12 @@ final class Report {
   /** The machine the figures were taken on. */
   record Machine(int nproc, long ramGb, String java, Instant started, String loadAtStart) {
     static Machine current() {
-      return new Machine(Runtime.getRuntime().availableProcessors(), totalRamGb(), System.getProperty("java.version"),
-          Instant.now(), loadAverage());
+      return new Machine(
+          Runtime.getRuntime().availableProcessors(),
+          totalRamGb(),
+          System.getProperty("java.version"),
+          Instant.now(),
+          loadAverage());
     }
 
     Map<String, Object> asMap() {
@@ -228,8 +315,11 @@ final class Report {
 
     private static long meminfoKb(String field) {
       try {
-        return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith(field + ":"))
-            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0L);
+        return Files.readAllLines(Path.of("/proc/meminfo")).stream()
+            .filter(l -> l.startsWith(field + ":"))
+            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+            .findFirst()
+            .orElse(0L);
       } catch (IOException e) {
         return 0;
       }

@@ -3,7 +3,10 @@ package dev.lakehouse.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Repeated measurements of one thing, and the median that summarises them (robust to one disturbed run). */
+/**
+ * Repeated measurements of one thing, and the median that summarises them (robust to one disturbed
+ * run).
+ */
 final class Runs {
   private final List<Double> values = new ArrayList<>();
 
@@ -14,8 +17,8 @@ final class Runs {
   }
 
   /**
-   * One interleaved A/B pair: both timed back to back, A first in even pairs and B first in odd ones, so neither
-   * always gets the warmer (or the quieter) slot.
+   * One interleaved A/B pair: both timed back to back, A first in even pairs and B first in odd
+   * ones, so neither always gets the warmer (or the quieter) slot.
    */
   static void pair(int index, Runs a, Runnable workA, Runs b, Runnable workB) {
     if (index % 2 == 0) {
@@ -49,10 +52,14 @@ final class Runs {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  /** The median of the pairwise ratios a[i] / b[i]: each pair ran back to back, so both saw the same machine. */
+  /**
+   * The median of the pairwise ratios a[i] / b[i]: each pair ran back to back, so both saw the same
+   * machine.
+   */
   static double pairedRatio(Runs a, Runs b) {
     if (a.values.size() != b.values.size()) {
-      throw new IllegalStateException("unpaired runs: " + a.values.size() + " vs " + b.values.size());
+      throw new IllegalStateException(
+          "unpaired runs: " + a.values.size() + " vs " + b.values.size());
     }
     Runs ratios = new Runs();
     for (int i = 0; i < a.values.size(); i++) {

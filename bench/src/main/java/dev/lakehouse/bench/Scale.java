@@ -1,6 +1,8 @@
 package dev.lakehouse.bench;
 
-/** The scale factors: SF1 is the seed scale of {@code lakehouse generate} (5,000 orders). */
+/**
+ * The issue's scale factors: SF1 is the seed scale of {@code lakehouse generate} (5,000 orders).
+ */
 public enum Scale {
   SF1(5_000),
   SF100(500_000),
@@ -16,7 +18,10 @@ public enum Scale {
     return orders;
   }
 
-  /** One customer per five orders, as the generator's defaults have it (1,000 customers for 5,000 orders). */
+  /**
+   * One customer per five orders, as the generator's defaults have it (1,000 customers for 5,000
+   * orders).
+   */
   public int customers() {
     return orders / 5;
   }

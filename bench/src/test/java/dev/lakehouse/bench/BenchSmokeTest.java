@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The harness's smoke run, as CI runs it: SF1, one repetition, the quick form, into a temporary directory. Every
- * scenario runs for real (jobs, Iceberg scan planning, the local stack, the cold CLI and the bronze child JVM);
- * the figures are only checked to be plausible, since they depend on the machine.
+ * The harness's smoke run, as CI runs it: SF1, one repetition, the quick form, into a temporary
+ * directory. Every scenario runs for real (jobs, Iceberg scan planning, the local stack, the cold
+ * CLI and the bronze child JVM); the figures are only checked to be plausible, since they depend on
+ * the machine.
  */
 class BenchSmokeTest {
   @TempDir Path out;
@@ -35,13 +36,25 @@ class BenchSmokeTest {
     assertThat(json.get("results").size()).isEqualTo(1);
     assertThat(sf1.get("prune_day_files_pct").asDouble()).isLessThanOrEqualTo(100);
     assertThat(sf1.get("prune_customer_files_pct").asDouble()).isLessThanOrEqualTo(100);
-    assertThat(sf1.get("compaction_file_ratio").asDouble()).as("compaction leaves fewer files").isGreaterThan(1);
-    assertThat(sf1.get("peak_rss_mb").asDouble()).as("a JVM running Spark").isBetween(100.0, 8192.0);
-    assertThat(json.get("machine").get("nproc").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(sf1.get("compaction_file_ratio").asDouble())
+        .as("compaction leaves fewer files")
+        .isGreaterThan(1);
+    assertThat(sf1.get("peak_rss_mb").asDouble())
+        .as("a JVM running Spark")
+        .isBetween(100.0, 8192.0);
+    assertThat(json.get("machine").get("nproc").asInt())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(json.get("repeats").asInt()).isEqualTo(1);
 
     String markdown = Files.readString(out.resolve("docs/benchmarks.md"));
-    assertThat(markdown).startsWith("# Benchmarks\n").contains("## SF1", "**Note:** smoke test",
-        "`incremental_ratio`", "`peak_rss_mb`", "(a) incremental run", "(g) peak RSS");
+    assertThat(markdown)
+        .startsWith("# Benchmarks\n")
+        .contains(
+            "## SF1",
+            "**Note:** smoke test",
+            "`incremental_ratio`",
+            "`peak_rss_mb`",
+            "(a) incremental run",
+            "(g) peak RSS");
   }
 }

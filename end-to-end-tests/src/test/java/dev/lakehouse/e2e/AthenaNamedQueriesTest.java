@@ -39,10 +39,11 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * Every Athena named query the CDK app deploys, read from the synthesized template, run in Athena's engine (Trino,
- * {@link LocalTrino}) on a small home and compared row for row with Spark SQL's answer on the same tables — so an
- * Athena SQL error shows up before a deploy. Plus time travel ({@code FOR VERSION AS OF}) on gold and a
- * {@code $snapshots} query across a merge-on-read update. Needs Java 24+ for Trino; skipped (and says so) without.
+ * Every Athena named query the CDK app deploys, read from the synthesized template, run in Athena's
+ * engine (Trino, {@link LocalTrino}) on a small home and compared row for row with Spark SQL's
+ * answer on the same tables — so an Athena SQL error shows up before a deploy. Plus time travel
+ * ({@code FOR VERSION AS OF}) on gold and a {@code $snapshots} query across a merge-on-read update.
+ * Needs Java 24+ for Trino; skipped (and says so) without.
  */
 @Tag("tool")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -57,14 +58,20 @@ class AthenaNamedQueriesTest {
 
   @BeforeAll
   void buildAHomeAndStartTrino() throws Exception {
-    Assumptions.assumeTrue(TrinoJava.find().isPresent(), TrinoJava.missingMessage() + ": Trino tests skipped");
+    Assumptions.assumeTrue(
+        TrinoJava.find().isPresent(), TrinoJava.missingMessage() + ": Trino tests skipped");
     var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
     stack = LocalStack.builder(LakehouseHome.open(dir.resolve("home"))).build();
-    for (Path file : List.of(data.customers(), data.products(), data.orders(), cancelPending(data.orders()))) {
-      String entity = file.getFileName().toString().startsWith("customers") ? "customers"
-          : file.getFileName().toString().startsWith("products") ? "products" : "orders";
+    for (Path file :
+        List.of(data.customers(), data.products(), data.orders(), cancelPending(data.orders()))) {
+      String entity =
+          file.getFileName().toString().startsWith("customers")
+              ? "customers"
+              : file.getFileName().toString().startsWith("products") ? "products" : "orders";
       var execution = stack.ingest(stack.upload(file, entity));
-      assertThat(execution.status()).as(execution.historyTable()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(execution.status())
+          .as(execution.historyTable())
+          .isEqualTo(ExecutionStatus.SUCCEEDED);
     }
     spark = stack.lakehouse().spark();
     trino = LocalTrino.forHome(stack.home(), stack.s3Endpoint());
@@ -81,20 +88,31 @@ class AthenaNamedQueriesTest {
   @Test
   void everyDeployedNamedQueryAnswersOnTrinoAsSparkDoes() throws Exception {
     Map<String, String> queries = namedQueries();
-    assertThat(queries).containsOnlyKeys("daily-revenue", "time-travel-by-timestamp", "time-travel-by-snapshot",
-        "snapshot-history", "files-per-partition");
+    assertThat(queries)
+        .containsOnlyKeys(
+            "daily-revenue",
+            "time-travel-by-timestamp",
+            "time-travel-by-snapshot",
+            "snapshot-history",
+            "files-per-partition");
     for (var entry : queries.entrySet()) {
       String athena = entry.getValue();
       if (entry.getKey().equals("time-travel-by-snapshot")) {
-        // The query says to replace its placeholder id with a listed snapshot: the orders as first loaded.
+        // The query says to replace its placeholder id with a listed snapshot: the orders as first
+        // loaded.
         assertThat(athena).endsWith(" FOR VERSION AS OF 1");
-        athena = athena.replaceFirst(" FOR VERSION AS OF 1$", " FOR VERSION AS OF " + firstOrdersSnapshot());
+        athena =
+            athena.replaceFirst(
+                " FOR VERSION AS OF 1$", " FOR VERSION AS OF " + firstOrdersSnapshot());
       }
       if (entry.getKey().equals("time-travel-by-timestamp")) {
-        // A day ago this home did not exist: both engines refuse the same way, neither invents an answer.
+        // A day ago this home did not exist: both engines refuse the same way, neither invents an
+        // answer.
         String sql = athena;
-        assertThatThrownBy(() -> trino.query(sql)).hasMessageContaining("No version history table "
-            + "\"ecommerce_lakehouse\".\"curated_orders\" at or before");
+        assertThatThrownBy(() -> trino.query(sql))
+            .hasMessageContaining(
+                "No version history table "
+                    + "\"ecommerce_lakehouse\".\"curated_orders\" at or before");
         assertThatThrownBy(() -> spark.sql(sparkDialect(sql)).collectAsList())
             .hasMessageContaining("Cannot find a snapshot older than");
         continue;
@@ -108,24 +126,38 @@ class AthenaNamedQueriesTest {
   @Test
   void goldAsOfTheSnapshotBeforeTheUpdateIsTheSameOnTrinoAndSpark() throws Exception {
     String gold = LakehouseTables.AGG_DAILY_METRICS.qualifiedName();
-    long beforeUpdate = (Long) trino.query("SELECT snapshot_id FROM " + metadata(gold, "snapshots")
-        + " ORDER BY committed_at DESC OFFSET 1 LIMIT 1").rows().get(0).get(0);
+    long beforeUpdate =
+        (Long)
+            trino
+                .query(
+                    "SELECT snapshot_id FROM "
+                        + metadata(gold, "snapshots")
+                        + " ORDER BY committed_at DESC OFFSET 1 LIMIT 1")
+                .rows()
+                .get(0)
+                .get(0);
     String sql = "SELECT * FROM " + gold + " FOR VERSION AS OF " + beforeUpdate;
     List<List<String>> onTrino = canonical(trino.query(sql).rows());
-    assertThat(onTrino).isNotEmpty().isEqualTo(spark(sql))
-        .as("the update changed gold").isNotEqualTo(spark("SELECT * FROM " + gold));
+    assertThat(onTrino)
+        .isNotEmpty()
+        .isEqualTo(spark(sql))
+        .as("the update changed gold")
+        .isNotEqualTo(spark("SELECT * FROM " + gold));
   }
 
   @Test
   void snapshotsOfCuratedOrdersAcrossAMergeAreTheSameOnTrinoAndSpark() throws Exception {
-    String sql = "SELECT snapshot_id, parent_id, operation, committed_at, element_at(summary, 'added-records') AS "
-        + "added, element_at(summary, 'added-position-deletes') AS position_deletes FROM "
-        + metadata(LakehouseTables.CURATED_ORDERS.qualifiedName(), "snapshots");
+    String sql =
+        "SELECT snapshot_id, parent_id, operation, committed_at, element_at(summary, 'added-records') AS "
+            + "added, element_at(summary, 'added-position-deletes') AS position_deletes FROM "
+            + metadata(LakehouseTables.CURATED_ORDERS.qualifiedName(), "snapshots");
     List<List<String>> onTrino = canonical(trino.query(sql).rows());
     assertThat(onTrino).hasSizeGreaterThanOrEqualTo(3).isEqualTo(spark(sparkDialect(sql)));
   }
 
-  /** Athena's name of a metadata table: {@code "ecommerce_lakehouse"."curated_orders$snapshots"}. */
+  /**
+   * Athena's name of a metadata table: {@code "ecommerce_lakehouse"."curated_orders$snapshots"}.
+   */
   private static String metadata(String qualifiedName, String table) {
     return "\"" + qualifiedName.replace(".", "\".\"") + "$" + table + "\"";
   }
@@ -134,9 +166,18 @@ class AthenaNamedQueriesTest {
   void theCliAttachesToTheHomesRunningTrino() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = LakehouseCli.run(new String[] {"--home", stack.home().root().toString(), "trino",
-        "SELECT count(*) AS orders, count_if(order_status = 'cancelled') > 0 AS some_cancelled FROM curated_orders",
-        "--format", "csv"}, new PrintWriter(out), new PrintWriter(err));
+    int code =
+        LakehouseCli.run(
+            new String[] {
+              "--home",
+              stack.home().root().toString(),
+              "trino",
+              "SELECT count(*) AS orders, count_if(order_status = 'cancelled') > 0 AS some_cancelled FROM curated_orders",
+              "--format",
+              "csv"
+            },
+            new PrintWriter(out),
+            new PrintWriter(err));
     assertThat(err.toString()).isEmpty();
     assertThat(code).isZero();
     assertThat(out.toString()).isEqualTo("orders,some_cancelled\n1000,true\n");
@@ -146,21 +187,29 @@ class AthenaNamedQueriesTest {
   @SuppressWarnings("unchecked")
   static Map<String, String> namedQueries() {
     App app = App.Builder.create().build();
-    Map<String, Object> template = Template.fromStack(LakehouseApp.build(app,
-        Artifacts.resolve(ProjectFiles.locate().root(), false))).toJSON();
+    Map<String, Object> template =
+        Template.fromStack(
+                LakehouseApp.build(app, Artifacts.resolve(ProjectFiles.locate().root(), false)))
+            .toJSON();
     Map<String, String> queries = new LinkedHashMap<>();
-    ((Map<String, Map<String, Object>>) template.get("Resources")).values().stream()
-        .filter(r -> "AWS::Athena::NamedQuery".equals(r.get("Type")))
-        .map(r -> (Map<String, Object>) r.get("Properties"))
-        .forEach(p -> {
-          // Athena runs a named query with its Database as the default schema: the one Trino's session uses.
-          assertThat(p.get("Database")).isEqualTo(LakehouseTables.NAMESPACE);
-          queries.put((String) p.get("Name"), literal(p.get("QueryString")));
-        });
+    ((Map<String, Map<String, Object>>) template.get("Resources"))
+        .values().stream()
+            .filter(r -> "AWS::Athena::NamedQuery".equals(r.get("Type")))
+            .map(r -> (Map<String, Object>) r.get("Properties"))
+            .forEach(
+                p -> {
+                  // Athena runs a named query with its Database as the default schema: the one
+                  // Trino's session uses.
+                  assertThat(p.get("Database")).isEqualTo(LakehouseTables.NAMESPACE);
+                  queries.put((String) p.get("Name"), literal(p.get("QueryString")));
+                });
     return queries;
   }
 
-  /** A CloudFormation string: literal, or an Fn::Join of literals (what Athena receives once deployed). */
+  /**
+   * A CloudFormation string: literal, or an Fn::Join of literals (what Athena receives once
+   * deployed).
+   */
   @SuppressWarnings("unchecked")
   static String literal(Object value) {
     if (value instanceof String s) {
@@ -173,26 +222,39 @@ class AthenaNamedQueriesTest {
       }
       return String.join((String) join.get(0), parts);
     }
-    throw new AssertionError("a named query's SQL depends on a deploy-time value the local run cannot know: " + value);
+    throw new AssertionError(
+        "a named query's SQL depends on a deploy-time value the local run cannot know: " + value);
   }
 
   /**
    * The same SQL for Spark: Athena's {@code "db"."table$snapshots"} metadata tables are Spark's
-   * {@code db.table.snapshots}; other double-quoted identifiers are backquoted; a bare {@code current_timestamp} is
-   * a call (Spark's time travel clause would take it for a column). Nothing else differs.
+   * {@code db.table.snapshots}; other double-quoted identifiers are backquoted; a bare {@code
+   * current_timestamp} is a call (Spark's time travel clause would take it for a column). Nothing
+   * else differs.
    */
   static String sparkDialect(String athena) {
-    return athena.replaceAll("\"(\\w+)\"\\.\"(\\w+)\\$(\\w+)\"", "$1.$2.$3").replaceAll("\"(\\w+)\"", "`$1`")
+    return athena
+        .replaceAll("\"(\\w+)\"\\.\"(\\w+)\\$(\\w+)\"", "$1.$2.$3")
+        .replaceAll("\"(\\w+)\"", "`$1`")
         .replaceAll("\\bcurrent_timestamp\\b(?!\\s*\\()", "current_timestamp()");
   }
 
   private long firstOrdersSnapshot() throws Exception {
-    return (Long) trino.query("SELECT min_by(snapshot_id, committed_at) FROM "
-        + metadata(LakehouseTables.CURATED_ORDERS.qualifiedName(), "snapshots")
-        + " WHERE element_at(summary, 'added-records') IS NOT NULL").rows().get(0).get(0);
+    return (Long)
+        trino
+            .query(
+                "SELECT min_by(snapshot_id, committed_at) FROM "
+                    + metadata(LakehouseTables.CURATED_ORDERS.qualifiedName(), "snapshots")
+                    + " WHERE element_at(summary, 'added-records') IS NOT NULL")
+            .rows()
+            .get(0)
+            .get(0);
   }
 
-  /** Rows in the canonical form both engines' values share, sorted: ties under ORDER BY may come in any order. */
+  /**
+   * Rows in the canonical form both engines' values share, sorted: ties under ORDER BY may come in
+   * any order.
+   */
   private List<List<String>> spark(String sql) {
     List<List<Object>> rows = new ArrayList<>();
     for (Row row : spark.sql(sql).collectAsList()) {
@@ -213,8 +275,9 @@ class AthenaNamedQueriesTest {
   }
 
   /**
-   * One text per value for both engines: decimals plain, doubles to 12 significant digits (summation order may
-   * differ), instants and dates ISO, structs (Spark Row, Trino ROW) and maps as key-sorted maps.
+   * One text per value for both engines: decimals plain, doubles to 12 significant digits
+   * (summation order may differ), instants and dates ISO, structs (Spark Row, Trino ROW) and maps
+   * as key-sorted maps.
    */
   @SuppressWarnings("unchecked")
   static String canonical(Object v) {
@@ -225,7 +288,9 @@ class AthenaNamedQueriesTest {
       return d.toPlainString();
     }
     if (v instanceof Double || v instanceof Float) {
-      return new BigDecimal(((Number) v).doubleValue()).round(new MathContext(12)).stripTrailingZeros()
+      return new BigDecimal(((Number) v).doubleValue())
+          .round(new MathContext(12))
+          .stripTrailingZeros()
           .toPlainString();
     }
     if (v instanceof java.sql.Timestamp t) {
@@ -259,14 +324,20 @@ class AthenaNamedQueriesTest {
     return v.toString();
   }
 
-  /** A second orders file: every pending order cancelled a day after the data's as-of date (a silver MERGE). */
+  /**
+   * A second orders file: every pending order cancelled a day after the data's as-of date (a silver
+   * MERGE).
+   */
   private Path cancelPending(Path orders) throws Exception {
     String later = "\"updated_at\":\"" + DATA.asOf().plusDays(1) + "T00:00:00\"";
-    List<String> cancelled = Files.readAllLines(orders).stream()
-        .filter(l -> l.contains("\"order_status\":\"pending\""))
-        .map(l -> l.replace("\"order_status\":\"pending\"", "\"order_status\":\"cancelled\"")
-            .replaceAll("\"updated_at\":\"[^\"]*\"", later))
-        .toList();
+    List<String> cancelled =
+        Files.readAllLines(orders).stream()
+            .filter(l -> l.contains("\"order_status\":\"pending\""))
+            .map(
+                l ->
+                    l.replace("\"order_status\":\"pending\"", "\"order_status\":\"cancelled\"")
+                        .replaceAll("\"updated_at\":\"[^\"]*\"", later))
+            .toList();
     assertThat(cancelled).isNotEmpty();
     return Files.write(dir.resolve("orders-cancelled.jsonl"), cancelled);
   }

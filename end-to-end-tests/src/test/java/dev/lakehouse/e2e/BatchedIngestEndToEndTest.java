@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Batched ingestion through the local stack: a burst of small files becomes a short sequence of batches (one
- * bronze run, one silver run per entity and one gold run each), a file landing while a batch runs waits for the
- * next one, a re-dropped object loads once, and a batch failing in silver is redriven to exactly-once.
+ * Batched ingestion through the local stack: a burst of small files becomes a short sequence of
+ * batches (one bronze run, one silver run per entity and one gold run each), a file landing while a
+ * batch runs waits for the next one, a re-dropped object loads once, and a batch failing in silver
+ * is redriven to exactly-once.
  */
 class BatchedIngestEndToEndTest {
   static final SampleDataGenerator.Options DATA =
@@ -40,22 +41,35 @@ class BatchedIngestEndToEndTest {
   void aBurstOfFortyFilesLoadsInFourBatchesAndALateFileWaitsForTheNext() throws Exception {
     var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
     List<Path> orderFiles = PipelineEndToEndTest.splitOrders(data.orders(), 40, dir);
-    Path late = Files.writeString(dir.resolve("orders-late.jsonl"), Files.readString(orderFiles.get(0)));
+    Path late =
+        Files.writeString(dir.resolve("orders-late.jsonl"), Files.readString(orderFiles.get(0)));
     AtomicReference<LocalStack> stackRef = new AtomicReference<>();
     AtomicBoolean lateDropped = new AtomicBoolean(false);
-    try (LocalStack stack = LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
-        .batches(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(BATCH))
-        // While the first orders batch runs bronze, one more file lands (with the content of an earlier one).
-        .onJobStart(LocalResources.BRONZE_JOB, () -> {
-          LocalStack s = stackRef.get();
-          if (s.lakehouse().catalog().tableExists(dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS.identifier())
-              && s.ingestQueue().leasedCount() == BATCH && lateDropped.compareAndSet(false, true)) {
-            s.enqueue(s.upload(late, "orders"));
-          }
-        }).build()) {
+    try (LocalStack stack =
+        LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
+            .batches(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(BATCH))
+            // While the first orders batch runs bronze, one more file lands (with the content of an
+            // earlier one).
+            .onJobStart(
+                LocalResources.BRONZE_JOB,
+                () -> {
+                  LocalStack s = stackRef.get();
+                  if (s.lakehouse()
+                          .catalog()
+                          .tableExists(
+                              dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS.identifier())
+                      && s.ingestQueue().leasedCount() == BATCH
+                      && lateDropped.compareAndSet(false, true)) {
+                    s.enqueue(s.upload(late, "orders"));
+                  }
+                })
+            .build()) {
       stackRef.set(stack);
-      List<Execution> dimensions = stack.ingestAll(List.of(stack.upload(data.customers(), "customers"),
-          stack.upload(data.products(), "products")));
+      List<Execution> dimensions =
+          stack.ingestAll(
+              List.of(
+                  stack.upload(data.customers(), "customers"),
+                  stack.upload(data.products(), "products")));
       assertThat(dimensions).hasSize(1);
       List<LocalStack.Landed> burst = new ArrayList<>();
       for (Path file : orderFiles) {
@@ -69,25 +83,47 @@ class BatchedIngestEndToEndTest {
       assertThat(batches).as("40 files in batches of 10, then the late file alone").hasSize(5);
       SparkSession spark = stack.lakehouse().spark();
       RunLog runLog = new RunLog(stack.lakehouse().catalog());
-      List<PipelineRun> loaded = runLog.all().stream()
-          .filter(r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED && r.tableName().equals("raw_orders"))
-          .toList();
+      List<PipelineRun> loaded =
+          runLog.all().stream()
+              .filter(
+                  r ->
+                      r.step().equals("pipeline")
+                          && r.status() == RunStatus.SUCCEEDED
+                          && r.tableName().equals("raw_orders"))
+              .toList();
       assertThat(loaded).hasSize(41);
-      assertThat(loaded.stream().filter(r -> r.sourceFile().endsWith("orders-late.jsonl")).map(PipelineRun::executionId))
+      assertThat(
+              loaded.stream()
+                  .filter(r -> r.sourceFile().endsWith("orders-late.jsonl"))
+                  .map(PipelineRun::executionId))
           .containsExactly(batches.get(4).id());
       for (int b = 0; b < 4; b++) {
         String id = batches.get(b).id();
-        assertThat(loaded.stream().filter(r -> r.executionId().equals(id))).as("batch " + b).hasSize(BATCH);
-        assertThat(runLog.forExecution(id)).extracting(PipelineRun::step)
+        assertThat(loaded.stream().filter(r -> r.executionId().equals(id)))
+            .as("batch " + b)
+            .hasSize(BATCH);
+        assertThat(runLog.forExecution(id))
+            .extracting(PipelineRun::step)
             .as("one bronze row per object, one silver and one gold row per batch")
-            .containsOnly("bronze", "silver", "gold", "pipeline").filteredOn(s -> s.equals("silver")).hasSize(1);
+            .containsOnly("bronze", "silver", "gold", "pipeline")
+            .filteredOn(s -> s.equals("silver"))
+            .hasSize(1);
       }
-      // Every order once in bronze (the late file repeats 10 orders: bronze keeps both copies with their lineage,
+      // Every order once in bronze (the late file repeats 10 orders: bronze keeps both copies with
+      // their lineage,
       // silver keeps one), one append per batch.
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(410);
-      assertThat(spark.sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots").first().getLong(0))
+      assertThat(
+              spark
+                  .sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots")
+                  .first()
+                  .getLong(0))
           .isEqualTo(5);
-      assertThat(spark.sql("SELECT count(DISTINCT _source_file) FROM ecommerce_lakehouse.raw_orders").first().getLong(0))
+      assertThat(
+              spark
+                  .sql("SELECT count(DISTINCT _source_file) FROM ecommerce_lakehouse.raw_orders")
+                  .first()
+                  .getLong(0))
           .isEqualTo(41);
       assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(400);
       assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
@@ -96,7 +132,8 @@ class BatchedIngestEndToEndTest {
       Execution again = stack.ingest(burst.get(3));
       assertThat(again.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(410);
-      assertThat(stack.ingestQueue().leasedCount() + stack.ingestQueue().approximateSize()).isZero();
+      assertThat(stack.ingestQueue().leasedCount() + stack.ingestQueue().approximateSize())
+          .isZero();
     }
   }
 
@@ -104,13 +141,21 @@ class BatchedIngestEndToEndTest {
   void aBatchFailingInSilverKeepsItsObjectsLeasedAndARedriveLoadsEveryRowOnce() throws Exception {
     var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
     AtomicBoolean silverBroken = new AtomicBoolean(false);
-    try (LocalStack stack = LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
-        .batches(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(BATCH))
-        .failJob(LocalResources.SILVER_ORDERS_JOB, "worker lost", silverBroken::get).build()) {
-      stack.ingestAll(List.of(stack.upload(data.customers(), "customers"), stack.upload(data.products(), "products")));
+    try (LocalStack stack =
+        LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
+            .batches(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(BATCH))
+            .failJob(LocalResources.SILVER_ORDERS_JOB, "worker lost", silverBroken::get)
+            .build()) {
+      stack.ingestAll(
+          List.of(
+              stack.upload(data.customers(), "customers"),
+              stack.upload(data.products(), "products")));
       SparkSession spark = stack.lakehouse().spark();
-      long curatedSnapshots = spark.sql("SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots")
-          .first().getLong(0);
+      long curatedSnapshots =
+          spark
+              .sql("SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots")
+              .first()
+              .getLong(0);
       List<LocalStack.Landed> files = new ArrayList<>();
       for (Path file : PipelineEndToEndTest.splitOrders(data.orders(), 5, dir)) {
         files.add(stack.upload(file, "orders"));
@@ -122,9 +167,16 @@ class BatchedIngestEndToEndTest {
       assertThat(batches).hasSize(1);
       Execution failed = batches.get(0);
       assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
-      assertThat(spark.sql("SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots").first().getLong(0))
-          .as("silver at its last good snapshot").isEqualTo(curatedSnapshots);
-      assertThat(stack.ingestQueue().leasedCount()).as("the batch's messages wait for the redrive").isEqualTo(5);
+      assertThat(
+              spark
+                  .sql("SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots")
+                  .first()
+                  .getLong(0))
+          .as("silver at its last good snapshot")
+          .isEqualTo(curatedSnapshots);
+      assertThat(stack.ingestQueue().leasedCount())
+          .as("the batch's messages wait for the redrive")
+          .isEqualTo(5);
       assertThat(stack.drain()).as("nothing else to run meanwhile").isEmpty();
 
       silverBroken.set(false);
@@ -135,8 +187,12 @@ class BatchedIngestEndToEndTest {
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(400);
       assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(400);
       assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
-      assertThat(new RunLog(stack.lakehouse().catalog()).forExecution(failed.id()).stream()
-          .filter(r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED)).hasSize(5);
+      assertThat(
+              new RunLog(stack.lakehouse().catalog())
+                  .forExecution(failed.id()).stream()
+                      .filter(
+                          r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED))
+          .hasSize(5);
     }
   }
 }

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Several `lakehouse ingest` processes at once on one home, each with its own orders file: one S3 server for all,
- * one silver/gold run at a time, conflicts planned again — every order exactly once, gold equal to the files.
+ * Several `lakehouse ingest` processes at once on one home, each with its own orders file: one S3
+ * server for all, one silver/gold run at a time, conflicts planned again — every order exactly
+ * once, gold equal to the files.
  *
  * <p>CI runs it once; the full proof recorded in docs/reliability.md repeats it on fresh homes:
  * {@code -Dreliability.repeats=5}.
@@ -49,22 +50,49 @@ class ConcurrentIngestEndToEndTest {
 
       List<Process> clis = new ArrayList<>();
       for (int p = 0; p < PROCESSES; p++) {
-        clis.add(CliProcess.start(home, dir.resolve("cli-" + p + ".log"), "1500m", "ingest", parts.get(p).toString()));
+        clis.add(
+            CliProcess.start(
+                home,
+                dir.resolve("cli-" + p + ".log"),
+                "1500m",
+                "ingest",
+                parts.get(p).toString()));
       }
       for (int p = 0; p < PROCESSES; p++) {
         assertThat(clis.get(p).waitFor(10, TimeUnit.MINUTES)).isTrue();
-        assertThat(clis.get(p).exitValue()).as(Files.readString(dir.resolve("cli-" + p + ".log"))).isZero();
+        assertThat(clis.get(p).exitValue())
+            .as(Files.readString(dir.resolve("cli-" + p + ".log")))
+            .isZero();
       }
 
       SparkSession spark = stack.lakehouse().spark();
-      assertThat(spark.sql("SELECT count(*), count(DISTINCT order_id) FROM ecommerce_lakehouse.raw_orders").first().toString())
+      assertThat(
+              spark
+                  .sql(
+                      "SELECT count(*), count(DISTINCT order_id) FROM ecommerce_lakehouse.raw_orders")
+                  .first()
+                  .toString())
           .isEqualTo("[600,600]");
-      assertThat(spark.sql("SELECT count(*), count(DISTINCT order_id) FROM ecommerce_lakehouse.curated_orders").first().toString())
+      assertThat(
+              spark
+                  .sql(
+                      "SELECT count(*), count(DISTINCT order_id) FROM ecommerce_lakehouse.curated_orders")
+                  .first()
+                  .toString())
           .isEqualTo("[600,600]");
-      assertThat(spark.sql("SELECT count(*) FROM (SELECT order_id, line_number FROM ecommerce_lakehouse.curated_order_items"
-          + " GROUP BY order_id, line_number HAVING count(*) > 1)").first().getLong(0)).as("no order line twice").isZero();
+      assertThat(
+              spark
+                  .sql(
+                      "SELECT count(*) FROM (SELECT order_id, line_number FROM ecommerce_lakehouse.curated_order_items"
+                          + " GROUP BY order_id, line_number HAVING count(*) > 1)")
+                  .first()
+                  .getLong(0))
+          .as("no order line twice")
+          .isZero();
       assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
-      assertThat(stack.runner().list()).extracting(e -> e.status()).containsOnly(ExecutionStatus.SUCCEEDED);
+      assertThat(stack.runner().list())
+          .extracting(e -> e.status())
+          .containsOnly(ExecutionStatus.SUCCEEDED);
     }
   }
 }

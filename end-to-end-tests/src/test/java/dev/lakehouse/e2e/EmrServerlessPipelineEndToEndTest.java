@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code lakehouse:compute=emr-serverless} on one machine: the EMR Serverless form of the ingest definition (derived
- * from the same file) run by the local runner, its job tasks on the same Spark jobs as the Glue form's, and gold the
- * same as an independent computation.
+ * {@code lakehouse:compute=emr-serverless} on one machine: the EMR Serverless form of the ingest
+ * definition (derived from the same file) run by the local runner, its job tasks on the same Spark
+ * jobs as the Glue form's, and gold the same as an independent computation.
  */
 class EmrServerlessPipelineEndToEndTest {
   @TempDir Path dir;
@@ -23,18 +23,26 @@ class EmrServerlessPipelineEndToEndTest {
   @Test
   void theEmrServerlessFormLoadsDroppedFilesToTheSameGold() throws Exception {
     var data = new SampleDataGenerator(PipelineEndToEndTest.DATA).writeTo(dir.resolve("data"));
-    try (LocalStack stack = LocalStack.builder(LakehouseHome.open(dir.resolve("home"))).emrServerless(true).build()) {
-      assertThat(stack.machine(LocalStack.INGEST_PIPELINE).resources()).containsExactlyInAnyOrder(
-          "arn:aws:states:::lambda:invoke", "arn:aws:states:::emr-serverless:startJobRun.sync",
-          "arn:aws:states:::sns:publish");
+    try (LocalStack stack =
+        LocalStack.builder(LakehouseHome.open(dir.resolve("home"))).emrServerless(true).build()) {
+      assertThat(stack.machine(LocalStack.INGEST_PIPELINE).resources())
+          .containsExactlyInAnyOrder(
+              "arn:aws:states:::lambda:invoke",
+              "arn:aws:states:::emr-serverless:startJobRun.sync",
+              "arn:aws:states:::sns:publish");
       for (Path file : List.of(data.customers(), data.products(), data.orders())) {
-        Execution execution = stack.ingest(stack.upload(file, file.getFileName().toString().replace(".jsonl", "")));
-        assertThat(execution.status()).as(execution.historyTable()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        Execution execution =
+            stack.ingest(stack.upload(file, file.getFileName().toString().replace(".jsonl", "")));
+        assertThat(execution.status())
+            .as(execution.historyTable())
+            .isEqualTo(ExecutionStatus.SUCCEEDED);
         String entity = file.getFileName().toString().replace(".jsonl", "");
         String silver = "Silver" + Character.toUpperCase(entity.charAt(0)) + entity.substring(1);
-        assertThat(PipelineEndToEndTest.statesEntered(execution)).contains("ClaimBatch", "Bronze", silver, "Gold",
-            "RecordBatch", "AckBatch", "Loaded").containsOnlyOnce(silver)
-            .filteredOn(s -> s.startsWith("Silver")).containsExactly(silver);
+        assertThat(PipelineEndToEndTest.statesEntered(execution))
+            .contains("ClaimBatch", "Bronze", silver, "Gold", "RecordBatch", "AckBatch", "Loaded")
+            .containsOnlyOnce(silver)
+            .filteredOn(s -> s.startsWith("Silver"))
+            .containsExactly(silver);
         assertThat(execution.output().path("bronze").path("state").asText()).isEqualTo("SUCCESS");
       }
       assertThat(PipelineEndToEndTest.gold(stack.lakehouse().spark()))

@@ -18,12 +18,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Gold computed independently of the pipeline: plain Java BigDecimal over the landed JSON files, following the
- * business rules as written in the issue (HALF_UP cents, 8% tax, free shipping above 100.00, cancelled orders
- * excluded, segments by lifetime value). Rows are "date|metric_type|dimension_value|value|count".
+ * Gold computed independently of the pipeline: plain Java BigDecimal over the landed JSON files,
+ * following the business rules as written in the issue (HALF_UP cents, 8% tax, free shipping above
+ * 100.00, cancelled orders excluded, segments by lifetime value). Rows are
+ * "date|metric_type|dimension_value|value|count".
  */
 final class ExpectedGold {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private ExpectedGold() {}
 
@@ -45,7 +47,10 @@ final class ExpectedGold {
       }
       BigDecimal subtotal = sum.setScale(2, RoundingMode.HALF_UP);
       BigDecimal tax = subtotal.multiply(new BigDecimal("0.08")).setScale(2, RoundingMode.HALF_UP);
-      BigDecimal shipping = subtotal.compareTo(new BigDecimal("100.00")) > 0 ? new BigDecimal("0.00") : new BigDecimal("9.99");
+      BigDecimal shipping =
+          subtotal.compareTo(new BigDecimal("100.00")) > 0
+              ? new BigDecimal("0.00")
+              : new BigDecimal("9.99");
       BigDecimal orderNet = subtotal.add(tax).add(shipping);
       net.put(o.get("order_id").asText(), orderNet);
       if (!cancelled(o)) {
@@ -57,18 +62,34 @@ final class ExpectedGold {
       if (cancelled(o)) {
         continue;
       }
-      String date = utc(o.get("order_date").asText()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+      String date =
+          utc(o.get("order_date").asText()).atZone(ZoneOffset.UTC).toLocalDate().toString();
       BigDecimal orderNet = net.get(o.get("order_id").asText());
       add(metrics, date + "|daily_revenue|all", orderNet);
-      add(metrics, date + "|segment_revenue|" + segment(lifetime.getOrDefault(o.get("customer_id").asText(), BigDecimal.ZERO)), orderNet);
+      add(
+          metrics,
+          date
+              + "|segment_revenue|"
+              + segment(lifetime.getOrDefault(o.get("customer_id").asText(), BigDecimal.ZERO)),
+          orderNet);
       for (JsonNode item : o.get("items")) {
-        add(metrics, date + "|category_revenue|" + category.getOrDefault(item.get("product_id").asText(), "unknown"),
+        add(
+            metrics,
+            date
+                + "|category_revenue|"
+                + category.getOrDefault(item.get("product_id").asText(), "unknown"),
             lineNet(item));
       }
     }
     List<String> rows = new ArrayList<>();
-    metrics.forEach((key, acc) -> rows.add(key + "|" + acc[0].setScale(2, RoundingMode.HALF_UP).toPlainString()
-        + "|" + acc[1].toPlainString()));
+    metrics.forEach(
+        (key, acc) ->
+            rows.add(
+                key
+                    + "|"
+                    + acc[0].setScale(2, RoundingMode.HALF_UP).toPlainString()
+                    + "|"
+                    + acc[1].toPlainString()));
     return rows;
   }
 
@@ -77,8 +98,10 @@ final class ExpectedGold {
   }
 
   private static BigDecimal lineNet(JsonNode item) {
-    BigDecimal discount = item.hasNonNull("discount") ? decimal(item.get("discount")) : BigDecimal.ZERO;
-    return decimal(item.get("unit_price")).multiply(BigDecimal.valueOf(item.get("quantity").asLong()))
+    BigDecimal discount =
+        item.hasNonNull("discount") ? decimal(item.get("discount")) : BigDecimal.ZERO;
+    return decimal(item.get("unit_price"))
+        .multiply(BigDecimal.valueOf(item.get("quantity").asLong()))
         .multiply(BigDecimal.ONE.subtract(discount));
   }
 
@@ -101,7 +124,8 @@ final class ExpectedGold {
   }
 
   private static void add(Map<String, BigDecimal[]> metrics, String key, BigDecimal value) {
-    BigDecimal[] acc = metrics.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+    BigDecimal[] acc =
+        metrics.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
     acc[0] = acc[0].add(value);
     acc[1] = acc[1].add(BigDecimal.ONE);
   }

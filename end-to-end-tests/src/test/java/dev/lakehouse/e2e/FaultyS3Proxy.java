@@ -14,29 +14,45 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy on loopback between the lakehouse and its S3 server that injects what S3 does on a bad day: "503 Slow
- * Down" and "500 Internal Error" answers, connections reset mid-request, latency, and an outage (every connection
- * reset). Each connection carries one request; faults hit every other one while a budget lasts (503s, 500s and
- * resets in turn), so a retried request meets a healthy connection next.
+ * A TCP proxy on loopback between the lakehouse and its S3 server that injects what S3 does on a
+ * bad day: "503 Slow Down" and "500 Internal Error" answers, connections reset mid-request,
+ * latency, and an outage (every connection reset). Each connection carries one request; faults hit
+ * every other one while a budget lasts (503s, 500s and resets in turn), so a retried request meets
+ * a healthy connection next.
  */
 final class FaultyS3Proxy implements AutoCloseable {
-  private static final byte[] SLOW_DOWN = errorAnswer("503 Slow Down", "SlowDown", "Please reduce your request rate.");
-  private static final byte[] INTERNAL_ERROR = errorAnswer("500 Internal Server Error", "InternalError",
-      "We encountered an internal error. Please try again.");
+  private static final byte[] SLOW_DOWN =
+      errorAnswer("503 Slow Down", "SlowDown", "Please reduce your request rate.");
+  private static final byte[] INTERNAL_ERROR =
+      errorAnswer(
+          "500 Internal Server Error",
+          "InternalError",
+          "We encountered an internal error. Please try again.");
 
   private static byte[] errorAnswer(String status, String code, String message) {
-    String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
-        + "</Message></Error>";
-    return ("HTTP/1.1 " + status + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length()
-        + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    String body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+            + code
+            + "</Code><Message>"
+            + message
+            + "</Message></Error>";
+    return ("HTTP/1.1 "
+            + status
+            + "\r\nContent-Type: application/xml\r\nContent-Length: "
+            + body.length()
+            + "\r\nConnection: close\r\n\r\n"
+            + body)
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "faulty-s3-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "faulty-s3-proxy");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile URI target;
   private volatile boolean down;
   private volatile long latencyMillis;
@@ -85,16 +101,19 @@ final class FaultyS3Proxy implements AutoCloseable {
   }
 
   /**
-   * From now on, a request whose request line ("PUT /bucket/key HTTP/1.1") matches is never forwarded and never
-   * answered: the caller waits there, and {@code marker} is written with the line, so a test can kill the process at
-   * exactly that point.
+   * From now on, a request whose request line ("PUT /bucket/key HTTP/1.1") matches is never
+   * forwarded and never answered: the caller waits there, and {@code marker} is written with the
+   * line, so a test can kill the process at exactly that point.
    */
   void holdWhen(java.util.regex.Pattern requestLine, java.nio.file.Path marker) {
     holdMarker = marker;
     hold = requestLine;
   }
 
-  /** Appends the {@code s3://bucket/key} of every object written through the proxy (PUT, POST) to {@code log}. */
+  /**
+   * Appends the {@code s3://bucket/key} of every object written through the proxy (PUT, POST) to
+   * {@code log}.
+   */
   void logWrites(java.nio.file.Path log) {
     writeLog = log;
   }
@@ -118,10 +137,12 @@ final class FaultyS3Proxy implements AutoCloseable {
         reset(client);
         return;
       }
-      // Every other connection (every other request: see Connection: close below) is faulty while a budget lasts:
+      // Every other connection (every other request: see Connection: close below) is faulty while a
+      // budget lasts:
       // 503s, 500s and resets in turn.
       if (n % 2 == 0) {
-        java.util.List<AtomicInteger> budgets = java.util.List.of(slowDownBudget, internalErrorBudget, resetBudget);
+        java.util.List<AtomicInteger> budgets =
+            java.util.List.of(slowDownBudget, internalErrorBudget, resetBudget);
         for (int k = 0; k < budgets.size(); k++) {
           int kind = (injected.get() + k) % budgets.size();
           if (budgets.get(kind).getAndUpdate(b -> Math.max(0, b - 1)) > 0) {
@@ -144,7 +165,8 @@ final class FaultyS3Proxy implements AutoCloseable {
         Thread.sleep(latencyMillis);
       }
       byte[] head = readHead(client.getInputStream());
-      String requestLine = new String(head, StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+      String requestLine =
+          new String(head, StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
       if (hold != null && hold.matcher(requestLine).find()) {
         java.nio.file.Files.writeString(holdMarker, requestLine);
         Thread.sleep(Long.MAX_VALUE); // the caller waits on its answer until the process is killed
@@ -152,8 +174,10 @@ final class FaultyS3Proxy implements AutoCloseable {
       logWrite(requestLine);
       Socket upstream = new Socket();
       upstream.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
-      // One request per connection: the server closes after answering, so every request opens a new connection
-      // and the fault schedule above applies per request, whatever the clients' connection pooling does.
+      // One request per connection: the server closes after answering, so every request opens a new
+      // connection
+      // and the fault schedule above applies per request, whatever the clients' connection pooling
+      // does.
       upstream.getOutputStream().write(withConnectionClose(head));
       threads.submit(() -> pump(upstream, client));
       pump(client, upstream);
@@ -164,18 +188,25 @@ final class FaultyS3Proxy implements AutoCloseable {
 
   private synchronized void logWrite(String requestLine) throws IOException {
     String[] parts = requestLine.split(" ");
-    if (writeLog == null || parts.length < 2 || !(parts[0].equals("PUT") || parts[0].equals("POST"))) {
+    if (writeLog == null
+        || parts.length < 2
+        || !(parts[0].equals("PUT") || parts[0].equals("POST"))) {
       return;
     }
-    // Path-style: /bucket/key?query, percent-encoded. A multipart upload's parts and completion name the object too.
+    // Path-style: /bucket/key?query, percent-encoded. A multipart upload's parts and completion
+    // name the object too.
     String path = URI.create(parts[1]).getPath();
-    java.nio.file.Files.writeString(writeLog, "s3:/" + path + "\n", java.nio.file.StandardOpenOption.CREATE,
+    java.nio.file.Files.writeString(
+        writeLog,
+        "s3:/" + path + "\n",
+        java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
   }
 
   private static void pump(Socket from, Socket to) {
     byte[] buffer = new byte[1 << 16];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int read;
       while ((read = in.read(buffer)) != -1) {
         out.write(buffer, 0, read);

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * S3 misbehaving between the lakehouse and its storage (a fault-injecting proxy): 503 Slow Down, reset connections
- * and latency are retried and the load completes; an outage while bronze runs fails the execution cleanly,
- * alerts, leaves the tables at their last good snapshot, and a redrive once S3 is back loads every order once.
+ * S3 misbehaving between the lakehouse and its storage (a fault-injecting proxy): 503 Slow Down,
+ * reset connections and latency are retried and the load completes; an outage while bronze runs
+ * fails the execution cleanly, alerts, leaves the tables at their last good snapshot, and a redrive
+ * once S3 is back loads every order once.
  */
 class S3FaultsEndToEndTest {
   static final SampleDataGenerator.Options DATA =
@@ -38,10 +39,11 @@ class S3FaultsEndToEndTest {
     Path secondHalf = Files.write(dir.resolve("orders-2.jsonl"), orders.subList(200, 400));
     AtomicBoolean outageAtBronze = new AtomicBoolean();
     try (FaultyS3Proxy proxy = new FaultyS3Proxy();
-         LocalStack stack = LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
-             .s3Route(proxy::route)
-             .onJobStart(LocalResources.BRONZE_JOB, () -> proxy.down(outageAtBronze.get()))
-             .build()) {
+        LocalStack stack =
+            LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
+                .s3Route(proxy::route)
+                .onJobStart(LocalResources.BRONZE_JOB, () -> proxy.down(outageAtBronze.get()))
+                .build()) {
       PipelineEndToEndTest.ingestDimensions(stack, data);
       SparkSession spark = stack.lakehouse().spark();
 
@@ -53,10 +55,16 @@ class S3FaultsEndToEndTest {
       proxy.latency(0);
       assertThat(bumpy.status()).as(bumpy.historyTable()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(proxy.slowDownsInjected.get()).as("503 Slow Down answers retried").isPositive();
-      assertThat(proxy.internalErrorsInjected.get()).as("500 Internal Error answers retried").isPositive();
+      assertThat(proxy.internalErrorsInjected.get())
+          .as("500 Internal Error answers retried")
+          .isPositive();
       assertThat(proxy.resetsInjected.get()).as("reset connections retried").isPositive();
       assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(200);
-      long rawSnapshots = spark.sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots").first().getLong(0);
+      long rawSnapshots =
+          spark
+              .sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots")
+              .first()
+              .getLong(0);
 
       outageAtBronze.set(true);
       Execution failed = stack.ingest(stack.upload(secondHalf, "orders"));
@@ -64,17 +72,29 @@ class S3FaultsEndToEndTest {
       outageAtBronze.set(false);
 
       assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
-      assertThat(statesEntered(failed)).endsWith("ClaimBatch", "BatchReady", "AnyRejected", "AnyAccepted", "Bronze");
+      assertThat(statesEntered(failed))
+          .endsWith("ClaimBatch", "BatchReady", "AnyRejected", "AnyAccepted", "Bronze");
       assertThat(proxy.refusedWhileDown.get()).isPositive();
-      assertThat(stack.outbox().messages()).extracting(m -> m.get("Message").asText())
-          .anySatisfy(m -> assertThat(m).startsWith("Execution " + failed.id() + " FAILED: States.TaskFailed: "));
-      assertThat(spark.sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots").first().getLong(0))
-          .as("bronze at its last good snapshot").isEqualTo(rawSnapshots);
+      assertThat(stack.outbox().messages())
+          .extracting(m -> m.get("Message").asText())
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .startsWith("Execution " + failed.id() + " FAILED: States.TaskFailed: "));
+      assertThat(
+              spark
+                  .sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots")
+                  .first()
+                  .getLong(0))
+          .as("bronze at its last good snapshot")
+          .isEqualTo(rawSnapshots);
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(200);
 
       Execution redriven = stack.redrive(failed.id());
 
-      assertThat(redriven.status()).as(redriven.historyTable()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(redriven.status())
+          .as(redriven.historyTable())
+          .isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(400);
       assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(400);
       assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));

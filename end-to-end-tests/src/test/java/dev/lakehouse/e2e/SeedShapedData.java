@@ -14,20 +14,35 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Records written the way the design document's Python generator writes them when its dicts go through
- * {@code json.dumps(record, default=str)}: {@code datetime} values become naive {@code 2026-09-01 20:25:00.123456}
- * (or {@code isoformat()} with a T where the generator calls it), {@code Decimal} values become strings, totals keep
- * their sub-cent digits, addresses carry {@code zip}, unshipped orders have {@code shipped_date: null}, and every
- * record carries the generator's own {@code _ingestion_timestamp}. Independent of the project's generator on purpose.
+ * Records written the way the design document's Python generator writes them when its dicts go
+ * through {@code json.dumps(record, default=str)}: {@code datetime} values become naive {@code
+ * 2026-09-01 20:25:00.123456} (or {@code isoformat()} with a T where the generator calls it),
+ * {@code Decimal} values become strings, totals keep their sub-cent digits, addresses carry {@code
+ * zip}, unshipped orders have {@code shipped_date: null}, and every record carries the generator's
+ * own {@code _ingestion_timestamp}. Independent of the project's generator on purpose.
  */
 final class SeedShapedData {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String[] FIRST = {"James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda"};
-  private static final String[] LAST = {"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis"};
-  private static final String[][] CITIES = {{"New York", "NY"}, {"Los Angeles", "CA"}, {"Chicago", "IL"},
-      {"Houston", "TX"}, {"Phoenix", "AZ"}, {"Philadelphia", "PA"}};
-  private static final String[] CATEGORIES = {"Electronics", "Clothing", "Home & Garden", "Sports", "Books", "Toys"};
-  private static final String[] STATUSES = {"pending", "processing", "shipped", "delivered", "cancelled"};
+  private static final String[] FIRST = {
+    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda"
+  };
+  private static final String[] LAST = {
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis"
+  };
+  private static final String[][] CITIES = {
+    {"New York", "NY"},
+    {"Los Angeles", "CA"},
+    {"Chicago", "IL"},
+    {"Houston", "TX"},
+    {"Phoenix", "AZ"},
+    {"Philadelphia", "PA"}
+  };
+  private static final String[] CATEGORIES = {
+    "Electronics", "Clothing", "Home & Garden", "Sports", "Books", "Toys"
+  };
+  private static final String[] STATUSES = {
+    "pending", "processing", "shipped", "delivered", "cancelled"
+  };
   static final LocalDateTime NOW = LocalDateTime.parse("2026-11-01T12:00:00.250000");
 
   record Files3(Path customers, Path products, Path orders) {}
@@ -47,10 +62,19 @@ final class SeedShapedData {
       String[] city = CITIES[random.nextInt(CITIES.length)];
       ObjectNode c = JSON.createObjectNode();
       c.put("customer_id", "CUST-" + hex8());
-      c.put("email", first.toLowerCase(Locale.ROOT) + "." + last.toLowerCase(Locale.ROOT) + i + "@email.com");
+      c.put(
+          "email",
+          first.toLowerCase(Locale.ROOT) + "." + last.toLowerCase(Locale.ROOT) + i + "@email.com");
       c.put("first_name", first);
       c.put("last_name", last);
-      c.put("phone", "+1-" + (200 + random.nextInt(800)) + "-" + (100 + random.nextInt(900)) + "-" + (1000 + random.nextInt(9000)));
+      c.put(
+          "phone",
+          "+1-"
+              + (200 + random.nextInt(800))
+              + "-"
+              + (100 + random.nextInt(900))
+              + "-"
+              + (1000 + random.nextInt(9000)));
       ObjectNode address = c.putObject("address");
       address.put("street", (100 + random.nextInt(9900)) + " Main Street");
       address.put("city", city[0]);
@@ -67,11 +91,16 @@ final class SeedShapedData {
     for (int i = 0; i < products; i++) {
       String category = CATEGORIES[random.nextInt(CATEGORIES.length)];
       BigDecimal price = BigDecimal.valueOf(999 + random.nextInt(99000), 2);
-      BigDecimal cost = price.multiply(BigDecimal.valueOf(30 + random.nextInt(41))).movePointLeft(2)
-          .setScale(2, java.math.RoundingMode.HALF_UP);
+      BigDecimal cost =
+          price
+              .multiply(BigDecimal.valueOf(30 + random.nextInt(41)))
+              .movePointLeft(2)
+              .setScale(2, java.math.RoundingMode.HALF_UP);
       ObjectNode p = JSON.createObjectNode();
       p.put("product_id", "PROD-" + hex8());
-      p.put("sku", String.format("SKU-%s-%04d", category.substring(0, 3).toUpperCase(Locale.ROOT), i));
+      p.put(
+          "sku",
+          String.format("SKU-%s-%04d", category.substring(0, 3).toUpperCase(Locale.ROOT), i));
       p.put("name", category + " General Product " + i);
       p.put("description", "High quality " + category.toLowerCase(Locale.ROOT) + " product");
       p.put("category", category);
@@ -80,7 +109,9 @@ final class SeedShapedData {
       p.put("cost", cost.toPlainString());
       p.put("stock_quantity", random.nextInt(1001));
       ObjectNode attributes = p.putObject("attributes");
-      attributes.put("weight", String.format(Locale.ROOT, "%d.%02d kg", random.nextInt(50), random.nextInt(100)));
+      attributes.put(
+          "weight",
+          String.format(Locale.ROOT, "%d.%02d kg", random.nextInt(50), random.nextInt(100)));
       attributes.put("color", new String[] {"Black", "White", "Red", "Blue"}[random.nextInt(4)]);
       attributes.put("warranty", new int[] {12, 24, 36}[random.nextInt(3)] + " months");
       p.put("created_at", str(NOW.minusDays(1 + random.nextInt(365))));
@@ -95,8 +126,11 @@ final class SeedShapedData {
       o.put("order_id", "ORD-" + hex8());
       o.put("customer_id", customer.get("customer_id").asText());
       String status = STATUSES[random.nextInt(STATUSES.length)];
-      LocalDateTime orderDate = NOW.minusDays(random.nextInt(91)).minusHours(random.nextInt(24))
-          .minusMinutes(random.nextInt(60)).withNano(random.nextInt(1_000_000) * 1000);
+      LocalDateTime orderDate =
+          NOW.minusDays(random.nextInt(91))
+              .minusHours(random.nextInt(24))
+              .minusMinutes(random.nextInt(60))
+              .withNano(random.nextInt(1_000_000) * 1000);
       o.put("order_status", status);
       o.put("order_date", str(orderDate));
       o.put("required_date", str(orderDate.plusDays(3 + random.nextInt(8))));
@@ -113,7 +147,11 @@ final class SeedShapedData {
         int quantity = 1 + random.nextInt(3);
         BigDecimal unitPrice = new BigDecimal(product.get("price").asText());
         BigDecimal discount = BigDecimal.valueOf(random.nextInt(21), 2);
-        total = total.add(unitPrice.multiply(BigDecimal.valueOf(quantity)).multiply(BigDecimal.ONE.subtract(discount)));
+        total =
+            total.add(
+                unitPrice
+                    .multiply(BigDecimal.valueOf(quantity))
+                    .multiply(BigDecimal.ONE.subtract(discount)));
         ObjectNode item = items.addObject();
         item.put("product_id", product.get("product_id").asText());
         item.put("quantity", quantity);
@@ -121,17 +159,25 @@ final class SeedShapedData {
         item.put("discount", discount.toPlainString());
       }
       o.set("shipping_address", customer.get("address").deepCopy());
-      o.put("total_amount", total.toPlainString()); // four decimal places, as the generator's Decimal arithmetic gives
+      o.put(
+          "total_amount",
+          total
+              .toPlainString()); // four decimal places, as the generator's Decimal arithmetic gives
       o.put("_ingestion_timestamp", str(NOW));
       os.add(o);
     }
-    return new Files3(lines(dir.resolve("customers.jsonl"), cs), lines(dir.resolve("products.jsonl"), ps),
+    return new Files3(
+        lines(dir.resolve("customers.jsonl"), cs),
+        lines(dir.resolve("products.jsonl"), ps),
         lines(dir.resolve("orders.jsonl"), os));
   }
 
   /** Python's str(datetime): a space, and microseconds only when there are any. */
   static String str(LocalDateTime t) {
-    String text = t.toLocalDate() + " " + String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
+    String text =
+        t.toLocalDate()
+            + " "
+            + String.format("%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond());
     return t.getNano() == 0 ? text : text + String.format(".%06d", t.getNano() / 1000);
   }
 

@@ -27,17 +27,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Order events through a real Kafka broker (the home's, KRaft) into bronze with the streaming job, then through
- * silver and gold like landed files: lineage names each event's partition range and offset, malformed events are
- * quarantined with theirs, and gold equals the business rules computed independently over the same orders.
+ * Order events through a real Kafka broker (the home's, KRaft) into bronze with the streaming job,
+ * then through silver and gold like landed files: lineage names each event's partition range and
+ * offset, malformed events are quarantined with theirs, and gold equals the business rules computed
+ * independently over the same orders.
  */
 class StreamEndToEndTest {
   static final SampleDataGenerator.Options DATA =
       new SampleDataGenerator.Options(23, 20, 10, 30, LocalDate.parse("2026-11-01"), 0.0);
   static final String TOPIC = "orders";
+
   /** Not JSON, and JSON whose amount is not a number: both must reach quarantine, nothing else. */
-  static final List<String> MALFORMED = List.of("{\"order_id\": \"BROKEN-1\", \"items\": [",
-      "{\"order_id\": \"BROKEN-2\", \"customer_id\": \"C1\", \"total_amount\": \"lots\"}");
+  static final List<String> MALFORMED =
+      List.of(
+          "{\"order_id\": \"BROKEN-1\", \"items\": [",
+          "{\"order_id\": \"BROKEN-2\", \"customer_id\": \"C1\", \"total_amount\": \"lots\"}");
 
   @TempDir Path dir;
 
@@ -47,15 +51,25 @@ class StreamEndToEndTest {
     List<String> orders = Files.readAllLines(data.orders());
     Path events = withMalformed(orders, dir.resolve("events.jsonl"));
     try (LocalStack stack = LocalStack.builder(LakehouseHome.open(dir.resolve("home"))).build();
-         LocalKafka kafka = LocalKafka.open(stack.home())) {
+        LocalKafka kafka = LocalKafka.open(stack.home())) {
       PipelineEndToEndTest.ingestDimensions(stack, data);
-      List<Published> published = KafkaEvents.publish(kafka.bootstrapServers(), TOPIC, 2, events, "order_id");
+      List<Published> published =
+          KafkaEvents.publish(kafka.bootstrapServers(), TOPIC, 2, events, "order_id");
       assertThat(published).hasSize(orders.size() + 2);
       assertThat(published.stream().map(Published::partition).distinct()).hasSize(2);
 
       SparkSession spark = stack.lakehouse().spark();
-      JobResult result = JobMain.execute(KafkaStreamJob.fromArgs("--bootstrap-servers", kafka.bootstrapServers(),
-          "--topic", TOPIC, "--checkpoint", dir.resolve("checkpoint").toString(), "--available-now"), spark);
+      JobResult result =
+          JobMain.execute(
+              KafkaStreamJob.fromArgs(
+                  "--bootstrap-servers",
+                  kafka.bootstrapServers(),
+                  "--topic",
+                  TOPIC,
+                  "--checkpoint",
+                  dir.resolve("checkpoint").toString(),
+                  "--available-now"),
+              spark);
       assertThat(List.of(result.rowsIn(), result.rowsWritten(), result.rowsRejected()))
           .containsExactly((long) orders.size() + 2, (long) orders.size(), 2L);
 
@@ -73,25 +87,37 @@ class StreamEndToEndTest {
           expectedBronze.add(lineage);
         }
       }
-      assertThat(rows(spark, "SELECT _source_file, _source_line FROM ecommerce_lakehouse.raw_orders"))
+      assertThat(
+              rows(spark, "SELECT _source_file, _source_line FROM ecommerce_lakehouse.raw_orders"))
           .containsExactlyInAnyOrderElementsOf(expectedBronze);
-      assertThat(rows(spark, "SELECT source_file, source_line, stage FROM ecommerce_lakehouse.quarantine"
-          + " WHERE source_file LIKE 'kafka://%'")).containsExactlyInAnyOrderElementsOf(expectedQuarantine);
+      assertThat(
+              rows(
+                  spark,
+                  "SELECT source_file, source_line, stage FROM ecommerce_lakehouse.quarantine"
+                      + " WHERE source_file LIKE 'kafka://%'"))
+          .containsExactlyInAnyOrderElementsOf(expectedQuarantine);
 
       // Silver and gold pick the streamed rows up like any other bronze rows.
       JobMain.execute(SilverJob.fromArgs("--entity", "orders"), spark);
       JobMain.execute(GoldJob.fromArgs(), spark);
-      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-      long distinctOrders = orders.stream().map(o -> {
-        try {
-          return json.readTree(o).get("order_id").asText();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).distinct().count();
-      assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(distinctOrders);
-      assertThat(PipelineEndToEndTest.gold(spark)).containsExactlyElementsOf(
-          ExpectedGold.from(data.products(), data.orders()));
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      long distinctOrders =
+          orders.stream()
+              .map(
+                  o -> {
+                    try {
+                      return json.readTree(o).get("order_id").asText();
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  })
+              .distinct()
+              .count();
+      assertThat(spark.table("ecommerce_lakehouse.curated_orders").count())
+          .isEqualTo(distinctOrders);
+      assertThat(PipelineEndToEndTest.gold(spark))
+          .containsExactlyElementsOf(ExpectedGold.from(data.products(), data.orders()));
     }
   }
 
@@ -103,20 +129,38 @@ class StreamEndToEndTest {
     return Files.write(file, lines);
   }
 
-  /** Each partition's offsets as a single micro-batch names them: {@code kafka://orders/p/first-last}. */
+  /**
+   * Each partition's offsets as a single micro-batch names them: {@code
+   * kafka://orders/p/first-last}.
+   */
   static Map<Integer, String> ranges(List<Published> published) {
-    Map<Integer, List<Long>> offsets = published.stream().collect(Collectors.groupingBy(Published::partition,
-        TreeMap::new, Collectors.mapping(Published::offset, Collectors.toList())));
+    Map<Integer, List<Long>> offsets =
+        published.stream()
+            .collect(
+                Collectors.groupingBy(
+                    Published::partition,
+                    TreeMap::new,
+                    Collectors.mapping(Published::offset, Collectors.toList())));
     Map<Integer, String> names = new TreeMap<>();
-    offsets.forEach((p, o) -> names.put(p, KafkaPosition.sourceFile(TOPIC, p, o.stream().min(Long::compare).get(),
-        o.stream().max(Long::compare).get())));
+    offsets.forEach(
+        (p, o) ->
+            names.put(
+                p,
+                KafkaPosition.sourceFile(
+                    TOPIC,
+                    p,
+                    o.stream().min(Long::compare).get(),
+                    o.stream().max(Long::compare).get())));
     return names;
   }
 
   static List<String> rows(SparkSession spark, String sql) {
     return spark.sql(sql).collectAsList().stream()
-        .map(r -> java.util.stream.IntStream.range(0, r.size()).mapToObj(i -> String.valueOf(r.get(i)))
-            .collect(Collectors.joining("|")))
+        .map(
+            r ->
+                java.util.stream.IntStream.range(0, r.size())
+                    .mapToObj(i -> String.valueOf(r.get(i)))
+                    .collect(Collectors.joining("|")))
         .toList();
   }
 }

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The streaming job SIGKILLed after the Iceberg commit of a micro-batch and before Spark's checkpoint recorded it,
- * then restarted with {@code lakehouse stream --available-now}: Spark replays the batch, the table's Kafka position
- * says it is loaded, and every event ends up in bronze (or quarantine) exactly once.
+ * The streaming job SIGKILLed after the Iceberg commit of a micro-batch and before Spark's
+ * checkpoint recorded it, then restarted with {@code lakehouse stream --available-now}: Spark
+ * replays the batch, the table's Kafka position says it is loaded, and every event ends up in
+ * bronze (or quarantine) exactly once.
  */
 class StreamExactlyOnceEndToEndTest {
   static final SampleDataGenerator.Options DATA =
@@ -34,7 +35,8 @@ class StreamExactlyOnceEndToEndTest {
   @TempDir Path dir;
 
   @Test
-  void aStreamKilledBetweenItsCommitAndItsCheckpointLoadsEveryEventOnceAfterRestart() throws Exception {
+  void aStreamKilledBetweenItsCommitAndItsCheckpointLoadsEveryEventOnceAfterRestart()
+      throws Exception {
     var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
     List<String> orders = Files.readAllLines(data.orders());
     List<String> lines = new ArrayList<>(orders);
@@ -43,49 +45,88 @@ class StreamExactlyOnceEndToEndTest {
     Path home = dir.resolve("home");
     Path checkpoint = LocalKafka.checkpoint(LakehouseHome.open(home), StreamEndToEndTest.TOPIC);
     try (LocalStack stack = LocalStack.builder(LakehouseHome.open(home)).build();
-         LocalKafka kafka = LocalKafka.open(stack.home())) {
-      List<Published> published = KafkaEvents.publish(kafka.bootstrapServers(), StreamEndToEndTest.TOPIC, 2, events,
-          "order_id");
+        LocalKafka kafka = LocalKafka.open(stack.home())) {
+      List<Published> published =
+          KafkaEvents.publish(
+              kafka.bootstrapServers(), StreamEndToEndTest.TOPIC, 2, events, "order_id");
 
       Path marker = dir.resolve("held.marker");
       Path log = dir.resolve("held.log");
-      Process held = CliProcess.java(log, "1200m", HeldStream.class.getName(), List.of(home.toString(),
-          kafka.bootstrapServers(), checkpoint.toString(), Long.toString(HOLD_AT_BATCH), marker.toString(),
-          EVENTS_PER_BATCH));
+      Process held =
+          CliProcess.java(
+              log,
+              "1200m",
+              HeldStream.class.getName(),
+              List.of(
+                  home.toString(),
+                  kafka.bootstrapServers(),
+                  checkpoint.toString(),
+                  Long.toString(HOLD_AT_BATCH),
+                  marker.toString(),
+                  EVENTS_PER_BATCH));
       CrashRecoveryEndToEndTest.awaitFile(marker, held, log);
       held.destroyForcibly().waitFor(); // SIGKILL
-      // Killed between the two commits: the batch is in the offset log, not in the commit log, yet in the table.
+      // Killed between the two commits: the batch is in the offset log, not in the commit log, yet
+      // in the table.
       assertThat(checkpoint.resolve("offsets").resolve(Long.toString(HOLD_AT_BATCH))).exists();
-      assertThat(checkpoint.resolve("commits").resolve(Long.toString(HOLD_AT_BATCH))).doesNotExist();
+      assertThat(checkpoint.resolve("commits").resolve(Long.toString(HOLD_AT_BATCH)))
+          .doesNotExist();
       SparkSession spark = stack.lakehouse().spark();
       spark.sql("REFRESH TABLE ecommerce_lakehouse.raw_orders");
       List<String> heldSources = List.of(Files.readString(marker).split(","));
-      assertThat(StreamEndToEndTest.rows(spark, "SELECT DISTINCT _source_file FROM ecommerce_lakehouse.raw_orders"))
+      assertThat(
+              StreamEndToEndTest.rows(
+                  spark, "SELECT DISTINCT _source_file FROM ecommerce_lakehouse.raw_orders"))
           .containsAll(heldSources.stream().filter(s -> !s.isEmpty()).toList());
       long loadedBeforeKill = spark.table("ecommerce_lakehouse.raw_orders").count();
       assertThat(loadedBeforeKill).isPositive().isLessThan(orders.size());
 
       StringWriter out = new StringWriter();
-      int exit = LakehouseCli.run(new String[] {"--home", home.toString(), "stream", "--available-now",
-          "--max-offsets-per-trigger", EVENTS_PER_BATCH}, new PrintWriter(out), new PrintWriter(System.err, true));
+      int exit =
+          LakehouseCli.run(
+              new String[] {
+                "--home",
+                home.toString(),
+                "stream",
+                "--available-now",
+                "--max-offsets-per-trigger",
+                EVENTS_PER_BATCH
+              },
+              new PrintWriter(out),
+              new PrintWriter(System.err, true));
       assertThat(exit).as(out.toString()).isZero();
       assertThat(out.toString()).contains("batch " + HOLD_AT_BATCH + ": already loaded");
 
-      // Every event exactly once: each good one in bronze at its own offset, the malformed one in quarantine.
+      // Every event exactly once: each good one in bronze at its own offset, the malformed one in
+      // quarantine.
       List<String> expectedBronze = new ArrayList<>();
       List<String> expectedQuarantine = new ArrayList<>();
       for (Published p : published) {
         String at = p.partition() + "|" + p.offset();
-        (lines.get((int) p.line() - 1).equals(StreamEndToEndTest.MALFORMED.get(0)) ? expectedQuarantine
-            : expectedBronze).add(at);
+        (lines.get((int) p.line() - 1).equals(StreamEndToEndTest.MALFORMED.get(0))
+                ? expectedQuarantine
+                : expectedBronze)
+            .add(at);
       }
       spark.sql("REFRESH TABLE ecommerce_lakehouse.raw_orders");
-      assertThat(StreamEndToEndTest.rows(spark, "SELECT split(_source_file, '/')[3], _source_line"
-          + " FROM ecommerce_lakehouse.raw_orders")).containsExactlyInAnyOrderElementsOf(expectedBronze);
-      assertThat(StreamEndToEndTest.rows(spark, "SELECT count(*), count(DISTINCT _source_file, _source_line)"
-          + " FROM ecommerce_lakehouse.raw_orders")).containsExactly(orders.size() + "|" + orders.size());
-      assertThat(StreamEndToEndTest.rows(spark, "SELECT split(source_file, '/')[3], source_line"
-          + " FROM ecommerce_lakehouse.quarantine")).containsExactlyElementsOf(expectedQuarantine);
+      assertThat(
+              StreamEndToEndTest.rows(
+                  spark,
+                  "SELECT split(_source_file, '/')[3], _source_line"
+                      + " FROM ecommerce_lakehouse.raw_orders"))
+          .containsExactlyInAnyOrderElementsOf(expectedBronze);
+      assertThat(
+              StreamEndToEndTest.rows(
+                  spark,
+                  "SELECT count(*), count(DISTINCT _source_file, _source_line)"
+                      + " FROM ecommerce_lakehouse.raw_orders"))
+          .containsExactly(orders.size() + "|" + orders.size());
+      assertThat(
+              StreamEndToEndTest.rows(
+                  spark,
+                  "SELECT split(source_file, '/')[3], source_line"
+                      + " FROM ecommerce_lakehouse.quarantine"))
+          .containsExactlyElementsOf(expectedQuarantine);
     }
   }
 }

@@ -20,16 +20,19 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Table maintenance: {@code {"operation": "expireSnapshots" | "rewriteManifests" | "removeOrphanFiles" | "all",
- * "table": "curated_orders", "olderThanDays": 7, "retainLast": 5, "dryRun": false}}. Without {@code table}, every
- * declared table. Defaults come from table properties (see {@link TableMaintenance}).
+ * Table maintenance: {@code {"operation": "expireSnapshots" | "rewriteManifests" |
+ * "removeOrphanFiles" | "all", "table": "curated_orders", "olderThanDays": 7, "retainLast": 5,
+ * "dryRun": false}}. Without {@code table}, every declared table. Defaults come from table
+ * properties (see {@link TableMaintenance}).
  *
- * <p>Orphan removal lists at most {@code maxListedFiles} files per call (default {@value #DEFAULT_MAX_LISTED_FILES},
- * well inside the 15-minute limit) and answers {@code continueAfter}: the next call passes it as {@code startAfter}
- * to go on ("" when the table's listing is complete). The maintenance state machine loops on it.
+ * <p>Orphan removal lists at most {@code maxListedFiles} files per call (default {@value
+ * #DEFAULT_MAX_LISTED_FILES}, well inside the 15-minute limit) and answers {@code continueAfter}:
+ * the next call passes it as {@code startAfter} to go on ("" when the table's listing is complete).
+ * The maintenance state machine loops on it.
  */
 public final class MaintenanceHandler extends SnapStartHandler {
-  public static final List<String> OPERATIONS = List.of("expireSnapshots", "rewriteManifests", "removeOrphanFiles", "all");
+  public static final List<String> OPERATIONS =
+      List.of("expireSnapshots", "rewriteManifests", "removeOrphanFiles", "all");
   public static final long DEFAULT_MAX_LISTED_FILES = 200_000;
 
   /** Which part of a table's listing one orphan-removal call decides. */
@@ -38,7 +41,8 @@ public final class MaintenanceHandler extends SnapStartHandler {
   private final Supplier<TableMaintenance> maintenance;
 
   public MaintenanceHandler() {
-    this.maintenance = Clients.Lazy.of(() -> new TableMaintenance(Clients.catalog().get(), Clock.systemUTC()));
+    this.maintenance =
+        Clients.Lazy.of(() -> new TableMaintenance(Clients.catalog().get(), Clock.systemUTC()));
     registerForSnapStart();
   }
 
@@ -50,10 +54,15 @@ public final class MaintenanceHandler extends SnapStartHandler {
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
     Args args = new Args(event);
     String operation = args.string("operation");
-    return Telemetry.invoke("Maintenance", operation == null ? "none" : operation, context, correlationId(event, context),
+    return Telemetry.invoke(
+        "Maintenance",
+        operation == null ? "none" : operation,
+        context,
+        correlationId(event, context),
         rec -> {
           if (operation == null || !OPERATIONS.contains(operation)) {
-            throw new InvalidArgument("unknown or missing operation '" + operation + "'; one of " + OPERATIONS);
+            throw new InvalidArgument(
+                "unknown or missing operation '" + operation + "'; one of " + OPERATIONS);
           }
           boolean dryRun = args.bool("dryRun", false);
           Duration olderThan = duration(args);
@@ -63,12 +72,26 @@ public final class MaintenanceHandler extends SnapStartHandler {
           if (args.has("table")) {
             String table = LakehouseTables.byName(args.string("table")).name();
             rec.annotate("Table", table);
-            return forTable(operation, table, olderThan, retainLast, dryRun,
-                new Window(args.string("startAfter"), maxListed), rec);
+            return forTable(
+                operation,
+                table,
+                olderThan,
+                retainLast,
+                dryRun,
+                new Window(args.string("startAfter"), maxListed),
+                rec);
           }
           List<Object> results = new ArrayList<>();
           for (TableDefinition t : LakehouseTables.all()) {
-            results.add(forTable(operation, t.name(), olderThan, retainLast, dryRun, new Window(null, maxListed), rec));
+            results.add(
+                forTable(
+                    operation,
+                    t.name(),
+                    olderThan,
+                    retainLast,
+                    dryRun,
+                    new Window(null, maxListed),
+                    rec));
           }
           Map<String, Object> out = new LinkedHashMap<>();
           out.put("operation", operation);
@@ -78,8 +101,14 @@ public final class MaintenanceHandler extends SnapStartHandler {
         });
   }
 
-  private Map<String, Object> forTable(String operation, String table, Duration olderThan, Integer retainLast,
-      boolean dryRun, Window window, Telemetry.Recorder rec) {
+  private Map<String, Object> forTable(
+      String operation,
+      String table,
+      Duration olderThan,
+      Integer retainLast,
+      boolean dryRun,
+      Window window,
+      Telemetry.Recorder rec) {
     TableMaintenance m = maintenance.get();
     return switch (operation) {
       case "expireSnapshots" -> expire(m, table, olderThan, retainLast, dryRun, rec);
@@ -98,8 +127,13 @@ public final class MaintenanceHandler extends SnapStartHandler {
     };
   }
 
-  private static Map<String, Object> expire(TableMaintenance m, String table, Duration olderThan, Integer retainLast,
-      boolean dryRun, Telemetry.Recorder rec) {
+  private static Map<String, Object> expire(
+      TableMaintenance m,
+      String table,
+      Duration olderThan,
+      Integer retainLast,
+      boolean dryRun,
+      Telemetry.Recorder rec) {
     SnapshotExpiry op = m.expireSnapshots(table).dryRun(dryRun);
     if (olderThan != null) {
       op.olderThan(olderThan);
@@ -110,23 +144,37 @@ public final class MaintenanceHandler extends SnapStartHandler {
     SnapshotExpiry.Result r = op.execute();
     rec.count("SnapshotsExpired", r.expiredSnapshotIds().size());
     if (r.deletedDataFiles() != null) {
-      rec.count("FilesDeleted", r.deletedDataFiles() + r.deletedDeleteFiles() + r.deletedManifests()
-          + r.deletedManifestLists() + r.deletedOtherFiles());
+      rec.count(
+          "FilesDeleted",
+          r.deletedDataFiles()
+              + r.deletedDeleteFiles()
+              + r.deletedManifests()
+              + r.deletedManifestLists()
+              + r.deletedOtherFiles());
       rec.bytes("BytesDeleted", r.deletedBytes());
     }
     return r.toMap();
   }
 
-  private static Map<String, Object> rewrite(TableMaintenance m, String table, boolean dryRun, Telemetry.Recorder rec) {
+  private static Map<String, Object> rewrite(
+      TableMaintenance m, String table, boolean dryRun, Telemetry.Recorder rec) {
     ManifestRewrite.Result r = m.rewriteManifests(table).dryRun(dryRun).execute();
     rec.count("ManifestsRewritten", r.rewritten() ? r.manifestsBefore() : 0);
     return r.toMap();
   }
 
-  private static Map<String, Object> orphans(TableMaintenance m, String table, Duration olderThan, boolean dryRun,
-      Window window, Telemetry.Recorder rec) {
-    RemoveOrphanFiles op = m.removeOrphanFiles(table).dryRun(dryRun).startAfter(window.startAfter())
-        .maxListedFiles(window.maxListedFiles());
+  private static Map<String, Object> orphans(
+      TableMaintenance m,
+      String table,
+      Duration olderThan,
+      boolean dryRun,
+      Window window,
+      Telemetry.Recorder rec) {
+    RemoveOrphanFiles op =
+        m.removeOrphanFiles(table)
+            .dryRun(dryRun)
+            .startAfter(window.startAfter())
+            .maxListedFiles(window.maxListedFiles());
     if (olderThan != null) {
       op.olderThan(olderThan);
     }

@@ -8,10 +8,12 @@ import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * Common shape of the handlers: JSON map in, JSON map out, and SnapStart hooks. The no-arg constructors (the ones
- * Lambda calls) register with CRaC so {@link #beforeCheckpoint} primes class loading before the snapshot.
+ * Common shape of the handlers: JSON map in, JSON map out, and SnapStart hooks. The no-arg
+ * constructors (the ones Lambda calls) register with CRaC so {@link #beforeCheckpoint} primes class
+ * loading before the snapshot.
  */
-abstract class SnapStartHandler implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
+abstract class SnapStartHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>>, Resource {
 
   /** Called by the no-arg constructors only: tests and the local runner never take snapshots. */
   protected final void registerForSnapStart() {
@@ -29,7 +31,8 @@ abstract class SnapStartHandler implements RequestHandler<Map<String, Object>, M
   }
 
   /** Execution id of the state machine if the payload carries one, else the event id. */
-  static String correlationId(Map<String, Object> event, com.amazonaws.services.lambda.runtime.Context context) {
+  static String correlationId(
+      Map<String, Object> event, com.amazonaws.services.lambda.runtime.Context context) {
     if (event != null) {
       for (String key : new String[] {"executionId", "ExecutionId", "id", "RequestId"}) {
         Object v = event.get(key);

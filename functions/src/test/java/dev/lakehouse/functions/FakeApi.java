@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A JSON API on a JDK {@link HttpServer}: answers per request query ({@code "cursor=c2"}, {@code ""}), each a queue
- * of scripted failures before the page itself, and a bearer token it insists on. Records every request it got.
+ * A JSON API on a JDK {@link HttpServer}: answers per request query ({@code "cursor=c2"}, {@code
+ * ""}), each a queue of scripted failures before the page itself, and a bearer token it insists on.
+ * Records every request it got.
  */
 final class FakeApi implements AutoCloseable {
   record Answer(int status, Map<String, String> headers, String body) {}
@@ -45,7 +46,9 @@ final class FakeApi implements AutoCloseable {
 
   /** One failure answered (once) before the page for this query. */
   synchronized FakeApi failOnce(String query, int status, Map<String, String> headers) {
-    failures.computeIfAbsent(query, q -> new ArrayDeque<>()).add(new Answer(status, headers, "{\"error\":" + status + "}"));
+    failures
+        .computeIfAbsent(query, q -> new ArrayDeque<>())
+        .add(new Answer(status, headers, "{\"error\":" + status + "}"));
     return this;
   }
 
@@ -60,7 +63,10 @@ final class FakeApi implements AutoCloseable {
   }
 
   private void answer(HttpExchange exchange) throws IOException {
-    String query = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
+    String query =
+        exchange.getRequestURI().getRawQuery() == null
+            ? ""
+            : exchange.getRequestURI().getRawQuery();
     requests.add(exchange.getRequestURI().getPath() + (query.isEmpty() ? "" : "?" + query));
     Answer answer;
     synchronized (this) {

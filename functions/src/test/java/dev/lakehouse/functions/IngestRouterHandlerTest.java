@@ -40,8 +40,9 @@ import software.amazon.awssdk.services.s3.model.Tag;
 
 class IngestRouterHandlerTest {
   static final String BUCKET = "landing";
-  static final String ORDERS_JSONL = "{\"order_id\":\"o-1\",\"customer_id\":\"c-1\",\"items\":[]}\n"
-      + "{\"order_id\":\"o-2\",\"customer_id\":\"c-2\",\"items\":[]}\n";
+  static final String ORDERS_JSONL =
+      "{\"order_id\":\"o-1\",\"customer_id\":\"c-1\",\"items\":[]}\n"
+          + "{\"order_id\":\"o-2\",\"customer_id\":\"c-2\",\"items\":[]}\n";
 
   @TempDir static Path home;
   static S3Client s3;
@@ -57,7 +58,9 @@ class IngestRouterHandlerTest {
     Catalog catalog = CatalogFactory.create(settings);
     new TableProvisioner(catalog, settings).provision();
     runLog = new RunLog(catalog);
-    handler = new IngestRouterHandler(new IngestRouter(s3, () -> runLog, IngestRouter.Settings.defaults()));
+    handler =
+        new IngestRouterHandler(
+            new IngestRouter(s3, () -> runLog, IngestRouter.Settings.defaults()));
   }
 
   @Test
@@ -87,28 +90,46 @@ class IngestRouterHandlerTest {
   @Test
   void decodesTheUrlEncodedKeyOfAnEvent() {
     @SuppressWarnings("unchecked")
-    Map<String, Object> event = EventLoader.loadEvent("events/s3-object-created-encoded-key.json", Map.class);
-    put("landing/customers/2026/11/25/new customers (1).csv", "customer_id,email\nc-1,a@b.c\n".getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> event =
+        EventLoader.loadEvent("events/s3-object-created-encoded-key.json", Map.class);
+    put(
+        "landing/customers/2026/11/25/new customers (1).csv",
+        "customer_id,email\nc-1,a@b.c\n".getBytes(StandardCharsets.UTF_8));
 
     Map<String, Object> out = handler.handleRequest(event, new TestContext());
 
-    assertThat(out).contains(entry("key", "landing/customers/2026/11/25/new customers (1).csv"),
-        entry("table", "raw_customers"), entry("format", "csv"));
+    assertThat(out)
+        .contains(
+            entry("key", "landing/customers/2026/11/25/new customers (1).csv"),
+            entry("table", "raw_customers"),
+            entry("format", "csv"));
   }
 
   @Test
   void acceptsEveryFormatByExtensionAndContent() throws IOException {
-    put("landing/products/p1.json", " [ {\"product_id\":\"p-1\"} ]".getBytes(StandardCharsets.UTF_8));
-    put("landing/products/p2.ndjson", "{\"product_id\":\"p-1\"}\n".getBytes(StandardCharsets.UTF_8));
-    put("landing/products/p3.csv", "\uFEFF\"product_id\",\"price\"\np-1,9.99\n".getBytes(StandardCharsets.UTF_8));
+    put(
+        "landing/products/p1.json",
+        " [ {\"product_id\":\"p-1\"} ]".getBytes(StandardCharsets.UTF_8));
+    put(
+        "landing/products/p2.ndjson",
+        "{\"product_id\":\"p-1\"}\n".getBytes(StandardCharsets.UTF_8));
+    put(
+        "landing/products/p3.csv",
+        "\uFEFF\"product_id\",\"price\"\np-1,9.99\n".getBytes(StandardCharsets.UTF_8));
     put("landing/orders/o1.jsonl.gz", gzip(ORDERS_JSONL));
-    put("landing/orders/o2.parquet", "PAR1\u0000\u0000fakefooterPAR1".getBytes(StandardCharsets.ISO_8859_1));
+    put(
+        "landing/orders/o2.parquet",
+        "PAR1\u0000\u0000fakefooterPAR1".getBytes(StandardCharsets.ISO_8859_1));
 
-    assertThat(route("landing/products/p1.json")).contains(entry("format", "json"), entry("compression", "none"));
+    assertThat(route("landing/products/p1.json"))
+        .contains(entry("format", "json"), entry("compression", "none"));
     assertThat(route("landing/products/p2.ndjson")).contains(entry("format", "ndjson"));
-    assertThat(route("landing/products/p3.csv")).contains(entry("format", "csv"), entry("table", "raw_products"));
-    assertThat(route("landing/orders/o1.jsonl.gz")).contains(entry("format", "jsonl"), entry("compression", "gzip"));
-    assertThat(route("landing/orders/o2.parquet")).contains(entry("format", "parquet"), entry("entity", "orders"));
+    assertThat(route("landing/products/p3.csv"))
+        .contains(entry("format", "csv"), entry("table", "raw_products"));
+    assertThat(route("landing/orders/o1.jsonl.gz"))
+        .contains(entry("format", "jsonl"), entry("compression", "gzip"));
+    assertThat(route("landing/orders/o2.parquet"))
+        .contains(entry("format", "parquet"), entry("entity", "orders"));
   }
 
   @Test
@@ -116,17 +137,28 @@ class IngestRouterHandlerTest {
     String key = "landing/orders/again.jsonl";
     put(key, ORDERS_JSONL.getBytes(StandardCharsets.UTF_8));
     String etag = md5(ORDERS_JSONL.getBytes(StandardCharsets.UTF_8));
-    runLog.record(PipelineRun.builder("exec-earlier", RunLog.STEP_BRONZE).table("raw_orders")
-        .source("s3://landing/" + key, etag).counts(2, 2, 0).build());
-    assertThat(route(key)).as("bronze alone (the process died before silver): carry on")
+    runLog.record(
+        PipelineRun.builder("exec-earlier", RunLog.STEP_BRONZE)
+            .table("raw_orders")
+            .source("s3://landing/" + key, etag)
+            .counts(2, 2, 0)
+            .build());
+    assertThat(route(key))
+        .as("bronze alone (the process died before silver): carry on")
         .contains(entry("alreadyIngested", false));
 
-    runLog.record(PipelineRun.builder("exec-earlier", RunLog.STEP_PIPELINE).table("raw_orders")
-        .source("s3://landing/" + key, etag).build());
-    assertThat(route(key)).contains(entry("alreadyIngested", true), entry("ingestedBy", "exec-earlier"));
+    runLog.record(
+        PipelineRun.builder("exec-earlier", RunLog.STEP_PIPELINE)
+            .table("raw_orders")
+            .source("s3://landing/" + key, etag)
+            .build());
+    assertThat(route(key))
+        .contains(entry("alreadyIngested", true), entry("ingestedBy", "exec-earlier"));
 
     put(key, (ORDERS_JSONL + ORDERS_JSONL).getBytes(StandardCharsets.UTF_8));
-    assertThat(route(key)).as("new bytes, new ETag").contains(entry("alreadyIngested", false))
+    assertThat(route(key))
+        .as("new bytes, new ETag")
+        .contains(entry("alreadyIngested", false))
         .doesNotContainKey("ingestedBy");
   }
 
@@ -137,7 +169,8 @@ class IngestRouterHandlerTest {
 
     RouterException e = expectRejection(key, UnknownTable.class);
 
-    assertThat(e).hasMessageContaining("no table takes objects under 'landing/invoices/'")
+    assertThat(e)
+        .hasMessageContaining("no table takes objects under 'landing/invoices/'")
         .hasMessageContaining("landing/orders/");
     assertThat(e.errorName()).isEqualTo("dev.lakehouse.core.ingest.UnknownTable");
     assertMoved(key, "rejected/landing/invoices/2026/i.jsonl", "UnknownTable");
@@ -160,26 +193,41 @@ class IngestRouterHandlerTest {
     put("landing/customers/c.csv", "email,name\na@b.c,x\n".getBytes(StandardCharsets.UTF_8));
     put("landing/orders/fake.parquet", "{}".getBytes(StandardCharsets.UTF_8));
 
-    assertThat(expectRejection("landing/orders/notes.txt", UnsupportedFormat.class)).hasMessageContaining("no supported extension");
-    assertThat(expectRejection("landing/orders/orders.csv", UnsupportedFormat.class)).hasMessageContaining("cannot be CSV");
-    assertThat(expectRejection("landing/products/p.json", UnsupportedFormat.class)).hasMessageContaining("not a JSON array");
-    assertThat(expectRejection("landing/products/p.jsonl.gz", UnsupportedFormat.class)).hasMessageContaining("not gzip-compressed");
-    assertThat(expectRejection("landing/products/p.parquet.gz", UnsupportedFormat.class)).hasMessageContaining("Parquet is compressed internally");
-    assertThat(expectRejection("landing/customers/c.csv", UnsupportedFormat.class)).hasMessageContaining("naming customer_id");
-    assertThat(expectRejection("landing/orders/fake.parquet", UnsupportedFormat.class)).hasMessageContaining("no PAR1 header");
-    assertMoved("landing/orders/orders.csv", "rejected/landing/orders/orders.csv", "UnsupportedFormat");
+    assertThat(expectRejection("landing/orders/notes.txt", UnsupportedFormat.class))
+        .hasMessageContaining("no supported extension");
+    assertThat(expectRejection("landing/orders/orders.csv", UnsupportedFormat.class))
+        .hasMessageContaining("cannot be CSV");
+    assertThat(expectRejection("landing/products/p.json", UnsupportedFormat.class))
+        .hasMessageContaining("not a JSON array");
+    assertThat(expectRejection("landing/products/p.jsonl.gz", UnsupportedFormat.class))
+        .hasMessageContaining("not gzip-compressed");
+    assertThat(expectRejection("landing/products/p.parquet.gz", UnsupportedFormat.class))
+        .hasMessageContaining("Parquet is compressed internally");
+    assertThat(expectRejection("landing/customers/c.csv", UnsupportedFormat.class))
+        .hasMessageContaining("naming customer_id");
+    assertThat(expectRejection("landing/orders/fake.parquet", UnsupportedFormat.class))
+        .hasMessageContaining("no PAR1 header");
+    assertMoved(
+        "landing/orders/orders.csv", "rejected/landing/orders/orders.csv", "UnsupportedFormat");
   }
 
   @Test
   void objectLargerThanTheMaximumIsRejected() {
-    IngestRouterHandler small = new IngestRouterHandler(new IngestRouter(s3, () -> runLog,
-        IngestRouter.Settings.defaults().withMaxObjectBytes(16)));
+    IngestRouterHandler small =
+        new IngestRouterHandler(
+            new IngestRouter(
+                s3, () -> runLog, IngestRouter.Settings.defaults().withMaxObjectBytes(16)));
     put("landing/orders/big.jsonl", ORDERS_JSONL.getBytes(StandardCharsets.UTF_8));
 
-    assertThatThrownBy(() -> small.handleRequest(Map.of("bucket", BUCKET, "key", "landing/orders/big.jsonl"), null))
+    assertThatThrownBy(
+            () ->
+                small.handleRequest(
+                    Map.of("bucket", BUCKET, "key", "landing/orders/big.jsonl"), null))
         .isInstanceOf(ObjectTooLarge.class)
-        .hasMessage("'landing/orders/big.jsonl' is " + ORDERS_JSONL.length()
-            + " bytes, more than the maximum of 16 bytes (MAX_OBJECT_BYTES); split it into smaller files");
+        .hasMessage(
+            "'landing/orders/big.jsonl' is "
+                + ORDERS_JSONL.length()
+                + " bytes, more than the maximum of 16 bytes (MAX_OBJECT_BYTES); split it into smaller files");
     assertMoved("landing/orders/big.jsonl", "rejected/landing/orders/big.jsonl", "ObjectTooLarge");
   }
 
@@ -190,29 +238,39 @@ class IngestRouterHandlerTest {
 
     assertThat(expectRejection("landing/orders/../orders/x.jsonl", InvalidObjectKey.class))
         .hasMessageContaining("contains a '..' path segment");
-    assertMoved("landing/orders/../orders/x.jsonl", "rejected/landing/orders/_/orders/x.jsonl", "InvalidObjectKey");
+    assertMoved(
+        "landing/orders/../orders/x.jsonl",
+        "rejected/landing/orders/_/orders/x.jsonl",
+        "InvalidObjectKey");
     assertThat(expectRejection("landing/orders/a\u0007b.jsonl", InvalidObjectKey.class))
-        .hasMessageContaining("control character at position 16").hasMessageContaining("a\\u0007b");
-    assertMoved("landing/orders/a\u0007b.jsonl", "rejected/landing/orders/a_b.jsonl", "InvalidObjectKey");
-    assertThatThrownBy(() -> route("/landing/orders/x.jsonl")).isInstanceOf(InvalidObjectKey.class)
+        .hasMessageContaining("control character at position 16")
+        .hasMessageContaining("a\\u0007b");
+    assertMoved(
+        "landing/orders/a\u0007b.jsonl", "rejected/landing/orders/a_b.jsonl", "InvalidObjectKey");
+    assertThatThrownBy(() -> route("/landing/orders/x.jsonl"))
+        .isInstanceOf(InvalidObjectKey.class)
         .hasMessageContaining("is absolute");
   }
 
   @Test
   void missingObjectAndBadPayloadsFailClearly() {
-    assertThatThrownBy(() -> route("landing/orders/never-landed.jsonl")).isInstanceOf(ObjectNotFound.class)
+    assertThatThrownBy(() -> route("landing/orders/never-landed.jsonl"))
+        .isInstanceOf(ObjectNotFound.class)
         .hasMessageContaining("does not exist");
-    assertThatThrownBy(() -> handler.handleRequest(Map.of("hello", "world"), null)).isInstanceOf(InvalidArgument.class)
+    assertThatThrownBy(() -> handler.handleRequest(Map.of("hello", "world"), null))
+        .isInstanceOf(InvalidArgument.class)
         .hasMessageContaining("expected an EventBridge S3 'Object Created' event");
   }
 
   // ------------------------------------------------------------------------------------------------------------
 
   private static Map<String, Object> route(String key) {
-    return handler.handleRequest(Map.of("bucket", BUCKET, "key", key, "executionId", "exec-test"), new TestContext());
+    return handler.handleRequest(
+        Map.of("bucket", BUCKET, "key", key, "executionId", "exec-test"), new TestContext());
   }
 
-  private static RouterException expectRejection(String key, Class<? extends RouterException> type) {
+  private static RouterException expectRejection(
+      String key, Class<? extends RouterException> type) {
     try {
       route(key);
     } catch (RouterException e) {
@@ -224,12 +282,16 @@ class IngestRouterHandlerTest {
   }
 
   private static void assertMoved(String from, String to, String reason) {
-    assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key(from))).isInstanceOf(NoSuchKeyException.class);
+    assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key(from)))
+        .isInstanceOf(NoSuchKeyException.class);
     HeadObjectResponse head = s3.headObject(b -> b.bucket(BUCKET).key(to));
-    assertThat(head.metadata()).containsEntry("reject-reason", reason).containsKey("reject-message")
+    assertThat(head.metadata())
+        .containsEntry("reject-reason", reason)
+        .containsKey("reject-message")
         .containsEntry("original-key", from.replace('\u0007', '?'));
     assertThat(s3.getObjectTagging(b -> b.bucket(BUCKET).key(to)).tagSet())
-        .extracting(Tag::key, Tag::value).containsExactly(org.assertj.core.groups.Tuple.tuple("reject-reason", reason));
+        .extracting(Tag::key, Tag::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("reject-reason", reason));
   }
 
   private static void put(String key, byte[] bytes) {

@@ -35,10 +35,13 @@ final class Tables {
   }
 
   static DataFile write(Table table, List<Record> rows) {
-    GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
-    String path = table.locationProvider().newDataLocation("test-" + UUID.randomUUID() + ".parquet");
-    DataWriter<Record> writer = factory.newDataWriter(table.encryption().encrypt(table.io().newOutputFile(path)),
-        table.spec(), null);
+    GenericFileWriterFactory factory =
+        new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
+    String path =
+        table.locationProvider().newDataLocation("test-" + UUID.randomUUID() + ".parquet");
+    DataWriter<Record> writer =
+        factory.newDataWriter(
+            table.encryption().encrypt(table.io().newOutputFile(path)), table.spec(), null);
     try (writer) {
       rows.forEach(writer::write);
     } catch (IOException e) {

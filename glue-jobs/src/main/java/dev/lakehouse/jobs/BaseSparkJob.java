@@ -4,8 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * What every job has alike: the common arguments, and its step named once, by its {@code @Command} name (the name
- * its Glue-style arguments are parsed under is the one it records in {@code pipeline_runs}).
+ * What every job has alike: the common arguments, and its step named once, by its {@code @Command}
+ * name (the name its Glue-style arguments are parsed under is the one it records in {@code
+ * pipeline_runs}).
  */
 public abstract class BaseSparkJob implements SparkJob {
   @Mixin protected final JobArguments common = new JobArguments();

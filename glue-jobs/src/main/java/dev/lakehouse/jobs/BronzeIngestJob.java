@@ -1,13 +1,13 @@
 package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.ingest.LandingFormat;
+import dev.lakehouse.core.ingest.LandingObjectRules;
 import dev.lakehouse.core.ingest.batch.BatchManifest;
 import dev.lakehouse.core.runs.PipelineRun;
-import dev.lakehouse.core.runs.RunStatus;
-import dev.lakehouse.core.tables.LakehouseTables;
-import dev.lakehouse.core.ingest.LandingObjectRules;
 import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.core.runs.RunStatus;
 import dev.lakehouse.core.tables.CommitSummary;
+import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.bronze.RecordParser;
@@ -41,21 +41,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Bronze: appends landed objects to their {@code raw_*} tables with lineage, quarantining what does not fit. It
- * loads one object ({@code --bucket/--key/--etag}) or a whole ingest batch ({@code --batch-manifest}): one Spark
- * read per table over all of the batch's objects for it, one quarantine replacement and one append per table, each
- * row still carrying its own object and line. Idempotent per object: the append's snapshot summary carries the
- * identity (URI + ETag) of every object it loaded, and an object already in the table's history is reported as
- * already ingested and not appended again — so a redriven batch appends only what its failed run did not commit.
+ * Bronze: appends landed objects to their {@code raw_*} tables with lineage, quarantining what does
+ * not fit. It loads one object ({@code --bucket/--key/--etag}) or a whole ingest batch ({@code
+ * --batch-manifest}): one Spark read per table over all of the batch's objects for it, one
+ * quarantine replacement and one append per table, each row still carrying its own object and line.
+ * Idempotent per object: the append's snapshot summary carries the identity (URI + ETag) of every
+ * object it loaded, and an object already in the table's history is reported as already ingested
+ * and not appended again — so a redriven batch appends only what its failed run did not commit.
  */
-@Command(name = BronzeIngestJob.STEP, description = "Ingest landed objects (one, or a batch) into their bronze tables.")
+@Command(
+    name = BronzeIngestJob.STEP,
+    description = "Ingest landed objects (one, or a batch) into their bronze tables.")
 public final class BronzeIngestJob extends BaseSparkJob {
   public static final String STEP = RunLog.STEP_BRONZE;
   public static final String SUMMARY_SOURCE_FILE = CommitSummary.SOURCE_FILE;
   public static final String SUMMARY_SOURCE_ETAG = CommitSummary.SOURCE_ETAG;
   public static final String SUMMARY_EXECUTION_ID = CommitSummary.EXECUTION_ID;
 
-  @Option(names = "--entity", description = "customers | products | orders (default: from the key's landing prefix).")
+  @Option(
+      names = "--entity",
+      description = "customers | products | orders (default: from the key's landing prefix).")
   private String entity;
 
   @Option(names = "--bucket", description = "Bucket the object landed in.")
@@ -67,15 +72,24 @@ public final class BronzeIngestJob extends BaseSparkJob {
   @Option(names = "--etag", description = "Object ETag (identity of the content); default: none.")
   private String etag;
 
-  @Option(names = "--batch-manifest", description = "s3:// URI of an ingest batch's manifest: load its accepted objects.")
+  @Option(
+      names = "--batch-manifest",
+      description = "s3:// URI of an ingest batch's manifest: load its accepted objects.")
   private String batchManifest;
 
-  @Option(names = "--source-path", description = "Where Spark reads the object (default: s3://BUCKET/KEY).")
+  @Option(
+      names = "--source-path",
+      description = "Where Spark reads the object (default: s3://BUCKET/KEY).")
   private String sourcePath;
 
-  /** Local copies of objects (by their s3:// identity) to read instead of S3; see {@link #withSourcePaths}. */
+  /**
+   * Local copies of objects (by their s3:// identity) to read instead of S3; see {@link
+   * #withSourcePaths}.
+   */
   private final Map<String, String> stagedPaths = new LinkedHashMap<>();
+
   private BatchManifest manifest;
+
   /** What happened to each object, in the order loaded: the run log's rows. */
   private final List<ObjectOutcome> outcomes = new ArrayList<>();
 
@@ -84,15 +98,19 @@ public final class BronzeIngestJob extends BaseSparkJob {
   }
 
   /**
-   * Reads the object from a copy staged at {@code file} instead of from S3; its identity stays {@link #source()}. A
-   * plain path, not a URI: Hadoop takes a string path literally, so "%20" in a URI would be looked for as such.
+   * Reads the object from a copy staged at {@code file} instead of from S3; its identity stays
+   * {@link #source()}. A plain path, not a URI: Hadoop takes a string path literally, so "%20" in a
+   * URI would be looked for as such.
    */
   public BronzeIngestJob withSourcePath(Path file) {
     this.sourcePath = file.toAbsolutePath().toString();
     return this;
   }
 
-  /** Reads each object of a batch from a staged copy (keyed by its {@code s3://bucket/key} identity). */
+  /**
+   * Reads each object of a batch from a staged copy (keyed by its {@code s3://bucket/key}
+   * identity).
+   */
   public BronzeIngestJob withSourcePaths(Map<String, Path> files) {
     files.forEach((source, file) -> stagedPaths.put(source, file.toAbsolutePath().toString()));
     return this;
@@ -104,7 +122,9 @@ public final class BronzeIngestJob extends BaseSparkJob {
     return this;
   }
 
-  /** The object's identity in lineage columns, quarantine and the run log; a batch's manifest URI. */
+  /**
+   * The object's identity in lineage columns, quarantine and the run log; a batch's manifest URI.
+   */
   @Override
   public String source() {
     return batchManifest != null ? batchManifest : "s3://" + bucket + "/" + key;
@@ -127,13 +147,18 @@ public final class BronzeIngestJob extends BaseSparkJob {
     return batchManifest;
   }
 
-  /** One {@code bronze} row per object of the batch: its table, counts and the snapshot that appended it. */
+  /**
+   * One {@code bronze} row per object of the batch: its table, counts and the snapshot that
+   * appended it.
+   */
   @Override
   public List<PipelineRun> runs(JobResult result, String executionId) {
     if (outcomes.isEmpty()) {
       return List.of(result.toRun(executionId, source(), etag()));
     }
-    return outcomes.stream().map(o -> o.toRun(executionId, result.startedAt(), result.finishedAt())).toList();
+    return outcomes.stream()
+        .map(o -> o.toRun(executionId, result.startedAt(), result.finishedAt()))
+        .toList();
   }
 
   @Override
@@ -166,21 +191,40 @@ public final class BronzeIngestJob extends BaseSparkJob {
     String table = String.join(",", tables);
     Long snapshotId = outcomes.isEmpty() ? null : outcomes.get(outcomes.size() - 1).snapshotId();
     if (nothingNew) {
-      String by = outcomes.isEmpty() ? "nothing to load" : "already ingested by execution " + outcomes.get(0).ingestedBy();
-      return JobResult.skipped(STEP, table, by, started).withSnapshotId(snapshotId).withDetails(details);
+      String by =
+          outcomes.isEmpty()
+              ? "nothing to load"
+              : "already ingested by execution " + outcomes.get(0).ingestedBy();
+      return JobResult.skipped(STEP, table, by, started)
+          .withSnapshotId(snapshotId)
+          .withDetails(details);
     }
-    return JobResult.succeeded(STEP, table, started).withCounts(in, in - rejected, rejected).withSnapshotId(snapshotId)
-        .withMessage(messages.isEmpty() ? null : String.join("; ", messages)).withDetails(details);
+    return JobResult.succeeded(STEP, table, started)
+        .withCounts(in, in - rejected, rejected)
+        .withSnapshotId(snapshotId)
+        .withMessage(messages.isEmpty() ? null : String.join("; ", messages))
+        .withDetails(details);
   }
 
-  /** The objects this run loads, grouped by entity in dependency order (customers, products, orders). */
+  /**
+   * The objects this run loads, grouped by entity in dependency order (customers, products,
+   * orders).
+   */
   private Map<SourceEntity, List<LandedObject>> objectsToLoad(Catalog catalog) {
     List<LandedObject> objects = new ArrayList<>();
     if (batchManifest != null) {
       BatchManifest batch = manifest != null ? manifest : readManifest(catalog, batchManifest);
       for (BatchManifest.Entry e : batch.accepted()) {
-        SourceEntity source = SourceEntity.find(e.entity()).orElseThrow(() ->
-            new IllegalArgumentException("manifest " + batchManifest + " names unknown entity '" + e.entity() + "'"));
+        SourceEntity source =
+            SourceEntity.find(e.entity())
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "manifest "
+                                + batchManifest
+                                + " names unknown entity '"
+                                + e.entity()
+                                + "'"));
         objects.add(new LandedObject(source, e.bucket(), e.key(), e.etag()));
       }
     } else {
@@ -200,11 +244,15 @@ public final class BronzeIngestJob extends BaseSparkJob {
     return byEntity;
   }
 
-  /** Reads a manifest with the warehouse's FileIO, which reaches the landing bucket with the job's credentials. */
+  /**
+   * Reads a manifest with the warehouse's FileIO, which reaches the landing bucket with the job's
+   * credentials.
+   */
   private static BatchManifest readManifest(Catalog catalog, String uri) {
     Table any = catalog.loadTable(LakehouseTables.PIPELINE_RUNS.identifier());
     try (java.io.InputStream in = any.io().newInputFile(uri).newStream()) {
-      return BatchManifest.fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      return BatchManifest.fromJson(
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot read batch manifest " + uri, e);
     }
@@ -212,8 +260,14 @@ public final class BronzeIngestJob extends BaseSparkJob {
 
   private record TableLoad(String format, List<String> addedColumns, String message) {}
 
-  /** Loads one table's objects: one read over all of them, one quarantine replacement, one append. */
-  private TableLoad load(SparkSession spark, Catalog catalog, SourceEntity source, List<LandedObject> objects,
+  /**
+   * Loads one table's objects: one read over all of them, one quarantine replacement, one append.
+   */
+  private TableLoad load(
+      SparkSession spark,
+      Catalog catalog,
+      SourceEntity source,
+      List<LandedObject> objects,
       String executionId) {
     TableDefinition bronze = source.bronze();
     Table table = catalog.loadTable(bronze.identifier());
@@ -230,21 +284,28 @@ public final class BronzeIngestJob extends BaseSparkJob {
       return new TableLoad(null, List.of(), null);
     }
 
-    // The same rules the ingest router applied: .jsonl/.ndjson lines, .json array, .csv, .parquet, text may be .gz.
+    // The same rules the ingest router applied: .jsonl/.ndjson lines, .json array, .csv, .parquet,
+    // text may be .gz.
     List<JavaRDD<SourceRecord>> reads = new ArrayList<>();
     List<LandingFormat> formats = new ArrayList<>();
     for (LandedObject object : fresh) {
-      LandingFormat format = LandingObjectRules.formatFor(object.bucket(), object.key(), source).format();
+      LandingFormat format =
+          LandingObjectRules.formatFor(object.bucket(), object.key(), source).format();
       formats.add(format);
-      String path = stagedPaths.getOrDefault(object.sourceFile(),
-          fresh.size() == 1 && sourcePath != null ? sourcePath : object.sourceFile());
+      String path =
+          stagedPaths.getOrDefault(
+              object.sourceFile(),
+              fresh.size() == 1 && sourcePath != null ? sourcePath : object.sourceFile());
       reads.add(SourceReader.read(spark, path, format, source).cache());
     }
     try {
       // Additive drift first, so the parser sees (and keeps) the new fields.
-      Set<String> known = new HashSet<>(Arrays.asList(spark.table(bronze.qualifiedName()).schema().fieldNames()));
-      JavaRDD<SourceRecord> all = reads.size() == 1 ? reads.get(0)
-          : new JavaSparkContext(spark.sparkContext()).union(reads.toArray(JavaRDD[]::new));
+      Set<String> known =
+          new HashSet<>(Arrays.asList(spark.table(bronze.qualifiedName()).schema().fieldNames()));
+      JavaRDD<SourceRecord> all =
+          reads.size() == 1
+              ? reads.get(0)
+              : new JavaSparkContext(spark.sparkContext()).union(reads.toArray(JavaRDD[]::new));
       Map<String, Type> drift = SchemaDrift.detect(all, known);
       List<String> added = SchemaDrift.evolve(table, drift);
       if (!added.isEmpty()) {
@@ -261,38 +322,64 @@ public final class BronzeIngestJob extends BaseSparkJob {
         String sourceFile = fresh.get(i).sourceFile();
         parsedParts.add(reads.get(i).map(r -> ParsedRecord.of(sourceFile, r, parser, idColumn)));
       }
-      JavaRDD<ParsedRecord> parsed = (parsedParts.size() == 1 ? parsedParts.get(0)
-          : new JavaSparkContext(spark.sparkContext()).union(parsedParts.toArray(JavaRDD[]::new))).cache();
+      JavaRDD<ParsedRecord> parsed =
+          (parsedParts.size() == 1
+                  ? parsedParts.get(0)
+                  : new JavaSparkContext(spark.sparkContext())
+                      .union(parsedParts.toArray(JavaRDD[]::new)))
+              .cache();
       try {
-        JavaRDD<Row> good = parsed.filter(ParsedRecord::ok)
-            .map(p -> p.toBronzeRow(schema.fieldNames(), now, executionId));
-        JavaRDD<Row> bad = parsed.filter(p -> !p.ok())
-            .map(p -> Quarantine.row(tableName, STEP, p.sourceFile(), p.line(), p.key(), p.raw(), p.error(),
-                executionId, now));
+        JavaRDD<Row> good =
+            parsed
+                .filter(ParsedRecord::ok)
+                .map(p -> p.toBronzeRow(schema.fieldNames(), now, executionId));
+        JavaRDD<Row> bad =
+            parsed
+                .filter(p -> !p.ok())
+                .map(
+                    p ->
+                        Quarantine.row(
+                            tableName,
+                            STEP,
+                            p.sourceFile(),
+                            p.line(),
+                            p.key(),
+                            p.raw(),
+                            p.error(),
+                            executionId,
+                            now));
         // Per object: rows read and rows rejected, in one pass.
-        Map<String, Long> counts = parsed.map(p -> p.sourceFile() + (p.ok() ? "\tok" : "\tbad")).countByValue();
+        Map<String, Long> counts =
+            parsed.map(p -> p.sourceFile() + (p.ok() ? "\tok" : "\tbad")).countByValue();
 
         List<String> sourceFiles = fresh.stream().map(LandedObject::sourceFile).toList();
         Quarantine.replace(spark, STEP, sourceFiles, Quarantine.frame(spark, bad));
         Dataset<Row> rows = spark.createDataFrame(good, schema);
-        LakehouseSpark.write(() -> {
-          var writer = rows.writeTo(bronze.qualifiedName())
-              .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId);
-          for (Map.Entry<String, String> p : identityProperties(fresh).entrySet()) {
-            writer = writer.option("snapshot-property." + p.getKey(), p.getValue());
-          }
-          writer.append();
-        });
+        LakehouseSpark.write(
+            () -> {
+              var writer =
+                  rows.writeTo(bronze.qualifiedName())
+                      .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId);
+              for (Map.Entry<String, String> p : identityProperties(fresh).entrySet()) {
+                writer = writer.option("snapshot-property." + p.getKey(), p.getValue());
+              }
+              writer.append();
+            });
         table.refresh();
-        Long snapshotId = findIngest(table, fresh.get(0).sourceFile(), fresh.get(0).etag())
-            .map(Snapshot::snapshotId).orElse(null);
+        Long snapshotId =
+            findIngest(table, fresh.get(0).sourceFile(), fresh.get(0).etag())
+                .map(Snapshot::snapshotId)
+                .orElse(null);
         for (LandedObject object : fresh) {
           long ok = counts.getOrDefault(object.sourceFile() + "\tok", 0L);
           long bad2 = counts.getOrDefault(object.sourceFile() + "\tbad", 0L);
-          outcomes.add(new ObjectOutcome(object, tableName, ok + bad2, ok, bad2, snapshotId, false, null));
+          outcomes.add(
+              new ObjectOutcome(object, tableName, ok + bad2, ok, bad2, snapshotId, false, null));
         }
-        String message = added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
-        String format = formats.stream().map(LandingFormat::label).distinct().collect(Collectors.joining(","));
+        String message =
+            added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
+        String format =
+            formats.stream().map(LandingFormat::label).distinct().collect(Collectors.joining(","));
         return new TableLoad(format, added, message);
       } finally {
         parsed.unpersist();
@@ -304,32 +391,50 @@ public final class BronzeIngestJob extends BaseSparkJob {
 
   /**
    * The identity of what an append loaded: one object as {@link CommitSummary#SOURCE_FILE} and
-   * {@link CommitSummary#SOURCE_ETAG}; several as {@link CommitSummary#SOURCE_OBJECTS}, one "ETAG URI" per line
-   * (an ETag has no spaces; the router refuses keys with control characters).
+   * {@link CommitSummary#SOURCE_ETAG}; several as {@link CommitSummary#SOURCE_OBJECTS}, one "ETAG
+   * URI" per line (an ETag has no spaces; the router refuses keys with control characters).
    */
   static Map<String, String> identityProperties(List<LandedObject> objects) {
     Map<String, String> properties = new LinkedHashMap<>();
     if (objects.size() == 1) {
       properties.put(SUMMARY_SOURCE_FILE, objects.get(0).sourceFile());
-      properties.put(SUMMARY_SOURCE_ETAG, objects.get(0).etag() == null ? "" : objects.get(0).etag());
+      properties.put(
+          SUMMARY_SOURCE_ETAG, objects.get(0).etag() == null ? "" : objects.get(0).etag());
     } else {
-      properties.put(CommitSummary.SOURCE_OBJECTS, objects.stream()
-          .map(o -> (o.etag() == null || o.etag().isEmpty() ? "-" : o.etag()) + " " + o.sourceFile())
-          .collect(Collectors.joining("\n")));
+      properties.put(
+          CommitSummary.SOURCE_OBJECTS,
+          objects.stream()
+              .map(
+                  o ->
+                      (o.etag() == null || o.etag().isEmpty() ? "-" : o.etag())
+                          + " "
+                          + o.sourceFile())
+              .collect(Collectors.joining("\n")));
     }
     return properties;
   }
 
   private SourceEntity resolveEntity() {
     if (entity != null) {
-      return SourceEntity.find(entity).orElseThrow(() ->
-          new IllegalArgumentException("unknown entity '" + entity + "': expected customers, products or orders"));
+      return SourceEntity.find(entity)
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "unknown entity '" + entity + "': expected customers, products or orders"));
     }
-    return SourceEntity.forLandingKey(key).orElseThrow(() ->
-        new IllegalArgumentException("key " + key + " is not under landing/customers/, landing/products/ or landing/orders/"));
+    return SourceEntity.forLandingKey(key)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "key "
+                        + key
+                        + " is not under landing/customers/, landing/products/ or landing/orders/"));
   }
 
-  /** The snapshot that appended this object (same URI and ETag), searching the table's whole history. */
+  /**
+   * The snapshot that appended this object (same URI and ETag), searching the table's whole
+   * history.
+   */
   public static Optional<Snapshot> findIngest(Table table, String sourceFile, String etag) {
     String wantedEtag = etag == null ? "" : etag;
     String line = (wantedEtag.isEmpty() ? "-" : wantedEtag) + " " + sourceFile;
@@ -355,42 +460,71 @@ public final class BronzeIngestJob extends BaseSparkJob {
   }
 
   /** What bronze did with one object. */
-  record ObjectOutcome(LandedObject object, String table, long rowsIn, long rowsWritten, long rowsRejected,
-      Long snapshotId, boolean alreadyIngested, String ingestedBy) {
+  record ObjectOutcome(
+      LandedObject object,
+      String table,
+      long rowsIn,
+      long rowsWritten,
+      long rowsRejected,
+      Long snapshotId,
+      boolean alreadyIngested,
+      String ingestedBy) {
 
     static ObjectOutcome skipped(LandedObject object, String table, Snapshot earlier) {
-      return new ObjectOutcome(object, table, 0, 0, 0, earlier.snapshotId(), true,
+      return new ObjectOutcome(
+          object,
+          table,
+          0,
+          0,
+          0,
+          earlier.snapshotId(),
+          true,
           earlier.summary().get(SUMMARY_EXECUTION_ID));
     }
 
     PipelineRun toRun(String executionId, Instant started, Instant finished) {
-      return PipelineRun.builder(executionId, STEP).table(table).source(object.sourceFile(), object.etag())
-          .counts(rowsIn, rowsWritten, rowsRejected).snapshotId(snapshotId)
+      return PipelineRun.builder(executionId, STEP)
+          .table(table)
+          .source(object.sourceFile(), object.etag())
+          .counts(rowsIn, rowsWritten, rowsRejected)
+          .snapshotId(snapshotId)
           .status(alreadyIngested ? RunStatus.SKIPPED : RunStatus.SUCCEEDED)
           .message(alreadyIngested ? "already ingested by execution " + ingestedBy : null)
-          .started(started).finished(finished).build();
+          .started(started)
+          .finished(finished)
+          .build();
     }
   }
 
   /** One record after parsing: the values, or why not. Serializable for Spark. */
-  public record ParsedRecord(String sourceFile, long line, String raw, String key, Object[] values, String error)
+  public record ParsedRecord(
+      String sourceFile, long line, String raw, String key, Object[] values, String error)
       implements java.io.Serializable {
 
-    static ParsedRecord of(String sourceFile, SourceRecord record, RecordParser parser, String idColumn) {
+    static ParsedRecord of(
+        String sourceFile, SourceRecord record, RecordParser parser, String idColumn) {
       if (SourceReader.truncated(record)) {
-        return new ParsedRecord(sourceFile, record.line(), record.raw(), null, null, SourceReader.markerError(record));
+        return new ParsedRecord(
+            sourceFile, record.line(), record.raw(), null, null, SourceReader.markerError(record));
       }
       if (record.json().startsWith("#cells:")) {
-        return new ParsedRecord(sourceFile, record.line(), record.raw(), null, null,
+        return new ParsedRecord(
+            sourceFile,
+            record.line(),
+            record.raw(),
+            null,
+            null,
             "CSV line does not have the header's " + record.json().substring(7) + " cells");
       }
       RecordParser.Parsed parsed = parser.parse(record.json());
       String key = null;
       if (parsed.ok()) {
         int index = Arrays.asList(parser.sourceSchema().fieldNames()).indexOf(idColumn);
-        key = index < 0 || parsed.values()[index] == null ? null : parsed.values()[index].toString();
+        key =
+            index < 0 || parsed.values()[index] == null ? null : parsed.values()[index].toString();
       }
-      return new ParsedRecord(sourceFile, record.line(), record.raw(), key, parsed.values(), parsed.error());
+      return new ParsedRecord(
+          sourceFile, record.line(), record.raw(), key, parsed.values(), parsed.error());
     }
 
     boolean ok() {
@@ -402,13 +536,14 @@ public final class BronzeIngestJob extends BaseSparkJob {
       Object[] row = new Object[columns.length];
       int next = 0;
       for (int i = 0; i < columns.length; i++) {
-        row[i] = switch (columns[i]) {
-          case "_ingestion_timestamp" -> ingestedAt;
-          case "_source_file" -> sourceFile;
-          case "_source_line" -> line;
-          case "_execution_id" -> executionId;
-          default -> values[next++];
-        };
+        row[i] =
+            switch (columns[i]) {
+              case "_ingestion_timestamp" -> ingestedAt;
+              case "_source_file" -> sourceFile;
+              case "_source_line" -> line;
+              case "_execution_id" -> executionId;
+              default -> values[next++];
+            };
       }
       return RowFactory.create(row);
     }

@@ -10,23 +10,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a whole job again when one of its commits lost to a concurrent writer. Iceberg retries a commit whose
- * metadata moved on, but a MERGE that finds files it read rewritten meanwhile (a compaction, another writer) fails
- * validation: only planning again from the new snapshot can succeed. Every job is idempotent (bronze by object
- * identity, silver by watermark + MERGE, gold by date replacement), so running it again is safe.
+ * Runs a whole job again when one of its commits lost to a concurrent writer. Iceberg retries a
+ * commit whose metadata moved on, but a MERGE that finds files it read rewritten meanwhile (a
+ * compaction, another writer) fails validation: only planning again from the new snapshot can
+ * succeed. Every job is idempotent (bronze by object identity, silver by watermark + MERGE, gold by
+ * date replacement), so running it again is safe.
  *
- * <p>Optimistic first, then taking turns: the first {@value #OPTIMISTIC_ATTEMPTS} attempts run alongside the JVM's
- * other jobs (a shared turn); a job that lost that often runs its next attempts alone (an exclusive turn, fair, so
- * it cannot be starved by a stream of optimistic writers). Locally every job of an execution runs in one JVM, so
- * under heavy contention writers degrade to a queue instead of failing. Across JVMs (separate Glue runs) only the
- * jittered retries apply, and the Glue concurrency limit of each job keeps the writers of a table few.
+ * <p>Optimistic first, then taking turns: the first {@value #OPTIMISTIC_ATTEMPTS} attempts run
+ * alongside the JVM's other jobs (a shared turn); a job that lost that often runs its next attempts
+ * alone (an exclusive turn, fair, so it cannot be starved by a stream of optimistic writers).
+ * Locally every job of an execution runs in one JVM, so under heavy contention writers degrade to a
+ * queue instead of failing. Across JVMs (separate Glue runs) only the jittered retries apply, and
+ * the Glue concurrency limit of each job keeps the writers of a table few.
  */
 final class CommitConflicts {
   static final int MAX_ATTEMPTS = 8;
   static final int OPTIMISTIC_ATTEMPTS = 2;
   private static final Logger LOG = LoggerFactory.getLogger(CommitConflicts.class);
-  private static final ReentrantReadWriteLock TURNS =
-      new ReentrantReadWriteLock(true);
+  private static final ReentrantReadWriteLock TURNS = new ReentrantReadWriteLock(true);
 
   private CommitConflicts() {}
 
@@ -50,10 +51,17 @@ final class CommitConflicts {
         if (conflict == null || attempt == MAX_ATTEMPTS) {
           throw e;
         }
-        // Exponential with full jitter, capped: two writers that collided do not collide again in lockstep.
-        long backoff = ThreadLocalRandom.current().nextLong(100, Math.min(10_000L, 200L << attempt));
-        LOG.warn("{}: commit conflict on attempt {} ({}); planning again in {} ms{}", step, attempt,
-            conflict.getMessage(), backoff, attempt >= OPTIMISTIC_ATTEMPTS ? ", alone" : "");
+        // Exponential with full jitter, capped: two writers that collided do not collide again in
+        // lockstep.
+        long backoff =
+            ThreadLocalRandom.current().nextLong(100, Math.min(10_000L, 200L << attempt));
+        LOG.warn(
+            "{}: commit conflict on attempt {} ({}); planning again in {} ms{}",
+            step,
+            attempt,
+            conflict.getMessage(),
+            backoff,
+            attempt >= OPTIMISTIC_ATTEMPTS ? ", alone" : "");
         turn.unlock();
         turn = null;
         try {

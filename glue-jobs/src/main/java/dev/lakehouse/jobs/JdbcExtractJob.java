@@ -39,51 +39,75 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Bronze from a database: the rows of one table whose watermark column ({@code updated_at}) is past the watermark
- * stored in the bronze table's own commits, appended with lineage in one commit that stores the new watermark.
+ * Bronze from a database: the rows of one table whose watermark column ({@code updated_at}) is past
+ * the watermark stored in the bronze table's own commits, appended with lineage in one commit that
+ * stores the new watermark.
  *
- * <p>Exactly once: the watermark moves only in the commit that appends the rows up to it, so a run that fails before
- * that commit (whatever it wrote: uncommitted data files are orphans maintenance removes) leaves the watermark where
- * it was, and the next run pulls the same rows again; a run after a committed one pulls only newer rows. Rows are
- * read in watermark order; {@code _source_file} is {@code jdbc:<source>/<table>?updated_at>W} (W the watermark the
- * pull started from, absent on the first) and {@code _source_line} the row's position in the pull, from 1. Rows
- * that do not fit the bronze schema go to quarantine under that source file, replaced by a rerun of the same pull.
+ * <p>Exactly once: the watermark moves only in the commit that appends the rows up to it, so a run
+ * that fails before that commit (whatever it wrote: uncommitted data files are orphans maintenance
+ * removes) leaves the watermark where it was, and the next run pulls the same rows again; a run
+ * after a committed one pulls only newer rows. Rows are read in watermark order; {@code
+ * _source_file} is {@code jdbc:<source>/<table>?updated_at>W} (W the watermark the pull started
+ * from, absent on the first) and {@code _source_line} the row's position in the pull, from 1. Rows
+ * that do not fit the bronze schema go to quarantine under that source file, replaced by a rerun of
+ * the same pull.
  *
- * <p>Rows are compared with {@code >}: a row committed in the database later with an {@code updated_at} at or before
- * the watermark is not seen. Sources whose writers set {@code updated_at} at commit (or a trigger) do not have them.
+ * <p>Rows are compared with {@code >}: a row committed in the database later with an {@code
+ * updated_at} at or before the watermark is not seen. Sources whose writers set {@code updated_at}
+ * at commit (or a trigger) do not have them.
  */
-@Command(name = JdbcExtractJob.STEP, description = "Extract a database table into its bronze table, incrementally.")
+@Command(
+    name = JdbcExtractJob.STEP,
+    description = "Extract a database table into its bronze table, incrementally.")
 public final class JdbcExtractJob extends BaseSparkJob {
   public static final String STEP = "jdbc-extract";
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+  private static final Pattern IDENTIFIER =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--url", required = true, description = "JDBC URL, e.g. jdbc:postgresql://host:5432/shop.")
+  @Option(
+      names = "--url",
+      required = true,
+      description = "JDBC URL, e.g. jdbc:postgresql://host:5432/shop.")
   private String url;
 
-  @Option(names = "--table", required = true, description = "customers | products: the bronze table to append to.")
+  @Option(
+      names = "--table",
+      required = true,
+      description = "customers | products: the bronze table to append to.")
   private String table;
 
-  @Option(names = "--source-table", description = "The database table (default: --table), e.g. public.customers.")
+  @Option(
+      names = "--source-table",
+      description = "The database table (default: --table), e.g. public.customers.")
   private String sourceTable;
 
-  @Option(names = "--source", description = "Names the database in lineage and in the watermark (default: db).")
+  @Option(
+      names = "--source",
+      description = "Names the database in lineage and in the watermark (default: db).")
   private String source = "db";
 
   @Option(names = "--user", description = "Database user.")
   private String user;
 
-  @Option(names = "--password-env", description = "Environment variable holding the database password.")
+  @Option(
+      names = "--password-env",
+      description = "Environment variable holding the database password.")
   private String passwordEnv;
 
-  @Option(names = "--password-secret", description = "Secrets Manager secret with the credentials: JSON with "
-      + "password (and username, as RDS writes them), or the password as plain text.")
+  @Option(
+      names = "--password-secret",
+      description =
+          "Secrets Manager secret with the credentials: JSON with "
+              + "password (and username, as RDS writes them), or the password as plain text.")
   private String passwordSecret;
 
-  @Option(names = "--watermark-column", description = "Monotonic change timestamp (default: updated_at).")
+  @Option(
+      names = "--watermark-column",
+      description = "Monotonic change timestamp (default: updated_at).")
   private String watermarkColumn = "updated_at";
 
-  private Runnable beforeCommit = () -> { };
+  private Runnable beforeCommit = () -> {};
 
   public static void main(String[] args) {
     JobMain.run(new JdbcExtractJob(), args);
@@ -93,7 +117,10 @@ public final class JdbcExtractJob extends BaseSparkJob {
     return JobMain.parse(new JdbcExtractJob(), args);
   }
 
-  /** Runs just before the bronze commit; tests make it fail to prove a failed run loads nothing twice. */
+  /**
+   * Runs just before the bronze commit; tests make it fail to prove a failed run loads nothing
+   * twice.
+   */
   public JdbcExtractJob beforeCommit(Runnable action) {
     this.beforeCommit = action;
     return this;
@@ -111,12 +138,16 @@ public final class JdbcExtractJob extends BaseSparkJob {
     SourceEntity entity = entity();
     for (String name : List.of(dbTable(), watermarkColumn)) {
       if (!IDENTIFIER.matcher(name).matches()) {
-        throw new IllegalArgumentException("'" + name + "' is not a plain SQL identifier (letters, digits, '_', "
-            + "one optional schema.)");
+        throw new IllegalArgumentException(
+            "'"
+                + name
+                + "' is not a plain SQL identifier (letters, digits, '_', "
+                + "one optional schema.)");
       }
     }
     if (!source.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
-      throw new IllegalArgumentException("--source must be 1-64 of a-z, 0-9, '_' and '-', was '" + source + "'");
+      throw new IllegalArgumentException(
+          "--source must be 1-64 of a-z, 0-9, '_' and '-', was '" + source + "'");
     }
     TableDefinition bronze = entity.bronze();
     Table iceberg = LakehouseSpark.icebergCatalog(spark).loadTable(bronze.identifier());
@@ -128,9 +159,16 @@ public final class JdbcExtractJob extends BaseSparkJob {
     RecordParser parser = new RecordParser(schema, false);
     Pull pull = pull(from, schema);
     if (pull.rows().isEmpty()) {
-      return JobResult.skipped(STEP, bronze.name(), "no rows of " + dbTable() + " changed after "
-          + from.map(Instant::toString).orElse("the start"), started)
-          .withSnapshotId(iceberg.currentSnapshot() == null ? null : iceberg.currentSnapshot().snapshotId());
+      return JobResult.skipped(
+              STEP,
+              bronze.name(),
+              "no rows of "
+                  + dbTable()
+                  + " changed after "
+                  + from.map(Instant::toString).orElse("the start"),
+              started)
+          .withSnapshotId(
+              iceberg.currentSnapshot() == null ? null : iceberg.currentSnapshot().snapshotId());
     }
 
     Timestamp now = Timestamp.from(Instant.now());
@@ -145,37 +183,56 @@ public final class JdbcExtractJob extends BaseSparkJob {
       JsonNode id = node.get(entity.idColumn());
       String key = id == null || id.isNull() ? null : id.asText();
       if (parsed.ok()) {
-        good.add(new BronzeIngestJob.ParsedRecord(sourceFile, line, raw, key, parsed.values(), null)
-            .toBronzeRow(columns, now, executionId));
+        good.add(
+            new BronzeIngestJob.ParsedRecord(sourceFile, line, raw, key, parsed.values(), null)
+                .toBronzeRow(columns, now, executionId));
       } else {
-        bad.add(Quarantine.row(bronze.name(), STEP, sourceFile, line, key, raw, parsed.error(), executionId, now));
+        bad.add(
+            Quarantine.row(
+                bronze.name(), STEP, sourceFile, line, key, raw, parsed.error(), executionId, now));
       }
     }
-    long rejected = Quarantine.replace(spark, STEP, List.of(sourceFile),
-        spark.createDataFrame(bad, Quarantine.schema(spark)));
+    long rejected =
+        Quarantine.replace(
+            spark, STEP, List.of(sourceFile), spark.createDataFrame(bad, Quarantine.schema(spark)));
     beforeCommit.run();
     String to = pull.newest().orElse(from.orElse(Instant.EPOCH)).toString();
-    LakehouseSpark.write(() -> spark.createDataFrame(good, schema).writeTo(bronze.qualifiedName())
-        .option("snapshot-property." + watermarkKey, to)
-        .option("snapshot-property." + CommitSummary.SOURCE_FILE, sourceFile)
-        .option("snapshot-property." + CommitSummary.EXECUTION_ID, executionId)
-        .append());
+    LakehouseSpark.write(
+        () ->
+            spark
+                .createDataFrame(good, schema)
+                .writeTo(bronze.qualifiedName())
+                .option("snapshot-property." + watermarkKey, to)
+                .option("snapshot-property." + CommitSummary.SOURCE_FILE, sourceFile)
+                .option("snapshot-property." + CommitSummary.EXECUTION_ID, executionId)
+                .append());
     iceberg.refresh();
-    Long snapshotId = Optional.ofNullable(iceberg.currentSnapshot()).map(Snapshot::snapshotId).orElse(null);
+    Long snapshotId =
+        Optional.ofNullable(iceberg.currentSnapshot()).map(Snapshot::snapshotId).orElse(null);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("source", source());
     details.put("watermarkFrom", from.map(Instant::toString).orElse(null));
     details.put("watermarkTo", to);
     return JobResult.succeeded(STEP, bronze.name(), started)
-        .withCounts(pull.rows().size(), good.size(), rejected).withSnapshotId(snapshotId).withDetails(details);
+        .withCounts(pull.rows().size(), good.size(), rejected)
+        .withSnapshotId(snapshotId)
+        .withDetails(details);
   }
 
-  /** The rows pulled, as JSON objects keyed by lower-case column name, and the newest watermark value among them. */
+  /**
+   * The rows pulled, as JSON objects keyed by lower-case column name, and the newest watermark
+   * value among them.
+   */
   record Pull(List<ObjectNode> rows, Optional<Instant> newest) {}
 
   private Pull pull(Optional<Instant> from, StructType schema) {
-    String sql = "SELECT * FROM " + dbTable() + (from.isPresent() ? " WHERE " + watermarkColumn + " > ?" : "")
-        + " ORDER BY " + watermarkColumn + " NULLS FIRST";
+    String sql =
+        "SELECT * FROM "
+            + dbTable()
+            + (from.isPresent() ? " WHERE " + watermarkColumn + " > ?" : "")
+            + " ORDER BY "
+            + watermarkColumn
+            + " NULLS FIRST";
     Properties props = new Properties();
     if (user != null) {
       props.setProperty("user", user);
@@ -183,7 +240,8 @@ public final class JdbcExtractJob extends BaseSparkJob {
     if (passwordEnv != null) {
       String password = System.getenv(passwordEnv);
       if (password == null) {
-        throw new IllegalArgumentException("environment variable " + passwordEnv + " (--password-env) is not set");
+        throw new IllegalArgumentException(
+            "environment variable " + passwordEnv + " (--password-env) is not set");
       }
       props.setProperty("password", password);
     }
@@ -193,7 +251,7 @@ public final class JdbcExtractJob extends BaseSparkJob {
     List<ObjectNode> rows = new ArrayList<>();
     Instant newest = null;
     try (Connection c = DriverManager.getConnection(url, props);
-         PreparedStatement ps = c.prepareStatement(sql)) {
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setFetchSize(1000);
       if (from.isPresent()) {
         ps.setObject(1, OffsetDateTime.ofInstant(from.get(), ZoneOffset.UTC));
@@ -215,22 +273,29 @@ public final class JdbcExtractJob extends BaseSparkJob {
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read " + dbTable() + " from " + redacted(url) + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read " + dbTable() + " from " + redacted(url) + ": " + e.getMessage(), e);
     }
     return new Pull(rows, Optional.ofNullable(newest));
   }
 
   /**
-   * A column's value as the JSON the bronze parser reads: timestamps as ISO-8601 UTC, numbers exact, JSON text (a
-   * json/jsonb column) as the object it holds where bronze has a map, anything else as its text.
+   * A column's value as the JSON the bronze parser reads: timestamps as ISO-8601 UTC, numbers
+   * exact, JSON text (a json/jsonb column) as the object it holds where bronze has a map, anything
+   * else as its text.
    */
   private static JsonNode value(ResultSet rs, int i, int sqlType, boolean map) throws SQLException {
     switch (sqlType) {
       case java.sql.Types.TIMESTAMP_WITH_TIMEZONE, java.sql.Types.TIMESTAMP -> {
-        OffsetDateTime t = sqlType == java.sql.Types.TIMESTAMP_WITH_TIMEZONE
-            ? rs.getObject(i, OffsetDateTime.class)
-            : Optional.ofNullable(rs.getTimestamp(i)).map(ts -> ts.toInstant().atOffset(ZoneOffset.UTC)).orElse(null);
-        return t == null ? JSON.nullNode() : JSON.getNodeFactory().textNode(t.toInstant().toString());
+        OffsetDateTime t =
+            sqlType == java.sql.Types.TIMESTAMP_WITH_TIMEZONE
+                ? rs.getObject(i, OffsetDateTime.class)
+                : Optional.ofNullable(rs.getTimestamp(i))
+                    .map(ts -> ts.toInstant().atOffset(ZoneOffset.UTC))
+                    .orElse(null);
+        return t == null
+            ? JSON.nullNode()
+            : JSON.getNodeFactory().textNode(t.toInstant().toString());
       }
       default -> {
         Object v = rs.getObject(i);
@@ -262,10 +327,14 @@ public final class JdbcExtractJob extends BaseSparkJob {
     }
   }
 
-  /** The secret's password (and username, unless --user gave one): JSON as RDS writes it, or plain text. */
+  /**
+   * The secret's password (and username, unless --user gave one): JSON as RDS writes it, or plain
+   * text.
+   */
   private void credentialsFromSecret(Properties props) {
     String secret;
-    try (var client = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.create()) {
+    try (var client =
+        software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.create()) {
       secret = client.getSecretValue(b -> b.secretId(passwordSecret)).secretString();
     }
     JsonNode json = null;
@@ -302,17 +371,24 @@ public final class JdbcExtractJob extends BaseSparkJob {
   }
 
   private SourceEntity entity() {
-    SourceEntity e = SourceEntity.find(table).orElseThrow(() -> new IllegalArgumentException(
-        "unknown table '" + table + "': expected customers or products"));
+    SourceEntity e =
+        SourceEntity.find(table)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "unknown table '" + table + "': expected customers or products"));
     if (e == SourceEntity.ORDERS) {
-      throw new IllegalArgumentException("orders carry nested items, which a flat database table does not have: "
-          + "extract customers or products, and land orders as files or from an API");
+      throw new IllegalArgumentException(
+          "orders carry nested items, which a flat database table does not have: "
+              + "extract customers or products, and land orders as files or from an API");
     }
     return e;
   }
 
   private String dbTable() {
-    return sourceTable != null ? sourceTable : SourceEntity.find(table).map(SourceEntity::label).orElse(table);
+    return sourceTable != null
+        ? sourceTable
+        : SourceEntity.find(table).map(SourceEntity::label).orElse(table);
   }
 
   /** The URL without a password given in it. */

@@ -7,20 +7,27 @@ import java.util.UUID;
 import picocli.CommandLine.Option;
 
 /**
- * Arguments every job takes, Glue-style ({@code --JOB_NAME x --execution-id y}). Catalog options default to the
- * environment ({@link CatalogSettings#fromEnvironment}) so a Glue job can be configured either way.
+ * Arguments every job takes, Glue-style ({@code --JOB_NAME x --execution-id y}). Catalog options
+ * default to the environment ({@link CatalogSettings#fromEnvironment}) so a Glue job can be
+ * configured either way.
  */
 public final class JobArguments {
   @Option(names = "--JOB_NAME", description = "Glue passes the job name.")
   public String jobName;
 
-  @Option(names = {"--execution-id", "--EXECUTION_ID"}, description = "The pipeline execution this run belongs to.")
+  @Option(
+      names = {"--execution-id", "--EXECUTION_ID"},
+      description = "The pipeline execution this run belongs to.")
   public String executionId;
 
-  @Option(names = "--catalog", description = "glue | jdbc | rest (default: env LAKEHOUSE_CATALOG, else glue).")
+  @Option(
+      names = "--catalog",
+      description = "glue | jdbc | rest (default: env LAKEHOUSE_CATALOG, else glue).")
   public String catalog;
 
-  @Option(names = "--warehouse", description = "Warehouse root, e.g. s3://bucket/ (default: env LAKEHOUSE_WAREHOUSE).")
+  @Option(
+      names = "--warehouse",
+      description = "Warehouse root, e.g. s3://bucket/ (default: env LAKEHOUSE_WAREHOUSE).")
   public String warehouse;
 
   @Option(names = "--catalog-uri", description = "JDBC or REST catalog URI.")
@@ -32,7 +39,9 @@ public final class JobArguments {
   @Option(names = "--region", description = "AWS region.")
   public String region;
 
-  @Option(names = "--local", description = "Start Spark local[*] instead of using the platform's session.")
+  @Option(
+      names = "--local",
+      description = "Start Spark local[*] instead of using the platform's session.")
   public boolean local;
 
   public String executionIdOrNew() {

@@ -12,8 +12,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Writes rejected records to {@code quarantine}. A write replaces the earlier rejects of the same stage for the
- * same sources in one atomic overwrite, so a rerun of a step never duplicates them.
+ * Writes rejected records to {@code quarantine}. A write replaces the earlier rejects of the same
+ * stage for the same sources in one atomic overwrite, so a rerun of a step never duplicates them.
  */
 public final class Quarantine {
   public static final String TABLE = LakehouseTables.QUARANTINE.qualifiedName();
@@ -26,18 +26,33 @@ public final class Quarantine {
   }
 
   /** A quarantine row in table column order. */
-  public static Row row(String table, String stage, String sourceFile, Long line, String recordKey, String raw,
-      String reason, String executionId, Timestamp at) {
-    return RowFactory.create(table, stage, sourceFile, line, recordKey, raw, reason, executionId, at);
+  public static Row row(
+      String table,
+      String stage,
+      String sourceFile,
+      Long line,
+      String recordKey,
+      String raw,
+      String reason,
+      String executionId,
+      Timestamp at) {
+    return RowFactory.create(
+        table, stage, sourceFile, line, recordKey, raw, reason, executionId, at);
   }
 
   /**
-   * Replaces the rejects of {@code stage} for {@code sourceFiles} with {@code rows} in one atomic commit (a MERGE
-   * that inserts the new rejects and deletes the old ones). Does nothing when there is nothing to remove or add.
+   * Replaces the rejects of {@code stage} for {@code sourceFiles} with {@code rows} in one atomic
+   * commit (a MERGE that inserts the new rejects and deletes the old ones). Does nothing when there
+   * is nothing to remove or add.
    */
-  public static long replace(SparkSession spark, String stage, List<String> sourceFiles, Dataset<Row> rows) {
+  public static long replace(
+      SparkSession spark, String stage, List<String> sourceFiles, Dataset<Row> rows) {
     long count = rows.count();
-    var condition = functions.col("stage").equalTo(stage).and(functions.col("source_file").isin(sourceFiles.toArray()));
+    var condition =
+        functions
+            .col("stage")
+            .equalTo(stage)
+            .and(functions.col("source_file").isin(sourceFiles.toArray()));
     boolean hadRejects = !spark.table(TABLE).where(condition).isEmpty();
     if (count == 0 && !hadRejects) {
       return 0;
@@ -46,10 +61,19 @@ public final class Quarantine {
     rows.createOrReplaceTempView(view);
     try {
       SqlArgs args = new SqlArgs();
-      spark.sql("MERGE INTO " + TABLE + " t USING " + view + " s ON false"
-          + " WHEN NOT MATCHED THEN INSERT *"
-          + " WHEN NOT MATCHED BY SOURCE AND t.stage = " + args.bind("stage", stage)
-          + " AND t.source_file IN (" + args.bindEach("file", sourceFiles) + ") THEN DELETE", args.map());
+      spark.sql(
+          "MERGE INTO "
+              + TABLE
+              + " t USING "
+              + view
+              + " s ON false"
+              + " WHEN NOT MATCHED THEN INSERT *"
+              + " WHEN NOT MATCHED BY SOURCE AND t.stage = "
+              + args.bind("stage", stage)
+              + " AND t.source_file IN ("
+              + args.bindEach("file", sourceFiles)
+              + ") THEN DELETE",
+          args.map());
     } finally {
       spark.catalog().dropTempView(view);
     }

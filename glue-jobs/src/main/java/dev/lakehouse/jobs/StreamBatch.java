@@ -32,16 +32,25 @@ import scala.Tuple2;
 
 /**
  * One micro-batch of the Kafka stream into its bronze table, exactly once: the records the table's
- * {@link KafkaPosition} already covers are dropped (a batch Spark replays after a crash between our commit and its
- * checkpoint leaves nothing to load), the rest are parsed like a landed file's lines, rejects replace this batch's
- * earlier rejects in quarantine, and the rows are appended in one commit whose summary carries the new position.
+ * {@link KafkaPosition} already covers are dropped (a batch Spark replays after a crash between our
+ * commit and its checkpoint leaves nothing to load), the rest are parsed like a landed file's
+ * lines, rejects replace this batch's earlier rejects in quarantine, and the rows are appended in
+ * one commit whose summary carries the new position.
  */
 final class StreamBatch {
   private StreamBatch() {}
 
-  /** What a micro-batch did; {@code sources} are its partition ranges, {@code kafka://topic/p/first-last}. */
-  record Result(long batchId, List<String> sources, long rowsIn, long rowsWritten, long rowsRejected,
-                Long snapshotId) {
+  /**
+   * What a micro-batch did; {@code sources} are its partition ranges, {@code
+   * kafka://topic/p/first-last}.
+   */
+  record Result(
+      long batchId,
+      List<String> sources,
+      long rowsIn,
+      long rowsWritten,
+      long rowsRejected,
+      Long snapshotId) {
     boolean alreadyLoaded() {
       return sources.isEmpty();
     }
@@ -54,17 +63,32 @@ final class StreamBatch {
     }
   }
 
-  static Result write(SparkSession spark, Dataset<Row> batch, long batchId, SourceEntity entity, String executionId) {
+  static Result write(
+      SparkSession spark,
+      Dataset<Row> batch,
+      long batchId,
+      SourceEntity entity,
+      String executionId) {
     TableDefinition bronze = entity.bronze();
     Table table = LakehouseSpark.icebergCatalog(spark).loadTable(bronze.identifier());
     KafkaPosition loaded = KafkaPosition.of(table);
-    JavaRDD<Event> events = batch
-        .select(functions.col("topic"), functions.col("partition"), functions.col("offset"),
-            functions.col("value").cast("string"))
-        .javaRDD()
-        .map(r -> new Event(r.getString(0), r.getInt(1), r.getLong(2), r.isNullAt(3) ? "" : r.getString(3)))
-        .filter(e -> !loaded.covers(e.topic(), e.partition(), e.offset()))
-        .cache();
+    JavaRDD<Event> events =
+        batch
+            .select(
+                functions.col("topic"),
+                functions.col("partition"),
+                functions.col("offset"),
+                functions.col("value").cast("string"))
+            .javaRDD()
+            .map(
+                r ->
+                    new Event(
+                        r.getString(0),
+                        r.getInt(1),
+                        r.getLong(2),
+                        r.isNullAt(3) ? "" : r.getString(3)))
+            .filter(e -> !loaded.covers(e.topic(), e.partition(), e.offset()))
+            .cache();
     try {
       return load(spark, table, bronze, entity, events, loaded, batchId, executionId);
     } finally {
@@ -72,13 +96,24 @@ final class StreamBatch {
     }
   }
 
-  private static Result load(SparkSession spark, Table table, TableDefinition bronze, SourceEntity entity,
-      JavaRDD<Event> events, KafkaPosition loaded, long batchId, String executionId) {
+  private static Result load(
+      SparkSession spark,
+      Table table,
+      TableDefinition bronze,
+      SourceEntity entity,
+      JavaRDD<Event> events,
+      KafkaPosition loaded,
+      long batchId,
+      String executionId) {
     // First and last offset per partition: the batch's lineage names and the position after it.
-    Map<String, Tuple2<Long, Long>> bounds = new TreeMap<>(events
-        .mapToPair(e -> new Tuple2<>(e.partitionKey(), new Tuple2<>(e.offset(), e.offset())))
-        .reduceByKey((a, b) -> new Tuple2<>(Math.min(a._1(), b._1()), Math.max(a._2(), b._2())))
-        .collectAsMap());
+    Map<String, Tuple2<Long, Long>> bounds =
+        new TreeMap<>(
+            events
+                .mapToPair(
+                    e -> new Tuple2<>(e.partitionKey(), new Tuple2<>(e.offset(), e.offset())))
+                .reduceByKey(
+                    (a, b) -> new Tuple2<>(Math.min(a._1(), b._1()), Math.max(a._2(), b._2())))
+                .collectAsMap());
     if (bounds.isEmpty()) {
       return new Result(batchId, List.of(), 0, 0, 0, null);
     }
@@ -88,15 +123,18 @@ final class StreamBatch {
       int slash = bound.getKey().lastIndexOf('/');
       String topic = bound.getKey().substring(0, slash);
       int partition = Integer.parseInt(bound.getKey().substring(slash + 1));
-      sourceFiles.put(bound.getKey(),
+      sourceFiles.put(
+          bound.getKey(),
           KafkaPosition.sourceFile(topic, partition, bound.getValue()._1(), bound.getValue()._2()));
       after = after.after(topic, partition, bound.getValue()._2());
     }
     List<String> sources = sourceFiles.values().stream().sorted().toList();
 
     // Fields the producers started sending are added before parsing, as for a landed file.
-    JavaRDD<SourceRecord> records = events.map(e -> new SourceRecord(e.offset(), e.value(), e.value()));
-    Set<String> known = new HashSet<>(Arrays.asList(spark.table(bronze.qualifiedName()).schema().fieldNames()));
+    JavaRDD<SourceRecord> records =
+        events.map(e -> new SourceRecord(e.offset(), e.value(), e.value()));
+    Set<String> known =
+        new HashSet<>(Arrays.asList(spark.table(bronze.qualifiedName()).schema().fieldNames()));
     Map<String, Type> drift = SchemaDrift.detect(records, known);
     if (!SchemaDrift.evolve(table, drift).isEmpty()) {
       spark.sql("REFRESH TABLE " + bronze.qualifiedName());
@@ -108,25 +146,51 @@ final class StreamBatch {
     String tableName = bronze.name();
     String[] columns = schema.fieldNames();
     Timestamp now = Timestamp.from(Instant.now());
-    JavaRDD<ParsedRecord> parsed = events
-        .map(e -> ParsedRecord.of(sourceFiles.get(e.partitionKey()),
-            new SourceRecord(e.offset(), e.value(), e.value()), parser, idColumn))
-        .cache();
+    JavaRDD<ParsedRecord> parsed =
+        events
+            .map(
+                e ->
+                    ParsedRecord.of(
+                        sourceFiles.get(e.partitionKey()),
+                        new SourceRecord(e.offset(), e.value(), e.value()),
+                        parser,
+                        idColumn))
+            .cache();
     try {
-      JavaRDD<Row> good = parsed.filter(ParsedRecord::ok).map(p -> p.toBronzeRow(columns, now, executionId));
-      JavaRDD<Row> bad = parsed.filter(p -> !p.ok())
-          .map(p -> Quarantine.row(tableName, RunLog.STEP_BRONZE, p.sourceFile(), p.line(), p.key(), p.raw(),
-              p.error(), executionId, now));
+      JavaRDD<Row> good =
+          parsed.filter(ParsedRecord::ok).map(p -> p.toBronzeRow(columns, now, executionId));
+      JavaRDD<Row> bad =
+          parsed
+              .filter(p -> !p.ok())
+              .map(
+                  p ->
+                      Quarantine.row(
+                          tableName,
+                          RunLog.STEP_BRONZE,
+                          p.sourceFile(),
+                          p.line(),
+                          p.key(),
+                          p.raw(),
+                          p.error(),
+                          executionId,
+                          now));
       long rowsIn = parsed.count();
-      long rowsRejected = Quarantine.replace(spark, RunLog.STEP_BRONZE, sources, Quarantine.frame(spark, bad));
+      long rowsRejected =
+          Quarantine.replace(spark, RunLog.STEP_BRONZE, sources, Quarantine.frame(spark, bad));
       String position = after.toJson();
-      Map<String, String> summary = Map.of(
-          CommitSummary.KAFKA_OFFSETS, position,
-          CommitSummary.STREAM_BATCH, Long.toString(batchId),
-          CommitSummary.SOURCE_FILE, String.join(",", sources),
-          CommitSummary.EXECUTION_ID, executionId);
+      Map<String, String> summary =
+          Map.of(
+              CommitSummary.KAFKA_OFFSETS,
+              position,
+              CommitSummary.STREAM_BATCH,
+              Long.toString(batchId),
+              CommitSummary.SOURCE_FILE,
+              String.join(",", sources),
+              CommitSummary.EXECUTION_ID,
+              executionId);
       if (rowsIn == rowsRejected) {
-        // Nothing to append, but the position must still move past the rejects: an empty commit carries it.
+        // Nothing to append, but the position must still move past the rejects: an empty commit
+        // carries it.
         var append = table.newAppend();
         summary.forEach(append::set);
         append.commit();
@@ -140,13 +204,22 @@ final class StreamBatch {
         LakehouseSpark.write(append::append);
       }
       table.refresh();
-      return new Result(batchId, sources, rowsIn, rowsIn - rowsRejected, rowsRejected, snapshotAt(table, position));
+      return new Result(
+          batchId,
+          sources,
+          rowsIn,
+          rowsIn - rowsRejected,
+          rowsRejected,
+          snapshotAt(table, position));
     } finally {
       parsed.unpersist();
     }
   }
 
-  /** The snapshot that committed this position (other writers, e.g. file ingests, may have committed since). */
+  /**
+   * The snapshot that committed this position (other writers, e.g. file ingests, may have committed
+   * since).
+   */
   private static Long snapshotAt(Table table, String position) {
     for (Snapshot snapshot : table.snapshots()) {
       if (position.equals(snapshot.summary().get(CommitSummary.KAFKA_OFFSETS))) {

@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Writers append to and MERGE into one merge-on-read table at the same time while compaction keeps rewriting its
- * files: commits that lose the catalog's compare-and-swap, and MERGEs whose files were rewritten under them (Iceberg's
- * validation), are planned again (CommitConflicts), so every row lands exactly once and nothing is lost.
+ * Writers append to and MERGE into one merge-on-read table at the same time while compaction keeps
+ * rewriting its files: commits that lose the catalog's compare-and-swap, and MERGEs whose files
+ * were rewritten under them (Iceberg's validation), are planned again (CommitConflicts), so every
+ * row lands exactly once and nothing is lost.
  *
- * <p>CI runs {@value #WRITERS} writers × {@value #DEFAULT_COMMITS} commits; the full proof recorded in
- * docs/reliability.md runs 50 commits each: {@code -Dreliability.commits=50}.
+ * <p>CI runs {@value #WRITERS} writers × {@value #DEFAULT_COMMITS} commits; the full proof recorded
+ * in docs/reliability.md runs 50 commits each: {@code -Dreliability.commits=50}.
  */
 class ConcurrentCommitsTest {
   static final int WRITERS = 8;
@@ -42,38 +43,61 @@ class ConcurrentCommitsTest {
     List<Future<?>> writers = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
       int writer = w;
-      writers.add(pool.submit(() -> {
-        for (int round = 1; round <= COMMITS_PER_WRITER; round++) {
-          // Odd rounds append new keys A<writer>-<round>-<i>; even rounds upsert this writer's keys M<writer>-<i>.
-          // Either way the round number is the price, so the end state says which commit landed how often.
-          String rows = """
+      writers.add(
+          pool.submit(
+              () -> {
+                for (int round = 1; round <= COMMITS_PER_WRITER; round++) {
+                  // Odd rounds append new keys A<writer>-<round>-<i>; even rounds upsert this
+                  // writer's keys M<writer>-<i>.
+                  // Either way the round number is the price, so the end state says which commit
+                  // landed how often.
+                  String rows =
+                      """
               SELECT concat('%s', id) AS product_id, 'Books' AS category, CAST(%d AS DECIMAL(10,2)) AS price,
                      's3://landing/w%d' AS _source_file, current_timestamp() AS _updated_at FROM range(%d)"""
-              .formatted(round % 2 == 1 ? "A" + writer + "-" + round + "-" : "M" + writer + "-", round, writer,
-                  KEYS_PER_COMMIT);
-          // An insert-only MERGE is planned by Spark as an append (new keys: nothing to match); the other updates.
-          String sql = """
+                          .formatted(
+                              round % 2 == 1
+                                  ? "A" + writer + "-" + round + "-"
+                                  : "M" + writer + "-",
+                              round,
+                              writer,
+                              KEYS_PER_COMMIT);
+                  // An insert-only MERGE is planned by Spark as an append (new keys: nothing to
+                  // match); the other updates.
+                  String sql =
+                      """
               MERGE INTO %s t USING (%s) s ON t.product_id = s.product_id
               %s
               WHEN NOT MATCHED THEN INSERT (product_id, category, price, _source_file, _updated_at)
-                VALUES (s.product_id, s.category, s.price, s._source_file, s._updated_at)""".formatted(table, rows,
-              round % 2 == 1 ? "" : "WHEN MATCHED THEN UPDATE SET t.price = s.price, t._updated_at = s._updated_at");
-          CommitConflicts.retrying(() -> spark.sql(sql).count(), "writer " + writer);
-        }
-      }));
+                VALUES (s.product_id, s.category, s.price, s._source_file, s._updated_at)"""
+                          .formatted(
+                              table,
+                              rows,
+                              round % 2 == 1
+                                  ? ""
+                                  : "WHEN MATCHED THEN UPDATE SET t.price = s.price, t._updated_at = s._updated_at");
+                  CommitConflicts.retrying(() -> spark.sql(sql).count(), "writer " + writer);
+                }
+              }));
     }
-    Future<?> compactor = pool.submit(() -> {
-      while (writing.get()) {
-        compactions.incrementAndGet();
-        try {
-          // As the maintenance pipeline runs it: a job, retried when it loses to a writer.
-          CommitConflicts.retrying(() -> CompactionJob.fromArgs("--table", "curated_products", "--min-input-files",
-              "2").execute(spark), "compaction");
-        } catch (RuntimeException lostToWritersEveryTime) {
-          // compaction is best effort: it tries again on the next round
-        }
-      }
-    });
+    Future<?> compactor =
+        pool.submit(
+            () -> {
+              while (writing.get()) {
+                compactions.incrementAndGet();
+                try {
+                  // As the maintenance pipeline runs it: a job, retried when it loses to a writer.
+                  CommitConflicts.retrying(
+                      () ->
+                          CompactionJob.fromArgs(
+                                  "--table", "curated_products", "--min-input-files", "2")
+                              .execute(spark),
+                      "compaction");
+                } catch (RuntimeException lostToWritersEveryTime) {
+                  // compaction is best effort: it tries again on the next round
+                }
+              }
+            });
     for (Future<?> w : writers) {
       w.get(30, TimeUnit.MINUTES);
     }
@@ -85,12 +109,24 @@ class ConcurrentCommitsTest {
     int lastMerge = COMMITS_PER_WRITER - COMMITS_PER_WRITER % 2;
     long appendedRows = (long) WRITERS * appends * KEYS_PER_COMMIT;
     long mergedKeys = (long) WRITERS * KEYS_PER_COMMIT;
-    // Sum of the odd rounds 1, 3, ... (appends * appends), each appended row once; each merged key at the last round.
+    // Sum of the odd rounds 1, 3, ... (appends * appends), each appended row once; each merged key
+    // at the last round.
     long priceSum = (long) WRITERS * KEYS_PER_COMMIT * appends * appends + mergedKeys * lastMerge;
-    String expected = "[" + (appendedRows + mergedKeys) + "," + (appendedRows + mergedKeys) + "," + priceSum + ".00,"
-        + mergedKeys + "]";
-    String query = "SELECT count(*), count(DISTINCT product_id), sum(price), count_if(product_id LIKE 'M%' AND price = "
-        + lastMerge + ") FROM " + table;
+    String expected =
+        "["
+            + (appendedRows + mergedKeys)
+            + ","
+            + (appendedRows + mergedKeys)
+            + ","
+            + priceSum
+            + ".00,"
+            + mergedKeys
+            + "]";
+    String query =
+        "SELECT count(*), count(DISTINCT product_id), sum(price), count_if(product_id LIKE 'M%' AND price = "
+            + lastMerge
+            + ") FROM "
+            + table;
     assertThat(rows(spark, query).get(0).toString()).isEqualTo(expected);
     assertThat(compactions.get()).as("compactions started while the writers ran").isPositive();
     CompactionJob.fromArgs("--table", "curated_products", "--min-input-files", "2").execute(spark);

@@ -10,7 +10,10 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** One SparkSession per test JVM, rebound to each test's own lakehouse home (fresh SQLite catalog + warehouse). */
+/**
+ * One SparkSession per test JVM, rebound to each test's own lakehouse home (fresh SQLite catalog +
+ * warehouse).
+ */
 public final class JobTestSupport {
   private JobTestSupport() {}
 

@@ -7,9 +7,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The streaming job's arguments as the CLI (flags) and Glue (every argument a --key value pair) pass them. */
+/**
+ * The streaming job's arguments as the CLI (flags) and Glue (every argument a --key value pair)
+ * pass them.
+ */
 class KafkaStreamJobArgumentsTest {
-  static final String[] REQUIRED = {"--bootstrap-servers", "b-1:9094", "--checkpoint", "s3://w/_streams/c/"};
+  static final String[] REQUIRED = {
+    "--bootstrap-servers", "b-1:9094", "--checkpoint", "s3://w/_streams/c/"
+  };
 
   @Test
   void availableNowIsAFlagOrAGluePair() {
@@ -21,7 +26,8 @@ class KafkaStreamJobArgumentsTest {
 
   @Test
   void kafkaOptionsAndTheDefaultTopic() {
-    KafkaStreamJob job = KafkaStreamJob.fromArgs(with("--kafka-option", "security.protocol=SSL", "--JOB_ID", "j1"));
+    KafkaStreamJob job =
+        KafkaStreamJob.fromArgs(with("--kafka-option", "security.protocol=SSL", "--JOB_ID", "j1"));
     assertThat(job.kafkaOptions()).isEqualTo(Map.of("security.protocol", "SSL"));
     assertThat(job.source()).isEqualTo("kafka://orders");
     assertThat(job.step()).isEqualTo("stream");

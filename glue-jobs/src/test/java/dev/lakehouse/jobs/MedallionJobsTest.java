@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bronze → silver → gold on a small hand-built dataset with every amount worked out by hand (see the comments),
- * then a sequence of changes: a late-arriving customer, a product whose category becomes known, an order update and
- * a profile change. After each step the incremental gold must equal a from-scratch recompute.
+ * Bronze → silver → gold on a small hand-built dataset with every amount worked out by hand (see
+ * the comments), then a sequence of changes: a late-arriving customer, a product whose category
+ * becomes known, an order update and a profile change. After each step the incremental gold must
+ * equal a from-scratch recompute.
  */
 class MedallionJobsTest {
   static final String AS_OF = "2026-11-20T00:00:00Z";
@@ -30,33 +31,51 @@ class MedallionJobsTest {
     spark = JobTestSupport.lakehouse(home);
   }
 
-  static final String PRODUCTS = lines(
-      "{\"product_id\":\"P1\",\"name\":\"Novel\",\"category\":\"Books\",\"price\":10.00,\"cost\":6.00}",
-      "{\"product_id\":\"P2\",\"name\":\"Phone\",\"category\":\"Electronics\",\"price\":200.00,\"cost\":150.00}",
-      "{\"product_id\":\"P3\",\"name\":\"Ball\",\"category\":\"Toys\",\"price\":5.00,\"cost\":1.00}",
-      "{\"product_id\":\"PX\",\"name\":\"Broken\",\"category\":\"Toys\",\"price\":-1.00}");
+  static final String PRODUCTS =
+      lines(
+          "{\"product_id\":\"P1\",\"name\":\"Novel\",\"category\":\"Books\",\"price\":10.00,\"cost\":6.00}",
+          "{\"product_id\":\"P2\",\"name\":\"Phone\",\"category\":\"Electronics\",\"price\":200.00,\"cost\":150.00}",
+          "{\"product_id\":\"P3\",\"name\":\"Ball\",\"category\":\"Toys\",\"price\":5.00,\"cost\":1.00}",
+          "{\"product_id\":\"PX\",\"name\":\"Broken\",\"category\":\"Toys\",\"price\":-1.00}");
 
-  static final String CUSTOMERS = lines(
-      "{\"customer_id\":\"C1\",\"email\":\" Ann.Lee@Example.COM \",\"first_name\":\"Ann\",\"last_name\":\"Lee\","
-          + "\"phone\":\"+1 (555) 000-0001\",\"address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"}}",
-      "{\"customer_id\":\"C2\",\"email\":\"bob@example.com\",\"first_name\":\"Bob\",\"last_name\":\"Ray\","
-          + "\"address\":{\"city\":\"Boston\",\"state\":\"MA\",\"country\":\"US\"}}",
-      "{\"customer_id\":\"C3\",\"email\":\"not-an-email\"}");
+  static final String CUSTOMERS =
+      lines(
+          "{\"customer_id\":\"C1\",\"email\":\" Ann.Lee@Example.COM \",\"first_name\":\"Ann\",\"last_name\":\"Lee\","
+              + "\"phone\":\"+1 (555) 000-0001\",\"address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"}}",
+          "{\"customer_id\":\"C2\",\"email\":\"bob@example.com\",\"first_name\":\"Bob\",\"last_name\":\"Ray\","
+              + "\"address\":{\"city\":\"Boston\",\"state\":\"MA\",\"country\":\"US\"}}",
+          "{\"customer_id\":\"C3\",\"email\":\"not-an-email\"}");
 
-  // O1 245.16: lines 3×10.00×0.90 = 27.0000 and 200.0000 → subtotal 227.00, tax 18.16, free shipping.
-  // O2 19.17 (the later line wins: processing): 2×5.00×0.85 = 8.5000 → 8.50 + tax 0.68 + shipping 9.99.
-  // O3 42.62 (customer C9 not landed yet): 10.0000 + 19.9800 + 0.2250 = 30.2050 → HALF_UP 30.21 (HALF_EVEN would
+  // O1 245.16: lines 3×10.00×0.90 = 27.0000 and 200.0000 → subtotal 227.00, tax 18.16, free
+  // shipping.
+  // O2 19.17 (the later line wins: processing): 2×5.00×0.85 = 8.5000 → 8.50 + tax 0.68 + shipping
+  // 9.99.
+  // O3 42.62 (customer C9 not landed yet): 10.0000 + 19.9800 + 0.2250 = 30.2050 → HALF_UP 30.21
+  // (HALF_EVEN would
   //    give 30.20), discount 0.025 → 0.03, tax 2.4168 → 2.42, shipping 9.99.
   // O4 216.00, cancelled: excluded from revenue.
-  static final String ORDERS = lines(
-      order("O1", "C1", "2026-11-01T10:00:00Z", "delivered", item("P1", 3, "10.00", "0.10"), item("P2", 1, "200.00", "0.00")),
-      order("O2", "C2", "2026-11-01T23:30:00Z", "pending", item("P3", 2, "5.00", "0.15")),
-      order("O3", "C9", "2026-11-02T01:00:00Z", "shipped", item("P1", 1, "10.00", "0"), item("P4", 1, "19.98", "0"),
-          item("P3", 1, "0.25", "0.10")),
-      order("O4", "C1", "2026-11-02T12:00:00Z", "cancelled", item("P2", 1, "200.00", "0")),
-      order("O5", "C2", "2026-11-03T09:00:00Z", "pending", item("P1", 0, "10.00", "0")),
-      order("O6", "C2", "2026-11-03T09:00:00Z", "lost", item("P1", 1, "10.00", "0")),
-      order("O2", "C2", "2026-11-01T23:30:00Z", "processing", item("P3", 2, "5.00", "0.15")));
+  static final String ORDERS =
+      lines(
+          order(
+              "O1",
+              "C1",
+              "2026-11-01T10:00:00Z",
+              "delivered",
+              item("P1", 3, "10.00", "0.10"),
+              item("P2", 1, "200.00", "0.00")),
+          order("O2", "C2", "2026-11-01T23:30:00Z", "pending", item("P3", 2, "5.00", "0.15")),
+          order(
+              "O3",
+              "C9",
+              "2026-11-02T01:00:00Z",
+              "shipped",
+              item("P1", 1, "10.00", "0"),
+              item("P4", 1, "19.98", "0"),
+              item("P3", 1, "0.25", "0.10")),
+          order("O4", "C1", "2026-11-02T12:00:00Z", "cancelled", item("P2", 1, "200.00", "0")),
+          order("O5", "C2", "2026-11-03T09:00:00Z", "pending", item("P1", 0, "10.00", "0")),
+          order("O6", "C2", "2026-11-03T09:00:00Z", "lost", item("P1", 1, "10.00", "0")),
+          order("O2", "C2", "2026-11-01T23:30:00Z", "processing", item("P3", 2, "5.00", "0.15")));
 
   @Test
   void loadsComputesExactAmountsAndEveryJobIsIdempotent() {
@@ -68,45 +87,60 @@ class MedallionJobsTest {
     assertThat(customers.rowsWritten()).isEqualTo(2);
     JobResult orders = load("orders", ORDERS);
     assertThat(orders.rowsIn()).isEqualTo(7);
-    assertThat(orders.rowsRejected()).as("O5, O6 and the first O2, superseded in the same file").isEqualTo(3);
+    assertThat(orders.rowsRejected())
+        .as("O5, O6 and the first O2, superseded in the same file")
+        .isEqualTo(3);
     assertThat(orders.rowsWritten()).isEqualTo(4);
     assertThat(orders.details()).containsEntry("superseded", 0L);
 
-    assertThat(strings("select order_id, customer_name, order_status, item_count, subtotal, discount_amount, tax_amount,"
-        + " shipping_cost, net_amount from ecommerce_lakehouse.curated_orders order by order_id")).containsExactly(
-        "[O1,Ann Lee,delivered,2,227.00,3.00,18.16,0.00,245.16]",
-        "[O2,Bob Ray,processing,1,8.50,1.50,0.68,9.99,19.17]",
-        "[O3,null,shipped,3,30.21,0.03,2.42,9.99,42.62]",
-        "[O4,Ann Lee,cancelled,1,200.00,0.00,16.00,0.00,216.00]");
-    assertThat(strings("select order_id, line_number, product_id, category, item_net from"
-        + " ecommerce_lakehouse.curated_order_items where order_id = 'O3' order by line_number")).containsExactly(
-        "[O3,1,P1,Books,10.0000]", "[O3,2,P4,unknown,19.9800]", "[O3,3,P3,Toys,0.2250]");
-    assertThat(strings("select customer_id, email, phone, full_name, city, lifetime_value, total_orders,"
-        + " customer_segment, cast(first_order_date as string), cast(last_order_date as string), is_active"
-        + " from ecommerce_lakehouse.curated_customers order by customer_id")).containsExactly(
-        "[C1,ann.lee@example.com,+15550000001,Ann Lee,Denver,245.16,1,low,2026-11-01 10:00:00,2026-11-02 12:00:00,true]",
-        "[C2,bob@example.com,null,Bob Ray,Boston,19.17,1,low,2026-11-01 23:30:00,2026-11-01 23:30:00,true]");
-    assertThat(strings("select source_line, reason from ecommerce_lakehouse.quarantine where stage = 'silver'"
-        + " order by table_name, source_line")).containsExactly(
-        "[3,email is not an address: not-an-email]",
-        "[2,superseded by line 7 of the same file]",
-        "[5,quantity must be greater than 0]",
-        "[6,unknown order_status \"lost\"]",
-        "[4,price must not be negative, was -1.00]");
+    assertThat(
+            strings(
+                "select order_id, customer_name, order_status, item_count, subtotal, discount_amount, tax_amount,"
+                    + " shipping_cost, net_amount from ecommerce_lakehouse.curated_orders order by order_id"))
+        .containsExactly(
+            "[O1,Ann Lee,delivered,2,227.00,3.00,18.16,0.00,245.16]",
+            "[O2,Bob Ray,processing,1,8.50,1.50,0.68,9.99,19.17]",
+            "[O3,null,shipped,3,30.21,0.03,2.42,9.99,42.62]",
+            "[O4,Ann Lee,cancelled,1,200.00,0.00,16.00,0.00,216.00]");
+    assertThat(
+            strings(
+                "select order_id, line_number, product_id, category, item_net from"
+                    + " ecommerce_lakehouse.curated_order_items where order_id = 'O3' order by line_number"))
+        .containsExactly(
+            "[O3,1,P1,Books,10.0000]", "[O3,2,P4,unknown,19.9800]", "[O3,3,P3,Toys,0.2250]");
+    assertThat(
+            strings(
+                "select customer_id, email, phone, full_name, city, lifetime_value, total_orders,"
+                    + " customer_segment, cast(first_order_date as string), cast(last_order_date as string), is_active"
+                    + " from ecommerce_lakehouse.curated_customers order by customer_id"))
+        .containsExactly(
+            "[C1,ann.lee@example.com,+15550000001,Ann Lee,Denver,245.16,1,low,2026-11-01 10:00:00,2026-11-02 12:00:00,true]",
+            "[C2,bob@example.com,null,Bob Ray,Boston,19.17,1,low,2026-11-01 23:30:00,2026-11-01 23:30:00,true]");
+    assertThat(
+            strings(
+                "select source_line, reason from ecommerce_lakehouse.quarantine where stage = 'silver'"
+                    + " order by table_name, source_line"))
+        .containsExactly(
+            "[3,email is not an address: not-an-email]",
+            "[2,superseded by line 7 of the same file]",
+            "[5,quantity must be greater than 0]",
+            "[6,unknown order_status \"lost\"]",
+            "[4,price must not be negative, was -1.00]");
 
     JobResult gold = gold();
     assertThat(gold.status()).isEqualTo(RunStatus.SUCCEEDED);
-    assertThat(goldRows()).containsExactly(
-        "[2026-11-01,category_revenue,category,Books,27.00,1]",
-        "[2026-11-01,category_revenue,category,Electronics,200.00,1]",
-        "[2026-11-01,category_revenue,category,Toys,8.50,1]",
-        "[2026-11-01,daily_revenue,all,all,264.33,2]",
-        "[2026-11-01,segment_revenue,customer_segment,low,264.33,2]",
-        "[2026-11-02,category_revenue,category,Books,10.00,1]",
-        "[2026-11-02,category_revenue,category,Toys,0.23,1]",
-        "[2026-11-02,category_revenue,category,unknown,19.98,1]",
-        "[2026-11-02,daily_revenue,all,all,42.62,1]",
-        "[2026-11-02,segment_revenue,customer_segment,unknown,42.62,1]");
+    assertThat(goldRows())
+        .containsExactly(
+            "[2026-11-01,category_revenue,category,Books,27.00,1]",
+            "[2026-11-01,category_revenue,category,Electronics,200.00,1]",
+            "[2026-11-01,category_revenue,category,Toys,8.50,1]",
+            "[2026-11-01,daily_revenue,all,all,264.33,2]",
+            "[2026-11-01,segment_revenue,customer_segment,low,264.33,2]",
+            "[2026-11-02,category_revenue,category,Books,10.00,1]",
+            "[2026-11-02,category_revenue,category,Toys,0.23,1]",
+            "[2026-11-02,category_revenue,category,unknown,19.98,1]",
+            "[2026-11-02,daily_revenue,all,all,42.62,1]",
+            "[2026-11-02,segment_revenue,customer_segment,unknown,42.62,1]");
 
     // Every job again: nothing new, nothing written.
     List<Long> snapshotsBefore = snapshotCounts();
@@ -125,51 +159,83 @@ class MedallionJobsTest {
     load("orders", ORDERS);
     gold();
 
-    // The customer of O3 arrives late: O3 gets its name, 2026-11-02 moves from segment 'unknown' to 'low'.
-    load("customers", lines("{\"customer_id\":\"C9\",\"email\":\"cy@example.com\",\"first_name\":\"Cy\",\"last_name\":\"Nine\"}"));
-    assertThat(strings("select customer_name, customer_email from ecommerce_lakehouse.curated_orders where order_id = 'O3'"))
+    // The customer of O3 arrives late: O3 gets its name, 2026-11-02 moves from segment 'unknown' to
+    // 'low'.
+    load(
+        "customers",
+        lines(
+            "{\"customer_id\":\"C9\",\"email\":\"cy@example.com\",\"first_name\":\"Cy\",\"last_name\":\"Nine\"}"));
+    assertThat(
+            strings(
+                "select customer_name, customer_email from ecommerce_lakehouse.curated_orders where order_id = 'O3'"))
         .containsExactly("[Cy Nine,cy@example.com]");
-    assertThat(strings("select lifetime_value, customer_segment from ecommerce_lakehouse.curated_customers where customer_id = 'C9'"))
+    assertThat(
+            strings(
+                "select lifetime_value, customer_segment from ecommerce_lakehouse.curated_customers where customer_id = 'C9'"))
         .containsExactly("[42.62,low]");
-    assertThat(gold().details()).containsEntry("affectedDates", 1).containsEntry("fullRecompute", false);
-    assertThat(goldRows()).contains("[2026-11-02,segment_revenue,customer_segment,low,42.62,1]")
+    assertThat(gold().details())
+        .containsEntry("affectedDates", 1)
+        .containsEntry("fullRecompute", false);
+    assertThat(goldRows())
+        .contains("[2026-11-02,segment_revenue,customer_segment,low,42.62,1]")
         .noneMatch(r -> r.contains("unknown,42.62"));
     assertIncrementalEqualsFull();
 
     // P4's category becomes known: its order line and the category metric follow.
-    load("products", lines("{\"product_id\":\"P4\",\"name\":\"Rake\",\"category\":\"Garden\",\"price\":19.98}"));
+    load(
+        "products",
+        lines("{\"product_id\":\"P4\",\"name\":\"Rake\",\"category\":\"Garden\",\"price\":19.98}"));
     gold();
-    assertThat(goldRows()).contains("[2026-11-02,category_revenue,category,Garden,19.98,1]")
+    assertThat(goldRows())
+        .contains("[2026-11-02,category_revenue,category,Garden,19.98,1]")
         .noneMatch(r -> r.contains("category,unknown"));
     assertIncrementalEqualsFull();
 
     // O2 is cancelled: 2026-11-01 loses it, and C2 drops to segment 'none'.
-    load("orders", lines(order("O2", "C2", "2026-11-01T23:30:00Z", "cancelled", item("P3", 2, "5.00", "0.15"))));
+    load(
+        "orders",
+        lines(
+            order("O2", "C2", "2026-11-01T23:30:00Z", "cancelled", item("P3", 2, "5.00", "0.15"))));
     gold();
-    assertThat(goldRows()).contains(
+    assertThat(goldRows())
+        .contains(
             "[2026-11-01,daily_revenue,all,all,245.16,1]",
             "[2026-11-01,segment_revenue,customer_segment,low,245.16,1]")
         .noneMatch(r -> r.startsWith("[2026-11-01,category_revenue,category,Toys"));
-    assertThat(strings("select lifetime_value, total_orders, customer_segment from ecommerce_lakehouse.curated_customers where customer_id = 'C2'"))
+    assertThat(
+            strings(
+                "select lifetime_value, total_orders, customer_segment from ecommerce_lakehouse.curated_customers where customer_id = 'C2'"))
         .containsExactly("[0.00,0,none]");
     assertIncrementalEqualsFull();
 
     // C1 changes email (a new SCD2 version); C2 is re-landed unchanged (no new version).
-    load("customers", lines(
-        "{\"customer_id\":\"C1\",\"email\":\"ann@new.example.com\",\"first_name\":\"Ann\",\"last_name\":\"Lee\","
-            + "\"phone\":\"+1 (555) 000-0001\",\"address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"}}",
-        "{\"customer_id\":\"C2\",\"email\":\"bob@example.com\",\"first_name\":\"Bob\",\"last_name\":\"Ray\","
-            + "\"address\":{\"city\":\"Boston\",\"state\":\"MA\",\"country\":\"US\"}}"));
-    assertThat(strings("select customer_id, email, _is_current, _valid_to is null, lifetime_value from"
-        + " ecommerce_lakehouse.curated_customers where customer_id in ('C1', 'C2') order by customer_id, _valid_from"))
+    load(
+        "customers",
+        lines(
+            "{\"customer_id\":\"C1\",\"email\":\"ann@new.example.com\",\"first_name\":\"Ann\",\"last_name\":\"Lee\","
+                + "\"phone\":\"+1 (555) 000-0001\",\"address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"}}",
+            "{\"customer_id\":\"C2\",\"email\":\"bob@example.com\",\"first_name\":\"Bob\",\"last_name\":\"Ray\","
+                + "\"address\":{\"city\":\"Boston\",\"state\":\"MA\",\"country\":\"US\"}}"));
+    assertThat(
+            strings(
+                "select customer_id, email, _is_current, _valid_to is null, lifetime_value from"
+                    + " ecommerce_lakehouse.curated_customers where customer_id in ('C1', 'C2') order by customer_id, _valid_from"))
         .containsExactly(
             "[C1,ann.lee@example.com,false,false,245.16]",
             "[C1,ann@new.example.com,true,true,245.16]",
             "[C2,bob@example.com,true,true,0.00]");
-    assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_customers c1 join"
-        + " ecommerce_lakehouse.curated_customers c2 on c1.customer_id = c2.customer_id and c1._valid_to = c2._valid_from"
-        + " where c1.customer_id = 'C1'").get(0).getLong(0)).isEqualTo(1);
-    assertThat(strings("select distinct customer_email from ecommerce_lakehouse.curated_orders where customer_id = 'C1'"))
+    assertThat(
+            rows(
+                    spark,
+                    "select count(*) from ecommerce_lakehouse.curated_customers c1 join"
+                        + " ecommerce_lakehouse.curated_customers c2 on c1.customer_id = c2.customer_id and c1._valid_to = c2._valid_from"
+                        + " where c1.customer_id = 'C1'")
+                .get(0)
+                .getLong(0))
+        .isEqualTo(1);
+    assertThat(
+            strings(
+                "select distinct customer_email from ecommerce_lakehouse.curated_orders where customer_id = 'C1'"))
         .containsExactly("[ann@new.example.com]");
     gold();
     assertIncrementalEqualsFull();
@@ -181,12 +247,16 @@ class MedallionJobsTest {
     load("customers", CUSTOMERS);
     load("orders", ORDERS);
     gold();
-    List<String> ordersBefore = strings("select * from ecommerce_lakehouse.curated_orders order by order_id");
-    List<String> linesBefore = strings("select * from ecommerce_lakehouse.curated_order_items order by order_id, line_number");
+    List<String> ordersBefore =
+        strings("select * from ecommerce_lakehouse.curated_orders order by order_id");
+    List<String> linesBefore =
+        strings(
+            "select * from ecommerce_lakehouse.curated_order_items order by order_id, line_number");
     List<String> goldBefore = goldRows();
     String[] unknown = new String[50];
     for (int i = 0; i < unknown.length; i++) {
-      unknown[i] = order("Z" + i, "C1", "2026-11-05T08:00:00Z", "teleported", item("P1", 1, "10.00", "0"));
+      unknown[i] =
+          order("Z" + i, "C1", "2026-11-05T08:00:00Z", "teleported", item("P1", 1, "10.00", "0"));
     }
 
     JobResult rejected = load("orders", lines(unknown));
@@ -196,11 +266,19 @@ class MedallionJobsTest {
     assertThat(rejected.rowsWritten()).isZero();
     assertThat(rejected.rowsRejected()).isEqualTo(50);
     assertThat(rejected.message()).isEqualTo("every row was rejected: nothing promoted");
-    assertThat(rows(spark, "select count(*), count(distinct execution_id), min(reason) from ecommerce_lakehouse.quarantine"
-        + " where stage = 'silver' and source_file like '%orders-4.jsonl'").get(0).toString())
+    assertThat(
+            rows(
+                    spark,
+                    "select count(*), count(distinct execution_id), min(reason) from ecommerce_lakehouse.quarantine"
+                        + " where stage = 'silver' and source_file like '%orders-4.jsonl'")
+                .get(0)
+                .toString())
         .isEqualTo("[50,1,unknown order_status \"teleported\"]");
-    assertThat(strings("select * from ecommerce_lakehouse.curated_orders order by order_id")).isEqualTo(ordersBefore);
-    assertThat(strings("select * from ecommerce_lakehouse.curated_order_items order by order_id, line_number"))
+    assertThat(strings("select * from ecommerce_lakehouse.curated_orders order by order_id"))
+        .isEqualTo(ordersBefore);
+    assertThat(
+            strings(
+                "select * from ecommerce_lakehouse.curated_order_items order by order_id, line_number"))
         .isEqualTo(linesBefore);
     // The batch is consumed: the next run finds nothing, and gold has nothing to recompute.
     List<Long> snapshots = snapshotCounts();
@@ -214,29 +292,39 @@ class MedallionJobsTest {
   @Test
   void implausibleDatesAndDuplicatesWithinAFileAreQuarantinedWithTheirReason() {
     load("products", PRODUCTS);
-    JobResult orders = load("orders", lines(
-        order("Y1", "C1", "9999-12-31T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
-        order("Y2", "C1", "1970-01-01T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
-        order("Y3", "C1", "2026-11-21T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
-        order("Y4", "C1", "2026-11-21T00:00:01Z", "pending", item("P1", 1, "10.00", "0")),
-        order("D1", "C1", "2026-11-02T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
-        order("D1", "C1", "2026-11-02T00:00:00Z", "lost", item("P1", 1, "10.00", "0")),
-        order("D1", "C1", "2026-11-02T00:00:00Z", "shipped", item("P1", 2, "10.00", "0")),
-        order("D1", "C1", "2026-11-02T00:00:00Z", "delivered", item("P1", 3, "10.00", "0"))));
+    JobResult orders =
+        load(
+            "orders",
+            lines(
+                order("Y1", "C1", "9999-12-31T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+                order("Y2", "C1", "1970-01-01T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+                order("Y3", "C1", "2026-11-21T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+                order("Y4", "C1", "2026-11-21T00:00:01Z", "pending", item("P1", 1, "10.00", "0")),
+                order("D1", "C1", "2026-11-02T00:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+                order("D1", "C1", "2026-11-02T00:00:00Z", "lost", item("P1", 1, "10.00", "0")),
+                order("D1", "C1", "2026-11-02T00:00:00Z", "shipped", item("P1", 2, "10.00", "0")),
+                order(
+                    "D1", "C1", "2026-11-02T00:00:00Z", "delivered", item("P1", 3, "10.00", "0"))));
 
     assertThat(orders.rowsIn()).isEqualTo(8);
     assertThat(orders.rowsWritten()).isEqualTo(2);
     assertThat(orders.rowsRejected()).isEqualTo(6);
-    assertThat(strings("select source_line, reason from ecommerce_lakehouse.quarantine where table_name = 'curated_orders'"
-        + " order by source_line")).containsExactly(
-        "[1,implausible order_date 9999-12-31 00:00:00: expected from 2000-01-01 to 2026-11-21T00:00:00Z]",
-        "[2,implausible order_date 1970-01-01 00:00:00: expected from 2000-01-01 to 2026-11-21T00:00:00Z]",
-        "[4,implausible order_date 2026-11-21 00:00:01: expected from 2000-01-01 to 2026-11-21T00:00:00Z]",
-        "[5,superseded by line 8 of the same file]",
-        "[6,unknown order_status \"lost\"]",
-        "[7,superseded by line 8 of the same file]");
-    assertThat(strings("select order_id, order_status, item_count, subtotal from ecommerce_lakehouse.curated_orders"
-        + " order by order_id")).containsExactly("[D1,delivered,1,30.00]", "[Y3,pending,1,10.00]");
+    assertThat(
+            strings(
+                "select source_line, reason from ecommerce_lakehouse.quarantine where table_name = 'curated_orders'"
+                    + " order by source_line"))
+        .containsExactly(
+            "[1,implausible order_date 9999-12-31 00:00:00: expected from 2000-01-01 to 2026-11-21T00:00:00Z]",
+            "[2,implausible order_date 1970-01-01 00:00:00: expected from 2000-01-01 to 2026-11-21T00:00:00Z]",
+            "[4,implausible order_date 2026-11-21 00:00:01: expected from 2000-01-01 to 2026-11-21T00:00:00Z]",
+            "[5,superseded by line 8 of the same file]",
+            "[6,unknown order_status \"lost\"]",
+            "[7,superseded by line 8 of the same file]");
+    assertThat(
+            strings(
+                "select order_id, order_status, item_count, subtotal from ecommerce_lakehouse.curated_orders"
+                    + " order by order_id"))
+        .containsExactly("[D1,delivered,1,30.00]", "[Y3,pending,1,10.00]");
   }
 
   @Test
@@ -244,32 +332,59 @@ class MedallionJobsTest {
     load("products", PRODUCTS);
     load("customers", CUSTOMERS);
     load("orders", ORDERS);
-    long lineSnapshots = rows(spark, "select count(*) from ecommerce_lakehouse.curated_order_items.snapshots").get(0).getLong(0);
+    long lineSnapshots =
+        rows(spark, "select count(*) from ecommerce_lakehouse.curated_order_items.snapshots")
+            .get(0)
+            .getLong(0);
 
     // O1 drops its phone line and O3 changes its second line: a shrink and an update in one run.
-    load("orders", lines(
-        order("O1", "C1", "2026-11-01T10:00:00Z", "delivered", item("P1", 3, "10.00", "0.10")),
-        order("O3", "C9", "2026-11-02T01:00:00Z", "delivered", item("P1", 1, "10.00", "0"), item("P2", 2, "200.00", "0"),
-            item("P3", 1, "0.25", "0.10"))));
+    load(
+        "orders",
+        lines(
+            order("O1", "C1", "2026-11-01T10:00:00Z", "delivered", item("P1", 3, "10.00", "0.10")),
+            order(
+                "O3",
+                "C9",
+                "2026-11-02T01:00:00Z",
+                "delivered",
+                item("P1", 1, "10.00", "0"),
+                item("P2", 2, "200.00", "0"),
+                item("P3", 1, "0.25", "0.10"))));
 
-    assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_order_items.snapshots").get(0).getLong(0))
-        .as("one commit for the lines of the run").isEqualTo(lineSnapshots + 1);
-    assertThat(strings("select order_id, line_number, product_id, quantity, item_net, order_status from"
-        + " ecommerce_lakehouse.curated_order_items where order_id in ('O1', 'O3') order by order_id, line_number"))
+    assertThat(
+            rows(spark, "select count(*) from ecommerce_lakehouse.curated_order_items.snapshots")
+                .get(0)
+                .getLong(0))
+        .as("one commit for the lines of the run")
+        .isEqualTo(lineSnapshots + 1);
+    assertThat(
+            strings(
+                "select order_id, line_number, product_id, quantity, item_net, order_status from"
+                    + " ecommerce_lakehouse.curated_order_items where order_id in ('O1', 'O3') order by order_id, line_number"))
         .containsExactly(
             "[O1,1,P1,3,27.0000,delivered]",
             "[O3,1,P1,1,10.0000,delivered]",
             "[O3,2,P2,2,400.0000,delivered]",
             "[O3,3,P3,1,0.2250,delivered]");
-    // From the first load on, every snapshot has lines for all four orders (before it, the products run's snapshot
+    // From the first load on, every snapshot has lines for all four orders (before it, the products
+    // run's snapshot
     // of an empty table).
-    List<List<String>> ordersPerSnapshot = rows(spark, "select snapshot_id from"
-        + " ecommerce_lakehouse.curated_order_items.snapshots order by committed_at").stream()
-        .map(snapshot -> strings("select distinct order_id from ecommerce_lakehouse.curated_order_items VERSION AS OF "
-            + snapshot.getLong(0) + " order by order_id"))
-        .dropWhile(List::isEmpty)
-        .toList();
-    assertThat(ordersPerSnapshot).hasSize(2)
+    List<List<String>> ordersPerSnapshot =
+        rows(
+                spark,
+                "select snapshot_id from"
+                    + " ecommerce_lakehouse.curated_order_items.snapshots order by committed_at")
+            .stream()
+            .map(
+                snapshot ->
+                    strings(
+                        "select distinct order_id from ecommerce_lakehouse.curated_order_items VERSION AS OF "
+                            + snapshot.getLong(0)
+                            + " order by order_id"))
+            .dropWhile(List::isEmpty)
+            .toList();
+    assertThat(ordersPerSnapshot)
+        .hasSize(2)
         .allSatisfy(orders -> assertThat(orders).containsExactly("[O1]", "[O2]", "[O3]", "[O4]"));
     gold();
     assertIncrementalEqualsFull();
@@ -280,22 +395,55 @@ class MedallionJobsTest {
     load("products", PRODUCTS);
     load("customers", CUSTOMERS);
     load("orders", ORDERS);
-    load("orders", lines(order("O2", "C2", "2026-11-01T23:30:00Z", "cancelled", item("P3", 2, "5.00", "0.15"))));
-    load("orders", lines(order("O1", "C1", "2026-11-01T10:00:00Z", "shipped", item("P1", 3, "10.00", "0.10"),
-        item("P2", 1, "200.00", "0.00"))));
-    List<String> before = strings("select order_id, customer_id, customer_name, order_status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id");
-    long deleteFiles = rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.delete_files").get(0).getLong(0);
-    // All orders sit in one data file (month 2026-11); Iceberg keeps one file-scoped delete file per data file.
+    load(
+        "orders",
+        lines(
+            order("O2", "C2", "2026-11-01T23:30:00Z", "cancelled", item("P3", 2, "5.00", "0.15"))));
+    load(
+        "orders",
+        lines(
+            order(
+                "O1",
+                "C1",
+                "2026-11-01T10:00:00Z",
+                "shipped",
+                item("P1", 3, "10.00", "0.10"),
+                item("P2", 1, "200.00", "0.00"))));
+    List<String> before =
+        strings(
+            "select order_id, customer_id, customer_name, order_status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id");
+    long deleteFiles =
+        rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.delete_files")
+            .get(0)
+            .getLong(0);
+    // All orders sit in one data file (month 2026-11); Iceberg keeps one file-scoped delete file
+    // per data file.
     assertThat(deleteFiles).as("merge-on-read left position deletes").isEqualTo(1);
 
-    JobResult result = CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2").execute(spark);
+    JobResult result =
+        CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2")
+            .execute(spark);
 
     assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(result.details()).containsEntry("strategy", "sort");
-    assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.delete_files").get(0).getLong(0)).isZero();
-    assertThat(rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.files").get(0).getLong(0)).isEqualTo(1);
-    assertThat(strings("select order_id, customer_id, customer_name, order_status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id")).isEqualTo(before);
-    assertThat(CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2").execute(spark).status())
+    assertThat(
+            rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.delete_files")
+                .get(0)
+                .getLong(0))
+        .isZero();
+    assertThat(
+            rows(spark, "select count(*) from ecommerce_lakehouse.curated_orders.files")
+                .get(0)
+                .getLong(0))
+        .isEqualTo(1);
+    assertThat(
+            strings(
+                "select order_id, customer_id, customer_name, order_status, subtotal, net_amount, order_date from ecommerce_lakehouse.curated_orders order by order_id"))
+        .isEqualTo(before);
+    assertThat(
+            CompactionJob.fromArgs("--table", "curated_orders", "--min-input-files", "2")
+                .execute(spark)
+                .status())
         .isEqualTo(RunStatus.SKIPPED);
   }
 
@@ -304,26 +452,42 @@ class MedallionJobsTest {
   private JobResult load(String entity, String content) {
     files++;
     Path file = write(home, "landing/" + entity + "-" + files + ".jsonl", content);
-    JobResult bronze = BronzeIngestJob.fromArgs("--execution-id", "exec-" + files, "--bucket", "landing",
-        "--key", "landing/" + entity + "/" + entity + "-" + files + ".jsonl", "--etag", "etag-" + files,
-        "--source-path", file.toUri().toString()).execute(spark);
+    JobResult bronze =
+        BronzeIngestJob.fromArgs(
+                "--execution-id",
+                "exec-" + files,
+                "--bucket",
+                "landing",
+                "--key",
+                "landing/" + entity + "/" + entity + "-" + files + ".jsonl",
+                "--etag",
+                "etag-" + files,
+                "--source-path",
+                file.toUri().toString())
+            .execute(spark);
     assertThat(bronze.status()).isEqualTo(RunStatus.SUCCEEDED);
     return silver(entity);
   }
 
   private JobResult silver(String entity) {
-    return SilverJob.fromArgs("--entity", entity, "--execution-id", "exec-silver-" + files, "--as-of", AS_OF).execute(spark);
+    return SilverJob.fromArgs(
+            "--entity", entity, "--execution-id", "exec-silver-" + files, "--as-of", AS_OF)
+        .execute(spark);
   }
 
   private JobResult gold(String... extra) {
-    String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("--execution-id", "exec-gold-" + files),
-        java.util.Arrays.stream(extra)).toArray(String[]::new);
+    String[] args =
+        java.util.stream.Stream.concat(
+                java.util.stream.Stream.of("--execution-id", "exec-gold-" + files),
+                java.util.Arrays.stream(extra))
+            .toArray(String[]::new);
     return GoldJob.fromArgs(args).execute(spark);
   }
 
   private List<String> goldRows() {
-    return strings("select metric_date, metric_type, dimension_key, dimension_value, metric_value, metric_count"
-        + " from ecommerce_lakehouse.agg_daily_metrics order by metric_date, metric_type, dimension_value");
+    return strings(
+        "select metric_date, metric_type, dimension_key, dimension_value, metric_value, metric_count"
+            + " from ecommerce_lakehouse.agg_daily_metrics order by metric_date, metric_type, dimension_value");
   }
 
   /** Incremental gold must equal a recompute of every date from silver, row for row. */
@@ -335,9 +499,19 @@ class MedallionJobsTest {
   }
 
   private List<Long> snapshotCounts() {
-    return java.util.stream.Stream.of("raw_orders", "curated_orders", "curated_order_items", "curated_customers",
-            "curated_products", "agg_daily_metrics", "quarantine")
-        .map(t -> rows(spark, "select count(*) from ecommerce_lakehouse." + t + ".snapshots").get(0).getLong(0))
+    return java.util.stream.Stream.of(
+            "raw_orders",
+            "curated_orders",
+            "curated_order_items",
+            "curated_customers",
+            "curated_products",
+            "agg_daily_metrics",
+            "quarantine")
+        .map(
+            t ->
+                rows(spark, "select count(*) from ecommerce_lakehouse." + t + ".snapshots")
+                    .get(0)
+                    .getLong(0))
         .toList();
   }
 
@@ -350,13 +524,29 @@ class MedallionJobsTest {
   }
 
   static String order(String id, String customer, String date, String status, String... items) {
-    return "{\"order_id\":\"" + id + "\",\"customer_id\":\"" + customer + "\",\"order_date\":\"" + date
-        + "\",\"order_status\":\"" + status + "\",\"items\":[" + String.join(",", items) + "],"
+    return "{\"order_id\":\""
+        + id
+        + "\",\"customer_id\":\""
+        + customer
+        + "\",\"order_date\":\""
+        + date
+        + "\",\"order_status\":\""
+        + status
+        + "\",\"items\":["
+        + String.join(",", items)
+        + "],"
         + "\"shipping_address\":{\"city\":\"Denver\",\"state\":\"CO\",\"country\":\"US\"}}";
   }
 
   static String item(String product, int quantity, String price, String discount) {
-    return "{\"product_id\":\"" + product + "\",\"quantity\":" + quantity + ",\"unit_price\":" + price
-        + ",\"discount\":" + discount + "}";
+    return "{\"product_id\":\""
+        + product
+        + "\",\"quantity\":"
+        + quantity
+        + ",\"unit_price\":"
+        + price
+        + ",\"discount\":"
+        + discount
+        + "}";
   }
 }

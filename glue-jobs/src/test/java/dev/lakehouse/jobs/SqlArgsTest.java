@@ -18,8 +18,11 @@ class SqlArgsTest {
 
     assertThat(args.bind("stage", "silver")).isEqualTo(":stage");
     assertThat(args.bindEach("file", List.of("a.jsonl", "b.jsonl"))).isEqualTo(":file_0, :file_1");
-    assertThat(args.map()).containsExactly(Map.entry("stage", "silver"), Map.entry("file_0", "a.jsonl"),
-        Map.entry("file_1", "b.jsonl"));
+    assertThat(args.map())
+        .containsExactly(
+            Map.entry("stage", "silver"),
+            Map.entry("file_0", "a.jsonl"),
+            Map.entry("file_1", "b.jsonl"));
   }
 
   @Test
@@ -27,9 +30,11 @@ class SqlArgsTest {
     SqlArgs args = new SqlArgs();
     args.bind("stage", "silver");
 
-    assertThatThrownBy(() -> args.bind("stage", "gold")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> args.bind("stage", "gold"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("parameter :stage is bound twice");
-    assertThatThrownBy(() -> args.bindEach("file", List.of())).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> args.bindEach("file", List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("IN list :file is empty");
   }
 
@@ -39,7 +44,12 @@ class SqlArgsTest {
     SqlArgs args = new SqlArgs();
     String value = "it's a \\' trap";
 
-    String sql = "SELECT " + args.bind("v", value) + " AS v, 'x' IN (" + args.bindEach("s", List.of("y", "x")) + ")";
+    String sql =
+        "SELECT "
+            + args.bind("v", value)
+            + " AS v, 'x' IN ("
+            + args.bindEach("s", List.of("y", "x"))
+            + ")";
 
     assertThat(spark.sql(sql, args.map()).first().toString()).isEqualTo("[" + value + ",true]");
   }

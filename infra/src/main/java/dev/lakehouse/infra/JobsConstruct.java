@@ -24,20 +24,24 @@ import software.amazon.awscdk.services.s3.assets.Asset;
 import software.constructs.Construct;
 
 /**
- * The Glue Spark jobs: bronze ingest, one silver job per source entity, gold, and compaction. All run the shaded
- * {@code glue-jobs} jar on Glue 5.0 (Spark 3.5, Java 17) with the Iceberg runtime it carries, against the Glue Data
- * Catalog through Iceberg's GlueCatalog; the Spark configuration comes from {@link CatalogSettings#sparkConf()}, the
- * same map the local stack and the tests use. One role per job family, scoped to the zones that family reads and
- * writes; one security configuration encrypting S3 output, logs and bookmarks with the stack key.
+ * The Glue Spark jobs: bronze ingest, one silver job per source entity, gold, and compaction. All
+ * run the shaded {@code glue-jobs} jar on Glue 5.0 (Spark 3.5, Java 17) with the Iceberg runtime it
+ * carries, against the Glue Data Catalog through Iceberg's GlueCatalog; the Spark configuration
+ * comes from {@link CatalogSettings#sparkConf()}, the same map the local stack and the tests use.
+ * One role per job family, scoped to the zones that family reads and writes; one security
+ * configuration encrypting S3 output, logs and bookmarks with the stack key.
  *
- * <p>With {@code lakehouse:compute=emr-serverless} the same jar runs on EMR Serverless instead ({@link
- * EmrServerlessJobs}): no Glue job, role or security configuration is made, and the family roles are the execution
- * roles, with the same data statements ({@link #dataStatements}).
+ * <p>With {@code lakehouse:compute=emr-serverless} the same jar runs on EMR Serverless instead
+ * ({@link EmrServerlessJobs}): no Glue job, role or security configuration is made, and the family
+ * roles are the execution roles, with the same data statements ({@link #dataStatements}).
  */
 public final class JobsConstruct extends Construct {
   public static final String GLUE_VERSION = "5.0";
 
-  /** The jobs, their main classes and fixed arguments: one list for every engine (see {@link SparkJobs}). */
+  /**
+   * The jobs, their main classes and fixed arguments: one list for every engine (see {@link
+   * SparkJobs}).
+   */
   public static List<JobSpec> specs() {
     return SparkJobs.all();
   }
@@ -52,13 +56,19 @@ public final class JobsConstruct extends Construct {
   private final Asset script;
   private final boolean viaScript;
 
-  public JobsConstruct(Construct scope, String id, LakehouseConfig config, StorageConstruct storage,
-                       Artifacts artifacts) {
+  public JobsConstruct(
+      Construct scope,
+      String id,
+      LakehouseConfig config,
+      StorageConstruct storage,
+      Artifacts artifacts) {
     super(scope, id);
     String prefix = config.namePrefix();
-    this.jar = Asset.Builder.create(this, "JobJar").path(artifacts.glueJobsJar().toString()).build();
+    this.jar =
+        Asset.Builder.create(this, "JobJar").path(artifacts.glueJobsJar().toString()).build();
     if (config.compute() == LakehouseConfig.Compute.EMR_SERVERLESS) {
-      // The same jar on EMR Serverless: no Glue job, role, security configuration or Glue log group.
+      // The same jar on EMR Serverless: no Glue job, role, security configuration or Glue log
+      // group.
       this.emrServerless = new EmrServerlessJobs(this, "EmrServerless", config, storage, jar);
       this.roles.putAll(emrServerless.roles());
       this.securityConfiguration = null;
@@ -70,31 +80,41 @@ public final class JobsConstruct extends Construct {
     }
     this.emrServerless = null;
     this.viaScript = config.glueEntryPoint() == LakehouseConfig.GlueEntryPoint.SCRIPT;
-    this.script = Asset.Builder.create(this, "JobScript")
-        .path((viaScript ? artifacts.glueLauncherScript() : artifacts.glueStubScript()).toString())
-        .build();
+    this.script =
+        Asset.Builder.create(this, "JobScript")
+            .path(
+                (viaScript ? artifacts.glueLauncherScript() : artifacts.glueStubScript())
+                    .toString())
+            .build();
 
     this.securityConfiguration = securityConfiguration(this, prefix + "-jobs", storage);
 
-    // Glue 5.0 logs every job in real time (continuous logging is a Glue <= 4.0 option) to <prefix>/error (driver,
-    // executors, Spark) and <prefix>/output (stdout/stderr); --custom-logGroup-prefix names the prefix. The groups
+    // Glue 5.0 logs every job in real time (continuous logging is a Glue <= 4.0 option) to
+    // <prefix>/error (driver,
+    // executors, Spark) and <prefix>/output (stdout/stderr); --custom-logGroup-prefix names the
+    // prefix. The groups
     // are created here so they are encrypted with the stack key and expire.
     this.logGroupPrefix = "/aws-glue/" + prefix + "/jobs";
     this.logGroups = new java.util.ArrayList<>();
     for (String stream : List.of("error", "output")) {
-      logGroups.add(LogGroup.Builder.create(this, capitalize(stream) + "Logs")
-          .logGroupName(logGroupPrefix + "/" + stream)
-          .encryptionKey(storage.key())
-          .retention(config.logRetention())
-          .removalPolicy(config.isProduction() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
-          .build());
+      logGroups.add(
+          LogGroup.Builder.create(this, capitalize(stream) + "Logs")
+              .logGroupName(logGroupPrefix + "/" + stream)
+              .encryptionKey(storage.key())
+              .retention(config.logRetention())
+              .removalPolicy(config.isProduction() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+              .build());
     }
 
     for (Family family : Family.values()) {
-      Role role = Role.Builder.create(this, capitalize(family.name().toLowerCase()) + "JobRole")
-          .assumedBy(new ServicePrincipal("glue.amazonaws.com"))
-          .description("Lakehouse " + family.name().toLowerCase() + " Glue jobs: least privilege, see docs/infra.md")
-          .build();
+      Role role =
+          Role.Builder.create(this, capitalize(family.name().toLowerCase()) + "JobRole")
+              .assumedBy(new ServicePrincipal("glue.amazonaws.com"))
+              .description(
+                  "Lakehouse "
+                      + family.name().toLowerCase()
+                      + " Glue jobs: least privilege, see docs/infra.md")
+              .build();
       statementsFor(family, storage, jar, script, logGroupPrefix).forEach(role::addToPolicy);
       roles.put(family, role);
     }
@@ -102,54 +122,74 @@ public final class JobsConstruct extends Construct {
     for (JobSpec spec : specs()) {
       Map<String, String> args = glueArguments(spec, storage);
 
-      CfnJob job = CfnJob.Builder.create(this, spec.id())
-          .name(prefix + "-" + spec.nameSuffix())
-          .description(spec.simpleClassName() + (spec.arguments().isEmpty() ? "" : " " + spec.arguments()))
-          .role(roles.get(spec.family()).getRoleArn())
-          .command(CfnJob.JobCommandProperty.builder()
-              .name("glueetl")
-              .scriptLocation(script.getS3ObjectUrl())
-              .build())
-          .glueVersion(GLUE_VERSION)
-          .workerType(config.glueWorkerType())
-          .numberOfWorkers(config.glueNumberOfWorkers())
-          .timeout(config.glueTimeoutMinutes())
-          // Retries belong to the state machine, which knows whether a step is safe to repeat.
-          .maxRetries(0)
-          // A run beyond the concurrency limit waits in Glue's queue instead of failing: a safety net under the
-          // ingest batches, which already run one at a time (compaction is started per table by maintenance).
-          .jobRunQueuingEnabled(spec.family() == Family.COMPACTION ? null : true)
-          .executionProperty(CfnJob.ExecutionPropertyProperty.builder().maxConcurrentRuns(spec.maxConcurrentRuns()).build())
-          .securityConfiguration(securityConfiguration.getRef())
-          .defaultArguments(args)
-          .build();
+      CfnJob job =
+          CfnJob.Builder.create(this, spec.id())
+              .name(prefix + "-" + spec.nameSuffix())
+              .description(
+                  spec.simpleClassName()
+                      + (spec.arguments().isEmpty() ? "" : " " + spec.arguments()))
+              .role(roles.get(spec.family()).getRoleArn())
+              .command(
+                  CfnJob.JobCommandProperty.builder()
+                      .name("glueetl")
+                      .scriptLocation(script.getS3ObjectUrl())
+                      .build())
+              .glueVersion(GLUE_VERSION)
+              .workerType(config.glueWorkerType())
+              .numberOfWorkers(config.glueNumberOfWorkers())
+              .timeout(config.glueTimeoutMinutes())
+              // Retries belong to the state machine, which knows whether a step is safe to repeat.
+              .maxRetries(0)
+              // A run beyond the concurrency limit waits in Glue's queue instead of failing: a
+              // safety net under the
+              // ingest batches, which already run one at a time (compaction is started per table by
+              // maintenance).
+              .jobRunQueuingEnabled(spec.family() == Family.COMPACTION ? null : true)
+              .executionProperty(
+                  CfnJob.ExecutionPropertyProperty.builder()
+                      .maxConcurrentRuns(spec.maxConcurrentRuns())
+                      .build())
+              .securityConfiguration(securityConfiguration.getRef())
+              .defaultArguments(args)
+              .build();
       jobs.put(spec.id(), job);
     }
   }
 
   /**
-   * A Glue job's default arguments: how Glue reaches its Java main in the job jar, logging, scratch space, the Spark
-   * and catalog configuration, then the job's own fixed arguments.
+   * A Glue job's default arguments: how Glue reaches its Java main in the job jar, logging, scratch
+   * space, the Spark and catalog configuration, then the job's own fixed arguments.
    */
   Map<String, String> glueArguments(JobSpec spec, StorageConstruct storage) {
     String warehouse = storage.warehouseUri();
-    String sparkConf = sparkConf(warehouse).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        // Glue accepts one --conf argument; further pairs are chained inside its value.
-        .collect(Collectors.joining(" --conf "));
+    String sparkConf =
+        sparkConf(warehouse).entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            // Glue accepts one --conf argument; further pairs are chained inside its value.
+            .collect(Collectors.joining(" --conf "));
     Map<String, String> args = new LinkedHashMap<>();
     args.put("--job-language", "scala");
     args.put("--class", viaScript ? "Lakehouse" + spec.simpleClassName() : spec.mainClass());
     args.put("--extra-jars", jar.getS3ObjectUrl());
-    // The jar ships only what Glue 5.0 lacks (Iceberg 1.12's Spark runtime, Deequ, picocli, our code) and its own
-    // AWS SDK relocated, so putting it first shadows nothing of Glue's runtime; it only makes sure our Iceberg and
+    // The jar ships only what Glue 5.0 lacks (Iceberg 1.12's Spark runtime, Deequ, picocli, our
+    // code) and its own
+    // AWS SDK relocated, so putting it first shadows nothing of Glue's runtime; it only makes sure
+    // our Iceberg and
     // Deequ are the ones loaded (docs/jobs.md, "The job class path").
     args.put("--user-jars-first", "true");
     args.put("--job-bookmark-option", "job-bookmark-disable");
     args.put("--enable-metrics", "true");
     args.put("--enable-observability-metrics", "true");
     args.put("--custom-logGroup-prefix", logGroupPrefix);
-    args.put("--TempDir", "s3://" + storage.warehouseBucket().getBucketName() + "/" + StorageConstruct.TEMPORARY_PREFIX
-        + "glue/" + spec.nameSuffix() + "/");
+    args.put(
+        "--TempDir",
+        "s3://"
+            + storage.warehouseBucket().getBucketName()
+            + "/"
+            + StorageConstruct.TEMPORARY_PREFIX
+            + "glue/"
+            + spec.nameSuffix()
+            + "/");
     args.put("--conf", sparkConf);
     args.putAll(catalogArguments(warehouse));
     args.putAll(spec.arguments());
@@ -170,22 +210,40 @@ public final class JobsConstruct extends Construct {
     return securityConfiguration;
   }
 
-  /** A security configuration encrypting a Glue job's S3 output, logs and bookmarks with the stack key. */
-  static CfnSecurityConfiguration securityConfiguration(Construct scope, String name, StorageConstruct storage) {
+  /**
+   * A security configuration encrypting a Glue job's S3 output, logs and bookmarks with the stack
+   * key.
+   */
+  static CfnSecurityConfiguration securityConfiguration(
+      Construct scope, String name, StorageConstruct storage) {
     return CfnSecurityConfiguration.Builder.create(scope, "SecurityConfiguration")
         .name(name)
-        .encryptionConfiguration(CfnSecurityConfiguration.EncryptionConfigurationProperty.builder()
-            .s3Encryptions(List.of(CfnSecurityConfiguration.S3EncryptionProperty.builder()
-                .s3EncryptionMode("SSE-KMS").kmsKeyArn(storage.key().getKeyArn()).build()))
-            .cloudWatchEncryption(CfnSecurityConfiguration.CloudWatchEncryptionProperty.builder()
-                .cloudWatchEncryptionMode("SSE-KMS").kmsKeyArn(storage.key().getKeyArn()).build())
-            .jobBookmarksEncryption(CfnSecurityConfiguration.JobBookmarksEncryptionProperty.builder()
-                .jobBookmarksEncryptionMode("CSE-KMS").kmsKeyArn(storage.key().getKeyArn()).build())
-            .build())
+        .encryptionConfiguration(
+            CfnSecurityConfiguration.EncryptionConfigurationProperty.builder()
+                .s3Encryptions(
+                    List.of(
+                        CfnSecurityConfiguration.S3EncryptionProperty.builder()
+                            .s3EncryptionMode("SSE-KMS")
+                            .kmsKeyArn(storage.key().getKeyArn())
+                            .build()))
+                .cloudWatchEncryption(
+                    CfnSecurityConfiguration.CloudWatchEncryptionProperty.builder()
+                        .cloudWatchEncryptionMode("SSE-KMS")
+                        .kmsKeyArn(storage.key().getKeyArn())
+                        .build())
+                .jobBookmarksEncryption(
+                    CfnSecurityConfiguration.JobBookmarksEncryptionProperty.builder()
+                        .jobBookmarksEncryptionMode("CSE-KMS")
+                        .kmsKeyArn(storage.key().getKeyArn())
+                        .build())
+                .build())
         .build();
   }
 
-  /** The Spark configuration of every job, on either engine: Iceberg's GlueCatalog over the warehouse. */
+  /**
+   * The Spark configuration of every job, on either engine: Iceberg's GlueCatalog over the
+   * warehouse.
+   */
   static Map<String, String> sparkConf(String warehouse) {
     return CatalogSettings.builder(CatalogType.GLUE).warehouse(warehouse).build().sparkConf();
   }
@@ -198,8 +256,8 @@ public final class JobsConstruct extends Construct {
     return args;
   }
 
-  static List<PolicyStatement> statementsFor(Family family, StorageConstruct storage, Asset jar, Asset script,
-                                             String logGroupPrefix) {
+  static List<PolicyStatement> statementsFor(
+      Family family, StorageConstruct storage, Asset jar, Asset script, String logGroupPrefix) {
     List<PolicyStatement> s = new ArrayList<>();
     s.add(codeObjects(List.of(jar, script)));
     s.addAll(dataStatements(family, storage, List.of(StorageConstruct.TEMPORARY_PREFIX + "glue/")));
@@ -210,18 +268,27 @@ public final class JobsConstruct extends Construct {
   /** What every Glue job needs beside its data: its log groups and Glue's job metrics. */
   static List<PolicyStatement> glueRuntimeStatements(String logGroupPrefix) {
     List<PolicyStatement> s = new ArrayList<>();
-    // Glue 5.0 writes to <prefix>/error and <prefix>/output; with a security configuration that encrypts CloudWatch
-    // logs, Glue names encrypted groups after the prefix, the role and the configuration (and may create them), so the
+    // Glue 5.0 writes to <prefix>/error and <prefix>/output; with a security configuration that
+    // encrypts CloudWatch
+    // logs, Glue names encrypted groups after the prefix, the role and the configuration (and may
+    // create them), so the
     // grant covers the prefix, not only the two groups created above.
-    s.add(PolicyStatement.Builder.create()
-        .actions(List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"))
-        .resources(List.of(logGroupsUnder(logGroupPrefix)))
-        .build());
-    s.add(PolicyStatement.Builder.create()
-        .actions(List.of("cloudwatch:PutMetricData"))
-        .resources(List.of("*"))
-        .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", "Glue")))
-        .build());
+    s.add(
+        PolicyStatement.Builder.create()
+            .actions(
+                List.of(
+                    "logs:CreateLogGroup",
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:AssociateKmsKey"))
+            .resources(List.of(logGroupsUnder(logGroupPrefix)))
+            .build());
+    s.add(
+        PolicyStatement.Builder.create()
+            .actions(List.of("cloudwatch:PutMetricData"))
+            .resources(List.of("*"))
+            .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", "Glue")))
+            .build());
     return s;
   }
 
@@ -229,16 +296,18 @@ public final class JobsConstruct extends Construct {
   static PolicyStatement codeObjects(List<Asset> assets) {
     return PolicyStatement.Builder.create()
         .actions(List.of("s3:GetObject"))
-        .resources(assets.stream().map(a -> a.getBucket().arnForObjects(a.getS3ObjectKey())).toList())
+        .resources(
+            assets.stream().map(a -> a.getBucket().arnForObjects(a.getS3ObjectKey())).toList())
         .build();
   }
 
   /**
-   * What a family's jobs read and write, whichever engine runs them: landing objects and batch manifests (bronze),
-   * the zones' prefixes in the warehouse plus the engine's {@code scratchPrefixes}, the zones' catalog tables, and the
-   * stack key.
+   * What a family's jobs read and write, whichever engine runs them: landing objects and batch
+   * manifests (bronze), the zones' prefixes in the warehouse plus the engine's {@code
+   * scratchPrefixes}, the zones' catalog tables, and the stack key.
    */
-  static List<PolicyStatement> dataStatements(Family family, StorageConstruct storage, List<String> scratchPrefixes) {
+  static List<PolicyStatement> dataStatements(
+      Family family, StorageConstruct storage, List<String> scratchPrefixes) {
     List<PolicyStatement> s = new ArrayList<>();
     if (family.readsLanding) {
       // Landed objects, and the manifest naming a batch's objects.
@@ -270,7 +339,15 @@ public final class JobsConstruct extends Construct {
 
   /** Every log group (and its streams) whose name starts with {@code prefix}. */
   static String logGroupsUnder(String prefix) {
-    return "arn:" + Aws.PARTITION + ":logs:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":log-group:" + prefix + "*";
+    return "arn:"
+        + Aws.PARTITION
+        + ":logs:"
+        + Aws.REGION
+        + ":"
+        + Aws.ACCOUNT_ID
+        + ":log-group:"
+        + prefix
+        + "*";
   }
 
   private static String capitalize(String s) {
@@ -297,12 +374,18 @@ public final class JobsConstruct extends Construct {
     return Map.copyOf(roles);
   }
 
-  /** The EMR Serverless application and its job roles, when {@code lakehouse:compute=emr-serverless}. */
+  /**
+   * The EMR Serverless application and its job roles, when {@code
+   * lakehouse:compute=emr-serverless}.
+   */
   public java.util.Optional<EmrServerlessJobs> emrServerless() {
     return java.util.Optional.ofNullable(emrServerless);
   }
 
-  /** The Glue 5.0 log group prefix of every job ({@code --custom-logGroup-prefix}); on EMR Serverless, its group. */
+  /**
+   * The Glue 5.0 log group prefix of every job ({@code --custom-logGroup-prefix}); on EMR
+   * Serverless, its group.
+   */
   public String logGroupPrefix() {
     return logGroupPrefix;
   }

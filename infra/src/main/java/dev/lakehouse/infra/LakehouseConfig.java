@@ -14,9 +14,10 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Node;
 
 /**
- * Every knob of the deployment, read from CDK context ({@code cdk.json} or {@code -c lakehouse:key=value}). Keys are
- * prefixed {@code lakehouse:}; the defaults below are the ones {@code cdk.json} lists, so a missing key never changes
- * behaviour. Values arrive as JSON numbers/booleans from cdk.json and as strings from {@code -c}: both are accepted.
+ * Every knob of the deployment, read from CDK context ({@code cdk.json} or {@code -c
+ * lakehouse:key=value}). Keys are prefixed {@code lakehouse:}; the defaults below are the ones
+ * {@code cdk.json} lists, so a missing key never changes behaviour. Values arrive as JSON
+ * numbers/booleans from cdk.json and as strings from {@code -c}: both are accepted.
  */
 public record LakehouseConfig(
     String environment,
@@ -50,9 +51,14 @@ public record LakehouseConfig(
 
   /** How Glue reaches the Java main of a job (see docs/infra.md, "Java jobs on Glue"). */
   public enum GlueEntryPoint {
-    /** {@code --class} names the Java main inside the job jar ({@code --extra-jars}); the script is a stub. */
+    /**
+     * {@code --class} names the Java main inside the job jar ({@code --extra-jars}); the script is
+     * a stub.
+     */
     JAR,
-    /** {@code --class} names a delegating object in the launcher script, which calls the Java main. */
+    /**
+     * {@code --class} names a delegating object in the launcher script, which calls the Java main.
+     */
     SCRIPT
   }
 
@@ -73,35 +79,41 @@ public record LakehouseConfig(
           return c;
         }
       }
-      throw new IllegalArgumentException(PREFIX + "compute must be glue or emr-serverless, got '" + value + "'");
+      throw new IllegalArgumentException(
+          PREFIX + "compute must be glue or emr-serverless, got '" + value + "'");
     }
   }
 
   public LakehouseConfig {
     if (!ENVIRONMENTS.contains(environment)) {
-      throw new IllegalArgumentException(PREFIX + "environment must be one of " + ENVIRONMENTS + ", got " + environment);
+      throw new IllegalArgumentException(
+          PREFIX + "environment must be one of " + ENVIRONMENTS + ", got " + environment);
     }
     if (glueNumberOfWorkers < 2) {
-      throw new IllegalArgumentException(PREFIX + "glueNumberOfWorkers must be at least 2 (Glue's minimum for Spark jobs)");
+      throw new IllegalArgumentException(
+          PREFIX + "glueNumberOfWorkers must be at least 2 (Glue's minimum for Spark jobs)");
     }
     if (athenaBytesScannedCutoff < 10L * 1024 * 1024) {
-      throw new IllegalArgumentException(PREFIX + "athenaBytesScannedCutoff must be at least 10 MB (Athena's minimum)");
+      throw new IllegalArgumentException(
+          PREFIX + "athenaBytesScannedCutoff must be at least 10 MB (Athena's minimum)");
     }
     lakeFormationAdmins = List.copyOf(lakeFormationAdmins);
     if (!RETENTION.containsKey(logRetentionDays)) {
-      throw new IllegalArgumentException(PREFIX + "logRetentionDays must be one of " + new TreeSet<>(RETENTION.keySet()));
+      throw new IllegalArgumentException(
+          PREFIX + "logRetentionDays must be one of " + new TreeSet<>(RETENTION.keySet()));
     }
     // SQS's bounds for a redrive policy's maxReceiveCount.
     if (batchMaxReceives < 1 || batchMaxReceives > 1_000) {
-      throw new IllegalArgumentException(PREFIX + "batchMaxReceives must be between 1 and 1000, got "
-          + batchMaxReceives);
+      throw new IllegalArgumentException(
+          PREFIX + "batchMaxReceives must be between 1 and 1000, got " + batchMaxReceives);
     }
     if (batchMaxAgeSeconds < 60) {
-      throw new IllegalArgumentException(PREFIX + "batchMaxAgeSeconds must be at least 60, got " + batchMaxAgeSeconds);
+      throw new IllegalArgumentException(
+          PREFIX + "batchMaxAgeSeconds must be at least 60, got " + batchMaxAgeSeconds);
     }
     if (!batchSchedule.matches("(rate|cron)\\(.+\\)")) {
-      throw new IllegalArgumentException(PREFIX + "batchSchedule must be rate(...) or cron(...), got '" + batchSchedule
-          + "'");
+      throw new IllegalArgumentException(
+          PREFIX + "batchSchedule must be rate(...) or cron(...), got '" + batchSchedule + "'");
     }
   }
 
@@ -125,7 +137,8 @@ public record LakehouseConfig(
         c.longValue("maxObjectBytes", 512L * 1024 * 1024),
         c.bool("reservedConcurrency", true),
         c.string("powertoolsLogLevel", "INFO"),
-        // Deploys refuse placeholder code; only tests synthesize with placeholders (they pass their own artifacts).
+        // Deploys refuse placeholder code; only tests synthesize with placeholders (they pass their
+        // own artifacts).
         c.bool("strictArtifacts", true),
         // Account-wide: see docs/deploy.md before turning it on.
         c.bool("catalogEncryption", false),
@@ -133,8 +146,10 @@ public record LakehouseConfig(
         // The EMR Serverless application's ceiling over all its running jobs (emr-serverless only).
         c.string("emrMaximumCpu", "16 vCPU"),
         c.string("emrMaximumMemory", "64 GB"),
-        // The batching contract of the ingest queue (docs/batching.md); BatchSettings checks the bounds.
-        batchSettings(c.integer("batchMaxObjects", BatchSettings.DEFAULT_MAX_OBJECTS),
+        // The batching contract of the ingest queue (docs/batching.md); BatchSettings checks the
+        // bounds.
+        batchSettings(
+            c.integer("batchMaxObjects", BatchSettings.DEFAULT_MAX_OBJECTS),
             c.integer("batchWindowSeconds", BatchSettings.DEFAULT_WINDOW_SECONDS),
             c.integer("batchLeaseSeconds", BatchSettings.DEFAULT_LEASE_SECONDS)),
         c.integer("batchMaxReceives", 5),
@@ -143,14 +158,21 @@ public record LakehouseConfig(
   }
 
   /**
-   * The batch settings, each value checked by {@link BatchSettings} on its own so that a bad one is reported with its
-   * context key: {@code lakehouse:batchMaxObjects: batch size must be between 1 and 1000, was 0}.
+   * The batch settings, each value checked by {@link BatchSettings} on its own so that a bad one is
+   * reported with its context key: {@code lakehouse:batchMaxObjects: batch size must be between 1
+   * and 1000, was 0}.
    */
   static BatchSettings batchSettings(int maxObjects, int windowSeconds, int leaseSeconds) {
     BatchSettings d = BatchSettings.defaults();
-    checked("batchMaxObjects", () -> new BatchSettings(maxObjects, d.windowSeconds(), d.leaseSeconds()));
-    checked("batchWindowSeconds", () -> new BatchSettings(d.maxObjects(), windowSeconds, d.leaseSeconds()));
-    checked("batchLeaseSeconds", () -> new BatchSettings(d.maxObjects(), d.windowSeconds(), leaseSeconds));
+    checked(
+        "batchMaxObjects",
+        () -> new BatchSettings(maxObjects, d.windowSeconds(), d.leaseSeconds()));
+    checked(
+        "batchWindowSeconds",
+        () -> new BatchSettings(d.maxObjects(), windowSeconds, d.leaseSeconds()));
+    checked(
+        "batchLeaseSeconds",
+        () -> new BatchSettings(d.maxObjects(), d.windowSeconds(), leaseSeconds));
     return new BatchSettings(maxObjects, windowSeconds, leaseSeconds);
   }
 
@@ -163,8 +185,8 @@ public record LakehouseConfig(
   }
 
   /**
-   * A context value that is a JSON array of objects: as cdk.json gives it, or as its text ({@code -c key='[...]'}).
-   * Empty when unset; a clear one-line error when it is not such an array.
+   * A context value that is a JSON array of objects: as cdk.json gives it, or as its text ({@code
+   * -c key='[...]'}). Empty when unset; a clear one-line error when it is not such an array.
    */
   public static List<Map<String, Object>> jsonList(Node node, String key) {
     Object raw = node.tryGetContext(key);
@@ -172,11 +194,13 @@ public record LakehouseConfig(
       return List.of();
     }
     try {
-      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
       var type = new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() {};
       return raw instanceof String text ? json.readValue(text, type) : json.convertValue(raw, type);
     } catch (Exception e) {
-      throw new IllegalArgumentException(key + " must be a JSON array of objects: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          key + " must be a JSON array of objects: " + e.getMessage(), e);
     }
   }
 
@@ -189,7 +213,10 @@ public record LakehouseConfig(
     return "lakehouse-" + environment;
   }
 
-  /** Data and keys survive a stack deletion in prod; dev stacks clean up (a non-empty bucket still blocks it). */
+  /**
+   * Data and keys survive a stack deletion in prod; dev stacks clean up (a non-empty bucket still
+   * blocks it).
+   */
   public RemovalPolicy statefulRemovalPolicy() {
     return isProduction() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
   }
@@ -198,20 +225,31 @@ public record LakehouseConfig(
   public RetentionDays logRetention() {
     RetentionDays r = RETENTION.get(logRetentionDays);
     if (r == null) {
-      throw new IllegalArgumentException(PREFIX + "logRetentionDays must be one of " + new TreeSet<>(RETENTION.keySet()));
+      throw new IllegalArgumentException(
+          PREFIX + "logRetentionDays must be one of " + new TreeSet<>(RETENTION.keySet()));
     }
     return r;
   }
 
-  private static final Map<Integer, RetentionDays> RETENTION = Map.ofEntries(
-      Map.entry(1, RetentionDays.ONE_DAY), Map.entry(3, RetentionDays.THREE_DAYS), Map.entry(5, RetentionDays.FIVE_DAYS),
-      Map.entry(7, RetentionDays.ONE_WEEK), Map.entry(14, RetentionDays.TWO_WEEKS),
-      Map.entry(30, RetentionDays.ONE_MONTH), Map.entry(60, RetentionDays.TWO_MONTHS),
-      Map.entry(90, RetentionDays.THREE_MONTHS), Map.entry(120, RetentionDays.FOUR_MONTHS),
-      Map.entry(150, RetentionDays.FIVE_MONTHS), Map.entry(180, RetentionDays.SIX_MONTHS),
-      Map.entry(365, RetentionDays.ONE_YEAR), Map.entry(400, RetentionDays.THIRTEEN_MONTHS),
-      Map.entry(545, RetentionDays.EIGHTEEN_MONTHS), Map.entry(731, RetentionDays.TWO_YEARS),
-      Map.entry(1827, RetentionDays.FIVE_YEARS), Map.entry(3653, RetentionDays.TEN_YEARS));
+  private static final Map<Integer, RetentionDays> RETENTION =
+      Map.ofEntries(
+          Map.entry(1, RetentionDays.ONE_DAY),
+          Map.entry(3, RetentionDays.THREE_DAYS),
+          Map.entry(5, RetentionDays.FIVE_DAYS),
+          Map.entry(7, RetentionDays.ONE_WEEK),
+          Map.entry(14, RetentionDays.TWO_WEEKS),
+          Map.entry(30, RetentionDays.ONE_MONTH),
+          Map.entry(60, RetentionDays.TWO_MONTHS),
+          Map.entry(90, RetentionDays.THREE_MONTHS),
+          Map.entry(120, RetentionDays.FOUR_MONTHS),
+          Map.entry(150, RetentionDays.FIVE_MONTHS),
+          Map.entry(180, RetentionDays.SIX_MONTHS),
+          Map.entry(365, RetentionDays.ONE_YEAR),
+          Map.entry(400, RetentionDays.THIRTEEN_MONTHS),
+          Map.entry(545, RetentionDays.EIGHTEEN_MONTHS),
+          Map.entry(731, RetentionDays.TWO_YEARS),
+          Map.entry(1827, RetentionDays.FIVE_YEARS),
+          Map.entry(3653, RetentionDays.TEN_YEARS));
 
   private record Context(Node node) {
     Object raw(String key) {
@@ -238,7 +276,8 @@ public record LakehouseConfig(
       try {
         return Long.parseLong(v.toString().trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(PREFIX + key + " must be a whole number, got '" + v + "'", e);
+        throw new IllegalArgumentException(
+            PREFIX + key + " must be a whole number, got '" + v + "'", e);
       }
     }
 
@@ -252,7 +291,8 @@ public record LakehouseConfig(
       }
       String s = v.toString().trim().toLowerCase(Locale.ROOT);
       if (!s.equals("true") && !s.equals("false")) {
-        throw new IllegalArgumentException(PREFIX + key + " must be true or false, got '" + v + "'");
+        throw new IllegalArgumentException(
+            PREFIX + key + " must be true or false, got '" + v + "'");
       }
       return Boolean.parseBoolean(s);
     }
@@ -263,7 +303,10 @@ public record LakehouseConfig(
       if (v instanceof List<?> l) {
         l.forEach(o -> out.add(o.toString()));
       } else if (v != null && !v.toString().isBlank()) {
-        Arrays.stream(v.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+        Arrays.stream(v.toString().split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .forEach(out::add);
       }
       return out;
     }

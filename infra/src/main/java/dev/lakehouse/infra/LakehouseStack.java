@@ -13,9 +13,9 @@ import software.amazon.awscdk.services.iam.IRole;
 import software.constructs.Construct;
 
 /**
- * The whole lakehouse in one stack, composed of one construct per concern. Order matters only where a construct
- * needs another's outputs: storage, catalog, the alert topic, the ingest queue, functions (and the tables they
- * create), jobs, orchestration, monitoring, query, governance.
+ * The whole lakehouse in one stack, composed of one construct per concern. Order matters only where
+ * a construct needs another's outputs: storage, catalog, the alert topic, the ingest queue,
+ * functions (and the tables they create), jobs, orchestration, monitoring, query, governance.
  */
 public final class LakehouseStack extends Stack {
   private final LakehouseConfig config;
@@ -33,55 +33,93 @@ public final class LakehouseStack extends Stack {
   private final JdbcSourcesConstruct jdbcSources;
   private final FirehoseConstruct firehose;
 
-  public LakehouseStack(Construct scope, String id, StackProps props, LakehouseConfig config, Artifacts artifacts) {
+  public LakehouseStack(
+      Construct scope, String id, StackProps props, LakehouseConfig config, Artifacts artifacts) {
     super(scope, id, props);
     this.config = config;
     Tags.of(this).add("project", "lakehouse");
     Tags.of(this).add("environment", config.environment());
     for (String missing : artifacts.placeholders()) {
-      Annotations.of(this).addWarningV2("lakehouse:placeholderArtifact",
-          missing + " was not built: a placeholder stands in for it (lakehouse:strictArtifacts=false, for tests "
-              + "only). Build it before deploying: " + Artifacts.BUILD_COMMAND);
+      Annotations.of(this)
+          .addWarningV2(
+              "lakehouse:placeholderArtifact",
+              missing
+                  + " was not built: a placeholder stands in for it (lakehouse:strictArtifacts=false, for tests "
+                  + "only). Build it before deploying: "
+                  + Artifacts.BUILD_COMMAND);
     }
 
     this.storage = new StorageConstruct(this, "Storage", config);
     this.catalog = new CatalogConstruct(this, "Catalog", storage, config);
     this.monitoring = new MonitoringConstruct(this, "Monitoring", config, storage);
-    this.ingestQueue = new IngestQueueConstruct(this, "IngestQueue", config, storage, monitoring.alertTopic());
-    this.functions = new FunctionsConstruct(this, "Functions", config, storage, ingestQueue,
-        artifacts.functionsPackage());
+    this.ingestQueue =
+        new IngestQueueConstruct(this, "IngestQueue", config, storage, monitoring.alertTopic());
+    this.functions =
+        new FunctionsConstruct(
+            this, "Functions", config, storage, ingestQueue, artifacts.functionsPackage());
     catalog.provisionTables(functions.alias(FunctionsConstruct.Spec.TABLE_ADMIN), config);
     this.jobs = new JobsConstruct(this, "Jobs", config, storage, artifacts);
-    this.kafkaStream = KafkaStreamConstruct.Settings.fromContext(getNode())
-        .map(settings -> new KafkaStreamConstruct(this, "KafkaStream", config, settings, storage, jobs))
-        .orElse(null);
-    this.orchestration = new OrchestrationConstruct(this, "Orchestration", config, storage, functions, jobs,
-        monitoring.alertTopic(), artifacts);
+    this.kafkaStream =
+        KafkaStreamConstruct.Settings.fromContext(getNode())
+            .map(
+                settings ->
+                    new KafkaStreamConstruct(this, "KafkaStream", config, settings, storage, jobs))
+            .orElse(null);
+    this.orchestration =
+        new OrchestrationConstruct(
+            this,
+            "Orchestration",
+            config,
+            storage,
+            functions,
+            jobs,
+            monitoring.alertTopic(),
+            artifacts);
     monitoring.watch(config, orchestration, functions, jobs, ingestQueue);
     this.query = new QueryConstruct(this, "Query", config, storage);
     if (config.lakeFormation()) {
       Map<String, IRole> dataRoles = new LinkedHashMap<>();
-      functions.roles().forEach((spec, role) -> {
-        if (spec != FunctionsConstruct.Spec.TABLE_ADMIN) {
-          dataRoles.put(spec.id, role);
-        }
-      });
-      jobs.roles().forEach((family, role) -> dataRoles.put(family.name().charAt(0)
-          + family.name().substring(1).toLowerCase() + "Job", role));
-      this.governance = new GovernanceConstruct(this, "Governance", config, storage,
-          functions.role(FunctionsConstruct.Spec.TABLE_ADMIN), dataRoles);
+      functions
+          .roles()
+          .forEach(
+              (spec, role) -> {
+                if (spec != FunctionsConstruct.Spec.TABLE_ADMIN) {
+                  dataRoles.put(spec.id, role);
+                }
+              });
+      jobs.roles()
+          .forEach(
+              (family, role) ->
+                  dataRoles.put(
+                      family.name().charAt(0) + family.name().substring(1).toLowerCase() + "Job",
+                      role));
+      this.governance =
+          new GovernanceConstruct(
+              this,
+              "Governance",
+              config,
+              storage,
+              functions.role(FunctionsConstruct.Spec.TABLE_ADMIN),
+              dataRoles);
     } else {
       this.governance = null;
     }
     List<RestSourcesConstruct.SourceConfig> rest = RestSourcesConstruct.fromContext(getNode());
-    this.restSources = rest.isEmpty() ? null
-        : new RestSourcesConstruct(this, "RestSources", config, storage, artifacts.functionsPackage(), rest);
+    this.restSources =
+        rest.isEmpty()
+            ? null
+            : new RestSourcesConstruct(
+                this, "RestSources", config, storage, artifacts.functionsPackage(), rest);
     List<JdbcSourcesConstruct.SourceConfig> jdbc = JdbcSourcesConstruct.fromContext(getNode());
-    this.jdbcSources = jdbc.isEmpty() ? null
-        : new JdbcSourcesConstruct(this, "JdbcSources", config, storage, artifacts, jdbc);
+    this.jdbcSources =
+        jdbc.isEmpty()
+            ? null
+            : new JdbcSourcesConstruct(this, "JdbcSources", config, storage, artifacts, jdbc);
     FirehoseConstruct.Settings firehoseSettings = FirehoseConstruct.Settings.fromContext(getNode());
-    this.firehose = firehoseSettings.enabled()
-        ? new FirehoseConstruct(this, "Firehose", config, storage, firehoseSettings) : null;
+    this.firehose =
+        firehoseSettings.enabled()
+            ? new FirehoseConstruct(this, "Firehose", config, storage, firehoseSettings)
+            : null;
     NagSuppressionsForLakehouse.apply(this);
     if (firehose != null) {
       firehose.suppressNagFindings(this, storage);
@@ -93,16 +131,39 @@ public final class LakehouseStack extends Stack {
       jdbcSources.suppressNagFindings(this, storage);
     }
 
-    output("LandingBucketName", storage.landingBucket().getBucketName(), "Drop files under landing/<entity>/ here");
-    output("WarehouseBucketName", storage.warehouseBucket().getBucketName(), "Iceberg warehouse root");
-    output("AthenaResultsBucketName", storage.athenaResultsBucket().getBucketName(), "Athena query results");
-    output("GlueDatabaseName", LakehouseTables.NAMESPACE, "Glue database holding the Iceberg tables");
-    output("AthenaWorkGroupName", query.workGroup().getRef(), "Athena workgroup to query the lakehouse with");
-    output("IngestQueueUrl", ingestQueue.queue().getQueueUrl(), "Landed objects waiting for the next ingest batch");
-    output("IngestStateMachineArn", orchestration.ingestPipeline().getStateMachineArn(), "Ingest pipeline");
-    output("MaintenanceStateMachineArn", orchestration.maintenance().getStateMachineArn(), "Maintenance pipeline");
+    output(
+        "LandingBucketName",
+        storage.landingBucket().getBucketName(),
+        "Drop files under landing/<entity>/ here");
+    output(
+        "WarehouseBucketName", storage.warehouseBucket().getBucketName(), "Iceberg warehouse root");
+    output(
+        "AthenaResultsBucketName",
+        storage.athenaResultsBucket().getBucketName(),
+        "Athena query results");
+    output(
+        "GlueDatabaseName", LakehouseTables.NAMESPACE, "Glue database holding the Iceberg tables");
+    output(
+        "AthenaWorkGroupName",
+        query.workGroup().getRef(),
+        "Athena workgroup to query the lakehouse with");
+    output(
+        "IngestQueueUrl",
+        ingestQueue.queue().getQueueUrl(),
+        "Landed objects waiting for the next ingest batch");
+    output(
+        "IngestStateMachineArn",
+        orchestration.ingestPipeline().getStateMachineArn(),
+        "Ingest pipeline");
+    output(
+        "MaintenanceStateMachineArn",
+        orchestration.maintenance().getStateMachineArn(),
+        "Maintenance pipeline");
     output("AlertTopicArn", monitoring.alertTopic().getTopicArn(), "Subscribe here for alerts");
-    output("KmsKeyArn", storage.key().getKeyArn(), "Key encrypting every bucket, the catalog, logs and topics");
+    output(
+        "KmsKeyArn",
+        storage.key().getKeyArn(),
+        "Key encrypting every bucket, the catalog, logs and topics");
   }
 
   private void output(String id, String value, String description) {

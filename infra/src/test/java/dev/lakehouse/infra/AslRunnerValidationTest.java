@@ -11,10 +11,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The definitions CDK deploys (the real files in statemachines/) load in the project's ASL runner and pass every
- * check it makes at load time, so what the local stack runs is what AWS runs. The runner substitutes
- * {@code ${Name}} placeholders textually, as CDK's definitionSubstitutions do; each gets a value of the shape CDK
- * inserts (an ARN or a job name).
+ * The definitions CDK deploys (the real files in statemachines/) load in the project's ASL runner
+ * and pass every check it makes at load time, so what the local stack runs is what AWS runs. The
+ * runner substitutes {@code ${Name}} placeholders textually, as CDK's definitionSubstitutions do;
+ * each gets a value of the shape CDK inserts (an ARN or a job name).
  */
 class AslRunnerValidationTest {
 
@@ -24,12 +24,32 @@ class AslRunnerValidationTest {
 
     assertThat(machine.name()).isEqualTo("ingest-pipeline");
     assertThat(machine.definition().startAt()).isEqualTo("ClaimBatch");
-    assertThat(machine.definition().stateNames()).containsExactly("ClaimBatch", "BatchReady", "WaitForBatchWindow",
-        "ClaimAfterWindow", "NothingToIngest", "AnyRejected", "NotifyRejections", "AnyAccepted", "Bronze",
-        "CustomersChanged", "SilverCustomers", "ProductsChanged", "SilverProducts", "OrdersChanged", "SilverOrders",
-        "Gold", "RecordBatch", "AckBatch", "Loaded");
-    assertThat(machine.resources()).containsExactlyInAnyOrder("arn:aws:states:::lambda:invoke",
-        "arn:aws:states:::glue:startJobRun.sync", "arn:aws:states:::sns:publish");
+    assertThat(machine.definition().stateNames())
+        .containsExactly(
+            "ClaimBatch",
+            "BatchReady",
+            "WaitForBatchWindow",
+            "ClaimAfterWindow",
+            "NothingToIngest",
+            "AnyRejected",
+            "NotifyRejections",
+            "AnyAccepted",
+            "Bronze",
+            "CustomersChanged",
+            "SilverCustomers",
+            "ProductsChanged",
+            "SilverProducts",
+            "OrdersChanged",
+            "SilverOrders",
+            "Gold",
+            "RecordBatch",
+            "AckBatch",
+            "Loaded");
+    assertThat(machine.resources())
+        .containsExactlyInAnyOrder(
+            "arn:aws:states:::lambda:invoke",
+            "arn:aws:states:::glue:startJobRun.sync",
+            "arn:aws:states:::sns:publish");
   }
 
   @Test
@@ -38,13 +58,21 @@ class AslRunnerValidationTest {
 
     assertThat(machine.name()).isEqualTo("maintenance");
     assertThat(machine.definition().startAt()).isEqualTo("ListTables");
-    assertThat(machine.definition().stateNames()).containsExactly("ListTables", "MaintainTables", "Summary");
+    assertThat(machine.definition().stateNames())
+        .containsExactly("ListTables", "MaintainTables", "Summary");
     State.Map map = (State.Map) machine.definition().state("MaintainTables");
     assertThat(map.processor().startAt()).isEqualTo("ExpireSnapshots");
-    assertThat(map.processor().stateNames()).containsExactly("ExpireSnapshots", "RewriteManifests",
-        "ListFromTheStart", "RemoveOrphanFiles", "MoreFilesToList", "Compact");
-    assertThat(machine.resources()).containsExactlyInAnyOrder("arn:aws:states:::lambda:invoke",
-        "arn:aws:states:::glue:startJobRun.sync");
+    assertThat(map.processor().stateNames())
+        .containsExactly(
+            "ExpireSnapshots",
+            "RewriteManifests",
+            "ListFromTheStart",
+            "RemoveOrphanFiles",
+            "MoreFilesToList",
+            "Compact");
+    assertThat(machine.resources())
+        .containsExactlyInAnyOrder(
+            "arn:aws:states:::lambda:invoke", "arn:aws:states:::glue:startJobRun.sync");
   }
 
   private static StateMachine load(String file) {
@@ -56,7 +84,10 @@ class AslRunnerValidationTest {
     return AslLoader.load(path, substitutions);
   }
 
-  /** A value shaped like the one CDK substitutes; a new kind of placeholder has to be added here on purpose. */
+  /**
+   * A value shaped like the one CDK substitutes; a new kind of placeholder has to be added here on
+   * purpose.
+   */
   private static String valueFor(String placeholder) {
     if (placeholder.endsWith("FunctionArn")) {
       return "arn:aws:lambda:eu-west-1:123456789012:function:" + placeholder + ":live";

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * asl-validator (the Amazon States Language schema, paths and intrinsic functions) over the definitions both compute
- * modes deploy, substituted the way CloudFormation substitutes them, with plausible literal ARNs where the template
- * has references. Needs {@code npx} (Node.js); without it, or when npx cannot fetch the validator, the test is skipped
- * and says so.
+ * asl-validator (the Amazon States Language schema, paths and intrinsic functions) over the
+ * definitions both compute modes deploy, substituted the way CloudFormation substitutes them, with
+ * plausible literal ARNs where the template has references. Needs {@code npx} (Node.js); without
+ * it, or when npx cannot fetch the validator, the test is skipped and says so.
  */
 @Tag("tool")
 class AslValidatorTest {
@@ -33,7 +33,8 @@ class AslValidatorTest {
 
   @Test
   void theDefinitionsOfBothComputeModesAreValid() throws Exception {
-    Assumptions.assumeTrue(CfnLintTest.onPath("npx"), "npx is not installed: ASL validation skipped");
+    Assumptions.assumeTrue(
+        CfnLintTest.onPath("npx"), "npx is not installed: ASL validation skipped");
     Path dir = TestStacks.infraDir().resolve("target/asl-validator");
     Files.createDirectories(dir);
     List<String> command = new ArrayList<>(List.of("npx", "-y", VALIDATOR));
@@ -41,8 +42,13 @@ class AslValidatorTest {
     modes.put("glue", TestStacks.dev());
     modes.put("emr-serverless", EmrServerlessTest.emr());
     for (var mode : modes.entrySet()) {
-      for (var machine : Map.of("OrchestrationIngestPipeline", "ingest-pipeline.asl.json",
-          "OrchestrationMaintenance", "maintenance.asl.json").entrySet()) {
+      for (var machine :
+          Map.of(
+                  "OrchestrationIngestPipeline",
+                  "ingest-pipeline.asl.json",
+                  "OrchestrationMaintenance",
+                  "maintenance.asl.json")
+              .entrySet()) {
         Path file = dir.resolve(mode.getKey() + "-" + machine.getValue());
         Files.writeString(file, deployed(mode.getValue(), machine.getKey(), machine.getValue()));
         command.add("--json-path");
@@ -52,31 +58,56 @@ class AslValidatorTest {
     Process validator = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(validator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(validator.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    Assumptions.assumeFalse(validator.exitValue() != 0 && output.matches("(?s).*(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|"
-        + "ETIMEDOUT|network request).*"), "npx could not fetch " + VALIDATOR + " (no network): ASL validation skipped");
+    Assumptions.assumeFalse(
+        validator.exitValue() != 0
+            && output.matches(
+                "(?s).*(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|" + "ETIMEDOUT|network request).*"),
+        "npx could not fetch " + VALIDATOR + " (no network): ASL validation skipped");
     assertThat(output).as("asl-validator").doesNotContain("✕").contains("is valid");
     assertThat(validator.exitValue()).as(output).isZero();
   }
 
-  /** The definition a state machine runs: its text (the file, or the generated form) with its substitutions made. */
+  /**
+   * The definition a state machine runs: its text (the file, or the generated form) with its
+   * substitutions made.
+   */
   static String deployed(TestStacks.Synthesized s, String idPrefix, String file) throws Exception {
-    Map<String, Object> p = map(s.resources("AWS::StepFunctions::StateMachine").entrySet().stream()
-        .filter(e -> e.getKey().startsWith(idPrefix) && !e.getKey().substring(idPrefix.length()).startsWith("Role"))
-        .findFirst().orElseThrow().getValue().get("Properties"));
-    String text = p.containsKey("DefinitionString") ? p.get("DefinitionString").toString()
-        : Files.readString(TestStacks.aslFile(file));
+    Map<String, Object> p =
+        map(
+            s.resources("AWS::StepFunctions::StateMachine").entrySet().stream()
+                .filter(
+                    e ->
+                        e.getKey().startsWith(idPrefix)
+                            && !e.getKey().substring(idPrefix.length()).startsWith("Role"))
+                .findFirst()
+                .orElseThrow()
+                .getValue()
+                .get("Properties"));
+    String text =
+        p.containsKey("DefinitionString")
+            ? p.get("DefinitionString").toString()
+            : Files.readString(TestStacks.aslFile(file));
     for (var sub : map(p.get("DefinitionSubstitutions")).entrySet()) {
       text = text.replace("${" + sub.getKey() + "}", literal(sub.getKey(), render(sub.getValue())));
     }
-    assertThat(text).as(idPrefix + ": every placeholder substituted").doesNotContainPattern("\\$\\{[A-Za-z]");
+    assertThat(text)
+        .as(idPrefix + ": every placeholder substituted")
+        .doesNotContainPattern("\\$\\{[A-Za-z]");
     return text;
   }
 
-  /** A rendered template value with pseudo parameters and references replaced by plausible literals. */
+  /**
+   * A rendered template value with pseudo parameters and references replaced by plausible literals.
+   */
   static String literal(String placeholder, String rendered) {
-    String value = rendered.replace("<AWS::Partition>", "aws").replace("${AWS::Partition}", "aws")
-        .replace("<AWS::Region>", REGION).replace("${AWS::Region}", REGION)
-        .replace("<AWS::AccountId>", ACCOUNT).replace("${AWS::AccountId}", ACCOUNT);
+    String value =
+        rendered
+            .replace("<AWS::Partition>", "aws")
+            .replace("${AWS::Partition}", "aws")
+            .replace("<AWS::Region>", REGION)
+            .replace("${AWS::Region}", REGION)
+            .replace("<AWS::AccountId>", ACCOUNT)
+            .replace("${AWS::AccountId}", ACCOUNT);
     Matcher m = REFERENCE.matcher(value);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -89,7 +120,8 @@ class AslValidatorTest {
       } else if (placeholder.endsWith("RoleArn")) {
         replacement = "arn:aws:iam::" + ACCOUNT + ":role/" + name;
       } else if (placeholder.endsWith("KeyArn")) {
-        replacement = "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        replacement =
+            "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":key/1234abcd-12ab-34cd-56ef-1234567890ab";
       } else {
         replacement = name; // a bucket, job or application name/id
       }

@@ -13,8 +13,7 @@ import software.amazon.awscdk.App;
 
 /** No synthesis here: context parsing, placeholders and the ASL reader. */
 class ConfigAndArtifactsTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void defaultsMatchCdkJson() throws Exception {
@@ -30,9 +29,19 @@ class ConfigAndArtifactsTest {
 
   @Test
   void stringsFromTheCommandLineAreParsed() {
-    App app = App.Builder.create().context(Map.of("lakehouse:glueNumberOfWorkers", "7",
-        "lakehouse:lakeFormation", "true", "lakehouse:lakeFormationAdmins", "arn:a, arn:b",
-        "lakehouse:glueEntryPoint", "script")).build();
+    App app =
+        App.Builder.create()
+            .context(
+                Map.of(
+                    "lakehouse:glueNumberOfWorkers",
+                    "7",
+                    "lakehouse:lakeFormation",
+                    "true",
+                    "lakehouse:lakeFormationAdmins",
+                    "arn:a, arn:b",
+                    "lakehouse:glueEntryPoint",
+                    "script"))
+            .build();
     LakehouseConfig c = LakehouseConfig.fromContext(app.getNode());
     assertThat(c.glueNumberOfWorkers()).isEqualTo(7);
     assertThat(c.lakeFormation()).isTrue();
@@ -42,14 +51,29 @@ class ConfigAndArtifactsTest {
 
   @Test
   void invalidValuesAreRejectedWithTheKeyName() {
-    assertThatThrownBy(() -> LakehouseConfig.fromContext(App.Builder.create()
-        .context(Map.of("lakehouse:environment", "staging")).build().getNode()))
+    assertThatThrownBy(
+            () ->
+                LakehouseConfig.fromContext(
+                    App.Builder.create()
+                        .context(Map.of("lakehouse:environment", "staging"))
+                        .build()
+                        .getNode()))
         .hasMessageContaining("lakehouse:environment");
-    assertThatThrownBy(() -> LakehouseConfig.fromContext(App.Builder.create()
-        .context(Map.of("lakehouse:logRetentionDays", 31)).build().getNode()))
+    assertThatThrownBy(
+            () ->
+                LakehouseConfig.fromContext(
+                    App.Builder.create()
+                        .context(Map.of("lakehouse:logRetentionDays", 31))
+                        .build()
+                        .getNode()))
         .hasMessageContaining("lakehouse:logRetentionDays");
-    assertThatThrownBy(() -> LakehouseConfig.fromContext(App.Builder.create()
-        .context(Map.of("lakehouse:reservedConcurrency", "yes")).build().getNode()))
+    assertThatThrownBy(
+            () ->
+                LakehouseConfig.fromContext(
+                    App.Builder.create()
+                        .context(Map.of("lakehouse:reservedConcurrency", "yes"))
+                        .build()
+                        .getNode()))
         .hasMessageContaining("lakehouse:reservedConcurrency");
   }
 
@@ -60,8 +84,12 @@ class ConfigAndArtifactsTest {
     Files.writeString(root.resolve(Artifacts.GLUE_STUB), "object LakehouseJobStub\n");
     Files.writeString(root.resolve(Artifacts.GLUE_LAUNCHER), "object X\n");
     Artifacts a = Artifacts.resolve(root, false);
-    assertThat(a.placeholders()).containsExactly(Artifacts.FUNCTIONS_PACKAGE, Artifacts.GLUE_JOBS_JAR,
-        Artifacts.INGEST_ASL, Artifacts.MAINTENANCE_ASL);
+    assertThat(a.placeholders())
+        .containsExactly(
+            Artifacts.FUNCTIONS_PACKAGE,
+            Artifacts.GLUE_JOBS_JAR,
+            Artifacts.INGEST_ASL,
+            Artifacts.MAINTENANCE_ASL);
     assertThat(a.functionsPackage()).startsWith(root.resolve("infra/target/placeholder-assets"));
     try (ZipFile zip = new ZipFile(a.functionsPackage().toFile())) {
       assertThat(zip.getEntry("PLACEHOLDER.txt")).isNotNull();
@@ -69,9 +97,12 @@ class ConfigAndArtifactsTest {
     byte[] first = Files.readAllBytes(a.glueJobsJar());
     assertThat(Files.readAllBytes(Artifacts.resolve(root, false).glueJobsJar())).isEqualTo(first);
     assertThat(AslDefinition.read(a.ingestStateMachine()).placeholders()).isEmpty();
-    assertThatThrownBy(() -> Artifacts.resolve(root, true)).isInstanceOf(Artifacts.MissingArtifact.class)
-        .hasMessage(Artifacts.FUNCTIONS_PACKAGE + " does not exist: build what the stack deploys first with 'mvn -B "
-            + "package -DskipTests' (a synth with placeholder code, for tests only: -c lakehouse:strictArtifacts=false)");
+    assertThatThrownBy(() -> Artifacts.resolve(root, true))
+        .isInstanceOf(Artifacts.MissingArtifact.class)
+        .hasMessage(
+            Artifacts.FUNCTIONS_PACKAGE
+                + " does not exist: build what the stack deploys first with 'mvn -B "
+                + "package -DskipTests' (a synth with placeholder code, for tests only: -c lakehouse:strictArtifacts=false)");
   }
 
   @Test
@@ -80,8 +111,13 @@ class ConfigAndArtifactsTest {
     Files.createDirectories(root.resolve("infra/glue"));
     Files.writeString(root.resolve(Artifacts.GLUE_STUB), "object LakehouseJobStub\n");
     Files.writeString(root.resolve(Artifacts.GLUE_LAUNCHER), "object X\n");
-    for (String f : new String[] {Artifacts.FUNCTIONS_PACKAGE, Artifacts.GLUE_JOBS_JAR, Artifacts.INGEST_ASL,
-        Artifacts.MAINTENANCE_ASL}) {
+    for (String f :
+        new String[] {
+          Artifacts.FUNCTIONS_PACKAGE,
+          Artifacts.GLUE_JOBS_JAR,
+          Artifacts.INGEST_ASL,
+          Artifacts.MAINTENANCE_ASL
+        }) {
       Files.createDirectories(root.resolve(f).getParent());
       Files.writeString(root.resolve(f), "{}");
     }
@@ -93,13 +129,31 @@ class ConfigAndArtifactsTest {
   @Test
   void aslPlaceholdersAreFoundAndAllKnown() {
     AslDefinition ingest = AslDefinition.read(TestStacks.aslFile("ingest-pipeline.asl.json"));
-    assertThat(ingest.placeholders()).containsExactlyInAnyOrder("IngestRouterFunctionArn", "RunRecorderFunctionArn",
-        "BronzeJobName", "SilverCustomersJobName", "SilverProductsJobName", "SilverOrdersJobName", "GoldJobName",
-        "AlertTopicArn");
-    assertThat(OrchestrationConstruct.knownPlaceholders()).containsExactlyInAnyOrder(
-        "IngestRouterFunctionArn", "RunRecorderFunctionArn", "TableAdminFunctionArn", "MaintenanceFunctionArn",
-        "BronzeJobName", "SilverCustomersJobName", "SilverProductsJobName", "SilverOrdersJobName", "GoldJobName",
-        "CompactionJobName", "AlertTopicArn", "WarehouseBucket", "LandingBucket");
+    assertThat(ingest.placeholders())
+        .containsExactlyInAnyOrder(
+            "IngestRouterFunctionArn",
+            "RunRecorderFunctionArn",
+            "BronzeJobName",
+            "SilverCustomersJobName",
+            "SilverProductsJobName",
+            "SilverOrdersJobName",
+            "GoldJobName",
+            "AlertTopicArn");
+    assertThat(OrchestrationConstruct.knownPlaceholders())
+        .containsExactlyInAnyOrder(
+            "IngestRouterFunctionArn",
+            "RunRecorderFunctionArn",
+            "TableAdminFunctionArn",
+            "MaintenanceFunctionArn",
+            "BronzeJobName",
+            "SilverCustomersJobName",
+            "SilverProductsJobName",
+            "SilverOrdersJobName",
+            "GoldJobName",
+            "CompactionJobName",
+            "AlertTopicArn",
+            "WarehouseBucket",
+            "LandingBucket");
     assertThat(OrchestrationConstruct.knownPlaceholders()).containsAll(ingest.placeholders());
   }
 

@@ -12,36 +12,54 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.cxapi.SynthesisMessage;
 
-/** cdk-nag's AwsSolutions pack runs on the app: no unsuppressed error or warning, and every suppression is narrow. */
+/**
+ * cdk-nag's AwsSolutions pack runs on the app: no unsuppressed error or warning, and every
+ * suppression is narrow.
+ */
 class NagTest {
-  /** Rules suppressed for a whole resource (no granular findings exist for them); everything else needs appliesTo. */
-  static final Set<String> WHOLE_RESOURCE_RULES = Set.of("AwsSolutions-L1", "AwsSolutions-SQS3", "AwsSolutions-SMG4");
+  /**
+   * Rules suppressed for a whole resource (no granular findings exist for them); everything else
+   * needs appliesTo.
+   */
+  static final Set<String> WHOLE_RESOURCE_RULES =
+      Set.of("AwsSolutions-L1", "AwsSolutions-SQS3", "AwsSolutions-SMG4");
 
-  /** The synthesized configuration under test (subclasses check others, e.g. EMR Serverless compute). */
+  /**
+   * The synthesized configuration under test (subclasses check others, e.g. EMR Serverless
+   * compute).
+   */
   TestStacks.Synthesized synthesized() {
     return TestStacks.dev();
   }
 
   @Test
   void noUnsuppressedErrors() {
-    List<SynthesisMessage> errors = synthesized().annotations()
-        .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
-    assertThat(errors.stream().map(m -> m.getId() + " " + m.getEntry().getData()).toList()).isEmpty();
+    List<SynthesisMessage> errors =
+        synthesized().annotations().findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    assertThat(errors.stream().map(m -> m.getId() + " " + m.getEntry().getData()).toList())
+        .isEmpty();
   }
 
   @Test
   void noUnsuppressedWarnings() {
-    List<SynthesisMessage> warnings = synthesized().annotations()
-        .findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
-    assertThat(warnings.stream().map(m -> m.getId() + " " + m.getEntry().getData()).toList()).isEmpty();
+    List<SynthesisMessage> warnings =
+        synthesized().annotations().findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    assertThat(warnings.stream().map(m -> m.getId() + " " + m.getEntry().getData()).toList())
+        .isEmpty();
   }
 
   @Test
   void noOtherErrorsOrUnacknowledgedWarnings() {
-    assertThat(synthesized().annotations().findError("*", Match.anyValue()).stream()
-        .map(m -> m.getId() + " " + m.getEntry().getData()).toList()).isEmpty();
-    assertThat(synthesized().annotations().findWarning("*", Match.anyValue()).stream()
-        .map(m -> m.getId() + " " + m.getEntry().getData()).toList()).isEmpty();
+    assertThat(
+            synthesized().annotations().findError("*", Match.anyValue()).stream()
+                .map(m -> m.getId() + " " + m.getEntry().getData())
+                .toList())
+        .isEmpty();
+    assertThat(
+            synthesized().annotations().findWarning("*", Match.anyValue()).stream()
+                .map(m -> m.getId() + " " + m.getEntry().getData())
+                .toList())
+        .isEmpty();
   }
 
   @Test

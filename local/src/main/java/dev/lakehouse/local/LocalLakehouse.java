@@ -7,8 +7,9 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The local stack for one home: an Iceberg catalog for API work and, only when something needs it, one Spark
- * session. When Spark is running, its catalog instance is shared so the process holds one catalog per SQLite file.
+ * The local stack for one home: an Iceberg catalog for API work and, only when something needs it,
+ * one Spark session. When Spark is running, its catalog instance is shared so the process holds one
+ * catalog per SQLite file.
  */
 public final class LocalLakehouse implements AutoCloseable {
   private final LakehouseHome home;
@@ -40,9 +41,10 @@ public final class LocalLakehouse implements AutoCloseable {
   }
 
   /**
-   * The session, made the calling thread's active one: the local runner calls jobs and handlers from its own
-   * threads, and Iceberg's Spark source resolves tables through {@code SparkSession.active()}, an inheritable
-   * thread-local that may still point at another home's session.
+   * The session, made the calling thread's active one: the local runner calls jobs and handlers
+   * from its own threads, and Iceberg's Spark source resolves tables through {@code
+   * SparkSession.active()}, an inheritable thread-local that may still point at another home's
+   * session.
    */
   public synchronized SparkSession spark() {
     if (spark == null) {
@@ -58,6 +60,7 @@ public final class LocalLakehouse implements AutoCloseable {
       closeable.close();
     }
     catalog = null;
-    // The Spark session is left to the JVM: tests share one session across many LocalLakehouse instances.
+    // The Spark session is left to the JVM: tests share one session across many LocalLakehouse
+    // instances.
   }
 }

@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * One pretty-printed JSON file per execution ({@code <stateMachine>__<executionName>.json}), so that a CLI in
- * another process can list and show executions, or redrive one. Files are replaced atomically, so a reader
- * never sees a half-written execution.
+ * One pretty-printed JSON file per execution ({@code <stateMachine>__<executionName>.json}), so
+ * that a CLI in another process can list and show executions, or redrive one. Files are replaced
+ * atomically, so a reader never sees a half-written execution.
  */
 public final class DirectoryExecutionStore implements ExecutionStore {
   private final Path directory;
@@ -66,7 +66,9 @@ public final class DirectoryExecutionStore implements ExecutionStore {
   public synchronized List<Execution> list() {
     List<Execution> list = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
-      files.filter(f -> f.getFileName().toString().endsWith(".json")).forEach(f -> list.add(read(f)));
+      files
+          .filter(f -> f.getFileName().toString().endsWith(".json"))
+          .forEach(f -> list.add(read(f)));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + directory, e);
     }

@@ -14,11 +14,30 @@ import java.util.List;
 public final class History {
   private final List<HistoryEvent> events = new ArrayList<>();
 
-  public synchronized HistoryEvent add(Instant timestamp, EventType type, String stateName, String scope,
-                                       JsonNode input, JsonNode output, String error, String cause,
-                                       Long durationMillis, JsonNode details) {
-    HistoryEvent event = new HistoryEvent(events.size() + 1L, timestamp, type, stateName, scope, input, output,
-        error, cause, durationMillis, details);
+  public synchronized HistoryEvent add(
+      Instant timestamp,
+      EventType type,
+      String stateName,
+      String scope,
+      JsonNode input,
+      JsonNode output,
+      String error,
+      String cause,
+      Long durationMillis,
+      JsonNode details) {
+    HistoryEvent event =
+        new HistoryEvent(
+            events.size() + 1L,
+            timestamp,
+            type,
+            stateName,
+            scope,
+            input,
+            output,
+            error,
+            cause,
+            durationMillis,
+            details);
     events.add(event);
     return event;
   }

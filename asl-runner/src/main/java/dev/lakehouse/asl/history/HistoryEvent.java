@@ -8,16 +8,26 @@ import java.time.Instant;
 /**
  * One history entry.
  *
- * @param id             1-based, in recording order
- * @param stateName      null for execution-level events
- * @param scope          where the state runs: "" at the top level, {@code Fanout[3]} inside Map iteration 3,
- *                       {@code Both.branch[1]} inside Parallel branch 1 (nested scopes are joined by '/')
- * @param durationMillis for StateExited / *Succeeded / *Failed events: time since the matching start
- * @param details        event-specific extras (retry attempt and delay, catch target, iteration index...)
+ * @param id 1-based, in recording order
+ * @param stateName null for execution-level events
+ * @param scope where the state runs: "" at the top level, {@code Fanout[3]} inside Map iteration 3,
+ *     {@code Both.branch[1]} inside Parallel branch 1 (nested scopes are joined by '/')
+ * @param durationMillis for StateExited / *Succeeded / *Failed events: time since the matching
+ *     start
+ * @param details event-specific extras (retry attempt and delay, catch target, iteration index...)
  */
-public record HistoryEvent(long id, Instant timestamp, EventType type, String stateName, String scope,
-                           JsonNode input, JsonNode output, String error, String cause, Long durationMillis,
-                           JsonNode details) {
+public record HistoryEvent(
+    long id,
+    Instant timestamp,
+    EventType type,
+    String stateName,
+    String scope,
+    JsonNode input,
+    JsonNode output,
+    String error,
+    String cause,
+    Long durationMillis,
+    JsonNode details) {
 
   public ObjectNode toJson() {
     ObjectNode node = Json.object();

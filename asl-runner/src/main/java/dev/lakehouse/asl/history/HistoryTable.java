@@ -13,14 +13,15 @@ import java.util.Map;
 public final class HistoryTable {
   private static final int INFO_WIDTH = 70;
 
-  private HistoryTable() {
-  }
+  private HistoryTable() {}
 
   public static String format(Execution execution) {
     StringBuilder out = new StringBuilder();
     out.append("Execution ").append(execution.id()).append('\n');
-    out.append("  status ").append(execution.status())
-        .append("   started ").append(Json.timestamp(execution.startTime()));
+    out.append("  status ")
+        .append(execution.status())
+        .append("   started ")
+        .append(Json.timestamp(execution.startTime()));
     if (execution.stopTime() != null) {
       out.append("   stopped ").append(Json.timestamp(execution.stopTime()));
     }
@@ -34,24 +35,31 @@ public final class HistoryTable {
     }
     List<HistoryEvent> events = execution.history();
     out.append('\n');
-    out.append(String.format("%4s %9s  %-24s %-28s %-22s %9s  %s%n",
-        "#", "+ms", "event", "state", "scope", "duration", "info"));
+    out.append(
+        String.format(
+            "%4s %9s  %-24s %-28s %-22s %9s  %s%n",
+            "#", "+ms", "event", "state", "scope", "duration", "info"));
     Instant start = execution.startTime();
     for (HistoryEvent e : events) {
-      out.append(String.format("%4d %9d  %-24s %-28s %-22s %9s  %s%n",
-          e.id(),
-          Duration.between(start, e.timestamp()).toMillis(),
-          e.type(),
-          e.stateName() == null ? "" : abbreviate(e.stateName(), 28),
-          abbreviate(e.scope() == null ? "" : e.scope(), 22),
-          e.durationMillis() == null ? "" : e.durationMillis() + " ms",
-          info(e)));
+      out.append(
+          String.format(
+              "%4d %9d  %-24s %-28s %-22s %9s  %s%n",
+              e.id(),
+              Duration.between(start, e.timestamp()).toMillis(),
+              e.type(),
+              e.stateName() == null ? "" : abbreviate(e.stateName(), 28),
+              abbreviate(e.scope() == null ? "" : e.scope(), 22),
+              e.durationMillis() == null ? "" : e.durationMillis() + " ms",
+              info(e)));
     }
     out.append('\n').append(stateTimings(events));
     return out.toString();
   }
 
-  /** Per state (Map iterations folded together as {@code Fanout[*]}): visits, total and max time, last outcome. */
+  /**
+   * Per state (Map iterations folded together as {@code Fanout[*]}): visits, total and max time,
+   * last outcome.
+   */
   public static String stateTimings(List<HistoryEvent> events) {
     Map<String, long[]> stats = new LinkedHashMap<>(); // visits, total ms, max ms
     Map<String, String> outcome = new LinkedHashMap<>();
@@ -74,9 +82,15 @@ public final class HistoryTable {
       outcome.put(key, e.error() != null ? e.error() : caughtError != null ? caughtError : "ok");
     }
     StringBuilder out = new StringBuilder();
-    out.append(String.format("%-50s %6s %10s %10s  %s%n", "state", "visits", "total ms", "max ms", "last"));
-    stats.forEach((key, s) -> out.append(String.format("%-50s %6d %10d %10d  %s%n",
-        abbreviate(key, 50), s[0], s[1], s[2], outcome.get(key))));
+    out.append(
+        String.format(
+            "%-50s %6s %10s %10s  %s%n", "state", "visits", "total ms", "max ms", "last"));
+    stats.forEach(
+        (key, s) ->
+            out.append(
+                String.format(
+                    "%-50s %6d %10d %10d  %s%n",
+                    abbreviate(key, 50), s[0], s[1], s[2], outcome.get(key))));
     return out.toString();
   }
 
@@ -84,8 +98,13 @@ public final class HistoryTable {
     if (e.error() != null) {
       String text = e.error() + (e.cause() == null ? "" : ": " + e.cause());
       if (e.type() == EventType.RetryScheduled && e.details() != null) {
-        text = "retry #" + e.details().path("attempt").asInt() + " in "
-            + e.details().path("delayMillis").asLong() + " ms after " + text;
+        text =
+            "retry #"
+                + e.details().path("attempt").asInt()
+                + " in "
+                + e.details().path("delayMillis").asLong()
+                + " ms after "
+                + text;
       } else if (e.type() == EventType.ErrorCaught && e.details() != null) {
         text = "caught -> " + e.details().path("next").asText() + " (" + text + ")";
       }

@@ -11,13 +11,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Evaluates Choice rules. Conventions (matching AWS): a rule whose Variable or operand path selects nothing is a
- * States.Runtime error, type tests (IsNull, IsString...) included; only IsPresent tests presence, which is why
- * the developer guide guards comparisons with it. A comparison against a value of the wrong type is false.
+ * Evaluates Choice rules. Conventions (matching AWS): a rule whose Variable or operand path selects
+ * nothing is a States.Runtime error, type tests (IsNull, IsString...) included; only IsPresent
+ * tests presence, which is why the developer guide guards comparisons with it. A comparison against
+ * a value of the wrong type is false.
  */
 final class ChoiceEvaluator {
-  private ChoiceEvaluator() {
-  }
+  private ChoiceEvaluator() {}
 
   static boolean matches(ChoiceRule rule, JsonNode input, JsonNode context) {
     if (rule instanceof ChoiceRule.And and) {
@@ -38,16 +38,28 @@ final class ChoiceEvaluator {
     if (op == ChoiceRule.Operator.IsPresent) {
       return found.isPresent() == c.operand().booleanValue();
     }
-    JsonNode value = found.orElseThrow(() -> new StatesError(ErrorNames.RUNTIME,
-        "Invalid path '" + c.variable() + "': the choice state's condition path references an invalid value."));
+    JsonNode value =
+        found.orElseThrow(
+            () ->
+                new StatesError(
+                    ErrorNames.RUNTIME,
+                    "Invalid path '"
+                        + c.variable()
+                        + "': the choice state's condition path references an invalid value."));
     if (op.isTypeTest()) {
       return typeTest(op, value) == c.operand().booleanValue();
     }
     JsonNode operand = c.operand();
     if (c.operandIsPath()) {
-      operand = JsonPaths.read(operand.textValue(), input, context).orElseThrow(() -> new StatesError(
-          ErrorNames.RUNTIME, "Invalid path '" + c.operand().textValue()
-          + "': the choice state's comparison path references an invalid value."));
+      operand =
+          JsonPaths.read(operand.textValue(), input, context)
+              .orElseThrow(
+                  () ->
+                      new StatesError(
+                          ErrorNames.RUNTIME,
+                          "Invalid path '"
+                              + c.operand().textValue()
+                              + "': the choice state's comparison path references an invalid value."));
     }
     String name = op.name();
     if (name.startsWith("String")) {
@@ -57,20 +69,27 @@ final class ChoiceEvaluator {
       if (op == ChoiceRule.Operator.StringMatches) {
         return wildcard(operand.textValue()).matcher(value.textValue()).matches();
       }
-      return ordered(name.substring("String".length()), value.textValue().compareTo(operand.textValue()));
+      return ordered(
+          name.substring("String".length()), value.textValue().compareTo(operand.textValue()));
     }
     if (name.startsWith("Numeric")) {
       if (!value.isNumber() || !operand.isNumber()) {
         return false;
       }
-      return ordered(name.substring("Numeric".length()), value.decimalValue().compareTo(operand.decimalValue()));
+      return ordered(
+          name.substring("Numeric".length()),
+          value.decimalValue().compareTo(operand.decimalValue()));
     }
     if (name.startsWith("Boolean")) {
-      return value.isBoolean() && operand.isBoolean() && value.booleanValue() == operand.booleanValue();
+      return value.isBoolean()
+          && operand.isBoolean()
+          && value.booleanValue() == operand.booleanValue();
     }
     // Timestamp*
-    Optional<Instant> left = value.isTextual() ? Json.parseTimestamp(value.textValue()) : Optional.empty();
-    Optional<Instant> right = operand.isTextual() ? Json.parseTimestamp(operand.textValue()) : Optional.empty();
+    Optional<Instant> left =
+        value.isTextual() ? Json.parseTimestamp(value.textValue()) : Optional.empty();
+    Optional<Instant> right =
+        operand.isTextual() ? Json.parseTimestamp(operand.textValue()) : Optional.empty();
     if (left.isEmpty() || right.isEmpty()) {
       return false;
     }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakehouse.asl.ExecutionStatus;
 
 /**
- * How a run ended when it did not succeed. {@code stateName}/{@code stateInput} identify the top-level state
- * that was running, which is where a redrive restarts.
+ * How a run ended when it did not succeed. {@code stateName}/{@code stateInput} identify the
+ * top-level state that was running, which is where a redrive restarts.
  */
 public final class ExecutionFailure extends RuntimeException {
   private final ExecutionStatus status;
@@ -14,9 +14,13 @@ public final class ExecutionFailure extends RuntimeException {
   private final String stateName;
   private final JsonNode stateInput;
 
-  ExecutionFailure(ExecutionStatus status, String error, String cause, String stateName, JsonNode stateInput) {
-    super(status + " in state '" + stateName + "': " + error + (cause == null ? "" : ": " + cause), null,
-        false, false);
+  ExecutionFailure(
+      ExecutionStatus status, String error, String cause, String stateName, JsonNode stateInput) {
+    super(
+        status + " in state '" + stateName + "': " + error + (cause == null ? "" : ": " + cause),
+        null,
+        false,
+        false);
     this.status = status;
     this.error = error;
     this.errorCause = cause;

@@ -37,16 +37,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes states. One instance serves one run of one execution; Map iterations and Parallel branches run on
- * {@link RunContext#executor()} threads and share it.
+ * Executes states. One instance serves one run of one execution; Map iterations and Parallel
+ * branches run on {@link RunContext#executor()} threads and share it.
  *
- * <p>Control flow uses three exception kinds: {@link StatesError} (a named ASL error, subject to Retry and
- * Catch unless it is States.Runtime), {@link Terminated} (execution stopped or timed out: nothing may catch it) and
- * {@link Scope.Cancelled} (a sibling branch failed: unwind quietly).
+ * <p>Control flow uses three exception kinds: {@link StatesError} (a named ASL error, subject to
+ * Retry and Catch unless it is States.Runtime), {@link Terminated} (execution stopped or timed out:
+ * nothing may catch it) and {@link Scope.Cancelled} (a sibling branch failed: unwind quietly).
  */
 public final class Interpreter {
   private static final Logger LOG = LoggerFactory.getLogger(Interpreter.class);
-  /** How often a thread blocked on a task/branch re-checks for stop requests and the execution deadline. */
+
+  /**
+   * How often a thread blocked on a task/branch re-checks for stop requests and the execution
+   * deadline.
+   */
   private static final long POLL_MILLIS = 50;
 
   private final RunContext run;
@@ -56,8 +60,7 @@ public final class Interpreter {
   }
 
   /** A state's result: its output and the next state, or null when the (sub-)machine ends. */
-  private record Step(String next, JsonNode output) {
-  }
+  private record Step(String next, JsonNode output) {}
 
   /** Execution stopped (StopExecution) or exceeded its TimeoutSeconds. Not catchable by ASL. */
   private static final class Terminated extends RuntimeException {
@@ -123,24 +126,60 @@ public final class Interpreter {
     try {
       step = dispatch(state, input, scope, entered);
     } catch (StatesError e) {
-      record(EventType.StateExited, state.name(), scope, null, null, e.error(), e.cause(), since(entered), null);
+      record(
+          EventType.StateExited,
+          state.name(),
+          scope,
+          null,
+          null,
+          e.error(),
+          e.cause(),
+          since(entered),
+          null);
       throw e;
     }
-    record(EventType.StateExited, state.name(), scope, null, step.output(), null, null, since(entered), null);
+    record(
+        EventType.StateExited,
+        state.name(),
+        scope,
+        null,
+        step.output(),
+        null,
+        null,
+        since(entered),
+        null);
     return step;
   }
 
   private Step dispatch(State state, JsonNode input, Scope scope, Instant entered) {
     if (state instanceof State.Task task) {
-      return withErrorHandling(task.name(), task.retry(), task.catchers(), task.next(), input, scope,
+      return withErrorHandling(
+          task.name(),
+          task.retry(),
+          task.catchers(),
+          task.next(),
+          input,
+          scope,
           retryCount -> runTask(task, input, scope, entered, retryCount));
     }
     if (state instanceof State.Parallel parallel) {
-      return withErrorHandling(parallel.name(), parallel.retry(), parallel.catchers(), parallel.next(), input,
-          scope, retryCount -> runParallel(parallel, input, scope, entered, retryCount));
+      return withErrorHandling(
+          parallel.name(),
+          parallel.retry(),
+          parallel.catchers(),
+          parallel.next(),
+          input,
+          scope,
+          retryCount -> runParallel(parallel, input, scope, entered, retryCount));
     }
     if (state instanceof State.Map map) {
-      return withErrorHandling(map.name(), map.retry(), map.catchers(), map.next(), input, scope,
+      return withErrorHandling(
+          map.name(),
+          map.retry(),
+          map.catchers(),
+          map.next(),
+          input,
+          scope,
           retryCount -> runMap(map, input, scope, entered, retryCount));
     }
     if (state instanceof State.Pass pass) {
@@ -156,7 +195,8 @@ public final class Interpreter {
       return new Step(null, outputPath(succeed.io(), inputPath(succeed.io(), input)));
     }
     State.Fail fail = (State.Fail) state;
-    throw new StatesError(failField(fail.error(), fail.errorPath(), "ErrorPath", input, fail.name(), entered),
+    throw new StatesError(
+        failField(fail.error(), fail.errorPath(), "ErrorPath", input, fail.name(), entered),
         failField(fail.cause(), fail.causePath(), "CausePath", input, fail.name(), entered));
   }
 
@@ -165,11 +205,18 @@ public final class Interpreter {
   }
 
   /**
-   * Retry then Catch, per spec: the first Retrier whose ErrorEquals matches decides (each Retrier counts
-   * its own attempts); when it is exhausted, or none matches, the first matching Catcher decides.
+   * Retry then Catch, per spec: the first Retrier whose ErrorEquals matches decides (each Retrier
+   * counts its own attempts); when it is exhausted, or none matches, the first matching Catcher
+   * decides.
    */
-  private Step withErrorHandling(String stateName, List<Retrier> retriers, List<Catcher> catchers, String next,
-                                 JsonNode input, Scope scope, Attempt attempt) {
+  private Step withErrorHandling(
+      String stateName,
+      List<Retrier> retriers,
+      List<Catcher> catchers,
+      String next,
+      JsonNode input,
+      Scope scope,
+      Attempt attempt) {
     int[] attempts = new int[retriers.size()];
     int retryCount = 0;
     while (true) {
@@ -185,9 +232,21 @@ public final class Interpreter {
           }
           attempts[r]++;
           retryCount++;
-          ObjectNode details = Json.object().put("retrier", r).put("attempt", attempts[r])
-              .put("delayMillis", delay.toMillis());
-          record(EventType.RetryScheduled, stateName, scope, null, null, e.error(), e.cause(), null, details);
+          ObjectNode details =
+              Json.object()
+                  .put("retrier", r)
+                  .put("attempt", attempts[r])
+                  .put("delayMillis", delay.toMillis());
+          record(
+              EventType.RetryScheduled,
+              stateName,
+              scope,
+              null,
+              null,
+              e.error(),
+              e.cause(),
+              null,
+              details);
           sleep(delay, scope);
           continue;
         }
@@ -201,8 +260,17 @@ public final class Interpreter {
           errorOutput.put("Cause", e.cause());
         }
         // The error output goes into the state's *raw* input, as ResultPath does for results.
-        JsonNode output = catcher.resultPath() == null ? input : catcher.resultPath().set(input, errorOutput);
-        record(EventType.ErrorCaught, stateName, scope, null, output, e.error(), e.cause(), null,
+        JsonNode output =
+            catcher.resultPath() == null ? input : catcher.resultPath().set(input, errorOutput);
+        record(
+            EventType.ErrorCaught,
+            stateName,
+            scope,
+            null,
+            output,
+            e.error(),
+            e.cause(),
+            null,
             Json.object().put("catcher", c).put("next", catcher.next()));
         return new Step(catcher.next(), output);
       }
@@ -211,10 +279,11 @@ public final class Interpreter {
 
   /**
    * ErrorEquals matching. Developer guide, "Error names": States.ALL matches every error name and
-   * States.TaskFailed every name but States.Timeout; no other name is a wildcard (a Parallel branch's or Map
-   * iteration's error keeps its own name, so States.BranchFailed matches only itself). States.Runtime is
-   * terminal: "not retriable, and will always cause the execution to fail", so nothing matches it, not even
-   * an ErrorEquals naming it (recorded on AWS: a ["States.Runtime"] catcher does not catch it).
+   * States.TaskFailed every name but States.Timeout; no other name is a wildcard (a Parallel
+   * branch's or Map iteration's error keeps its own name, so States.BranchFailed matches only
+   * itself). States.Runtime is terminal: "not retriable, and will always cause the execution to
+   * fail", so nothing matches it, not even an ErrorEquals naming it (recorded on AWS: a
+   * ["States.Runtime"] catcher does not catch it).
    */
   static int firstMatch(List<List<String>> errorEquals, StatesError e) {
     if (ErrorNames.RUNTIME.equals(e.error())) {
@@ -222,9 +291,10 @@ public final class Interpreter {
     }
     for (int i = 0; i < errorEquals.size(); i++) {
       for (String name : errorEquals.get(i)) {
-        boolean match = name.equals(e.error())
-            || name.equals(ErrorNames.ALL)
-            || (name.equals(ErrorNames.TASK_FAILED) && !ErrorNames.TIMEOUT.equals(e.error()));
+        boolean match =
+            name.equals(e.error())
+                || name.equals(ErrorNames.ALL)
+                || (name.equals(ErrorNames.TASK_FAILED) && !ErrorNames.TIMEOUT.equals(e.error()));
         if (match) {
           return i;
         }
@@ -235,19 +305,31 @@ public final class Interpreter {
 
   // ---------------------------------------------------------------- Task
 
-  private JsonNode runTask(State.Task task, JsonNode rawInput, Scope scope, Instant entered, int retryCount) {
+  private JsonNode runTask(
+      State.Task task, JsonNode rawInput, Scope scope, Instant entered, int retryCount) {
     Io io = task.io();
     JsonNode effective = inputPath(io, rawInput);
     ObjectNode context = context(task.name(), entered, retryCount);
-    JsonNode parameters = io.parameters() == null ? effective : io.parameters().apply(effective, context);
-    TaskHandler handler = run.handlers().apply(task.resource()).orElseThrow(() -> new StatesError(
-        ErrorNames.RUNTIME, "No task handler registered for resource '" + task.resource() + "'"));
+    JsonNode parameters =
+        io.parameters() == null ? effective : io.parameters().apply(effective, context);
+    TaskHandler handler =
+        run.handlers()
+            .apply(task.resource())
+            .orElseThrow(
+                () ->
+                    new StatesError(
+                        ErrorNames.RUNTIME,
+                        "No task handler registered for resource '" + task.resource() + "'"));
     Integer timeout = task.timeoutSeconds();
     if (task.timeoutSecondsPath() != null) {
       JsonNode t = JsonPaths.read(task.timeoutSecondsPath(), effective, context).orElse(null);
       if (t == null || !t.canConvertToExactIntegral() || t.asLong() <= 0) {
-        throw new StatesError(ErrorNames.RUNTIME, "TimeoutSecondsPath '" + task.timeoutSecondsPath()
-            + "' must select a positive integer, got " + (t == null ? "nothing" : Json.write(t)));
+        throw new StatesError(
+            ErrorNames.RUNTIME,
+            "TimeoutSecondsPath '"
+                + task.timeoutSecondsPath()
+                + "' must select a positive integer, got "
+                + (t == null ? "nothing" : Json.write(t)));
       }
       timeout = t.asInt();
     }
@@ -255,39 +337,57 @@ public final class Interpreter {
     if (timeout != null) {
       details.put("timeoutSeconds", timeout);
     }
-    record(EventType.TaskScheduled, task.name(), scope, parameters, null, null, null, null, details);
-    TaskInvocation invocation = new TaskInvocation(task.resource(), parameters.deepCopy(), task.name(), context,
-        run.executionId());
+    record(
+        EventType.TaskScheduled, task.name(), scope, parameters, null, null, null, null, details);
+    TaskInvocation invocation =
+        new TaskInvocation(
+            task.resource(), parameters.deepCopy(), task.name(), context, run.executionId());
     Instant started = now();
     JsonNode result;
     try {
       result = invoke(handler, invocation, timeout, scope);
     } catch (StatesError e) {
-      EventType type = ErrorNames.TIMEOUT.equals(e.error()) ? EventType.TaskTimedOut : EventType.TaskFailed;
+      EventType type =
+          ErrorNames.TIMEOUT.equals(e.error()) ? EventType.TaskTimedOut : EventType.TaskFailed;
       record(type, task.name(), scope, null, null, e.error(), e.cause(), since(started), null);
       throw e;
     }
-    record(EventType.TaskSucceeded, task.name(), scope, null, result, null, null, since(started), null);
+    record(
+        EventType.TaskSucceeded,
+        task.name(),
+        scope,
+        null,
+        result,
+        null,
+        null,
+        since(started),
+        null);
     return processResult(io, rawInput, result, context);
   }
 
   /**
-   * Runs the handler on a worker thread so that TimeoutSeconds can be enforced and stop requests honoured:
-   * on timeout the worker is interrupted and abandoned (a handler ignoring interrupts finishes unobserved).
+   * Runs the handler on a worker thread so that TimeoutSeconds can be enforced and stop requests
+   * honoured: on timeout the worker is interrupted and abandoned (a handler ignoring interrupts
+   * finishes unobserved).
    */
-  private JsonNode invoke(TaskHandler handler, TaskInvocation invocation, Integer timeoutSeconds, Scope scope) {
+  private JsonNode invoke(
+      TaskHandler handler, TaskInvocation invocation, Integer timeoutSeconds, Scope scope) {
     Future<JsonNode> future = run.executor().submit(() -> handler.invoke(invocation));
-    long deadlineNanos = timeoutSeconds == null ? Long.MAX_VALUE
-        : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    long deadlineNanos =
+        timeoutSeconds == null
+            ? Long.MAX_VALUE
+            : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     try {
       while (true) {
         checkActive(scope);
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
-          throw new StatesError(ErrorNames.TIMEOUT, "Task timed out after " + timeoutSeconds + " seconds");
+          throw new StatesError(
+              ErrorNames.TIMEOUT, "Task timed out after " + timeoutSeconds + " seconds");
         }
         try {
-          return future.get(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)),
+          return future.get(
+              Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)),
               TimeUnit.NANOSECONDS);
         } catch (TimeoutException stillRunning) {
           // loop: re-check stop requests, the execution deadline and the task timeout
@@ -315,7 +415,10 @@ public final class Interpreter {
       return e;
     }
     if (t instanceof Exception) {
-      String name = t.getClass().getSimpleName().isEmpty() ? t.getClass().getName() : t.getClass().getSimpleName();
+      String name =
+          t.getClass().getSimpleName().isEmpty()
+              ? t.getClass().getName()
+              : t.getClass().getSimpleName();
       return new StatesError(name, t.getMessage() == null ? t.toString() : t.getMessage());
     }
     // java.lang.Error (OutOfMemoryError, AssertionError...): not something a workflow should catch.
@@ -324,33 +427,48 @@ public final class Interpreter {
 
   // ---------------------------------------------------------------- Parallel and Map
 
-  private JsonNode runParallel(State.Parallel parallel, JsonNode rawInput, Scope scope, Instant entered,
-                               int retryCount) {
+  private JsonNode runParallel(
+      State.Parallel parallel, JsonNode rawInput, Scope scope, Instant entered, int retryCount) {
     Io io = parallel.io();
     JsonNode effective = inputPath(io, rawInput);
     ObjectNode context = context(parallel.name(), entered, retryCount);
-    JsonNode branchInput = io.parameters() == null ? effective : io.parameters().apply(effective, context);
+    JsonNode branchInput =
+        io.parameters() == null ? effective : io.parameters().apply(effective, context);
     Scope group = scope.group();
     List<Callable<JsonNode>> branches = new ArrayList<>();
     for (int i = 0; i < parallel.branches().size(); i++) {
       int index = i;
       StateGraph branch = parallel.branches().get(i);
       Scope branchScope = group.child(parallel.name() + ".branch[" + i + "]");
-      branches.add(() -> runChild(branch, branchInput, branchScope, parallel.name(), index,
-          EventType.ParallelBranchStarted, EventType.ParallelBranchSucceeded, EventType.ParallelBranchFailed));
+      branches.add(
+          () ->
+              runChild(
+                  branch,
+                  branchInput,
+                  branchScope,
+                  parallel.name(),
+                  index,
+                  EventType.ParallelBranchStarted,
+                  EventType.ParallelBranchSucceeded,
+                  EventType.ParallelBranchFailed));
     }
     ArrayNode results = runConcurrently(branches, 0, scope, group);
     return processResult(io, rawInput, results, context);
   }
 
-  private JsonNode runMap(State.Map map, JsonNode rawInput, Scope scope, Instant entered, int retryCount) {
+  private JsonNode runMap(
+      State.Map map, JsonNode rawInput, Scope scope, Instant entered, int retryCount) {
     Io io = map.io();
     JsonNode effective = inputPath(io, rawInput);
     ObjectNode context = context(map.name(), entered, retryCount);
     JsonNode items = JsonPaths.read(map.itemsPath(), effective, context).orElse(null);
     if (items == null || !items.isArray()) {
-      throw new StatesError(ErrorNames.RUNTIME, "ItemsPath '" + map.itemsPath()
-          + "' must select an array, got " + (items == null ? "nothing" : Json.write(items)));
+      throw new StatesError(
+          ErrorNames.RUNTIME,
+          "ItemsPath '"
+              + map.itemsPath()
+              + "' must select an array, got "
+              + (items == null ? "nothing" : Json.write(items)));
     }
     Scope group = scope.group();
     List<Callable<JsonNode>> iterations = new ArrayList<>();
@@ -358,24 +476,40 @@ public final class Interpreter {
       int index = i;
       JsonNode item = items.get(i);
       Scope iterationScope = group.child(map.name() + "[" + i + "]");
-      iterations.add(() -> {
-        JsonNode iterationInput = item;
-        PayloadTemplate selector = map.itemSelector();
-        if (selector != null) {
-          ObjectNode itemContext = Json.object().setAll(context); // shallow: only "Map" is added
-          itemContext.putObject("Map").putObject("Item").put("Index", index).set("Value", item);
-          iterationInput = selector.apply(effective, itemContext);
-        }
-        return runChild(map.processor(), iterationInput, iterationScope, map.name(), index,
-            EventType.MapIterationStarted, EventType.MapIterationSucceeded, EventType.MapIterationFailed);
-      });
+      iterations.add(
+          () -> {
+            JsonNode iterationInput = item;
+            PayloadTemplate selector = map.itemSelector();
+            if (selector != null) {
+              ObjectNode itemContext =
+                  Json.object().setAll(context); // shallow: only "Map" is added
+              itemContext.putObject("Map").putObject("Item").put("Index", index).set("Value", item);
+              iterationInput = selector.apply(effective, itemContext);
+            }
+            return runChild(
+                map.processor(),
+                iterationInput,
+                iterationScope,
+                map.name(),
+                index,
+                EventType.MapIterationStarted,
+                EventType.MapIterationSucceeded,
+                EventType.MapIterationFailed);
+          });
     }
     ArrayNode results = runConcurrently(iterations, map.maxConcurrency(), scope, group);
     return processResult(io, rawInput, results, context);
   }
 
-  private JsonNode runChild(StateGraph graph, JsonNode input, Scope scope, String stateName, int index,
-                            EventType started, EventType succeeded, EventType failed) {
+  private JsonNode runChild(
+      StateGraph graph,
+      JsonNode input,
+      Scope scope,
+      String stateName,
+      int index,
+      EventType started,
+      EventType succeeded,
+      EventType failed) {
     Instant start = now();
     ObjectNode details = Json.object().put("index", index);
     record(started, stateName, scope, input, null, null, null, null, details);
@@ -390,12 +524,14 @@ public final class Interpreter {
   }
 
   /**
-   * Runs {@code calls} on the executor with at most {@code limit} in flight (0 = unlimited) and returns
-   * their results in call order. The first failure cancels the group (siblings stop at their next state
-   * or are interrupted) and is rethrown under its own error name.
+   * Runs {@code calls} on the executor with at most {@code limit} in flight (0 = unlimited) and
+   * returns their results in call order. The first failure cancels the group (siblings stop at
+   * their next state or are interrupted) and is rethrown under its own error name.
    */
-  private ArrayNode runConcurrently(List<Callable<JsonNode>> calls, int limit, Scope scope, Scope group) {
-    ExecutorCompletionService<JsonNode> completion = new ExecutorCompletionService<>(run.executor());
+  private ArrayNode runConcurrently(
+      List<Callable<JsonNode>> calls, int limit, Scope scope, Scope group) {
+    ExecutorCompletionService<JsonNode> completion =
+        new ExecutorCompletionService<>(run.executor());
     Map<Future<JsonNode>, Integer> indexes = new HashMap<>();
     JsonNode[] results = new JsonNode[calls.size()];
     int submitted = 0;
@@ -469,7 +605,8 @@ public final class Interpreter {
     if (choice.defaultNext() != null) {
       return new Step(choice.defaultNext(), outputPath(choice.io(), effective));
     }
-    throw new StatesError(ErrorNames.NO_CHOICE_MATCHED,
+    throw new StatesError(
+        ErrorNames.NO_CHOICE_MATCHED,
         "No Choice Rule matched and no Default is specified in state '" + choice.name() + "'");
   }
 
@@ -482,8 +619,12 @@ public final class Interpreter {
     } else if (wait.secondsPath() != null) {
       JsonNode s = JsonPaths.read(wait.secondsPath(), effective, context).orElse(null);
       if (s == null || !s.canConvertToExactIntegral() || s.asLong() < 0) {
-        throw new StatesError(ErrorNames.RUNTIME, "SecondsPath '" + wait.secondsPath()
-            + "' must select a non-negative integer, got " + (s == null ? "nothing" : Json.write(s)));
+        throw new StatesError(
+            ErrorNames.RUNTIME,
+            "SecondsPath '"
+                + wait.secondsPath()
+                + "' must select a non-negative integer, got "
+                + (s == null ? "nothing" : Json.write(s)));
       }
       duration = Duration.ofSeconds(s.asLong());
     } else {
@@ -492,8 +633,12 @@ public final class Interpreter {
         JsonNode t = JsonPaths.read(wait.timestampPath(), effective, context).orElse(null);
         until = t != null && t.isTextual() ? Json.parseTimestamp(t.textValue()).orElse(null) : null;
         if (until == null) {
-          throw new StatesError(ErrorNames.RUNTIME, "TimestampPath '" + wait.timestampPath()
-              + "' must select an RFC 3339 timestamp, got " + (t == null ? "nothing" : Json.write(t)));
+          throw new StatesError(
+              ErrorNames.RUNTIME,
+              "TimestampPath '"
+                  + wait.timestampPath()
+                  + "' must select an RFC 3339 timestamp, got "
+                  + (t == null ? "nothing" : Json.write(t)));
         }
       }
       duration = Duration.between(now(), until);
@@ -501,24 +646,44 @@ public final class Interpreter {
         duration = Duration.ZERO;
       }
     }
-    record(EventType.WaitStarted, wait.name(), scope, null, null, null, null, null,
+    record(
+        EventType.WaitStarted,
+        wait.name(),
+        scope,
+        null,
+        null,
+        null,
+        null,
+        null,
         Json.object().put("waitMillis", duration.toMillis()));
     sleep(duration, scope);
     return outputPath(wait.io(), effective);
   }
 
-  private String failField(String literal, String path, String field, JsonNode input, String stateName,
-                           Instant entered) {
+  private String failField(
+      String literal,
+      String path,
+      String field,
+      JsonNode input,
+      String stateName,
+      Instant entered) {
     if (path == null) {
       return literal;
     }
     JsonNode context = context(stateName, entered, 0);
     // Validated at load time, so parsing again cannot fail; evaluation failures are States.Runtime.
-    JsonNode value = path.startsWith("States.") ? Intrinsics.parse(path).evaluate(input, context)
-        : JsonPaths.read(path, input, context).orElse(null);
+    JsonNode value =
+        path.startsWith("States.")
+            ? Intrinsics.parse(path).evaluate(input, context)
+            : JsonPaths.read(path, input, context).orElse(null);
     if (value == null || !value.isTextual()) {
-      throw new StatesError(ErrorNames.RUNTIME, field + " '" + path + "' must select a string, got "
-          + (value == null ? "nothing" : Json.write(value)));
+      throw new StatesError(
+          ErrorNames.RUNTIME,
+          field
+              + " '"
+              + path
+              + "' must select a string, got "
+              + (value == null ? "nothing" : Json.write(value)));
     }
     return value.textValue();
   }
@@ -538,9 +703,20 @@ public final class Interpreter {
     if (path == null) {
       return Json.object();
     }
-    return JsonPaths.read(path, data, null).orElseThrow(() -> new StatesError(ErrorNames.RUNTIME,
-        "Invalid path '" + path + "' : The " + field + " '" + path + "' could not be found in the input '"
-            + Json.write(data) + "'"));
+    return JsonPaths.read(path, data, null)
+        .orElseThrow(
+            () ->
+                new StatesError(
+                    ErrorNames.RUNTIME,
+                    "Invalid path '"
+                        + path
+                        + "' : The "
+                        + field
+                        + " '"
+                        + path
+                        + "' could not be found in the input '"
+                        + Json.write(data)
+                        + "'"));
   }
 
   private static JsonNode resultPath(Io io, JsonNode rawInput, JsonNode result) {
@@ -548,8 +724,10 @@ public final class Interpreter {
   }
 
   /** ResultSelector → ResultPath → OutputPath, the tail of the spec's processing order. */
-  private static JsonNode processResult(Io io, JsonNode rawInput, JsonNode result, JsonNode context) {
-    JsonNode selected = io.resultSelector() == null ? result : io.resultSelector().apply(result, context);
+  private static JsonNode processResult(
+      Io io, JsonNode rawInput, JsonNode result, JsonNode context) {
+    JsonNode selected =
+        io.resultSelector() == null ? result : io.resultSelector().apply(result, context);
     return outputPath(io, resultPath(io, rawInput, selected));
   }
 
@@ -557,22 +735,30 @@ public final class Interpreter {
 
   private ObjectNode context(String stateName, Instant entered, int retryCount) {
     ObjectNode context = Json.object();
-    context.putObject("Execution")
+    context
+        .putObject("Execution")
         .put("Id", run.executionId())
         .put("Name", run.executionName())
         .put("RoleArn", "arn:aws:iam::000000000000:role/local-step-functions")
         .put("StartTime", Json.timestamp(run.executionStartTime()))
         .put("RedriveCount", run.redriveCount())
         .set("Input", run.executionInput());
-    context.putObject("StateMachine").put("Id", run.stateMachineArn()).put("Name", run.stateMachineName());
-    context.putObject("State")
+    context
+        .putObject("StateMachine")
+        .put("Id", run.stateMachineArn())
+        .put("Name", run.stateMachineName());
+    context
+        .putObject("State")
         .put("Name", stateName)
         .put("EnteredTime", Json.timestamp(entered))
         .put("RetryCount", retryCount);
     return context;
   }
 
-  /** Stop requests and the execution deadline end everything; a cancelled scope ends just its branch. */
+  /**
+   * Stop requests and the execution deadline end everything; a cancelled scope ends just its
+   * branch.
+   */
   private void checkActive(Scope scope) {
     String[] abort = run.abortRequest().get();
     if (abort != null) {
@@ -587,7 +773,9 @@ public final class Interpreter {
   }
 
   private Terminated timedOut() {
-    return new Terminated(ExecutionStatus.TIMED_OUT, ErrorNames.TIMEOUT,
+    return new Terminated(
+        ExecutionStatus.TIMED_OUT,
+        ErrorNames.TIMEOUT,
         "Execution timed out after " + run.timeoutSeconds() + " seconds");
   }
 
@@ -621,8 +809,27 @@ public final class Interpreter {
     return Duration.between(start, now()).toMillis();
   }
 
-  private void record(EventType type, String stateName, Scope scope, JsonNode input, JsonNode output, String error,
-                      String cause, Long durationMillis, JsonNode details) {
-    run.history().add(now(), type, stateName, scope.path(), input, output, error, cause, durationMillis, details);
+  private void record(
+      EventType type,
+      String stateName,
+      Scope scope,
+      JsonNode input,
+      JsonNode output,
+      String error,
+      String cause,
+      Long durationMillis,
+      JsonNode details) {
+    run.history()
+        .add(
+            now(),
+            type,
+            stateName,
+            scope.path(),
+            input,
+            output,
+            error,
+            cause,
+            durationMillis,
+            details);
   }
 }

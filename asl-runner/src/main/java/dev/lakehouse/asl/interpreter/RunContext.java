@@ -15,9 +15,10 @@ import java.util.function.Function;
 /**
  * Everything the interpreter needs about one run of an execution (a start or a redrive).
  *
- * @param deadline     execution-level TimeoutSeconds expressed on {@code clock}, or null
+ * @param deadline execution-level TimeoutSeconds expressed on {@code clock}, or null
  * @param abortRequest set (to the error/cause pair) when someone stops the execution
- * @param onTopLevelStep called when a top-level state is entered and when it completes (checkpoints to the store)
+ * @param onTopLevelStep called when a top-level state is entered and when it completes (checkpoints
+ *     to the store)
  */
 public record RunContext(
     String executionId,
@@ -36,5 +37,4 @@ public record RunContext(
     Instant deadline,
     Integer timeoutSeconds,
     AtomicReference<String[]> abortRequest,
-    Runnable onTopLevelStep) {
-}
+    Runnable onTopLevelStep) {}

@@ -1,8 +1,9 @@
 package dev.lakehouse.asl.interpreter;
 
 /**
- * Where a state runs (top level, a Map iteration, a Parallel branch) and whether that place has been
- * cancelled because a sibling iteration/branch failed. Cancellation is inherited by nested scopes.
+ * Where a state runs (top level, a Map iteration, a Parallel branch) and whether that place has
+ * been cancelled because a sibling iteration/branch failed. Cancellation is inherited by nested
+ * scopes.
  */
 final class Scope {
   static final Scope ROOT = new Scope("", null);
@@ -41,7 +42,9 @@ final class Scope {
     return cancelled || (parent != null && parent.isCancelled());
   }
 
-  /** Thrown inside a scope that was cancelled; it unwinds the branch without being caught by Catch. */
+  /**
+   * Thrown inside a scope that was cancelled; it unwinds the branch without being caught by Catch.
+   */
   static final class Cancelled extends RuntimeException {
     Cancelled() {
       super("cancelled", null, false, false);

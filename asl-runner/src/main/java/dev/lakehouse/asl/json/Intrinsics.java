@@ -28,15 +28,18 @@ import java.util.function.BiFunction;
 /**
  * Intrinsic functions ({@code "x.$": "States.Format('{}-{}', $.a, $$.Execution.Name)"}).
  *
- * <p>Expressions are parsed once at load time ({@link #parse}), so syntax errors, unknown functions,
- * wrong argument counts and literal arguments no run could accept are load-time errors. Runtime problems
- * (bad argument types...) raise {@code States.Runtime}, not the documented {@code States.IntrinsicFailure}:
- * AWS raises States.Runtime for the sibling payload-template failure (a path that selects nothing), and the
- * terminal error is the side on which a run that passes here also passes on AWS (see AwsFidelityTest).
+ * <p>Expressions are parsed once at load time ({@link #parse}), so syntax errors, unknown
+ * functions, wrong argument counts and literal arguments no run could accept are load-time errors.
+ * Runtime problems (bad argument types...) raise {@code States.Runtime}, not the documented {@code
+ * States.IntrinsicFailure}: AWS raises States.Runtime for the sibling payload-template failure (a
+ * path that selects nothing), and the terminal error is the side on which a run that passes here
+ * also passes on AWS (see AwsFidelityTest).
  */
 public final class Intrinsics {
 
-  /** An argument or a whole expression: evaluates against the effective input and context object. */
+  /**
+   * An argument or a whole expression: evaluates against the effective input and context object.
+   */
   public sealed interface Expr permits Literal, PathRef, Call {
     JsonNode evaluate(JsonNode input, JsonNode context);
   }
@@ -52,8 +55,15 @@ public final class Intrinsics {
   public record PathRef(String path) implements Expr {
     @Override
     public JsonNode evaluate(JsonNode input, JsonNode context) {
-      return JsonPaths.read(path, input, context).orElseThrow(() -> failure(
-          "The JSONPath '" + path + "' could not be found in the input '" + Json.write(input) + "'"));
+      return JsonPaths.read(path, input, context)
+          .orElseThrow(
+              () ->
+                  failure(
+                      "The JSONPath '"
+                          + path
+                          + "' could not be found in the input '"
+                          + Json.write(input)
+                          + "'"));
     }
   }
 
@@ -68,46 +78,77 @@ public final class Intrinsics {
     }
   }
 
-  private record Function(int minArgs, int maxArgs, BiFunction<Call, List<JsonNode>, JsonNode> impl) {
-  }
+  private record Function(
+      int minArgs, int maxArgs, BiFunction<Call, List<JsonNode>, JsonNode> impl) {}
 
   private static final int VARARGS = Integer.MAX_VALUE;
   private static final BigDecimal HALF = new BigDecimal("0.5");
   private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
   private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
-  private static final Map<String, Function> FUNCTIONS = Map.ofEntries(
-      Map.entry("States.Format", new Function(1, VARARGS, Intrinsics::format)),
-      Map.entry("States.StringToJson", new Function(1, 1, (c, a) -> Json.parseForIntrinsic(text(c, a, 0)))),
-      Map.entry("States.JsonToString", new Function(1, 1, (c, a) -> TextNode.valueOf(Json.write(a.get(0))))),
-      Map.entry("States.Array", new Function(0, VARARGS, (c, a) -> Json.NODES.arrayNode().addAll(a))),
-      Map.entry("States.ArrayPartition", new Function(2, 2, Intrinsics::arrayPartition)),
-      Map.entry("States.ArrayContains", new Function(2, 2, (c, a) -> BooleanNode.valueOf(contains(array(c, a, 0), a.get(1))))),
-      Map.entry("States.ArrayRange", new Function(3, 3, Intrinsics::arrayRange)),
-      Map.entry("States.ArrayGetItem", new Function(2, 2, Intrinsics::arrayGetItem)),
-      Map.entry("States.ArrayLength", new Function(1, 1, (c, a) -> Json.NODES.numberNode(array(c, a, 0).size()))),
-      Map.entry("States.ArrayUnique", new Function(1, 1, Intrinsics::arrayUnique)),
-      Map.entry("States.Base64Encode", new Function(1, 1, (c, a) -> TextNode.valueOf(
-          Base64.getEncoder().encodeToString(text(c, a, 0).getBytes(StandardCharsets.UTF_8))))),
-      Map.entry("States.Base64Decode", new Function(1, 1, Intrinsics::base64Decode)),
-      Map.entry("States.Hash", new Function(2, 2, Intrinsics::hash)),
-      Map.entry("States.JsonMerge", new Function(3, 3, Intrinsics::jsonMerge)),
-      Map.entry("States.MathRandom", new Function(2, 3, Intrinsics::mathRandom)),
-      Map.entry("States.MathAdd", new Function(2, 2, Intrinsics::mathAdd)),
-      Map.entry("States.StringSplit", new Function(2, 2, Intrinsics::stringSplit)),
-      Map.entry("States.UUID", new Function(0, 0, (c, a) -> TextNode.valueOf(UUID.randomUUID().toString()))));
+  private static final Map<String, Function> FUNCTIONS =
+      Map.ofEntries(
+          Map.entry("States.Format", new Function(1, VARARGS, Intrinsics::format)),
+          Map.entry(
+              "States.StringToJson",
+              new Function(1, 1, (c, a) -> Json.parseForIntrinsic(text(c, a, 0)))),
+          Map.entry(
+              "States.JsonToString",
+              new Function(1, 1, (c, a) -> TextNode.valueOf(Json.write(a.get(0))))),
+          Map.entry(
+              "States.Array", new Function(0, VARARGS, (c, a) -> Json.NODES.arrayNode().addAll(a))),
+          Map.entry("States.ArrayPartition", new Function(2, 2, Intrinsics::arrayPartition)),
+          Map.entry(
+              "States.ArrayContains",
+              new Function(
+                  2, 2, (c, a) -> BooleanNode.valueOf(contains(array(c, a, 0), a.get(1))))),
+          Map.entry("States.ArrayRange", new Function(3, 3, Intrinsics::arrayRange)),
+          Map.entry("States.ArrayGetItem", new Function(2, 2, Intrinsics::arrayGetItem)),
+          Map.entry(
+              "States.ArrayLength",
+              new Function(1, 1, (c, a) -> Json.NODES.numberNode(array(c, a, 0).size()))),
+          Map.entry("States.ArrayUnique", new Function(1, 1, Intrinsics::arrayUnique)),
+          Map.entry(
+              "States.Base64Encode",
+              new Function(
+                  1,
+                  1,
+                  (c, a) ->
+                      TextNode.valueOf(
+                          Base64.getEncoder()
+                              .encodeToString(text(c, a, 0).getBytes(StandardCharsets.UTF_8))))),
+          Map.entry("States.Base64Decode", new Function(1, 1, Intrinsics::base64Decode)),
+          Map.entry("States.Hash", new Function(2, 2, Intrinsics::hash)),
+          Map.entry("States.JsonMerge", new Function(3, 3, Intrinsics::jsonMerge)),
+          Map.entry("States.MathRandom", new Function(2, 3, Intrinsics::mathRandom)),
+          Map.entry("States.MathAdd", new Function(2, 2, Intrinsics::mathAdd)),
+          Map.entry("States.StringSplit", new Function(2, 2, Intrinsics::stringSplit)),
+          Map.entry(
+              "States.UUID",
+              new Function(0, 0, (c, a) -> TextNode.valueOf(UUID.randomUUID().toString()))));
 
-  private Intrinsics() {
-  }
+  private Intrinsics() {}
 
-  /** The intrinsics a Fail state's ErrorPath / CausePath may use: the developer guide's list (they return strings). */
-  public static final Set<String> FAIL_FIELD_FUNCTIONS = Set.of("States.Format", "States.JsonToString",
-      "States.ArrayGetItem", "States.Base64Encode", "States.Base64Decode", "States.Hash", "States.UUID");
+  /**
+   * The intrinsics a Fail state's ErrorPath / CausePath may use: the developer guide's list (they
+   * return strings).
+   */
+  public static final Set<String> FAIL_FIELD_FUNCTIONS =
+      Set.of(
+          "States.Format",
+          "States.JsonToString",
+          "States.ArrayGetItem",
+          "States.Base64Encode",
+          "States.Base64Decode",
+          "States.Hash",
+          "States.UUID");
 
   public static Set<String> functionNames() {
     return FUNCTIONS.keySet();
   }
 
-  /** @throws IllegalArgumentException for syntax errors, unknown functions and wrong arity */
+  /**
+   * @throws IllegalArgumentException for syntax errors, unknown functions and wrong arity
+   */
   public static Call parse(String expression) {
     Parser parser = new Parser(expression);
     parser.skipSpaces();
@@ -140,7 +181,8 @@ public final class Intrinsics {
     }
 
     IllegalArgumentException error(String why) {
-      return new IllegalArgumentException("invalid intrinsic function '" + s + "' at position " + pos + ": " + why);
+      return new IllegalArgumentException(
+          "invalid intrinsic function '" + s + "' at position " + pos + ": " + why);
     }
 
     Call call() {
@@ -183,9 +225,12 @@ public final class Intrinsics {
         }
       }
       if (args.size() < function.minArgs || args.size() > function.maxArgs) {
-        String expected = function.minArgs == function.maxArgs ? String.valueOf(function.minArgs)
-            : function.maxArgs == VARARGS ? "at least " + function.minArgs
-            : function.minArgs + " to " + function.maxArgs;
+        String expected =
+            function.minArgs == function.maxArgs
+                ? String.valueOf(function.minArgs)
+                : function.maxArgs == VARARGS
+                    ? "at least " + function.minArgs
+                    : function.minArgs + " to " + function.maxArgs;
         throw new IllegalArgumentException(
             name + " expects " + expected + " argument(s) but got " + args.size());
       }
@@ -266,7 +311,10 @@ public final class Intrinsics {
       return new Literal(TextNode.valueOf(value.toString()), s.substring(start, pos - 1));
     }
 
-    /** A path runs to the next top-level ',' or ')', skipping brackets, filter parentheses and quotes. */
+    /**
+     * A path runs to the next top-level ',' or ')', skipping brackets, filter parentheses and
+     * quotes.
+     */
     PathRef path() {
       int start = pos;
       int depth = 0;
@@ -303,7 +351,8 @@ public final class Intrinsics {
   private static String text(Call call, List<JsonNode> args, int i) {
     JsonNode node = args.get(i);
     if (!node.isTextual()) {
-      throw failure(call.name + " argument " + (i + 1) + " must be a string but was " + Json.write(node));
+      throw failure(
+          call.name + " argument " + (i + 1) + " must be a string but was " + Json.write(node));
     }
     return node.textValue();
   }
@@ -311,7 +360,8 @@ public final class Intrinsics {
   private static ArrayNode array(Call call, List<JsonNode> args, int i) {
     JsonNode node = args.get(i);
     if (!node.isArray()) {
-      throw failure(call.name + " argument " + (i + 1) + " must be an array but was " + Json.write(node));
+      throw failure(
+          call.name + " argument " + (i + 1) + " must be an array but was " + Json.write(node));
     }
     return (ArrayNode) node;
   }
@@ -319,7 +369,8 @@ public final class Intrinsics {
   private static BigDecimal number(Call call, List<JsonNode> args, int i) {
     JsonNode node = args.get(i);
     if (!node.isNumber()) {
-      throw failure(call.name + " argument " + (i + 1) + " must be a number but was " + Json.write(node));
+      throw failure(
+          call.name + " argument " + (i + 1) + " must be a number but was " + Json.write(node));
     }
     return node.decimalValue();
   }
@@ -334,26 +385,33 @@ public final class Intrinsics {
   }
 
   /**
-   * Developer guide, States.MathAdd: integer arguments in -2^31..2^31-1, and "if you specify a non-integer value
-   * ... Step Functions will round it off to the nearest integer". AWS rounds like Java's Math.round, halves up
-   * (2.5 to 3, -2.5 to -2): recorded on AWS, see AwsFidelityTest.
+   * Developer guide, States.MathAdd: integer arguments in -2^31..2^31-1, and "if you specify a
+   * non-integer value ... Step Functions will round it off to the nearest integer". AWS rounds like
+   * Java's Math.round, halves up (2.5 to 3, -2.5 to -2): recorded on AWS, see AwsFidelityTest.
    */
   private static long mathAddOperand(String function, JsonNode node, int i) {
     if (!node.isNumber()) {
-      throw failure(function + " argument " + (i + 1) + " must be a number but was " + Json.write(node));
+      throw failure(
+          function + " argument " + (i + 1) + " must be a number but was " + Json.write(node));
     }
     BigDecimal rounded = node.decimalValue().add(HALF).setScale(0, RoundingMode.FLOOR);
     if (rounded.compareTo(INT_MIN) < 0 || rounded.compareTo(INT_MAX) > 0) {
-      throw failure(function + " argument " + (i + 1) + " must be within -2147483648..2147483647 but was "
-          + Json.write(node));
+      throw failure(
+          function
+              + " argument "
+              + (i + 1)
+              + " must be within -2147483648..2147483647 but was "
+              + Json.write(node));
     }
     return rounded.longValueExact();
   }
 
   private static JsonNode mathAdd(Call call, List<JsonNode> args) {
-    long sum = mathAddOperand(call.name, args.get(0), 0) + mathAddOperand(call.name, args.get(1), 1);
+    long sum =
+        mathAddOperand(call.name, args.get(0), 0) + mathAddOperand(call.name, args.get(1), 1);
     if (sum != (int) sum) {
-      // AWS documents no behaviour past the int range: failing is the side that keeps local passes true on AWS.
+      // AWS documents no behaviour past the int range: failing is the side that keeps local passes
+      // true on AWS.
       throw failure(call.name + " result " + sum + " is outside -2147483648..2147483647");
     }
     return Json.NODES.numberNode((int) sum);
@@ -370,8 +428,10 @@ public final class Intrinsics {
 
   private static JsonNode format(Call call, List<JsonNode> args) {
     // A literal template keeps its escapes; a template read from a path is used as-is.
-    String template = call.args.get(0) instanceof Literal literal && args.get(0).isTextual()
-        ? literal.raw() : text(call, args, 0);
+    String template =
+        call.args.get(0) instanceof Literal literal && args.get(0).isTextual()
+            ? literal.raw()
+            : text(call, args, 0);
     StringBuilder out = new StringBuilder();
     int next = 1;
     for (int i = 0; i < template.length(); i++) {
@@ -384,7 +444,9 @@ public final class Intrinsics {
         }
         JsonNode arg = args.get(next++);
         if (arg.isContainerNode()) {
-          throw failure("States.Format arguments must be strings, numbers, booleans or null, got " + Json.write(arg));
+          throw failure(
+              "States.Format arguments must be strings, numbers, booleans or null, got "
+                  + Json.write(arg));
         }
         out.append(arg.isTextual() ? arg.textValue() : arg.toString());
         i++;
@@ -393,7 +455,12 @@ public final class Intrinsics {
       }
     }
     if (next != args.size()) {
-      throw failure("States.Format got " + (args.size() - 1) + " arguments but the template has " + (next - 1) + " placeholders");
+      throw failure(
+          "States.Format got "
+              + (args.size() - 1)
+              + " arguments but the template has "
+              + (next - 1)
+              + " placeholders");
     }
     return TextNode.valueOf(out.toString());
   }
@@ -436,7 +503,11 @@ public final class Intrinsics {
     ArrayNode input = array(call, args, 0);
     int index = integer(call, args, 1);
     if (index < 0 || index >= input.size()) {
-      throw failure("States.ArrayGetItem index " + index + " is out of bounds for an array of size " + input.size());
+      throw failure(
+          "States.ArrayGetItem index "
+              + index
+              + " is out of bounds for an array of size "
+              + input.size());
     }
     return input.get(index);
   }
@@ -453,7 +524,8 @@ public final class Intrinsics {
 
   private static JsonNode base64Decode(Call call, List<JsonNode> args) {
     try {
-      return TextNode.valueOf(new String(Base64.getDecoder().decode(text(call, args, 0)), StandardCharsets.UTF_8));
+      return TextNode.valueOf(
+          new String(Base64.getDecoder().decode(text(call, args, 0)), StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       throw failure("States.Base64Decode input is not valid base64: " + e.getMessage());
     }
@@ -462,12 +534,15 @@ public final class Intrinsics {
   private static JsonNode hash(Call call, List<JsonNode> args) {
     String algorithm = text(call, args, 1);
     if (!List.of("MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512").contains(algorithm)) {
-      throw failure("States.Hash algorithm must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512 but was " + algorithm);
+      throw failure(
+          "States.Hash algorithm must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512 but was "
+              + algorithm);
     }
     JsonNode data = args.get(0);
     String input = data.isTextual() ? data.textValue() : Json.write(data);
     try {
-      byte[] digest = MessageDigest.getInstance(algorithm).digest(input.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance(algorithm).digest(input.getBytes(StandardCharsets.UTF_8));
       return TextNode.valueOf(HexFormat.of().formatHex(digest));
     } catch (NoSuchAlgorithmException e) {
       throw failure("States.Hash algorithm " + algorithm + " is not available: " + e.getMessage());
@@ -497,7 +572,8 @@ public final class Intrinsics {
     if (end <= start) {
       throw failure("States.MathRandom end must be greater than start");
     }
-    Random random = args.size() == 3 ? new Random(integer(call, args, 2)) : ThreadLocalRandom.current();
+    Random random =
+        args.size() == 3 ? new Random(integer(call, args, 2)) : ThreadLocalRandom.current();
     return Json.NODES.numberNode(start + random.nextInt(end - start));
   }
 

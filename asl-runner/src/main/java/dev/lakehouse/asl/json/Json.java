@@ -22,8 +22,7 @@ public final class Json {
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-  private Json() {
-  }
+  private Json() {}
 
   public static JsonNode parse(String json) {
     try {
@@ -38,7 +37,8 @@ public final class Json {
     try {
       return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw Intrinsics.failure("States.StringToJson input is not valid JSON: " + e.getOriginalMessage());
+      throw Intrinsics.failure(
+          "States.StringToJson input is not valid JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -69,7 +69,8 @@ public final class Json {
   /** Parses an RFC 3339 timestamp as used by Wait and the Timestamp* Choice operators. */
   public static Optional<Instant> parseTimestamp(String text) {
     try {
-      return Optional.of(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+      return Optional.of(
+          OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }

@@ -17,20 +17,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * ASL "Paths": JSONPath evaluated with Jayway json-path over Jackson trees. A path starting with
  * {@code $$} addresses the context object instead of the state input.
  *
- * <p>A path that selects nothing yields {@link Optional#empty()} (not null): callers turn that into the
- * error for their field (States.Runtime almost everywhere, as AWS raises it).
+ * <p>A path that selects nothing yields {@link Optional#empty()} (not null): callers turn that into
+ * the error for their field (States.Runtime almost everywhere, as AWS raises it).
  */
 public final class JsonPaths {
   // Explicit configuration: never fall back to json-path's default (json-smart) provider.
-  private static final Configuration CONFIG = Configuration.builder()
-      .jsonProvider(new JacksonJsonNodeJsonProvider(Json.MAPPER))
-      .mappingProvider(new JacksonMappingProvider(Json.MAPPER))
-      .options(EnumSet.noneOf(com.jayway.jsonpath.Option.class))
-      .build();
+  private static final Configuration CONFIG =
+      Configuration.builder()
+          .jsonProvider(new JacksonJsonNodeJsonProvider(Json.MAPPER))
+          .mappingProvider(new JacksonMappingProvider(Json.MAPPER))
+          .options(EnumSet.noneOf(com.jayway.jsonpath.Option.class))
+          .build();
   private static final Map<String, JsonPath> COMPILED = new ConcurrentHashMap<>();
 
-  private JsonPaths() {
-  }
+  private JsonPaths() {}
 
   public static boolean isContextPath(String path) {
     return path.startsWith("$$");
@@ -46,7 +46,8 @@ public final class JsonPaths {
       throw new IllegalArgumentException("invalid path '" + path + "': a path must start with '$'");
     }
     if (isContextPath(path) && !allowContext) {
-      throw new IllegalArgumentException("invalid path '" + path + "': context object paths ($$) are not allowed here");
+      throw new IllegalArgumentException(
+          "invalid path '" + path + "': context object paths ($$) are not allowed here");
     }
     if (!bracketsBalanced(path)) {
       // json-path 2.9 silently accepts a trailing '[' ("$.a["), so check this one ourselves.

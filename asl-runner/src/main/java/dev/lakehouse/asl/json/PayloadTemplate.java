@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A compiled "Payload Template" (Parameters, ResultSelector, ItemSelector): a JSON value in which every
- * field named {@code key.$} is replaced by {@code key} with the value of a path ({@code $...}), a context
- * path ({@code $$...}) or an intrinsic function call.
+ * A compiled "Payload Template" (Parameters, ResultSelector, ItemSelector): a JSON value in which
+ * every field named {@code key.$} is replaced by {@code key} with the value of a path ({@code
+ * $...}), a context path ({@code $$...}) or an intrinsic function call.
  */
 public final class PayloadTemplate {
   private sealed interface Node permits Constant, Dynamic, ObjectTemplate, ArrayTemplate {
@@ -28,15 +28,26 @@ public final class PayloadTemplate {
     }
   }
 
-  private record Dynamic(String fieldName, String expression, Intrinsics.Expr expr) implements Node {
+  private record Dynamic(String fieldName, String expression, Intrinsics.Expr expr)
+      implements Node {
     @Override
     public JsonNode apply(JsonNode input, JsonNode context) {
       if (expr instanceof Intrinsics.PathRef ref) {
         JsonNode source = JsonPaths.isContextPath(ref.path()) ? context : input;
-        // States.Runtime, not the documented States.ParameterPathFailure: what AWS records (see AwsFidelityTest).
-        return JsonPaths.read(ref.path(), input, context).orElseThrow(() -> new StatesError(ErrorNames.RUNTIME,
-            "The JSONPath '" + ref.path() + "' specified for the field '" + fieldName
-                + "' could not be found in the input '" + Json.write(source) + "'"));
+        // States.Runtime, not the documented States.ParameterPathFailure: what AWS records (see
+        // AwsFidelityTest).
+        return JsonPaths.read(ref.path(), input, context)
+            .orElseThrow(
+                () ->
+                    new StatesError(
+                        ErrorNames.RUNTIME,
+                        "The JSONPath '"
+                            + ref.path()
+                            + "' specified for the field '"
+                            + fieldName
+                            + "' could not be found in the input '"
+                            + Json.write(source)
+                            + "'"));
       }
       return expr.evaluate(input, context);
     }
@@ -66,12 +77,16 @@ public final class PayloadTemplate {
     this.root = root;
   }
 
-  /** @throws IllegalArgumentException naming the offending field, for invalid paths or intrinsics */
+  /**
+   * @throws IllegalArgumentException naming the offending field, for invalid paths or intrinsics
+   */
   public static PayloadTemplate compile(JsonNode template) {
     return new PayloadTemplate(compileNode(template));
   }
 
-  /** @throws StatesError States.Runtime when a path selects nothing or an intrinsic fails */
+  /**
+   * @throws StatesError States.Runtime when a path selects nothing or an intrinsic fails
+   */
   public JsonNode apply(JsonNode input, JsonNode context) {
     return root.apply(input, context);
   }
@@ -86,7 +101,8 @@ public final class PayloadTemplate {
         if (name.endsWith(".$")) {
           String key = name.substring(0, name.length() - 2);
           if (template.has(key)) {
-            throw new IllegalArgumentException("fields '" + key + "' and '" + name + "' both present");
+            throw new IllegalArgumentException(
+                "fields '" + key + "' and '" + name + "' both present");
           }
           fields.put(key, compileDynamic(name, field.getValue()));
         } else {
@@ -94,20 +110,23 @@ public final class PayloadTemplate {
         }
       }
       return fields.values().stream().allMatch(Constant.class::isInstance)
-          ? new Constant(template) : new ObjectTemplate(fields);
+          ? new Constant(template)
+          : new ObjectTemplate(fields);
     }
     if (template.isArray()) {
       List<Node> elements = new ArrayList<>();
       template.forEach(element -> elements.add(compileNode(element)));
       return elements.stream().allMatch(Constant.class::isInstance)
-          ? new Constant(template) : new ArrayTemplate(elements);
+          ? new Constant(template)
+          : new ArrayTemplate(elements);
     }
     return new Constant(template);
   }
 
   private static Node compileDynamic(String fieldName, JsonNode value) {
     if (!value.isTextual()) {
-      throw new IllegalArgumentException("field '" + fieldName + "' must be a string path or intrinsic function");
+      throw new IllegalArgumentException(
+          "field '" + fieldName + "' must be a string path or intrinsic function");
     }
     String expression = value.textValue().trim();
     try {
@@ -121,7 +140,11 @@ public final class PayloadTemplate {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("field '" + fieldName + "': " + e.getMessage(), e);
     }
-    throw new IllegalArgumentException("field '" + fieldName + "': '" + expression
-        + "' is neither a path (starting with $) nor an intrinsic function (States.*)");
+    throw new IllegalArgumentException(
+        "field '"
+            + fieldName
+            + "': '"
+            + expression
+            + "' is neither a path (starting with $) nor an intrinsic function (States.*)");
   }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * A "Reference Path" (spec): a path that identifies exactly one node using only field and index
- * notation, e.g. {@code $.a.b}, {@code $['a b'][0]}. ResultPath uses it to <em>write</em> into the input,
- * which json-path cannot do with the spec's semantics, hence this small dedicated parser.
+ * notation, e.g. {@code $.a.b}, {@code $['a b'][0]}. ResultPath uses it to <em>write</em> into the
+ * input, which json-path cannot do with the spec's semantics, hence this small dedicated parser.
  */
 public final class ReferencePath {
   public static final ReferencePath ROOT = new ReferencePath("$", List.of());
@@ -24,7 +24,9 @@ public final class ReferencePath {
     this.segments = segments;
   }
 
-  /** @throws IllegalArgumentException if {@code text} is not a reference path */
+  /**
+   * @throws IllegalArgumentException if {@code text} is not a reference path
+   */
   public static ReferencePath parse(String text) {
     if (text == null || !text.startsWith("$") || text.startsWith("$$")) {
       throw notReference(text, "must start with '$'");
@@ -49,13 +51,15 @@ public final class ReferencePath {
           throw notReference(text, "unclosed '['");
         }
         String inner = text.substring(i + 1, close).trim();
-        if (inner.length() >= 2 && (inner.charAt(0) == '\'' || inner.charAt(0) == '"')
+        if (inner.length() >= 2
+            && (inner.charAt(0) == '\'' || inner.charAt(0) == '"')
             && inner.charAt(inner.length() - 1) == inner.charAt(0)) {
           segments.add(inner.substring(1, inner.length() - 1));
         } else if (inner.matches("\\d+")) {
           segments.add(Integer.parseInt(inner));
         } else {
-          throw notReference(text, "only field names and array indexes are allowed, found '[" + inner + "]'");
+          throw notReference(
+              text, "only field names and array indexes are allowed, found '[" + inner + "]'");
         }
         i = close + 1;
       } else {
@@ -74,8 +78,9 @@ public final class ReferencePath {
   }
 
   /**
-   * Returns a copy of {@code input} with {@code value} placed at this path, creating intermediate objects.
-   * Per spec, a path that runs into a non-object (or a missing array slot) is a ResultPathMatchFailure.
+   * Returns a copy of {@code input} with {@code value} placed at this path, creating intermediate
+   * objects. Per spec, a path that runs into a non-object (or a missing array slot) is a
+   * ResultPathMatchFailure.
    */
   public JsonNode set(JsonNode input, JsonNode value) {
     if (segments.isEmpty()) {
@@ -117,7 +122,8 @@ public final class ReferencePath {
   }
 
   private StatesError mismatch(JsonNode input, String why) {
-    return new StatesError(ErrorNames.RESULT_PATH_MATCH_FAILURE,
+    return new StatesError(
+        ErrorNames.RESULT_PATH_MATCH_FAILURE,
         "Unable to apply ResultPath '" + text + "' to input '" + Json.write(input) + "': " + why);
   }
 

@@ -26,49 +26,107 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns a parsed ASL document into the validated {@link StateGraph} model. Every rule of the spec that can
- * be checked statically is checked here, so a definition that loads can only fail for data reasons.
- * Fails fast on the first problem with an {@link AslValidationException} naming the state.
+ * Turns a parsed ASL document into the validated {@link StateGraph} model. Every rule of the spec
+ * that can be checked statically is checked here, so a definition that loads can only fail for data
+ * reasons. Fails fast on the first problem with an {@link AslValidationException} naming the state.
  */
 public final class DefinitionParser {
 
   private static final Set<String> COMMON = Set.of("Type", "Comment");
-  private static final Map<String, Set<String>> FIELDS = Map.of(
-      "Task", Set.of("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath",
-          "Retry", "Catch", "Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds",
-          "HeartbeatSecondsPath"),
-      "Pass", Set.of("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath", "Result"),
-      "Choice", Set.of("InputPath", "OutputPath", "Choices", "Default"),
-      "Wait", Set.of("Next", "End", "InputPath", "OutputPath", "Seconds", "Timestamp", "SecondsPath",
-          "TimestampPath"),
-      "Succeed", Set.of("InputPath", "OutputPath"),
-      "Fail", Set.of("Error", "ErrorPath", "Cause", "CausePath"),
-      "Parallel", Set.of("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector",
-          "ResultPath", "Retry", "Catch", "Branches"),
-      "Map", Set.of("Next", "End", "InputPath", "OutputPath", "ItemsPath", "ItemSelector", "Parameters",
-          "ResultSelector", "ResultPath", "Retry", "Catch", "ItemProcessor", "Iterator",
-          "MaxConcurrency"));
+  private static final Map<String, Set<String>> FIELDS =
+      Map.of(
+          "Task",
+              Set.of(
+                  "Next",
+                  "End",
+                  "InputPath",
+                  "OutputPath",
+                  "Parameters",
+                  "ResultSelector",
+                  "ResultPath",
+                  "Retry",
+                  "Catch",
+                  "Resource",
+                  "TimeoutSeconds",
+                  "TimeoutSecondsPath",
+                  "HeartbeatSeconds",
+                  "HeartbeatSecondsPath"),
+          "Pass",
+              Set.of(
+                  "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath", "Result"),
+          "Choice", Set.of("InputPath", "OutputPath", "Choices", "Default"),
+          "Wait",
+              Set.of(
+                  "Next",
+                  "End",
+                  "InputPath",
+                  "OutputPath",
+                  "Seconds",
+                  "Timestamp",
+                  "SecondsPath",
+                  "TimestampPath"),
+          "Succeed", Set.of("InputPath", "OutputPath"),
+          "Fail", Set.of("Error", "ErrorPath", "Cause", "CausePath"),
+          "Parallel",
+              Set.of(
+                  "Next",
+                  "End",
+                  "InputPath",
+                  "OutputPath",
+                  "Parameters",
+                  "ResultSelector",
+                  "ResultPath",
+                  "Retry",
+                  "Catch",
+                  "Branches"),
+          "Map",
+              Set.of(
+                  "Next",
+                  "End",
+                  "InputPath",
+                  "OutputPath",
+                  "ItemsPath",
+                  "ItemSelector",
+                  "Parameters",
+                  "ResultSelector",
+                  "ResultPath",
+                  "Retry",
+                  "Catch",
+                  "ItemProcessor",
+                  "Iterator",
+                  "MaxConcurrency"));
 
-  /** Real ASL fields this runner deliberately does not implement: rejected rather than silently ignored. */
-  private static final Map<String, String> UNSUPPORTED = Map.ofEntries(
-      Map.entry("ItemReader", "distributed Map is not supported by the local runner"),
-      Map.entry("ItemBatcher", "distributed Map is not supported by the local runner"),
-      Map.entry("ResultWriter", "distributed Map is not supported by the local runner"),
-      Map.entry("ToleratedFailurePercentage", "distributed Map is not supported by the local runner"),
-      Map.entry("ToleratedFailurePercentagePath", "distributed Map is not supported by the local runner"),
-      Map.entry("ToleratedFailureCount", "distributed Map is not supported by the local runner"),
-      Map.entry("ToleratedFailureCountPath", "distributed Map is not supported by the local runner"),
-      Map.entry("Label", "distributed Map is not supported by the local runner"),
-      Map.entry("MaxConcurrencyPath", "use a literal MaxConcurrency"),
-      Map.entry("Credentials", "cross-account task credentials are not supported by the local runner"),
-      Map.entry("QueryLanguage", "only JSONPath is supported; JSONata is not"),
-      Map.entry("Arguments", "JSONata is not supported by the local runner"),
-      Map.entry("Output", "JSONata is not supported by the local runner"),
-      Map.entry("Items", "JSONata is not supported by the local runner"),
-      Map.entry("Assign", "variables are not supported by the local runner"));
+  /**
+   * Real ASL fields this runner deliberately does not implement: rejected rather than silently
+   * ignored.
+   */
+  private static final Map<String, String> UNSUPPORTED =
+      Map.ofEntries(
+          Map.entry("ItemReader", "distributed Map is not supported by the local runner"),
+          Map.entry("ItemBatcher", "distributed Map is not supported by the local runner"),
+          Map.entry("ResultWriter", "distributed Map is not supported by the local runner"),
+          Map.entry(
+              "ToleratedFailurePercentage", "distributed Map is not supported by the local runner"),
+          Map.entry(
+              "ToleratedFailurePercentagePath",
+              "distributed Map is not supported by the local runner"),
+          Map.entry(
+              "ToleratedFailureCount", "distributed Map is not supported by the local runner"),
+          Map.entry(
+              "ToleratedFailureCountPath", "distributed Map is not supported by the local runner"),
+          Map.entry("Label", "distributed Map is not supported by the local runner"),
+          Map.entry("MaxConcurrencyPath", "use a literal MaxConcurrency"),
+          Map.entry(
+              "Credentials",
+              "cross-account task credentials are not supported by the local runner"),
+          Map.entry("QueryLanguage", "only JSONPath is supported; JSONata is not"),
+          Map.entry("Arguments", "JSONata is not supported by the local runner"),
+          Map.entry("Output", "JSONata is not supported by the local runner"),
+          Map.entry("Items", "JSONata is not supported by the local runner"),
+          Map.entry("Assign", "variables are not supported by the local runner"));
 
-  private static final Set<String> TOP_LEVEL = Set.of("StartAt", "States", "Comment", "Version", "TimeoutSeconds",
-      "QueryLanguage");
+  private static final Set<String> TOP_LEVEL =
+      Set.of("StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage");
 
   private final Map<String, String> resources = new TreeMap<>();
 
@@ -88,13 +146,15 @@ public final class DefinitionParser {
         throw new AslValidationException(where, "unknown field '" + field + "'");
       }
     }
-    Integer timeout = root.has("TimeoutSeconds") ? positiveInt(root, "TimeoutSeconds", where) : null;
+    Integer timeout =
+        root.has("TimeoutSeconds") ? positiveInt(root, "TimeoutSeconds", where) : null;
     return parseGraph(root, "", where, timeout);
   }
 
   // ---------------------------------------------------------------- graphs
 
-  private StateGraph parseGraph(JsonNode node, String prefix, String where, Integer timeoutSeconds) {
+  private StateGraph parseGraph(
+      JsonNode node, String prefix, String where, Integer timeoutSeconds) {
     if (!node.hasNonNull("StartAt")) {
       throw new AslValidationException(where, "missing required field 'StartAt'");
     }
@@ -103,7 +163,8 @@ public final class DefinitionParser {
     }
     JsonNode statesNode = node.get("States");
     if (statesNode == null || !statesNode.isObject() || statesNode.isEmpty()) {
-      throw new AslValidationException(where, "missing required field 'States' (a non-empty object)");
+      throw new AslValidationException(
+          where, "missing required field 'States' (a non-empty object)");
     }
     String startAt = node.get("StartAt").textValue();
     Map<String, State> states = new LinkedHashMap<>();
@@ -115,7 +176,8 @@ public final class DefinitionParser {
     if (!states.containsKey(startAt)) {
       throw new AslValidationException(where, "StartAt '" + startAt + "' is not a state");
     }
-    StateGraph graph = new StateGraph(startAt, Collections.unmodifiableMap(states), timeoutSeconds, prefix);
+    StateGraph graph =
+        new StateGraph(startAt, Collections.unmodifiableMap(states), timeoutSeconds, prefix);
     checkTransitions(graph, states);
     checkReachability(graph, states);
     return graph;
@@ -126,7 +188,8 @@ public final class DefinitionParser {
       String where = stateLocation(graph.location(), state.name());
       for (Map.Entry<String, String> t : transitions(state).entrySet()) {
         if (!states.containsKey(t.getValue())) {
-          throw new AslValidationException(where, t.getKey() + " '" + t.getValue() + "' is not a state");
+          throw new AslValidationException(
+              where, t.getKey() + " '" + t.getValue() + "' is not a state");
         }
       }
     }
@@ -143,7 +206,8 @@ public final class DefinitionParser {
     }
     for (String name : states.keySet()) {
       if (!reached.contains(name)) {
-        throw new AslValidationException(stateLocation(graph.location(), name),
+        throw new AslValidationException(
+            stateLocation(graph.location(), name),
             "state is unreachable from StartAt '" + graph.startAt() + "'");
       }
     }
@@ -215,13 +279,16 @@ public final class DefinitionParser {
       }
       String unsupported = UNSUPPORTED.get(field);
       if (unsupported != null) {
-        throw new AslValidationException(where, "unsupported field '" + field + "' (" + unsupported + ")");
+        throw new AslValidationException(
+            where, "unsupported field '" + field + "' (" + unsupported + ")");
       }
-      throw new AslValidationException(where, "unknown field '" + field + "' for a " + type + " state");
+      throw new AslValidationException(
+          where, "unknown field '" + field + "' for a " + type + " state");
     }
     return switch (type) {
       case "Task" -> parseTask(name, node, where);
-      case "Pass" -> new State.Pass(name, parseIo(node, where), node.get("Result"), next(node, where));
+      case "Pass" ->
+          new State.Pass(name, parseIo(node, where), node.get("Result"), next(node, where));
       case "Choice" -> parseChoice(name, node, where);
       case "Wait" -> parseWait(name, node, where);
       case "Succeed" -> new State.Succeed(name, parseIo(node, where));
@@ -235,8 +302,11 @@ public final class DefinitionParser {
   private static void checkQueryLanguage(JsonNode node, String where) {
     JsonNode ql = node.get("QueryLanguage");
     if (ql != null && !"JSONPath".equals(ql.asText())) {
-      throw new AslValidationException(where,
-          "unsupported QueryLanguage '" + ql.asText() + "' (only JSONPath is supported; JSONata is not)");
+      throw new AslValidationException(
+          where,
+          "unsupported QueryLanguage '"
+              + ql.asText()
+              + "' (only JSONPath is supported; JSONata is not)");
     }
   }
 
@@ -280,7 +350,8 @@ public final class DefinitionParser {
     return validPath(value, field, where, false);
   }
 
-  private static String validPath(JsonNode value, String field, String where, boolean allowContext) {
+  private static String validPath(
+      JsonNode value, String field, String where, boolean allowContext) {
     if (!value.isTextual()) {
       throw new AslValidationException(where, "'" + field + "' must be a string path");
     }
@@ -333,15 +404,27 @@ public final class DefinitionParser {
     resources.putIfAbsent(resource.textValue(), where);
     exclusive(node, where, "TimeoutSeconds", "TimeoutSecondsPath");
     exclusive(node, where, "HeartbeatSeconds", "HeartbeatSecondsPath");
-    Integer timeout = node.has("TimeoutSeconds") ? positiveInt(node, "TimeoutSeconds", where) : null;
-    String timeoutPath = node.has("TimeoutSecondsPath")
-        ? validPath(node.get("TimeoutSecondsPath"), "TimeoutSecondsPath", where, false) : null;
-    Integer heartbeat = node.has("HeartbeatSeconds") ? positiveInt(node, "HeartbeatSeconds", where) : null;
+    Integer timeout =
+        node.has("TimeoutSeconds") ? positiveInt(node, "TimeoutSeconds", where) : null;
+    String timeoutPath =
+        node.has("TimeoutSecondsPath")
+            ? validPath(node.get("TimeoutSecondsPath"), "TimeoutSecondsPath", where, false)
+            : null;
+    Integer heartbeat =
+        node.has("HeartbeatSeconds") ? positiveInt(node, "HeartbeatSeconds", where) : null;
     if (node.has("HeartbeatSecondsPath")) {
       validPath(node.get("HeartbeatSecondsPath"), "HeartbeatSecondsPath", where, false);
     }
-    return new State.Task(name, parseIo(node, where), resource.textValue(), timeout, timeoutPath, heartbeat,
-        retriers(node, where), catchers(node, where), next(node, where));
+    return new State.Task(
+        name,
+        parseIo(node, where),
+        resource.textValue(),
+        timeout,
+        timeoutPath,
+        heartbeat,
+        retriers(node, where),
+        catchers(node, where),
+        next(node, where));
   }
 
   private State parseChoice(String name, JsonNode node, String where) {
@@ -355,31 +438,36 @@ public final class DefinitionParser {
       JsonNode rule = choices.get(i);
       JsonNode next = rule.get("Next");
       if (next == null || !next.isTextual()) {
-        throw new AslValidationException(where, ruleWhere + ": a top-level choice rule must have 'Next'");
+        throw new AslValidationException(
+            where, ruleWhere + ": a top-level choice rule must have 'Next'");
       }
-      branches.add(new ChoiceRule.Branch(parseRule(rule, where, ruleWhere, true), next.textValue()));
+      branches.add(
+          new ChoiceRule.Branch(parseRule(rule, where, ruleWhere, true), next.textValue()));
     }
     JsonNode defaultNext = node.get("Default");
     if (defaultNext != null && !defaultNext.isTextual()) {
       throw new AslValidationException(where, "'Default' must be a state name");
     }
-    return new State.Choice(name, parseIo(node, where), List.copyOf(branches),
+    return new State.Choice(
+        name,
+        parseIo(node, where),
+        List.copyOf(branches),
         defaultNext == null ? null : defaultNext.textValue());
   }
 
-  private static ChoiceRule parseRule(JsonNode rule, String where, String ruleWhere, boolean topLevel) {
+  private static ChoiceRule parseRule(
+      JsonNode rule, String where, String ruleWhere, boolean topLevel) {
     if (!rule.isObject()) {
       throw new AslValidationException(where, ruleWhere + ": a choice rule must be a JSON object");
     }
     List<String> operators = new ArrayList<>();
     for (String field : names(rule)) {
       switch (field) {
-        case "Variable", "Comment" -> {
-        }
+        case "Variable", "Comment" -> {}
         case "Next" -> {
           if (!topLevel) {
-            throw new AslValidationException(where,
-                ruleWhere + ": 'Next' is only allowed on top-level choice rules");
+            throw new AslValidationException(
+                where, ruleWhere + ": 'Next' is only allowed on top-level choice rules");
           }
         }
         case "And", "Or", "Not" -> operators.add(field);
@@ -392,24 +480,30 @@ public final class DefinitionParser {
       }
     }
     if (operators.size() != 1) {
-      throw new AslValidationException(where, ruleWhere
-          + ": a choice rule must have exactly one of And, Or, Not or a comparison operator, found "
-          + operators);
+      throw new AslValidationException(
+          where,
+          ruleWhere
+              + ": a choice rule must have exactly one of And, Or, Not or a comparison operator, found "
+              + operators);
     }
     String op = operators.get(0);
     JsonNode value = rule.get(op);
     if (op.equals("And") || op.equals("Or")) {
       if (!value.isArray() || value.isEmpty()) {
-        throw new AslValidationException(where, ruleWhere + "." + op + " must be a non-empty array of rules");
+        throw new AslValidationException(
+            where, ruleWhere + "." + op + " must be a non-empty array of rules");
       }
       List<ChoiceRule> rules = new ArrayList<>();
       for (int i = 0; i < value.size(); i++) {
         rules.add(parseRule(value.get(i), where, ruleWhere + "." + op + "[" + i + "]", false));
       }
       if (rule.has("Variable")) {
-        throw new AslValidationException(where, ruleWhere + ": 'Variable' is not allowed with " + op);
+        throw new AslValidationException(
+            where, ruleWhere + ": 'Variable' is not allowed with " + op);
       }
-      return op.equals("And") ? new ChoiceRule.And(List.copyOf(rules)) : new ChoiceRule.Or(List.copyOf(rules));
+      return op.equals("And")
+          ? new ChoiceRule.And(List.copyOf(rules))
+          : new ChoiceRule.Or(List.copyOf(rules));
     }
     if (op.equals("Not")) {
       if (rule.has("Variable")) {
@@ -440,7 +534,8 @@ public final class DefinitionParser {
     return null;
   }
 
-  private static void checkOperand(ChoiceRule.Operator op, JsonNode value, String where, String field) {
+  private static void checkOperand(
+      ChoiceRule.Operator op, JsonNode value, String where, String field) {
     String name = op.name();
     boolean ok;
     String expected;
@@ -470,8 +565,10 @@ public final class DefinitionParser {
       }
     }
     if (present.size() != 1) {
-      throw new AslValidationException(where,
-          "Wait state must have exactly one of Seconds, Timestamp, SecondsPath, TimestampPath, found " + present);
+      throw new AslValidationException(
+          where,
+          "Wait state must have exactly one of Seconds, Timestamp, SecondsPath, TimestampPath, found "
+              + present);
     }
     Long seconds = null;
     Instant timestamp = null;
@@ -485,20 +582,34 @@ public final class DefinitionParser {
         }
         seconds = v.asLong();
       }
-      case "Timestamp" -> timestamp = Json.parseTimestamp(node.get("Timestamp").asText()).orElseThrow(() ->
-          new AslValidationException(where, "'Timestamp' must be an RFC 3339 timestamp, got "
-              + node.get("Timestamp")));
-      case "SecondsPath" -> secondsPath = validPath(node.get("SecondsPath"), "SecondsPath", where, true);
+      case "Timestamp" ->
+          timestamp =
+              Json.parseTimestamp(node.get("Timestamp").asText())
+                  .orElseThrow(
+                      () ->
+                          new AslValidationException(
+                              where,
+                              "'Timestamp' must be an RFC 3339 timestamp, got "
+                                  + node.get("Timestamp")));
+      case "SecondsPath" ->
+          secondsPath = validPath(node.get("SecondsPath"), "SecondsPath", where, true);
       default -> timestampPath = validPath(node.get("TimestampPath"), "TimestampPath", where, true);
     }
-    return new State.Wait(name, parseIo(node, where), seconds, timestamp, secondsPath, timestampPath,
+    return new State.Wait(
+        name,
+        parseIo(node, where),
+        seconds,
+        timestamp,
+        secondsPath,
+        timestampPath,
         next(node, where));
   }
 
   private static State parseFail(String name, JsonNode node, String where) {
     exclusive(node, where, "Error", "ErrorPath");
     exclusive(node, where, "Cause", "CausePath");
-    return new State.Fail(name,
+    return new State.Fail(
+        name,
         optionalString(node, "Error", where),
         node.has("ErrorPath") ? failPath(node.get("ErrorPath"), "ErrorPath", where) : null,
         optionalString(node, "Cause", where),
@@ -506,8 +617,8 @@ public final class DefinitionParser {
   }
 
   /**
-   * A Fail state's ErrorPath / CausePath: a reference path, or (as the Step Functions developer guide documents)
-   * one of the intrinsic functions that return a string.
+   * A Fail state's ErrorPath / CausePath: a reference path, or (as the Step Functions developer
+   * guide documents) one of the intrinsic functions that return a string.
    */
   private static String failPath(JsonNode value, String field, String where) {
     if (!value.isTextual() || !value.textValue().startsWith("States.")) {
@@ -520,8 +631,15 @@ public final class DefinitionParser {
       throw new AslValidationException(where, "'" + field + "': " + e.getMessage(), e);
     }
     if (!Intrinsics.FAIL_FIELD_FUNCTIONS.contains(call.name())) {
-      throw new AslValidationException(where, "'" + field + "' cannot use " + call.name() + " (allowed: "
-          + String.join(", ", new java.util.TreeSet<>(Intrinsics.FAIL_FIELD_FUNCTIONS)) + ")");
+      throw new AslValidationException(
+          where,
+          "'"
+              + field
+              + "' cannot use "
+              + call.name()
+              + " (allowed: "
+              + String.join(", ", new java.util.TreeSet<>(Intrinsics.FAIL_FIELD_FUNCTIONS))
+              + ")");
     }
     return value.textValue();
   }
@@ -529,7 +647,8 @@ public final class DefinitionParser {
   private State parseParallel(String name, JsonNode node, String where, String prefix) {
     JsonNode branches = node.get("Branches");
     if (branches == null || !branches.isArray() || branches.isEmpty()) {
-      throw new AslValidationException(where, "Parallel state must have a non-empty 'Branches' array");
+      throw new AslValidationException(
+          where, "Parallel state must have a non-empty 'Branches' array");
     }
     List<StateGraph> graphs = new ArrayList<>();
     for (int i = 0; i < branches.size(); i++) {
@@ -538,8 +657,13 @@ public final class DefinitionParser {
       onlyFields(branch, branchWhere, Set.of("StartAt", "States", "Comment"));
       graphs.add(parseGraph(branch, prefix + name + "/", branchWhere, null));
     }
-    return new State.Parallel(name, parseIo(node, where), List.copyOf(graphs), retriers(node, where),
-        catchers(node, where), next(node, where));
+    return new State.Parallel(
+        name,
+        parseIo(node, where),
+        List.copyOf(graphs),
+        retriers(node, where),
+        catchers(node, where),
+        next(node, where));
   }
 
   private State parseMap(String name, JsonNode node, String where, String prefix) {
@@ -548,15 +672,23 @@ public final class DefinitionParser {
     String field = node.has("ItemProcessor") ? "ItemProcessor" : "Iterator";
     JsonNode processor = node.get(field);
     if (processor == null || !processor.isObject()) {
-      throw new AslValidationException(where, "Map state must have an 'ItemProcessor' (or legacy 'Iterator')");
+      throw new AslValidationException(
+          where, "Map state must have an 'ItemProcessor' (or legacy 'Iterator')");
     }
     String processorWhere = where + " " + field;
-    onlyFields(processor, processorWhere, field.equals("Iterator") ? Set.of("StartAt", "States", "Comment")
-        : Set.of("StartAt", "States", "Comment", "ProcessorConfig"));
+    onlyFields(
+        processor,
+        processorWhere,
+        field.equals("Iterator")
+            ? Set.of("StartAt", "States", "Comment")
+            : Set.of("StartAt", "States", "Comment", "ProcessorConfig"));
     JsonNode config = processor.get("ProcessorConfig");
     if (config != null && config.has("Mode") && !"INLINE".equals(config.get("Mode").asText())) {
-      throw new AslValidationException(where, "unsupported ProcessorConfig.Mode '" + config.get("Mode").asText()
-          + "' (only INLINE is supported; distributed Map is not)");
+      throw new AslValidationException(
+          where,
+          "unsupported ProcessorConfig.Mode '"
+              + config.get("Mode").asText()
+              + "' (only INLINE is supported; distributed Map is not)");
     }
     StateGraph graph = parseGraph(processor, prefix + name + "/", processorWhere, null);
     int maxConcurrency = 0;
@@ -569,11 +701,21 @@ public final class DefinitionParser {
     }
     Io io = parseIo(node, where);
     // Legacy "Parameters" on a Map is the per-item selector, not a state-level Parameters.
-    PayloadTemplate selector = node.has("ItemSelector") ? template(node, "ItemSelector", where) : io.parameters();
+    PayloadTemplate selector =
+        node.has("ItemSelector") ? template(node, "ItemSelector", where) : io.parameters();
     io = new Io(io.inputPath(), null, io.resultSelector(), io.resultPath(), io.outputPath());
-    String itemsPath = node.has("ItemsPath") ? validPath(node.get("ItemsPath"), "ItemsPath", where, true) : "$";
-    return new State.Map(name, io, itemsPath, selector, graph, maxConcurrency, retriers(node, where),
-        catchers(node, where), next(node, where));
+    String itemsPath =
+        node.has("ItemsPath") ? validPath(node.get("ItemsPath"), "ItemsPath", where, true) : "$";
+    return new State.Map(
+        name,
+        io,
+        itemsPath,
+        selector,
+        graph,
+        maxConcurrency,
+        retriers(node, where),
+        catchers(node, where),
+        next(node, where));
   }
 
   // ---------------------------------------------------------------- Retry / Catch
@@ -590,15 +732,27 @@ public final class DefinitionParser {
     for (int i = 0; i < retry.size(); i++) {
       JsonNode r = retry.get(i);
       String rw = "Retry[" + i + "]";
-      onlyFields(r, where, rw, Set.of("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate",
-          "MaxDelaySeconds", "JitterStrategy", "Comment"));
+      onlyFields(
+          r,
+          where,
+          rw,
+          Set.of(
+              "ErrorEquals",
+              "IntervalSeconds",
+              "MaxAttempts",
+              "BackoffRate",
+              "MaxDelaySeconds",
+              "JitterStrategy",
+              "Comment"));
       List<String> errors = errorEquals(r, where, rw, i == retry.size() - 1);
-      int interval = r.has("IntervalSeconds") ? positiveInt(r, "IntervalSeconds", where, rw + ".") : 1;
+      int interval =
+          r.has("IntervalSeconds") ? positiveInt(r, "IntervalSeconds", where, rw + ".") : 1;
       int maxAttempts = 3;
       if (r.has("MaxAttempts")) {
         JsonNode v = r.get("MaxAttempts");
         if (!v.canConvertToExactIntegral() || v.asInt() < 0) {
-          throw new AslValidationException(where, rw + ".MaxAttempts must be a non-negative integer");
+          throw new AslValidationException(
+              where, rw + ".MaxAttempts must be a non-negative integer");
         }
         maxAttempts = v.asInt();
       }
@@ -610,7 +764,8 @@ public final class DefinitionParser {
         }
         backoff = v.asDouble();
       }
-      Integer maxDelay = r.has("MaxDelaySeconds") ? positiveInt(r, "MaxDelaySeconds", where, rw + ".") : null;
+      Integer maxDelay =
+          r.has("MaxDelaySeconds") ? positiveInt(r, "MaxDelaySeconds", where, rw + ".") : null;
       Retrier.JitterStrategy jitter = Retrier.JitterStrategy.NONE;
       if (r.has("JitterStrategy")) {
         try {
@@ -655,7 +810,8 @@ public final class DefinitionParser {
   private static List<String> errorEquals(JsonNode node, String where, String field, boolean last) {
     JsonNode errors = node.get("ErrorEquals");
     if (errors == null || !errors.isArray() || errors.isEmpty()) {
-      throw new AslValidationException(where, field + ": 'ErrorEquals' must be a non-empty array of error names");
+      throw new AslValidationException(
+          where, field + ": 'ErrorEquals' must be a non-empty array of error names");
     }
     List<String> names = new ArrayList<>();
     for (JsonNode e : errors) {
@@ -664,17 +820,22 @@ public final class DefinitionParser {
       }
       String name = e.textValue();
       if (name.startsWith("States.") && !ErrorNames.RESERVED.contains(name)) {
-        throw new AslValidationException(where, field + ": unknown predefined error '" + name + "'");
+        throw new AslValidationException(
+            where, field + ": unknown predefined error '" + name + "'");
       }
       names.add(name);
     }
     if (names.contains(ErrorNames.ALL)) {
       if (names.size() != 1) {
-        throw new AslValidationException(where, field + ": 'States.ALL' must appear alone in ErrorEquals");
+        throw new AslValidationException(
+            where, field + ": 'States.ALL' must appear alone in ErrorEquals");
       }
       if (!last) {
-        throw new AslValidationException(where, field + ": 'States.ALL' must be in the last "
-            + (field.startsWith("Retry") ? "retrier" : "catcher"));
+        throw new AslValidationException(
+            where,
+            field
+                + ": 'States.ALL' must be in the last "
+                + (field.startsWith("Retry") ? "retrier" : "catcher"));
       }
     }
     return List.copyOf(names);
@@ -723,7 +884,8 @@ public final class DefinitionParser {
   private static int positiveInt(JsonNode node, String field, String where, String prefix) {
     JsonNode v = node.get(field);
     if (!v.canConvertToExactIntegral() || v.asLong() <= 0 || v.asLong() > Integer.MAX_VALUE) {
-      throw new AslValidationException(where, "'" + prefix + field + "' must be a positive integer");
+      throw new AslValidationException(
+          where, "'" + prefix + field + "' must be a positive integer");
     }
     return v.asInt();
   }

@@ -12,18 +12,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * CDK {@code DefinitionSubstitutions}: {@code ${Name}} tokens replaced textually before parsing, exactly as
- * CDK does (values are inserted raw, so they may also stand for numbers). Leftover tokens are an error: a
- * definition with a dangling {@code ${IngestRouterFunctionArn}} would otherwise fail only at run time.
+ * CDK {@code DefinitionSubstitutions}: {@code ${Name}} tokens replaced textually before parsing,
+ * exactly as CDK does (values are inserted raw, so they may also stand for numbers). Leftover
+ * tokens are an error: a definition with a dangling {@code ${IngestRouterFunctionArn}} would
+ * otherwise fail only at run time.
  */
 public final class Placeholders {
-  // As broad as CloudFormation's substitution names (Fn::Sub's ${AWS::Region}, ${Res.Attr}): the runner substitutes
-  // whatever a deployment could. The project's own files use the stricter names of core's StatePlaceholders; a
+  // As broad as CloudFormation's substitution names (Fn::Sub's ${AWS::Region}, ${Res.Attr}): the
+  // runner substitutes
+  // whatever a deployment could. The project's own files use the stricter names of core's
+  // StatePlaceholders; a
   // local test checks both read the same names from them.
   private static final Pattern TOKEN = Pattern.compile("\\$\\{([A-Za-z0-9_.:\\-]+)}");
 
-  private Placeholders() {
-  }
+  private Placeholders() {}
 
   /** The placeholder names {@code definition} uses, in order of first use. */
   public static Set<String> names(String definition) {
@@ -51,8 +53,11 @@ public final class Placeholders {
     if (!unresolved.isEmpty()) {
       String first = unresolved.iterator().next();
       Optional<String> pointer = locate(out.toString(), first);
-      String location = pointer.filter(p -> p.startsWith("/States/"))
-          .map(p -> "State '" + p.split("/")[2] + "'").orElse("State machine");
+      String location =
+          pointer
+              .filter(p -> p.startsWith("/States/"))
+              .map(p -> "State '" + p.split("/")[2] + "'")
+              .orElse("State machine");
       StringBuilder reason = new StringBuilder("unresolved placeholder " + first);
       pointer.ifPresent(p -> reason.append(" at ").append(p));
       if (unresolved.size() > 1) {

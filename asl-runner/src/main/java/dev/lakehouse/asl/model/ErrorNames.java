@@ -15,13 +15,28 @@ public final class ErrorNames {
   public static final String INTRINSIC_FAILURE = "States.IntrinsicFailure";
   public static final String HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout";
 
-  /** Every reserved name a Retrier/Catcher may mention; anything else starting with "States." is a typo. */
-  public static final Set<String> RESERVED = Set.of(
-      ALL, TIMEOUT, TASK_FAILED, RUNTIME, BRANCH_FAILED, NO_CHOICE_MATCHED, PARAMETER_PATH_FAILURE,
-      RESULT_PATH_MATCH_FAILURE, INTRINSIC_FAILURE, HEARTBEAT_TIMEOUT, "States.DataLimitExceeded",
-      "States.Permissions", "States.ExceedToleratedFailureThreshold", "States.ItemReaderFailed",
-      "States.ResultWriterFailed", "States.QueryEvaluationError");
+  /**
+   * Every reserved name a Retrier/Catcher may mention; anything else starting with "States." is a
+   * typo.
+   */
+  public static final Set<String> RESERVED =
+      Set.of(
+          ALL,
+          TIMEOUT,
+          TASK_FAILED,
+          RUNTIME,
+          BRANCH_FAILED,
+          NO_CHOICE_MATCHED,
+          PARAMETER_PATH_FAILURE,
+          RESULT_PATH_MATCH_FAILURE,
+          INTRINSIC_FAILURE,
+          HEARTBEAT_TIMEOUT,
+          "States.DataLimitExceeded",
+          "States.Permissions",
+          "States.ExceedToleratedFailureThreshold",
+          "States.ItemReaderFailed",
+          "States.ResultWriterFailed",
+          "States.QueryEvaluationError");
 
-  private ErrorNames() {
-  }
+  private ErrorNames() {}
 }

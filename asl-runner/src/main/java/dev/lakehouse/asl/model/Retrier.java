@@ -4,14 +4,22 @@ import java.time.Duration;
 import java.util.List;
 
 /** One entry of a state's Retry array, with the spec defaults already applied. */
-public record Retrier(List<String> errorEquals, int intervalSeconds, int maxAttempts, double backoffRate,
-                      Integer maxDelaySeconds, JitterStrategy jitterStrategy) {
+public record Retrier(
+    List<String> errorEquals,
+    int intervalSeconds,
+    int maxAttempts,
+    double backoffRate,
+    Integer maxDelaySeconds,
+    JitterStrategy jitterStrategy) {
 
-  public enum JitterStrategy { FULL, NONE }
+  public enum JitterStrategy {
+    FULL,
+    NONE
+  }
 
   /**
-   * Delay before retry number {@code retryIndex} (0-based): IntervalSeconds * BackoffRate^retryIndex,
-   * capped by MaxDelaySeconds, before jitter.
+   * Delay before retry number {@code retryIndex} (0-based): IntervalSeconds *
+   * BackoffRate^retryIndex, capped by MaxDelaySeconds, before jitter.
    */
   public Duration baseDelay(int retryIndex) {
     double seconds = intervalSeconds * Math.pow(backoffRate, retryIndex);

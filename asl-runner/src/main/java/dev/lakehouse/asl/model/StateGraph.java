@@ -6,9 +6,11 @@ import java.util.Set;
 /**
  * A set of states with a StartAt: the top-level machine, a Parallel branch or a Map ItemProcessor.
  *
- * @param location where it sits in the definition, for messages ("" at the top, "Fanout/" inside a Map)
+ * @param location where it sits in the definition, for messages ("" at the top, "Fanout/" inside a
+ *     Map)
  */
-public record StateGraph(String startAt, Map<String, State> states, Integer timeoutSeconds, String location) {
+public record StateGraph(
+    String startAt, Map<String, State> states, Integer timeoutSeconds, String location) {
 
   public State state(String name) {
     State state = states.get(name);

@@ -1,8 +1,8 @@
 package dev.lakehouse.asl.model;
 
 /**
- * A named runtime error, as seen by Retry/Catch: {@code error} is what {@code ErrorEquals} matches on.
- * Unchecked because it travels through path evaluation, intrinsics and worker threads alike.
+ * A named runtime error, as seen by Retry/Catch: {@code error} is what {@code ErrorEquals} matches
+ * on. Unchecked because it travels through path evaluation, intrinsics and worker threads alike.
  */
 public class StatesError extends RuntimeException {
   private final String error;

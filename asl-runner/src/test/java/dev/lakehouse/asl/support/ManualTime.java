@@ -11,7 +11,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that only moves when something sleeps on it: tests assert exact delays and never really wait. */
+/**
+ * A clock that only moves when something sleeps on it: tests assert exact delays and never really
+ * wait.
+ */
 public final class ManualTime extends Clock implements Sleeper {
   private final AtomicReference<Instant> now;
   private final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());

@@ -11,17 +11,20 @@ import java.util.Map;
 
 public final class TestSupport {
   /** Numbers compare by value (an IntNode 7 equals a LongNode 7), everything else structurally. */
-  private static final Comparator<JsonNode> NUMERIC = (a, b) -> {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue());
-    }
-    return a.equals(b) ? 0 : 1;
-  };
+  private static final Comparator<JsonNode> NUMERIC =
+      (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+          return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+      };
 
-  private TestSupport() {
-  }
+  private TestSupport() {}
 
-  /** Definitions in tests use single quotes for readability; they are turned into JSON double quotes. */
+  /**
+   * Definitions in tests use single quotes for readability; they are turned into JSON double
+   * quotes.
+   */
   public static String q(String singleQuoted) {
     return singleQuoted.replace('\'', '"');
   }
@@ -37,7 +40,9 @@ public final class TestSupport {
   public static void assertJson(JsonNode actual, String expectedSingleQuoted) {
     JsonNode expected = json(expectedSingleQuoted);
     assertThat(actual.equals(NUMERIC, expected))
-        .as("expected %s but was %s", Json.write(expected), actual == null ? null : Json.write(actual))
+        .as(
+            "expected %s but was %s",
+            Json.write(expected), actual == null ? null : Json.write(actual))
         .isTrue();
   }
 }

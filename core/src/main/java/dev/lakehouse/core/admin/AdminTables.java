@@ -12,7 +12,10 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.SnapshotUtil;
 
-/** What every admin service does first: load a declared table and find the snapshot an argument names. */
+/**
+ * What every admin service does first: load a declared table and find the snapshot an argument
+ * names.
+ */
 final class AdminTables {
   private final Catalog catalog;
 
@@ -24,8 +27,11 @@ final class AdminTables {
     try {
       return catalog.loadTable(def.identifier());
     } catch (NoSuchTableException e) {
-      throw new InvalidArgument(def.qualifiedName() + " is declared but does not exist in the catalog yet; run "
-          + "createTables first", e);
+      throw new InvalidArgument(
+          def.qualifiedName()
+              + " is declared but does not exist in the catalog yet; run "
+              + "createTables first",
+          e);
     }
   }
 
@@ -38,7 +44,8 @@ final class AdminTables {
   }
 
   /** The snapshot with that id, or current at that time, or (neither given) the current one. */
-  static Snapshot resolve(TableDefinition def, Table table, Long snapshotId, String asOf, String operation) {
+  static Snapshot resolve(
+      TableDefinition def, Table table, Long snapshotId, String asOf, String operation) {
     if (snapshotId != null && !Arguments.blank(asOf)) {
       throw new InvalidArgument(operation + ": give either snapshotId or asOf, not both");
     }
@@ -47,8 +54,13 @@ final class AdminTables {
       if (s == null) {
         List<Long> known = new ArrayList<>();
         table.snapshots().forEach(x -> known.add(x.snapshotId()));
-        throw new SnapshotNotFound("snapshot " + snapshotId + " is not in the history of " + def.name()
-            + "; known snapshots (oldest first): " + (known.size() > 20 ? known.subList(known.size() - 20, known.size()) : known));
+        throw new SnapshotNotFound(
+            "snapshot "
+                + snapshotId
+                + " is not in the history of "
+                + def.name()
+                + "; known snapshots (oldest first): "
+                + (known.size() > 20 ? known.subList(known.size() - 20, known.size()) : known));
       }
       return s;
     }
@@ -60,8 +72,12 @@ final class AdminTables {
     try {
       return table.snapshot(SnapshotUtil.snapshotIdAsOfTime(table, at.toEpochMilli()));
     } catch (IllegalArgumentException e) {
-      throw new SnapshotNotFound(def.name() + " had no snapshot at or before " + at + "; its oldest snapshot is from "
-          + Instant.ofEpochMilli(SnapshotUtil.oldestAncestor(table).timestampMillis()));
+      throw new SnapshotNotFound(
+          def.name()
+              + " had no snapshot at or before "
+              + at
+              + "; its oldest snapshot is from "
+              + Instant.ofEpochMilli(SnapshotUtil.oldestAncestor(table).timestampMillis()));
     }
   }
 
@@ -72,6 +88,7 @@ final class AdminTables {
   }
 
   static String topLevelNames(Table table) {
-    return String.join(", ", table.schema().columns().stream().map(Types.NestedField::name).toList());
+    return String.join(
+        ", ", table.schema().columns().stream().map(Types.NestedField::name).toList());
   }
 }

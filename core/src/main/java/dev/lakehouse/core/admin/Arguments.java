@@ -6,14 +6,20 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
-/** Checks and parses the arguments of the admin operations; every failure is an {@link InvalidArgument}. */
+/**
+ * Checks and parses the arguments of the admin operations; every failure is an {@link
+ * InvalidArgument}.
+ */
 public final class Arguments {
   public static final int DEFAULT_SAMPLE = 10;
   public static final int MAX_SAMPLE = 100;
 
   private Arguments() {}
 
-  /** ISO-8601 instant ({@code 2026-11-25T10:00:00Z}), offset date-time, date (midnight UTC) or epoch millis. */
+  /**
+   * ISO-8601 instant ({@code 2026-11-25T10:00:00Z}), offset date-time, date (midnight UTC) or epoch
+   * millis.
+   */
   public static Instant parseInstant(String value, String what) {
     String v = value.trim();
     try {
@@ -25,12 +31,19 @@ public final class Arguments {
       }
       return OffsetDateTime.parse(v).toInstant();
     } catch (DateTimeParseException | NumberFormatException e) {
-      throw new InvalidArgument(what + " '" + value + "' is not a time; use ISO-8601 like 2026-11-25T10:00:00Z, a "
-          + "date like 2026-11-25, or epoch milliseconds");
+      throw new InvalidArgument(
+          what
+              + " '"
+              + value
+              + "' is not a time; use ISO-8601 like 2026-11-25T10:00:00Z, a "
+              + "date like 2026-11-25, or epoch milliseconds");
     }
   }
 
-  /** How many rows to return or sample: {@value #DEFAULT_SAMPLE} when not asked, at most {@value #MAX_SAMPLE}. */
+  /**
+   * How many rows to return or sample: {@value #DEFAULT_SAMPLE} when not asked, at most {@value
+   * #MAX_SAMPLE}.
+   */
   static int sample(Integer requested) {
     if (requested == null) {
       return DEFAULT_SAMPLE;

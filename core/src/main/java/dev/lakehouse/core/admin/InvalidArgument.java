@@ -1,6 +1,9 @@
 package dev.lakehouse.core.admin;
 
-/** An admin or maintenance request whose arguments cannot be acted on; the message says which and why. */
+/**
+ * An admin or maintenance request whose arguments cannot be acted on; the message says which and
+ * why.
+ */
 public class InvalidArgument extends IllegalArgumentException {
   public InvalidArgument(String message) {
     super(message);

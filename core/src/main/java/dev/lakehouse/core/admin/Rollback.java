@@ -15,14 +15,16 @@ import org.apache.iceberg.Transaction;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
- * Makes an earlier snapshot of the current history current again:
- * {@code admin.rollback("curated_products").toSnapshot(id).by("alice").because("bad price file").execute()}.
- * Refuses a snapshot that is not an ancestor of the current one, a request without who and why, and (unless told
- * gold will recompute) a silver rollback that takes gold's input snapshot out of the current history.
+ * Makes an earlier snapshot of the current history current again: {@code
+ * admin.rollback("curated_products").toSnapshot(id).by("alice").because("bad price
+ * file").execute()}. Refuses a snapshot that is not an ancestor of the current one, a request
+ * without who and why, and (unless told gold will recompute) a silver rollback that takes gold's
+ * input snapshot out of the current history.
  *
- * <p>Audit: an Iceberg rollback only moves the current-snapshot pointer and writes no snapshot, so there is no
- * snapshot summary to annotate. Who and why go into the table properties ({@code lakehouse.rollback.*}, the last
- * rollback, committed atomically with it) and into a {@code pipeline_runs} row (step {@code rollback}, every one).
+ * <p>Audit: an Iceberg rollback only moves the current-snapshot pointer and writes no snapshot, so
+ * there is no snapshot summary to annotate. Who and why go into the table properties ({@code
+ * lakehouse.rollback.*}, the last rollback, committed atomically with it) and into a {@code
+ * pipeline_runs} row (step {@code rollback}, every one).
  */
 public final class Rollback {
   public static final String STEP = "rollback";
@@ -75,9 +77,10 @@ public final class Rollback {
   }
 
   /**
-   * Accept that the rollback takes out of the current history the snapshot gold's metrics were computed from: gold's
-   * next run then recomputes every date (it does so whenever its watermark is no longer an ancestor). Without it such
-   * a rollback is refused, so gold never silently reports data silver no longer has.
+   * Accept that the rollback takes out of the current history the snapshot gold's metrics were
+   * computed from: gold's next run then recomputes every date (it does so whenever its watermark is
+   * no longer an ancestor). Without it such a rollback is refused, so gold never silently reports
+   * data silver no longer has.
    */
   public Rollback recomputeGold(boolean value) {
     this.recomputeGold = value;
@@ -86,10 +89,12 @@ public final class Rollback {
 
   public RolledBack execute() {
     if (Arguments.blank(actor)) {
-      throw new InvalidArgument("rollback needs 'actor': who asks for it (recorded in the table and pipeline_runs)");
+      throw new InvalidArgument(
+          "rollback needs 'actor': who asks for it (recorded in the table and pipeline_runs)");
     }
     if (Arguments.blank(reason)) {
-      throw new InvalidArgument("rollback needs 'reason': why (recorded in the table and pipeline_runs)");
+      throw new InvalidArgument(
+          "rollback needs 'reason': why (recorded in the table and pipeline_runs)");
     }
     if (snapshotId == null && Arguments.blank(asOf)) {
       throw new InvalidArgument("rollback needs snapshotId or asOf");
@@ -98,21 +103,37 @@ public final class Rollback {
     Snapshot current = AdminTables.current(def, table);
     Snapshot target = AdminTables.resolve(def, table, snapshotId, asOf, "rollback");
     if (!SnapshotUtil.isAncestorOf(table, current.snapshotId(), target.snapshotId())) {
-      throw new SnapshotNotFound("snapshot " + target.snapshotId() + " of " + def.name() + " is not in the current "
-          + "history (not an ancestor of current snapshot " + current.snapshotId() + "); rollback only goes back "
-          + "along the current history; see the 'history' operation for candidates");
+      throw new SnapshotNotFound(
+          "snapshot "
+              + target.snapshotId()
+              + " of "
+              + def.name()
+              + " is not in the current "
+              + "history (not an ancestor of current snapshot "
+              + current.snapshotId()
+              + "); rollback only goes back "
+              + "along the current history; see the 'history' operation for candidates");
     }
     Instant at = clock.instant();
     boolean changed = target.snapshotId() != current.snapshotId();
     if (changed && !recomputeGold && Watermarks.GOLD_SOURCES.contains(def)) {
-      Optional<Long> goldInput = Watermarks.newest(tables.load(LakehouseTables.AGG_DAILY_METRICS),
-          Watermarks.goldKey(def));
-      if (goldInput.isPresent() && goldInput.get() != target.snapshotId()
+      Optional<Long> goldInput =
+          Watermarks.newest(
+              tables.load(LakehouseTables.AGG_DAILY_METRICS), Watermarks.goldKey(def));
+      if (goldInput.isPresent()
+          && goldInput.get() != target.snapshotId()
           && !SnapshotUtil.isAncestorOf(table, target.snapshotId(), goldInput.get())) {
-        throw new InvalidArgument("rolling back " + def.name() + " to " + target.snapshotId() + " would leave "
-            + LakehouseTables.AGG_DAILY_METRICS.name() + " computed from its snapshot " + goldInput.get()
-            + ", which the rollback takes out of the current history; to roll back anyway and have the next gold "
-            + "run recompute every date, pass recomputeGold (CLI: --recompute-gold)");
+        throw new InvalidArgument(
+            "rolling back "
+                + def.name()
+                + " to "
+                + target.snapshotId()
+                + " would leave "
+                + LakehouseTables.AGG_DAILY_METRICS.name()
+                + " computed from its snapshot "
+                + goldInput.get()
+                + ", which the rollback takes out of the current history; to roll back anyway and have the next gold "
+                + "run recompute every date, pass recomputeGold (CLI: --recompute-gold)");
       }
     }
     if (changed) {
@@ -128,10 +149,30 @@ public final class Rollback {
       tx.commitTransaction();
     }
     String execution = Arguments.blank(executionId) ? "admin-" + UUID.randomUUID() : executionId;
-    String message = (changed ? "rolled back from " + current.snapshotId() + " to " + target.snapshotId()
-        : "already at " + target.snapshotId()) + " by " + actor + ": " + reason;
-    runLog.record(PipelineRun.builder(execution, STEP).table(def.name()).snapshotId(target.snapshotId())
-        .message(message).started(at).finished(clock.instant()).build());
-    return new RolledBack(def.name(), current.snapshotId(), target.snapshotId(), changed, actor, reason, execution, at);
+    String message =
+        (changed
+                ? "rolled back from " + current.snapshotId() + " to " + target.snapshotId()
+                : "already at " + target.snapshotId())
+            + " by "
+            + actor
+            + ": "
+            + reason;
+    runLog.record(
+        PipelineRun.builder(execution, STEP)
+            .table(def.name())
+            .snapshotId(target.snapshotId())
+            .message(message)
+            .started(at)
+            .finished(clock.instant())
+            .build());
+    return new RolledBack(
+        def.name(),
+        current.snapshotId(),
+        target.snapshotId(),
+        changed,
+        actor,
+        reason,
+        execution,
+        at);
   }
 }

@@ -9,8 +9,9 @@ import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 
 /**
- * Evolves one table's schema in place, metadata only (no data file is rewritten; columns are resolved by id):
- * {@code admin.schema("curated_products").addColumn("supplier", "string", "who supplies it")}.
+ * Evolves one table's schema in place, metadata only (no data file is rewritten; columns are
+ * resolved by id): {@code admin.schema("curated_products").addColumn("supplier", "string", "who
+ * supplies it")}.
  */
 public final class SchemaEvolution {
   private static final Pattern COLUMN_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -36,7 +37,14 @@ public final class SchemaEvolution {
       name = column.substring(dot + 1);
       Types.NestedField p = table.schema().findField(parent);
       if (p == null || !p.type().isStructType()) {
-        throw new InvalidArgument("cannot add " + column + " to " + def.name() + ": " + parent + " is not a struct column");
+        throw new InvalidArgument(
+            "cannot add "
+                + column
+                + " to "
+                + def.name()
+                + ": "
+                + parent
+                + " is not a struct column");
       }
     }
     requireColumnName(name);
@@ -62,11 +70,21 @@ public final class SchemaEvolution {
     requireColumnName(newName);
     Table table = tables.load(def);
     if (table.schema().findField(column) == null) {
-      throw new InvalidArgument(def.name() + " has no column " + column + "; columns: " + AdminTables.topLevelNames(table));
+      throw new InvalidArgument(
+          def.name()
+              + " has no column "
+              + column
+              + "; columns: "
+              + AdminTables.topLevelNames(table));
     }
     if (def.businessKey().contains(column)) {
-      throw new InvalidArgument(column + " is part of " + def.name() + "'s business key " + def.businessKey()
-          + ", which the jobs merge on; renaming it would break them");
+      throw new InvalidArgument(
+          column
+              + " is part of "
+              + def.name()
+              + "'s business key "
+              + def.businessKey()
+              + ", which the jobs merge on; renaming it would break them");
     }
     String parent = column.contains(".") ? column.substring(0, column.lastIndexOf('.') + 1) : "";
     if (table.schema().findField(parent + newName) != null) {
@@ -77,25 +95,41 @@ public final class SchemaEvolution {
     return evolved(table, "renameColumn", before, column + " -> " + parent + newName);
   }
 
-  /** Widens a column's type where Iceberg allows it without rewriting: int→long, float→double, decimal precision. */
+  /**
+   * Widens a column's type where Iceberg allows it without rewriting: int→long, float→double,
+   * decimal precision.
+   */
   public SchemaChange widenColumn(String column, String type) {
     Arguments.requireText(column, "column");
     Arguments.requireText(type, "type");
     Table table = tables.load(def);
     Types.NestedField field = table.schema().findField(column);
     if (field == null) {
-      throw new InvalidArgument(def.name() + " has no column " + column + "; columns: " + AdminTables.topLevelNames(table));
+      throw new InvalidArgument(
+          def.name()
+              + " has no column "
+              + column
+              + "; columns: "
+              + AdminTables.topLevelNames(table));
     }
     if (!field.type().isPrimitiveType()) {
-      throw new InvalidArgument(column + " is a " + field.type() + "; only primitive columns can be widened");
+      throw new InvalidArgument(
+          column + " is a " + field.type() + "; only primitive columns can be widened");
     }
     Type.PrimitiveType target = primitive(type);
     if (field.type().equals(target)) {
       throw new InvalidArgument(column + " is already " + target);
     }
     if (!TypeUtil.isPromotionAllowed(field.type(), target)) {
-      throw new InvalidArgument("cannot widen " + column + " from " + field.type() + " to " + target + " without a "
-          + "rewrite; allowed: int -> long, float -> double, decimal(P,S) -> decimal(P2,S) with P2 > P");
+      throw new InvalidArgument(
+          "cannot widen "
+              + column
+              + " from "
+              + field.type()
+              + " to "
+              + target
+              + " without a "
+              + "rewrite; allowed: int -> long, float -> double, decimal(P,S) -> decimal(P2,S) with P2 > P");
     }
     int before = table.schema().schemaId();
     table.updateSchema().updateColumn(column, target).commit();
@@ -104,7 +138,12 @@ public final class SchemaEvolution {
 
   private SchemaChange evolved(Table table, String operation, int schemaBefore, String change) {
     table.refresh();
-    return new SchemaChange(def.name(), operation, change, schemaBefore, table.schema().schemaId(),
+    return new SchemaChange(
+        def.name(),
+        operation,
+        change,
+        schemaBefore,
+        table.schema().schemaId(),
         Column.of(table.schema().asStruct()));
   }
 
@@ -112,16 +151,22 @@ public final class SchemaEvolution {
     try {
       return Types.fromPrimitiveString(type.trim().toLowerCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidArgument("unknown type '" + type + "'; use boolean, int, long, float, double, "
-          + "decimal(P,S), date, time, timestamp, timestamptz, string, uuid or binary");
+      throw new InvalidArgument(
+          "unknown type '"
+              + type
+              + "'; use boolean, int, long, float, double, "
+              + "decimal(P,S), date, time, timestamp, timestamptz, string, uuid or binary");
     }
   }
 
   /** Also used for partition field names. */
   static void requireColumnName(String name) {
     if (!COLUMN_NAME.matcher(name).matches()) {
-      throw new InvalidArgument("column name '" + name + "' is not allowed; use lower-case letters, digits and _ "
-          + "(Glue and Athena fold names to lower case)");
+      throw new InvalidArgument(
+          "column name '"
+              + name
+              + "' is not allowed; use lower-case letters, digits and _ "
+              + "(Glue and Athena fold names to lower case)");
     }
   }
 }

@@ -11,14 +11,16 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
 /**
- * Brings an existing table's top-level columns to its declaration with Iceberg schema evolution, in one schema
- * commit: a column the declaration renamed ({@link TableDefinition#formerNames()}) is renamed (same field id, so old
- * data files read under the new name), a declared column the table lacks is added (optional: old rows read null), and
- * columns are put in declared order. Columns the declaration does not know (added by bronze schema drift) are kept.
+ * Brings an existing table's top-level columns to its declaration with Iceberg schema evolution, in
+ * one schema commit: a column the declaration renamed ({@link TableDefinition#formerNames()}) is
+ * renamed (same field id, so old data files read under the new name), a declared column the table
+ * lacks is added (optional: old rows read null), and columns are put in declared order. Columns the
+ * declaration does not know (added by bronze schema drift) are kept.
  *
- * <p>A drift column may already hold a declared name with another type (a source sent {@code created_at} as text
- * before the declaration knew it as a timestamp): it is renamed aside to {@code _drift_<name>} so its values stay
- * readable, and the declared column takes the name. Nothing is dropped and nothing is rewritten.
+ * <p>A drift column may already hold a declared name with another type (a source sent {@code
+ * created_at} as text before the declaration knew it as a timestamp): it is renamed aside to {@code
+ * _drift_<name>} so its values stay readable, and the declared column takes the name. Nothing is
+ * dropped and nothing is rewritten.
  *
  * <p>{@link #changes()} previews; {@link #commit()} applies and returns the same list.
  */
@@ -46,7 +48,10 @@ public final class SchemaMigration {
     return List.copyOf(changes);
   }
 
-  /** Applies the migration in one schema commit (none when the table already matches); returns what changed. */
+  /**
+   * Applies the migration in one schema commit (none when the table already matches); returns what
+   * changed.
+   */
   public List<String> commit() {
     plan();
     if (!changes.isEmpty()) {
@@ -61,7 +66,8 @@ public final class SchemaMigration {
     added.clear();
     update = table.updateSchema();
     Schema current = table.schema();
-    // Name each declared column will have in the current schema before this commit (moves use those names).
+    // Name each declared column will have in the current schema before this commit (moves use those
+    // names).
     List<String> currentNames = new ArrayList<>();
     for (Types.NestedField field : declared.schema().columns()) {
       currentNames.add(reconcile(current, field));
@@ -69,13 +75,16 @@ public final class SchemaMigration {
     reorder(current, currentNames);
   }
 
-  /** Returns the name the declared column goes by in {@code current} (or its new name when added). */
+  /**
+   * Returns the name the declared column goes by in {@code current} (or its new name when added).
+   */
   private String reconcile(Schema current, Types.NestedField field) {
     String name = field.name();
     Types.NestedField existing = current.findField(name);
     if (existing != null && !existing.type().equals(field.type()) && isDrift(existing)) {
       update.renameColumn(name, DRIFT_PREFIX + name);
-      changes.add("renamed drift column " + name + " (" + existing.type() + ") to " + DRIFT_PREFIX + name);
+      changes.add(
+          "renamed drift column " + name + " (" + existing.type() + ") to " + DRIFT_PREFIX + name);
       existing = null;
     }
     if (existing != null) {
@@ -92,8 +101,11 @@ public final class SchemaMigration {
       }
     }
     if (field.isRequired()) {
-      throw new IllegalStateException(declared.name() + ": cannot add required column " + name
-          + " to an existing table; declare it optional");
+      throw new IllegalStateException(
+          declared.name()
+              + ": cannot add required column "
+              + name
+              + " to an existing table; declare it optional");
     }
     update.addColumn(name, field.type(), field.doc());
     added.add(name);
@@ -102,8 +114,8 @@ public final class SchemaMigration {
   }
 
   /**
-   * Without moves, existing columns keep their places and added ones go to the end in the order added; columns are
-   * moved only when that would not give the declared order.
+   * Without moves, existing columns keep their places and added ones go to the end in the order
+   * added; columns are moved only when that would not give the declared order.
    */
   private void reorder(Schema current, List<String> names) {
     List<String> resulting = new ArrayList<>();
@@ -133,9 +145,19 @@ public final class SchemaMigration {
     Type want = field.type();
     boolean same = have.isPrimitiveType() ? have.equals(want) : have.typeId() == want.typeId();
     if (!same) {
-      throw new IllegalStateException(declared.name() + ": column " + existing.name() + " is " + have
-          + " but the declaration wants " + field.name() + " " + want + "; migrate it by hand (lakehouse describe "
-          + declared.name() + ")");
+      throw new IllegalStateException(
+          declared.name()
+              + ": column "
+              + existing.name()
+              + " is "
+              + have
+              + " but the declaration wants "
+              + field.name()
+              + " "
+              + want
+              + "; migrate it by hand (lakehouse describe "
+              + declared.name()
+              + ")");
     }
   }
 }

@@ -7,9 +7,10 @@ public final class SnapshotCounts {
   private SnapshotCounts() {}
 
   /**
-   * The rows a reader sees in the snapshot: {@code total-records} minus {@code total-position-deletes}. Spark
-   * (merge-on-read) writes position deletes, each removing exactly one row. An equality delete removes every matching
-   * row, any number of them, so with equality deletes (or without totals) only a scan could count: null then.
+   * The rows a reader sees in the snapshot: {@code total-records} minus {@code
+   * total-position-deletes}. Spark (merge-on-read) writes position deletes, each removing exactly
+   * one row. An equality delete removes every matching row, any number of them, so with equality
+   * deletes (or without totals) only a scan could count: null then.
    */
   public static Long liveRecords(Map<String, String> summary) {
     Long total = parse(summary.get("total-records"));

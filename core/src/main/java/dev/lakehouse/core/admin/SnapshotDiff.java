@@ -17,10 +17,11 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 
 /**
- * Compares two snapshots of a table by its business key (tables without one, e.g. bronze, match whole rows: a change
- * shows as one removed and one added row): {@code admin.diff("curated_products").from(s1).to(s2).sample(5).execute()}.
- * {@code to} defaults to the current snapshot. Reads both snapshots in memory: meant for admin use on curated and
- * aggregate tables.
+ * Compares two snapshots of a table by its business key (tables without one, e.g. bronze, match
+ * whole rows: a change shows as one removed and one added row): {@code
+ * admin.diff("curated_products").from(s1).to(s2).sample(5).execute()}. {@code to} defaults to the
+ * current snapshot. Reads both snapshots in memory: meant for admin use on curated and aggregate
+ * tables.
  */
 public final class SnapshotDiff {
   private final AdminTables tables;
@@ -57,15 +58,19 @@ public final class SnapshotDiff {
     return this;
   }
 
-  /** How many rows of each kind to show, 0 to {@value Arguments#MAX_SAMPLE} (default {@value Arguments#DEFAULT_SAMPLE}). */
+  /**
+   * How many rows of each kind to show, 0 to {@value Arguments#MAX_SAMPLE} (default {@value
+   * Arguments#DEFAULT_SAMPLE}).
+   */
   public SnapshotDiff sample(Integer size) {
     this.sampleSize = size;
     return this;
   }
 
   /**
-   * Match rows by these columns instead of the table's business key (e.g. {@code category} to compare per category,
-   * on a table whose rows it identifies); they must identify a row in both snapshots.
+   * Match rows by these columns instead of the table's business key (e.g. {@code category} to
+   * compare per category, on a table whose rows it identifies); they must identify a row in both
+   * snapshots.
    */
   public SnapshotDiff by(List<String> columns) {
     this.key = columns == null || columns.isEmpty() ? null : List.copyOf(columns);
@@ -78,13 +83,16 @@ public final class SnapshotDiff {
       throw new InvalidArgument("diff needs fromSnapshotId or fromAsOf");
     }
     Snapshot from = AdminTables.resolve(def, table, fromSnapshotId, fromAsOf, "diff");
-    Snapshot to = toSnapshotId == null && toAsOf == null ? AdminTables.current(def, table)
-        : AdminTables.resolve(def, table, toSnapshotId, toAsOf, "diff");
+    Snapshot to =
+        toSnapshotId == null && toAsOf == null
+            ? AdminTables.current(def, table)
+            : AdminTables.resolve(def, table, toSnapshotId, toAsOf, "diff");
     int max = Arguments.sample(sampleSize);
     List<String> keyColumns = key == null ? def.businessKey() : key;
     for (String column : keyColumns) {
       if (table.schema().findField(column) == null) {
-        throw new InvalidArgument("diff: " + def.name() + " has no column " + column + " to match rows by");
+        throw new InvalidArgument(
+            "diff: " + def.name() + " has no column " + column + " to match rows by");
       }
     }
     Map<List<Object>, Map<String, Object>> before = keyed(table, from, keyColumns);
@@ -107,7 +115,8 @@ public final class SnapshotDiff {
       } else if (!old.equals(e.getValue())) {
         changed++;
         if (changedSample.size() < max) {
-          changedSample.add(change(keyMap(keyColumns, e.getKey(), e.getValue()), old, e.getValue()));
+          changedSample.add(
+              change(keyMap(keyColumns, e.getKey(), e.getValue()), old, e.getValue()));
         }
       } else {
         unchanged++;
@@ -121,12 +130,22 @@ public final class SnapshotDiff {
         }
       }
     }
-    return new Diff(def.name(), keyColumns.isEmpty() ? List.of("<whole row>") : keyColumns, from.snapshotId(),
-        to.snapshotId(), before.size(), after.size(), added, removed, changed, unchanged,
+    return new Diff(
+        def.name(),
+        keyColumns.isEmpty() ? List.of("<whole row>") : keyColumns,
+        from.snapshotId(),
+        to.snapshotId(),
+        before.size(),
+        after.size(),
+        added,
+        removed,
+        changed,
+        unchanged,
         new Diff.Samples(addedSample, removedSample, changedSample));
   }
 
-  private static Diff.Change change(Map<String, Object> key, Map<String, Object> old, Map<String, Object> now) {
+  private static Diff.Change change(
+      Map<String, Object> key, Map<String, Object> old, Map<String, Object> now) {
     List<String> columns = new ArrayList<>();
     Map<String, Object> was = new LinkedHashMap<>();
     Map<String, Object> is = new LinkedHashMap<>();
@@ -140,9 +159,11 @@ public final class SnapshotDiff {
     return new Diff.Change(key, columns, was, is);
   }
 
-  private static Map<List<Object>, Map<String, Object>> keyed(Table table, Snapshot snapshot, List<String> keyColumns) {
+  private static Map<List<Object>, Map<String, Object>> keyed(
+      Table table, Snapshot snapshot, List<String> keyColumns) {
     Map<List<Object>, Map<String, Object>> rows = new HashMap<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).build()) {
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).build()) {
       for (Record r : records) {
         Map<String, Object> row = JsonValues.row(r);
         List<Object> key;
@@ -155,9 +176,16 @@ public final class SnapshotDiff {
           }
         }
         if (rows.put(key, row) != null && !keyColumns.isEmpty()) {
-          throw new InvalidArgument("diff: " + String.join(", ", keyColumns) + " does not identify a row of "
-              + table.name().substring(table.name().lastIndexOf('.') + 1) + " in snapshot " + snapshot.snapshotId()
-              + " (more than one row has " + keyMap(keyColumns, key, row) + "); match by columns that do");
+          throw new InvalidArgument(
+              "diff: "
+                  + String.join(", ", keyColumns)
+                  + " does not identify a row of "
+                  + table.name().substring(table.name().lastIndexOf('.') + 1)
+                  + " in snapshot "
+                  + snapshot.snapshotId()
+                  + " (more than one row has "
+                  + keyMap(keyColumns, key, row)
+                  + "); match by columns that do");
         }
       }
     } catch (IOException e) {
@@ -166,7 +194,8 @@ public final class SnapshotDiff {
     return rows;
   }
 
-  private static Map<String, Object> keyMap(List<String> keyColumns, List<Object> key, Map<String, Object> row) {
+  private static Map<String, Object> keyMap(
+      List<String> keyColumns, List<Object> key, Map<String, Object> row) {
     if (keyColumns.isEmpty()) {
       return row;
     }

@@ -7,11 +7,12 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 
 /**
- * Names a snapshot with an Iceberg tag, e.g. a month-end close:
- * {@code admin.tag("agg_daily_metrics").named("month-end-2026-11").retainDays(400).execute()}. Snapshot expiry keeps a
- * tagged snapshot (and its files) while the tag lives: forever, or {@code retainDays} after the tag's snapshot was
- * committed. Queries read it by name ({@code VERSION AS OF 'month-end-2026-11'}). Defaults to the current snapshot;
- * an existing tag is not moved (a tag is a fixed point: drop and recreate it on purpose instead).
+ * Names a snapshot with an Iceberg tag, e.g. a month-end close: {@code
+ * admin.tag("agg_daily_metrics").named("month-end-2026-11").retainDays(400).execute()}. Snapshot
+ * expiry keeps a tagged snapshot (and its files) while the tag lives: forever, or {@code
+ * retainDays} after the tag's snapshot was committed. Queries read it by name ({@code VERSION AS OF
+ * 'month-end-2026-11'}). Defaults to the current snapshot; an existing tag is not moved (a tag is a
+ * fixed point: drop and recreate it on purpose instead).
  */
 public final class SnapshotTag {
   private final AdminTables tables;
@@ -44,18 +45,30 @@ public final class SnapshotTag {
 
   public Tagged execute() {
     if (Arguments.blank(name) || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-      throw new InvalidArgument("a tag name starts with a letter or digit and holds only letters, digits, '.', '_' "
-          + "and '-', was '" + name + "'");
+      throw new InvalidArgument(
+          "a tag name starts with a letter or digit and holds only letters, digits, '.', '_' "
+              + "and '-', was '"
+              + name
+              + "'");
     }
     if (retainDays != null && retainDays < 1) {
       throw new InvalidArgument("retainDays must be at least 1, was " + retainDays);
     }
     Table table = tables.load(def);
-    Snapshot target = snapshotId == null ? AdminTables.current(def, table)
-        : AdminTables.resolve(def, table, snapshotId, null, "tag");
+    Snapshot target =
+        snapshotId == null
+            ? AdminTables.current(def, table)
+            : AdminTables.resolve(def, table, snapshotId, null, "tag");
     if (table.refs().containsKey(name)) {
-      throw new InvalidArgument(def.name() + " already has a " + (table.refs().get(name).isTag() ? "tag" : "branch")
-          + " named '" + name + "' (on snapshot " + table.refs().get(name).snapshotId() + ")");
+      throw new InvalidArgument(
+          def.name()
+              + " already has a "
+              + (table.refs().get(name).isTag() ? "tag" : "branch")
+              + " named '"
+              + name
+              + "' (on snapshot "
+              + table.refs().get(name).snapshotId()
+              + ")");
     }
     ManageSnapshots change = table.manageSnapshots().createTag(name, target.snapshotId());
     Long maxAgeMs = retainDays == null ? null : Duration.ofDays(retainDays).toMillis();

@@ -8,12 +8,13 @@ import java.util.Objects;
 import org.apache.iceberg.catalog.Catalog;
 
 /**
- * Table administration over the Iceberg API, one small service or operation per concern, each answering a record:
- * provisioning ({@link #createTables}), inspection ({@link #inspect}), {@link #timeTravel}, {@link #diff},
- * {@link #rollback}, and in-place {@link #schema} and {@link #partitioning} evolution (metadata only, no rewrite).
- * Every bad argument is an {@link InvalidArgument} (or {@link SnapshotNotFound}, or
- * {@link dev.lakehouse.core.tables.UnknownTableException}, thrown as soon as a table name is given) with an
- * actionable message.
+ * Table administration over the Iceberg API, one small service or operation per concern, each
+ * answering a record: provisioning ({@link #createTables}), inspection ({@link #inspect}), {@link
+ * #timeTravel}, {@link #diff}, {@link #rollback}, and in-place {@link #schema} and {@link
+ * #partitioning} evolution (metadata only, no rewrite). Every bad argument is an {@link
+ * InvalidArgument} (or {@link SnapshotNotFound}, or {@link
+ * dev.lakehouse.core.tables.UnknownTableException}, thrown as soon as a table name is given) with
+ * an actionable message.
  */
 public final class TableAdmin {
   private final Catalog catalog;

@@ -15,7 +15,10 @@ import org.apache.iceberg.SortField;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.util.SnapshotUtil;
 
-/** Read-only views of the declared tables: the list, one table's metadata, its snapshots and its history. */
+/**
+ * Read-only views of the declared tables: the list, one table's metadata, its snapshots and its
+ * history.
+ */
 public final class TableInspector {
   private final AdminTables tables;
 
@@ -24,9 +27,11 @@ public final class TableInspector {
   }
 
   public TableList listTables() {
-    return new TableList(LakehouseTables.NAMESPACE, LakehouseTables.all().stream()
-        .map(t -> new TableList.Entry(t.name(), t.zone().label()))
-        .toList());
+    return new TableList(
+        LakehouseTables.NAMESPACE,
+        LakehouseTables.all().stream()
+            .map(t -> new TableList.Entry(t.name(), t.zone().label()))
+            .toList());
   }
 
   public TableDescription describe(String tableName) {
@@ -34,19 +39,34 @@ public final class TableInspector {
     Table table = tables.load(def);
     List<String> sort = new ArrayList<>();
     for (SortField f : table.sortOrder().fields()) {
-      sort.add(table.schema().findColumnName(f.sourceId()) + " " + f.direction().name().toLowerCase(Locale.ROOT)
-          + (f.transform().isIdentity() ? "" : " (" + f.transform() + ")"));
+      sort.add(
+          table.schema().findColumnName(f.sourceId())
+              + " "
+              + f.direction().name().toLowerCase(Locale.ROOT)
+              + (f.transform().isIdentity() ? "" : " (" + f.transform() + ")"));
     }
     Snapshot current = table.currentSnapshot();
     long snapshotCount = 0;
     for (Snapshot ignored : table.snapshots()) {
       snapshotCount++;
     }
-    return new TableDescription(def.name(), def.qualifiedName(), def.zone().label(), table.location(),
-        ((HasTableOperations) table).operations().current().formatVersion(), table.schema().schemaId(),
-        Column.of(table.schema().asStruct()), table.spec().specId(), SpecField.of(table), sort, def.businessKey(),
-        new TreeMap<>(table.properties()), current == null ? null : current.snapshotId(), snapshotCount,
-        total(current, "total-records"), total(current, "total-data-files"));
+    return new TableDescription(
+        def.name(),
+        def.qualifiedName(),
+        def.zone().label(),
+        table.location(),
+        ((HasTableOperations) table).operations().current().formatVersion(),
+        table.schema().schemaId(),
+        Column.of(table.schema().asStruct()),
+        table.spec().specId(),
+        SpecField.of(table),
+        sort,
+        def.businessKey(),
+        new TreeMap<>(table.properties()),
+        current == null ? null : current.snapshotId(),
+        snapshotCount,
+        total(current, "total-records"),
+        total(current, "total-data-files"));
   }
 
   /** Every snapshot still in the metadata, oldest first. */
@@ -56,9 +76,15 @@ public final class TableInspector {
     Long current = table.currentSnapshot() == null ? null : table.currentSnapshot().snapshotId();
     List<SnapshotList.Entry> list = new ArrayList<>();
     for (Snapshot s : table.snapshots()) {
-      list.add(new SnapshotList.Entry(s.snapshotId(), s.parentId(), s.sequenceNumber(),
-          Instant.ofEpochMilli(s.timestampMillis()), s.operation(), new TreeMap<>(s.summary()),
-          Objects.equals(current, s.snapshotId())));
+      list.add(
+          new SnapshotList.Entry(
+              s.snapshotId(),
+              s.parentId(),
+              s.sequenceNumber(),
+              Instant.ofEpochMilli(s.timestampMillis()),
+              s.operation(),
+              new TreeMap<>(s.summary()),
+              Objects.equals(current, s.snapshotId())));
     }
     return new SnapshotList(def.name(), current, list);
   }
@@ -67,11 +93,15 @@ public final class TableInspector {
   public SnapshotHistory history(String tableName) {
     TableDefinition def = LakehouseTables.byName(tableName);
     Table table = tables.load(def);
-    List<Long> ancestors = table.currentSnapshot() == null ? List.of() : SnapshotUtil.currentAncestorIds(table);
+    List<Long> ancestors =
+        table.currentSnapshot() == null ? List.of() : SnapshotUtil.currentAncestorIds(table);
     List<SnapshotHistory.Entry> list = new ArrayList<>();
     for (HistoryEntry e : table.history()) {
-      list.add(new SnapshotHistory.Entry(e.snapshotId(), Instant.ofEpochMilli(e.timestampMillis()),
-          ancestors.contains(e.snapshotId())));
+      list.add(
+          new SnapshotHistory.Entry(
+              e.snapshotId(),
+              Instant.ofEpochMilli(e.timestampMillis()),
+              ancestors.contains(e.snapshotId())));
     }
     return new SnapshotHistory(def.name(), list);
   }

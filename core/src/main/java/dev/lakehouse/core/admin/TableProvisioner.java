@@ -12,10 +12,11 @@ import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 
 /**
- * Creates the namespace and every declared table that does not exist yet, and migrates tables created by an earlier
- * release to the current declaration. Idempotent: a second run changes nothing, and the result says what was created
- * and what was migrated. Migration is Iceberg schema evolution only (see {@link SchemaMigration}): no data file is
- * rewritten, every snapshot stays readable.
+ * Creates the namespace and every declared table that does not exist yet, and migrates tables
+ * created by an earlier release to the current declaration. Idempotent: a second run changes
+ * nothing, and the result says what was created and what was migrated. Migration is Iceberg schema
+ * evolution only (see {@link SchemaMigration}): no data file is rewritten, every snapshot stays
+ * readable.
  */
 public final class TableProvisioner {
   private final Catalog catalog;
@@ -27,7 +28,11 @@ public final class TableProvisioner {
   }
 
   /** What {@link #provision} did, in {@code namespace}. */
-  public record Result(String namespace, boolean namespaceCreated, List<String> created, List<String> existing,
+  public record Result(
+      String namespace,
+      boolean namespaceCreated,
+      List<String> created,
+      List<String> existing,
       Map<String, List<String>> migrated) {
     public boolean changedAnything() {
       return namespaceCreated || !created.isEmpty() || !migrated.isEmpty();
@@ -46,14 +51,16 @@ public final class TableProvisioner {
     for (TableDefinition table : tables) {
       if (catalog.tableExists(table.identifier())) {
         existing.add(table.name());
-        List<String> changes = SchemaMigration.of(catalog.loadTable(table.identifier()), table).commit();
+        List<String> changes =
+            SchemaMigration.of(catalog.loadTable(table.identifier()), table).commit();
         if (!changes.isEmpty()) {
           migrated.put(table.name(), changes);
         }
         continue;
       }
       try {
-        catalog.buildTable(table.identifier(), table.schema())
+        catalog
+            .buildTable(table.identifier(), table.schema())
             .withPartitionSpec(table.spec())
             .withSortOrder(table.sortOrder())
             .withLocation(settings.tableLocation(table.zone().warehousePrefix(), table.name()))
@@ -62,11 +69,16 @@ public final class TableProvisioner {
             .create();
         created.add(table.name());
       } catch (AlreadyExistsException raced) {
-        // Another process created it between our check and our create: that is the outcome we wanted.
+        // Another process created it between our check and our create: that is the outcome we
+        // wanted.
         existing.add(table.name());
       }
     }
-    return new Result(LakehouseTables.NAMESPACE, namespaceCreated, List.copyOf(created), List.copyOf(existing),
+    return new Result(
+        LakehouseTables.NAMESPACE,
+        namespaceCreated,
+        List.copyOf(created),
+        List.copyOf(existing),
         Map.copyOf(migrated));
   }
 
@@ -79,7 +91,9 @@ public final class TableProvisioner {
       return false;
     }
     try {
-      namespaces.createNamespace(ns, Map.of("comment", "E-commerce lakehouse: bronze, silver, gold and operations tables"));
+      namespaces.createNamespace(
+          ns,
+          Map.of("comment", "E-commerce lakehouse: bronze, silver, gold and operations tables"));
       return true;
     } catch (AlreadyExistsException raced) {
       return false;

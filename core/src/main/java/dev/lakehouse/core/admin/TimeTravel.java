@@ -16,8 +16,9 @@ import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * Reads a table as it was at a snapshot id or a point in time (neither: the current snapshot):
- * {@code admin.timeTravel("curated_products").snapshot(id).limit(5).execute()}. Reads at most {@code limit} rows;
- * the row count comes from the snapshot summary, never from a scan, so it costs the same on any table size.
+ * {@code admin.timeTravel("curated_products").snapshot(id).limit(5).execute()}. Reads at most
+ * {@code limit} rows; the row count comes from the snapshot summary, never from a scan, so it costs
+ * the same on any table size.
  */
 public final class TimeTravel {
   private final AdminTables tables;
@@ -42,7 +43,10 @@ public final class TimeTravel {
     return this;
   }
 
-  /** How many rows to return, 0 to {@value Arguments#MAX_SAMPLE} (default {@value Arguments#DEFAULT_SAMPLE}). */
+  /**
+   * How many rows to return, 0 to {@value Arguments#MAX_SAMPLE} (default {@value
+   * Arguments#DEFAULT_SAMPLE}).
+   */
   public TimeTravel limit(Integer rows) {
     this.limit = rows;
     return this;
@@ -53,9 +57,13 @@ public final class TimeTravel {
     Snapshot snapshot = AdminTables.resolve(def, table, snapshotId, asOf, "timeTravel");
     int max = Arguments.sample(limit);
     List<Map<String, Object>> rows = new ArrayList<>();
-    // A past snapshot reads with the schema it was written with; the current one with the current (evolved) schema.
+    // A past snapshot reads with the schema it was written with; the current one with the current
+    // (evolved) schema.
     boolean latest = snapshotId == null && Arguments.blank(asOf);
-    var scan = latest ? IcebergGenerics.read(table) : IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId());
+    var scan =
+        latest
+            ? IcebergGenerics.read(table)
+            : IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId());
     if (max > 0) {
       try (CloseableIterable<Record> records = scan.build()) {
         for (Record r : records) {
@@ -68,18 +76,31 @@ public final class TimeTravel {
         throw new UncheckedIOException(e);
       }
     }
-    // The count comes from the summary: a scan of a whole table does not belong in a Lambda, so when the summary
+    // The count comes from the summary: a scan of a whole table does not belong in a Lambda, so
+    // when the summary
     // cannot tell, the count is reported as unknown, with why.
     Long rowCount = SnapshotCounts.liveRecords(snapshot.summary());
     String unknown = null;
     if (rowCount == null && AdminTables.summaryLong(snapshot, "total-records") == null) {
-      unknown = "the snapshot summary has no total-records (written by a client that does not keep totals)";
+      unknown =
+          "the snapshot summary has no total-records (written by a client that does not keep totals)";
     } else if (rowCount == null) {
-      unknown = "the snapshot has " + AdminTables.summaryLong(snapshot, "total-equality-deletes") + " equality deletes, "
-          + "which can each remove any number of rows; count with a query engine (Athena: SELECT count(*) ... FOR "
-          + "VERSION AS OF " + snapshot.snapshotId() + ")";
+      unknown =
+          "the snapshot has "
+              + AdminTables.summaryLong(snapshot, "total-equality-deletes")
+              + " equality deletes, "
+              + "which can each remove any number of rows; count with a query engine (Athena: SELECT count(*) ... FOR "
+              + "VERSION AS OF "
+              + snapshot.snapshotId()
+              + ")";
     }
-    return new SnapshotRows(def.name(), snapshot.snapshotId(), Instant.ofEpochMilli(snapshot.timestampMillis()),
-        snapshot.operation(), rowCount, rows, unknown);
+    return new SnapshotRows(
+        def.name(),
+        snapshot.snapshotId(),
+        Instant.ofEpochMilli(snapshot.timestampMillis()),
+        snapshot.operation(),
+        rowCount,
+        rows,
+        unknown);
   }
 }

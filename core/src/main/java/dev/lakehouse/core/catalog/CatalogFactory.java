@@ -3,7 +3,10 @@ package dev.lakehouse.core.catalog;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
 
-/** Builds the Iceberg catalog named by {@link CatalogSettings}: the one way every non-Spark component gets a catalog. */
+/**
+ * Builds the Iceberg catalog named by {@link CatalogSettings}: the one way every non-Spark
+ * component gets a catalog.
+ */
 public final class CatalogFactory {
   /** Catalog name as Iceberg reports it in table names and metrics. */
   public static final String CATALOG_NAME = CatalogSettings.SPARK_CATALOG_NAME;
@@ -16,8 +19,9 @@ public final class CatalogFactory {
   }
 
   /**
-   * HadoopFileIO (the file-system warehouse) needs a Hadoop Configuration; S3FileIO does not, and a Lambda should
-   * not pay for loading Hadoop. Loaded reflectively so S3-only deployments can leave Hadoop off the classpath.
+   * HadoopFileIO (the file-system warehouse) needs a Hadoop Configuration; S3FileIO does not, and a
+   * Lambda should not pay for loading Hadoop. Loaded reflectively so S3-only deployments can leave
+   * Hadoop off the classpath.
    */
   private static Object hadoopConfiguration() {
     try {

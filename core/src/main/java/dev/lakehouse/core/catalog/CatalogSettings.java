@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything needed to reach the lakehouse catalog, and the one place that turns it into Iceberg catalog properties.
- * The same properties configure {@link CatalogFactory} (Lambdas, CLI) and Spark's {@code SparkCatalog} (jobs), so a
- * Lambda and a Spark job can never disagree about where a table lives.
+ * Everything needed to reach the lakehouse catalog, and the one place that turns it into Iceberg
+ * catalog properties. The same properties configure {@link CatalogFactory} (Lambdas, CLI) and
+ * Spark's {@code SparkCatalog} (jobs), so a Lambda and a Spark job can never disagree about where a
+ * table lives.
  */
 public final class CatalogSettings {
   /** Name of the Iceberg catalog inside Spark; it is also Spark's default catalog. */
@@ -51,7 +52,8 @@ public final class CatalogSettings {
     this.stsEndpoint = b.stsEndpoint;
     this.extraProperties = Map.copyOf(b.extraProperties);
     if (type != CatalogType.GLUE && (uri == null || uri.isBlank())) {
-      throw new IllegalArgumentException(type.name().toLowerCase() + " catalog needs a uri (" + ENV_CATALOG_URI + ")");
+      throw new IllegalArgumentException(
+          type.name().toLowerCase() + " catalog needs a uri (" + ENV_CATALOG_URI + ")");
     }
   }
 
@@ -59,7 +61,10 @@ public final class CatalogSettings {
     return new Builder(type);
   }
 
-  /** The embedded default: SQLite catalog and a file-system warehouse inside the local lakehouse home. */
+  /**
+   * The embedded default: SQLite catalog and a file-system warehouse inside the local lakehouse
+   * home.
+   */
   public static CatalogSettings embedded(Path home) {
     Path abs = home.toAbsolutePath().normalize();
     return builder(CatalogType.JDBC)
@@ -69,17 +74,19 @@ public final class CatalogSettings {
   }
 
   /**
-   * Settings from environment variables (Lambdas, Glue jobs): {@code LAKEHOUSE_CATALOG} (glue|jdbc|rest, default
-   * glue), {@code LAKEHOUSE_WAREHOUSE}, {@code LAKEHOUSE_CATALOG_URI}, endpoint overrides and {@code AWS_REGION}.
+   * Settings from environment variables (Lambdas, Glue jobs): {@code LAKEHOUSE_CATALOG}
+   * (glue|jdbc|rest, default glue), {@code LAKEHOUSE_WAREHOUSE}, {@code LAKEHOUSE_CATALOG_URI},
+   * endpoint overrides and {@code AWS_REGION}.
    */
   public static CatalogSettings fromEnvironment(Map<String, String> env) {
-    Builder b = builder(CatalogType.parse(env.getOrDefault(ENV_CATALOG, "glue")))
-        .warehouse(env.get(ENV_WAREHOUSE))
-        .uri(env.get(ENV_CATALOG_URI))
-        .region(env.get(ENV_REGION))
-        .s3Endpoint(env.get(ENV_S3_ENDPOINT))
-        .glueEndpoint(env.get(ENV_GLUE_ENDPOINT))
-        .stsEndpoint(env.get(ENV_STS_ENDPOINT));
+    Builder b =
+        builder(CatalogType.parse(env.getOrDefault(ENV_CATALOG, "glue")))
+            .warehouse(env.get(ENV_WAREHOUSE))
+            .uri(env.get(ENV_CATALOG_URI))
+            .region(env.get(ENV_REGION))
+            .s3Endpoint(env.get(ENV_S3_ENDPOINT))
+            .glueEndpoint(env.get(ENV_GLUE_ENDPOINT))
+            .stsEndpoint(env.get(ENV_STS_ENDPOINT));
     if (env.containsKey(ENV_S3_PATH_STYLE)) {
       b.s3PathStyle(Boolean.parseBoolean(env.get(ENV_S3_PATH_STYLE)));
     }
@@ -89,7 +96,10 @@ public final class CatalogSettings {
     return b.build();
   }
 
-  /** The inverse of {@link #fromEnvironment}: what a child process or a deployed function needs in its environment. */
+  /**
+   * The inverse of {@link #fromEnvironment}: what a child process or a deployed function needs in
+   * its environment.
+   */
   public Map<String, String> toEnvironment() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put(ENV_CATALOG, type.name().toLowerCase());
@@ -107,7 +117,10 @@ public final class CatalogSettings {
     return env;
   }
 
-  /** Iceberg catalog properties, valid both for {@code CatalogUtil.buildIcebergCatalog} and Spark's SparkCatalog. */
+  /**
+   * Iceberg catalog properties, valid both for {@code CatalogUtil.buildIcebergCatalog} and Spark's
+   * SparkCatalog.
+   */
   public Map<String, String> icebergProperties() {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("warehouse", warehouse);
@@ -122,10 +135,12 @@ public final class CatalogSettings {
       case JDBC -> {
         p.put("catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
         p.put("uri", uri);
-        // V1 adds view support and the record type column; SQLite needs it set explicitly on first use.
+        // V1 adds view support and the record type column; SQLite needs it set explicitly on first
+        // use.
         p.put("jdbc.schema-version", "V1");
         if (uri.startsWith("jdbc:sqlite:")) {
-          // Several processes (CLI, tests, a second ingest) may commit to one file: wait for the lock, don't fail.
+          // Several processes (CLI, tests, a second ingest) may commit to one file: wait for the
+          // lock, don't fail.
           p.put("jdbc.busy_timeout", "30000");
           p.put("jdbc.journal_mode", "WAL");
           p.put("clients", "1");
@@ -147,8 +162,10 @@ public final class CatalogSettings {
     putIfPresent(p, "client.region", region);
     if (s3Endpoint != null) {
       p.put("s3.endpoint", s3Endpoint);
-      // An endpoint override is a server on this machine or network: retry its hiccups (503, resets) quickly
-      // instead of AWS's 5 retries with waits of up to 20 s, so an outage fails a job in seconds, not minutes.
+      // An endpoint override is a server on this machine or network: retry its hiccups (503,
+      // resets) quickly
+      // instead of AWS's 5 retries with waits of up to 20 s, so an outage fails a job in seconds,
+      // not minutes.
       p.putIfAbsent("s3.retry.num-retries", "3");
       p.putIfAbsent("s3.retry.min-wait-ms", "200");
       p.putIfAbsent("s3.retry.max-wait-ms", "1000");
@@ -165,16 +182,22 @@ public final class CatalogSettings {
     return p;
   }
 
-  /** Spark configuration registering the catalog as {@value #SPARK_CATALOG_NAME} and making it the default. */
+  /**
+   * Spark configuration registering the catalog as {@value #SPARK_CATALOG_NAME} and making it the
+   * default.
+   */
   public Map<String, String> sparkConf() {
     Map<String, String> conf = new LinkedHashMap<>();
     String prefix = "spark.sql.catalog." + SPARK_CATALOG_NAME;
     conf.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
     icebergProperties().forEach((k, v) -> conf.put(prefix + "." + k, v));
-    // Lambdas and other processes commit to the same tables (run log, maintenance): never read a stale cached table.
+    // Lambdas and other processes commit to the same tables (run log, maintenance): never read a
+    // stale cached table.
     conf.put(prefix + ".cache-enabled", "false");
     conf.put("spark.sql.defaultCatalog", SPARK_CATALOG_NAME);
-    conf.put("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+    conf.put(
+        "spark.sql.extensions",
+        "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
     return conf;
   }
 
@@ -214,7 +237,10 @@ public final class CatalogSettings {
     return Optional.ofNullable(s3SecretKey);
   }
 
-  /** Location of a table inside the warehouse, under its zone prefix: {@code <warehouse>/raw/raw_orders}. */
+  /**
+   * Location of a table inside the warehouse, under its zone prefix: {@code
+   * <warehouse>/raw/raw_orders}.
+   */
   public String tableLocation(String zonePrefix, String tableName) {
     String root = warehouse.endsWith("/") ? warehouse : warehouse + "/";
     return root + zonePrefix + "/" + tableName;
@@ -222,7 +248,11 @@ public final class CatalogSettings {
 
   @Override
   public String toString() {
-    return type.name().toLowerCase() + " catalog" + (uri == null ? "" : " at " + uri) + ", warehouse " + warehouse;
+    return type.name().toLowerCase()
+        + " catalog"
+        + (uri == null ? "" : " at " + uri)
+        + ", warehouse "
+        + warehouse;
   }
 
   private static void putIfPresent(Map<String, String> map, String key, String value) {
@@ -270,7 +300,10 @@ public final class CatalogSettings {
       return this;
     }
 
-    /** An S3-compatible endpoint (LocalStack, a local S3 server). Path-style addressing usually goes with it. */
+    /**
+     * An S3-compatible endpoint (LocalStack, a local S3 server). Path-style addressing usually goes
+     * with it.
+     */
     public Builder s3Endpoint(String value) {
       this.s3Endpoint = value;
       return this;
@@ -281,7 +314,10 @@ public final class CatalogSettings {
       return this;
     }
 
-    /** Static keys for a local S3-compatible server only; on AWS the default credentials chain is used. */
+    /**
+     * Static keys for a local S3-compatible server only; on AWS the default credentials chain is
+     * used.
+     */
     public Builder s3Credentials(String accessKey, String secretKey) {
       this.s3AccessKey = accessKey;
       this.s3SecretKey = secretKey;

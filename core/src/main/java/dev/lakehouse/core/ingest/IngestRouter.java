@@ -26,9 +26,10 @@ import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.TaggingDirective;
 
 /**
- * Decides what happens to one landed object: validates it with {@link LandingObjectRules}, looks it up in
- * {@code pipeline_runs}, and either answers a {@link RouteDecision} or moves the object under the rejected prefix
- * (tagged and annotated with the reason) and throws the matching {@link RouterException}.
+ * Decides what happens to one landed object: validates it with {@link LandingObjectRules}, looks it
+ * up in {@code pipeline_runs}, and either answers a {@link RouteDecision} or moves the object under
+ * the rejected prefix (tagged and annotated with the reason) and throws the matching {@link
+ * RouterException}.
  */
 public final class IngestRouter {
   /** CopyObject copies at most 5 GiB in one request; larger objects are copied in parts. */
@@ -42,12 +43,17 @@ public final class IngestRouter {
   public record Settings(long maxObjectBytes, String rejectedPrefix, long copyPartBytes) {
     public Settings {
       if (maxObjectBytes <= 0) {
-        throw new IllegalArgumentException("MAX_OBJECT_BYTES must be positive, was " + maxObjectBytes);
+        throw new IllegalArgumentException(
+            "MAX_OBJECT_BYTES must be positive, was " + maxObjectBytes);
       }
       Objects.requireNonNull(rejectedPrefix, "rejectedPrefix");
-      if (rejectedPrefix.isBlank() || rejectedPrefix.startsWith("/") || rejectedPrefix.startsWith(SourceEntity.LANDING_ROOT)) {
-        throw new IllegalArgumentException("REJECTED_PREFIX must be a relative prefix outside landing/, was '"
-            + rejectedPrefix + "'");
+      if (rejectedPrefix.isBlank()
+          || rejectedPrefix.startsWith("/")
+          || rejectedPrefix.startsWith(SourceEntity.LANDING_ROOT)) {
+        throw new IllegalArgumentException(
+            "REJECTED_PREFIX must be a relative prefix outside landing/, was '"
+                + rejectedPrefix
+                + "'");
       }
       rejectedPrefix = rejectedPrefix.endsWith("/") ? rejectedPrefix : rejectedPrefix + "/";
       if (copyPartBytes < 5L * 1024 * 1024) {
@@ -56,15 +62,23 @@ public final class IngestRouter {
     }
 
     public static Settings defaults() {
-      return new Settings(LandingObjectRules.DEFAULT_MAX_OBJECT_BYTES, "rejected/", 512L * 1024 * 1024);
+      return new Settings(
+          LandingObjectRules.DEFAULT_MAX_OBJECT_BYTES, "rejected/", 512L * 1024 * 1024);
     }
 
-    /** {@code MAX_OBJECT_BYTES} (default 5 GiB) and {@code REJECTED_PREFIX} (default {@code rejected/}). */
+    /**
+     * {@code MAX_OBJECT_BYTES} (default 5 GiB) and {@code REJECTED_PREFIX} (default {@code
+     * rejected/}).
+     */
     public static Settings fromEnvironment(Map<String, String> env) {
       String max = env.get("MAX_OBJECT_BYTES");
       String prefix = env.get("REJECTED_PREFIX");
-      return new Settings(max == null || max.isBlank() ? LandingObjectRules.DEFAULT_MAX_OBJECT_BYTES : Long.parseLong(max.trim()),
-          prefix == null || prefix.isBlank() ? "rejected/" : prefix.trim(), 512L * 1024 * 1024);
+      return new Settings(
+          max == null || max.isBlank()
+              ? LandingObjectRules.DEFAULT_MAX_OBJECT_BYTES
+              : Long.parseLong(max.trim()),
+          prefix == null || prefix.isBlank() ? "rejected/" : prefix.trim(),
+          512L * 1024 * 1024);
     }
 
     public Settings withMaxObjectBytes(long value) {
@@ -82,7 +96,10 @@ public final class IngestRouter {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
-  /** Identity of a landed object in {@code pipeline_runs.source_file} and the bronze {@code _source_file} column. */
+  /**
+   * Identity of a landed object in {@code pipeline_runs.source_file} and the bronze {@code
+   * _source_file} column.
+   */
   public static String sourceFile(String bucket, String key) {
     return "s3://" + bucket + "/" + key;
   }
@@ -92,8 +109,8 @@ public final class IngestRouter {
   }
 
   /**
-   * Routes one object. {@code keyMayBeUrlEncoded} is for keys taken from S3 event notifications, which encode
-   * special characters: the key is tried as given, then decoded.
+   * Routes one object. {@code keyMayBeUrlEncoded} is for keys taken from S3 event notifications,
+   * which encode special characters: the key is tried as given, then decoded.
    */
   public RouteDecision route(String bucket, String key, boolean keyMayBeUrlEncoded) {
     if (bucket == null || bucket.isBlank()) {
@@ -110,8 +127,14 @@ public final class IngestRouter {
       return route(bucket, decoded, false);
     }
     if (head.isEmpty()) {
-      throw new ObjectNotFound(bucket, key, "s3://" + bucket + "/" + LandingObjectRules.printable(key)
-          + " does not exist (moved or deleted before routing)");
+      throw new ObjectNotFound(
+          bucket,
+          key,
+          "s3://"
+              + bucket
+              + "/"
+              + LandingObjectRules.printable(key)
+              + " does not exist (moved or deleted before routing)");
     }
     long size = head.get().contentLength();
     String etag = stripQuotes(head.get().eTag());
@@ -127,8 +150,18 @@ public final class IngestRouter {
     }
     String sourceFile = sourceFile(bucket, key);
     Optional<PipelineRun> earlier = runLog.get().completedIngest(sourceFile, etag);
-    return new RouteDecision(entity.label(), entity.bronze().name(), entity.silver().name(), bucket, key, sourceFile,
-        etag, size, format.format().label(), format.compression(), earlier.isPresent(),
+    return new RouteDecision(
+        entity.label(),
+        entity.bronze().name(),
+        entity.silver().name(),
+        bucket,
+        key,
+        sourceFile,
+        etag,
+        size,
+        format.format().label(),
+        format.compression(),
+        earlier.isPresent(),
         earlier.map(PipelineRun::executionId).orElse(null));
   }
 
@@ -147,7 +180,8 @@ public final class IngestRouter {
 
   private byte[] firstBytes(String bucket, String key, long size) {
     long last = Math.min(size, LandingObjectRules.SNIFF_BYTES) - 1;
-    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=0-" + last))) {
+    try (ResponseInputStream<GetObjectResponse> in =
+        s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=0-" + last))) {
       return readAtMost(in, LandingObjectRules.SNIFF_BYTES);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read s3://" + bucket + "/" + key, e);
@@ -164,27 +198,44 @@ public final class IngestRouter {
     return java.util.Arrays.copyOf(buf, total);
   }
 
-  /** Moves the object to {@code <rejectedPrefix><key>} with the reason in tags and metadata, then returns the error. */
+  /**
+   * Moves the object to {@code <rejectedPrefix><key>} with the reason in tags and metadata, then
+   * returns the error.
+   */
   private RouterException reject(RouterException error) {
     String bucket = error.bucket();
     String key = error.key();
     String target = settings.rejectedPrefix() + safeKey(key);
-    Map<String, String> metadata = Map.of(
-        "reject-reason", error.reason(),
-        "reject-message", ascii(error.getMessage(), 1024),
-        "original-key", ascii(key, 1024));
+    Map<String, String> metadata =
+        Map.of(
+            "reject-reason", error.reason(),
+            "reject-message", ascii(error.getMessage(), 1024),
+            "original-key", ascii(key, 1024));
     try {
       HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
       if (head.contentLength() > SINGLE_COPY_LIMIT) {
         multipartCopy(bucket, key, target, head.contentLength(), metadata);
       } else {
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(target)
-            .metadataDirective(MetadataDirective.REPLACE).metadata(metadata)
-            .taggingDirective(TaggingDirective.REPLACE));
+        s3.copyObject(
+            b ->
+                b.sourceBucket(bucket)
+                    .sourceKey(key)
+                    .destinationBucket(bucket)
+                    .destinationKey(target)
+                    .metadataDirective(MetadataDirective.REPLACE)
+                    .metadata(metadata)
+                    .taggingDirective(TaggingDirective.REPLACE));
       }
-      // Tags set separately: some S3-compatible servers ignore tags on CopyObject; S3 honours both ways.
-      s3.putObjectTagging(b -> b.bucket(bucket).key(target)
-          .tagging(t -> t.tagSet(Tag.builder().key("reject-reason").value(error.reason()).build())));
+      // Tags set separately: some S3-compatible servers ignore tags on CopyObject; S3 honours both
+      // ways.
+      s3.putObjectTagging(
+          b ->
+              b.bucket(bucket)
+                  .key(target)
+                  .tagging(
+                      t ->
+                          t.tagSet(
+                              Tag.builder().key("reject-reason").value(error.reason()).build())));
       s3.deleteObject(b -> b.bucket(bucket).key(key));
       error.rejectedTo(target);
     } catch (NoSuchKeyException gone) {
@@ -194,9 +245,10 @@ public final class IngestRouter {
   }
 
   /** Exposed for tests with a small part size; used for objects over CopyObject's 5 GiB limit. */
-  void multipartCopy(String bucket, String key, String target, long size, Map<String, String> metadata) {
-    String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(target).metadata(metadata))
-        .uploadId();
+  void multipartCopy(
+      String bucket, String key, String target, long size, Map<String, String> metadata) {
+    String uploadId =
+        s3.createMultipartUpload(b -> b.bucket(bucket).key(target).metadata(metadata)).uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
       long part = settings.copyPartBytes();
@@ -205,20 +257,33 @@ public final class IngestRouter {
         long end = Math.min(size, start + part) - 1;
         int n = number;
         long from = start;
-        String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
-            .destinationKey(target).uploadId(uploadId).partNumber(n).copySourceRange("bytes=" + from + "-" + end))
-            .copyPartResult().eTag();
+        String etag =
+            s3.uploadPartCopy(
+                    b ->
+                        b.sourceBucket(bucket)
+                            .sourceKey(key)
+                            .destinationBucket(bucket)
+                            .destinationKey(target)
+                            .uploadId(uploadId)
+                            .partNumber(n)
+                            .copySourceRange("bytes=" + from + "-" + end))
+                .copyPartResult()
+                .eTag();
         parts.add(CompletedPart.builder().partNumber(n).eTag(etag).build());
       }
-      s3.completeMultipartUpload(b -> b.bucket(bucket).key(target).uploadId(uploadId)
-          .multipartUpload(u -> u.parts(parts)));
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket(bucket).key(target).uploadId(uploadId).multipartUpload(u -> u.parts(parts)));
     } catch (RuntimeException e) {
       s3.abortMultipartUpload(b -> b.bucket(bucket).key(target).uploadId(uploadId));
       throw e;
     }
   }
 
-  /** A key that cannot itself be a path trick: control characters and dot segments replaced, no leading slash. */
+  /**
+   * A key that cannot itself be a path trick: control characters and dot segments replaced, no
+   * leading slash.
+   */
   static String safeKey(String key) {
     StringBuilder b = new StringBuilder();
     for (String segment : key.replace('\\', '/').split("/")) {

@@ -3,7 +3,10 @@ package dev.lakehouse.core.ingest;
 import java.util.Locale;
 import java.util.Optional;
 
-/** File formats the bronze jobs read, named by extension; text formats may be gzip-compressed ({@code .gz}). */
+/**
+ * File formats the bronze jobs read, named by extension; text formats may be gzip-compressed
+ * ({@code .gz}).
+ */
 public enum LandingFormat {
   /** One JSON object per line. */
   JSONL(".jsonl"),
@@ -26,12 +29,17 @@ public enum LandingFormat {
     return extension;
   }
 
-  /** Lower-case name as answered to the state machine: {@code jsonl}, {@code json}, {@code csv}, ... */
+  /**
+   * Lower-case name as answered to the state machine: {@code jsonl}, {@code json}, {@code csv}, ...
+   */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Format and compression read from a key's extension, e.g. {@code orders.jsonl.gz}; empty when none matches. */
+  /**
+   * Format and compression read from a key's extension, e.g. {@code orders.jsonl.gz}; empty when
+   * none matches.
+   */
   public static Optional<Detected> fromKey(String key) {
     String name = key.substring(key.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     boolean gzip = name.endsWith(".gz");

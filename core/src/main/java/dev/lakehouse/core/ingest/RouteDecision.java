@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the router answers for an accepted object: which tables it feeds and what exactly was landed (the ETag pins
- * the bytes). {@code alreadyIngested} is true when a successful bronze run already recorded this key and ETag; the
- * state machine then skips the jobs.
+ * What the router answers for an accepted object: which tables it feeds and what exactly was landed
+ * (the ETag pins the bytes). {@code alreadyIngested} is true when a successful bronze run already
+ * recorded this key and ETag; the state machine then skips the jobs.
  */
 public record RouteDecision(
     String entity,

@@ -1,9 +1,10 @@
 package dev.lakehouse.core.ingest;
 
 /**
- * A landed object the pipeline will not ingest. Each subclass is one error name for the state machine: the Lambda
- * Java runtime reports a thrown exception's class name as {@code errorType}, and a Step Functions Catch/Retry matches
- * on it (see {@link #errorName()}). The router has already moved the object to the rejected prefix when it throws.
+ * A landed object the pipeline will not ingest. Each subclass is one error name for the state
+ * machine: the Lambda Java runtime reports a thrown exception's class name as {@code errorType},
+ * and a Step Functions Catch/Retry matches on it (see {@link #errorName()}). The router has already
+ * moved the object to the rejected prefix when it throws.
  */
 public abstract class RouterException extends RuntimeException {
   private final String bucket;
@@ -16,12 +17,18 @@ public abstract class RouterException extends RuntimeException {
     this.key = key;
   }
 
-  /** Short reason code written to the rejected object's tags: the simple class name, e.g. {@code EmptyObject}. */
+  /**
+   * Short reason code written to the rejected object's tags: the simple class name, e.g. {@code
+   * EmptyObject}.
+   */
   public String reason() {
     return getClass().getSimpleName();
   }
 
-  /** The name Step Functions sees ({@code errorType} of the Lambda error): the fully qualified class name. */
+  /**
+   * The name Step Functions sees ({@code errorType} of the Lambda error): the fully qualified class
+   * name.
+   */
   public String errorName() {
     return getClass().getName();
   }

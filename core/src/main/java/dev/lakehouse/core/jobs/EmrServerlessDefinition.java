@@ -11,53 +11,69 @@ import java.util.regex.Matcher;
 
 /**
  * The EMR Serverless form of a state machine definition, derived from its Glue form (the files in
- * {@code statemachines/}, which stay the one source of the pipeline). Only the job tasks change: their Resource,
- * Parameters, ResultSelector paths and the engine-specific error names of their Retry and Catch lists. States,
- * transitions, Choice rules, retry timing, timeouts and result paths are copied as they are.
+ * {@code statemachines/}, which stay the one source of the pipeline). Only the job tasks change:
+ * their Resource, Parameters, ResultSelector paths and the engine-specific error names of their
+ * Retry and Catch lists. States, transitions, Choice rules, retry timing, timeouts and result paths
+ * are copied as they are.
  *
- * <p>The definition is a parsed JSON tree of maps, lists and scalars, so each module parses and writes it with the
- * JSON library it already has (infra: jsii's; the local runner: Spark's). The generated tasks name what differs per
- * deployment through placeholders ({@link #APPLICATION_ID}, {@link #executionRolePlaceholder}...), substituted like
- * the file's own {@code ${...}} placeholders, so the deployment grants exactly what the definition names.
+ * <p>The definition is a parsed JSON tree of maps, lists and scalars, so each module parses and
+ * writes it with the JSON library it already has (infra: jsii's; the local runner: Spark's). The
+ * generated tasks name what differs per deployment through placeholders ({@link #APPLICATION_ID},
+ * {@link #executionRolePlaceholder}...), substituted like the file's own {@code ${...}}
+ * placeholders, so the deployment grants exactly what the definition names.
  */
 public final class EmrServerlessDefinition {
   public static final String GLUE_RESOURCE = "arn:aws:states:::glue:startJobRun.sync";
-  public static final String EMR_SERVERLESS_RESOURCE = "arn:aws:states:::emr-serverless:startJobRun.sync";
+  public static final String EMR_SERVERLESS_RESOURCE =
+      "arn:aws:states:::emr-serverless:startJobRun.sync";
 
   /** The EMR Serverless application the job runs start on. */
   public static final String APPLICATION_ID = "EmrApplicationId";
+
   /** The S3 URL of the jobs jar (the same shaded jar the Glue jobs run). */
   public static final String JOB_JAR_URI = "JobJarUri";
-  /** The {@code --conf k=v ...} part of SparkSubmitParameters: the catalog's Spark configuration. */
+
+  /**
+   * The {@code --conf k=v ...} part of SparkSubmitParameters: the catalog's Spark configuration.
+   */
   public static final String SPARK_CONF = "SparkSubmitConf";
+
   /** The CloudWatch log group the job runs log to, and the key encrypting their logs. */
   public static final String LOG_GROUP_NAME = "EmrLogGroupName";
+
   public static final String LOG_KEY_ARN = "EmrLogKeyArn";
 
   /**
-   * Glue error names the definitions retry, and their EMR Serverless twins (the service integration raises the EMR
-   * Serverless API's exceptions prefixed with the service name).
+   * Glue error names the definitions retry, and their EMR Serverless twins (the service integration
+   * raises the EMR Serverless API's exceptions prefixed with the service name).
    */
-  public static final Map<String, String> ERROR_TWINS = Map.of(
-      "Glue.ThrottlingException", "EMRServerless.ThrottlingException",
-      "Glue.InternalServiceException", "EMRServerless.InternalServerException");
+  public static final Map<String, String> ERROR_TWINS =
+      Map.of(
+          "Glue.ThrottlingException", "EMRServerless.ThrottlingException",
+          "Glue.InternalServiceException", "EMRServerless.InternalServerException");
 
   /**
-   * Glue errors with no EMR Serverless twin, dropped from the lists. Glue refuses a run beyond the job's
-   * MaxConcurrentRuns with ConcurrentRunsExceededException; EMR Serverless has no per-job concurrency limit and
-   * queues runs beyond the application's maximum capacity instead of refusing them, so there is nothing to retry.
-   * One-at-a-time silver and gold runs then rest on Iceberg's optimistic commits (a conflicting commit is retried
-   * by the job, see CommitConflicts), not on the engine.
+   * Glue errors with no EMR Serverless twin, dropped from the lists. Glue refuses a run beyond the
+   * job's MaxConcurrentRuns with ConcurrentRunsExceededException; EMR Serverless has no per-job
+   * concurrency limit and queues runs beyond the application's maximum capacity instead of refusing
+   * them, so there is nothing to retry. One-at-a-time silver and gold runs then rest on Iceberg's
+   * optimistic commits (a conflicting commit is retried by the job, see CommitConflicts), not on
+   * the engine.
    */
-  public static final Set<String> ERRORS_WITHOUT_TWIN = Set.of("Glue.ConcurrentRunsExceededException");
+  public static final Set<String> ERRORS_WITHOUT_TWIN =
+      Set.of("Glue.ConcurrentRunsExceededException");
 
-  /** The Glue JobRun fields the definitions select, and where the EMR Serverless job run has them. */
-  public static final Map<String, String> RESULT_PATHS = Map.of("$.Id", "$.JobRunId", "$.JobRunState", "$.State");
-
+  /**
+   * The Glue JobRun fields the definitions select, and where the EMR Serverless job run has them.
+   */
+  public static final Map<String, String> RESULT_PATHS =
+      Map.of("$.Id", "$.JobRunId", "$.JobRunState", "$.State");
 
   private EmrServerlessDefinition() {}
 
-  /** The placeholder naming the execution role a job's runs assume: {@code BronzeExecutionRoleArn}. */
+  /**
+   * The placeholder naming the execution role a job's runs assume: {@code BronzeExecutionRoleArn}.
+   */
   public static String executionRolePlaceholder(JobSpec spec) {
     return spec.placeholderStem() + "ExecutionRoleArn";
   }
@@ -70,10 +86,11 @@ public final class EmrServerlessDefinition {
   /**
    * The EMR Serverless form of {@code glue}, a parsed Glue-form definition (left unchanged).
    *
-   * @param commonArguments arguments every job gets before its own (the catalog options the Glue jobs have among
-   *                        their default arguments); empty where the caller provides them otherwise
+   * @param commonArguments arguments every job gets before its own (the catalog options the Glue
+   *     jobs have among their default arguments); empty where the caller provides them otherwise
    */
-  public static Map<String, Object> fromGlue(Map<String, Object> glue, Map<String, String> commonArguments) {
+  public static Map<String, Object> fromGlue(
+      Map<String, Object> glue, Map<String, String> commonArguments) {
     return asMap(rewrite(glue, commonArguments));
   }
 
@@ -95,51 +112,66 @@ public final class EmrServerlessDefinition {
     return "Task".equals(state.get("Type")) && GLUE_RESOURCE.equals(state.get("Resource"));
   }
 
-  private static Map<String, Object> jobTask(Map<String, Object> glueTask, Map<String, String> common) {
+  private static Map<String, Object> jobTask(
+      Map<String, Object> glueTask, Map<String, String> common) {
     Map<String, Object> task = new LinkedHashMap<>();
-    glueTask.forEach((key, value) -> task.put(key, switch (key) {
-      case "Resource" -> EMR_SERVERLESS_RESOURCE;
-      case "Parameters" -> parameters(asMap(value), common);
-      case "ResultSelector" -> resultSelector(asMap(value));
-      case "Retry", "Catch" -> errorLists(value);
-      default -> value;
-    }));
+    glueTask.forEach(
+        (key, value) ->
+            task.put(
+                key,
+                switch (key) {
+                  case "Resource" -> EMR_SERVERLESS_RESOURCE;
+                  case "Parameters" -> parameters(asMap(value), common);
+                  case "ResultSelector" -> resultSelector(asMap(value));
+                  case "Retry", "Catch" -> errorLists(value);
+                  default -> value;
+                }));
     return task;
   }
 
-  private static Map<String, Object> parameters(Map<String, Object> glue, Map<String, String> common) {
+  private static Map<String, Object> parameters(
+      Map<String, Object> glue, Map<String, String> common) {
     Set<String> known = Set.of("JobName", "Arguments");
     if (!known.containsAll(glue.keySet())) {
-      throw new IllegalArgumentException("a Glue job task may only set " + known + " to be run on EMR Serverless, got "
-          + glue.keySet());
+      throw new IllegalArgumentException(
+          "a Glue job task may only set "
+              + known
+              + " to be run on EMR Serverless, got "
+              + glue.keySet());
     }
     String jobName = String.valueOf(glue.get("JobName"));
     Matcher m = StatePlaceholders.PATTERN.matcher(jobName);
     if (!m.matches()) {
-      throw new IllegalArgumentException("a job task's JobName must be a job's placeholder such as ${BronzeJobName}, "
-          + "got " + jobName);
+      throw new IllegalArgumentException(
+          "a job task's JobName must be a job's placeholder such as ${BronzeJobName}, "
+              + "got "
+              + jobName);
     }
     JobSpec spec = SparkJobs.byJobNamePlaceholder(m.group(1));
 
-    // Glue merges a run's Arguments over the job's default arguments; a picocli option given twice is an error, so a
+    // Glue merges a run's Arguments over the job's default arguments; a picocli option given twice
+    // is an error, so a
     // run argument replaces the fixed one of the same name here.
     Map<String, String> fixed = new LinkedHashMap<>(common);
     fixed.putAll(spec.arguments());
     List<String> terms = new ArrayList<>();
     List<String> stateTerms = new ArrayList<>();
     boolean dynamic = false;
-    for (Map.Entry<String, Object> arg : asMap(glue.getOrDefault("Arguments", Map.of())).entrySet()) {
+    for (Map.Entry<String, Object> arg :
+        asMap(glue.getOrDefault("Arguments", Map.of())).entrySet()) {
       boolean path = arg.getKey().endsWith(".$");
       String name = path ? arg.getKey().substring(0, arg.getKey().length() - 2) : arg.getKey();
       fixed.remove(name);
       stateTerms.add(literal(name));
-      stateTerms.add(path ? String.valueOf(arg.getValue()) : literal(String.valueOf(arg.getValue())));
+      stateTerms.add(
+          path ? String.valueOf(arg.getValue()) : literal(String.valueOf(arg.getValue())));
       dynamic |= path;
     }
-    fixed.forEach((name, value) -> {
-      terms.add(literal(name));
-      terms.add(literal(value));
-    });
+    fixed.forEach(
+        (name, value) -> {
+          terms.add(literal(name));
+          terms.add(literal(value));
+        });
     terms.addAll(stateTerms);
 
     Map<String, Object> sparkSubmit = new LinkedHashMap<>();
@@ -148,9 +180,11 @@ public final class EmrServerlessDefinition {
       // A JSONPath value needs the States.Array intrinsic; its literals are quoted.
       sparkSubmit.put("EntryPointArguments.$", "States.Array(" + String.join(", ", terms) + ")");
     } else {
-      sparkSubmit.put("EntryPointArguments", terms.stream().map(EmrServerlessDefinition::unquote).toList());
+      sparkSubmit.put(
+          "EntryPointArguments", terms.stream().map(EmrServerlessDefinition::unquote).toList());
     }
-    sparkSubmit.put("SparkSubmitParameters", "--class " + spec.mainClass() + " " + placeholder(SPARK_CONF));
+    sparkSubmit.put(
+        "SparkSubmitParameters", "--class " + spec.mainClass() + " " + placeholder(SPARK_CONF));
 
     Map<String, Object> logging = new LinkedHashMap<>();
     logging.put("Enabled", true);
@@ -163,21 +197,28 @@ public final class EmrServerlessDefinition {
     p.put("ExecutionRoleArn", placeholder(executionRolePlaceholder(spec)));
     p.put("Name", jobName);
     p.put("JobDriver", Map.of("SparkSubmit", sparkSubmit));
-    p.put("ConfigurationOverrides",
+    p.put(
+        "ConfigurationOverrides",
         Map.of("MonitoringConfiguration", Map.of("CloudWatchLoggingConfiguration", logging)));
     return p;
   }
 
   private static Map<String, Object> resultSelector(Map<String, Object> glue) {
     Map<String, Object> selector = new LinkedHashMap<>();
-    glue.forEach((field, path) -> {
-      String emr = RESULT_PATHS.get(String.valueOf(path));
-      if (emr == null) {
-        throw new IllegalArgumentException("a job task selects " + path + " from Glue's JobRun; its EMR Serverless "
-            + "place is not known (known: " + RESULT_PATHS.keySet() + ")");
-      }
-      selector.put(field, emr);
-    });
+    glue.forEach(
+        (field, path) -> {
+          String emr = RESULT_PATHS.get(String.valueOf(path));
+          if (emr == null) {
+            throw new IllegalArgumentException(
+                "a job task selects "
+                    + path
+                    + " from Glue's JobRun; its EMR Serverless "
+                    + "place is not known (known: "
+                    + RESULT_PATHS.keySet()
+                    + ")");
+          }
+          selector.put(field, emr);
+        });
     return selector;
   }
 
@@ -191,14 +232,17 @@ public final class EmrServerlessDefinition {
         if (ERROR_TWINS.containsKey(name)) {
           names.add(ERROR_TWINS.get(name));
         } else if (name.startsWith("Glue.") && !ERRORS_WITHOUT_TWIN.contains(name)) {
-          throw new IllegalArgumentException(name + " has no known EMR Serverless twin: add it to ERROR_TWINS or to "
-              + "ERRORS_WITHOUT_TWIN with the reason");
+          throw new IllegalArgumentException(
+              name
+                  + " has no known EMR Serverless twin: add it to ERROR_TWINS or to "
+                  + "ERRORS_WITHOUT_TWIN with the reason");
         } else if (!name.startsWith("Glue.")) {
           names.add(name);
         }
       }
       if (names.isEmpty()) {
-        throw new IllegalArgumentException("every error of " + copy.get("ErrorEquals") + " is Glue-only");
+        throw new IllegalArgumentException(
+            "every error of " + copy.get("ErrorEquals") + " is Glue-only");
       }
       copy.put("ErrorEquals", names);
       out.add(copy);
@@ -207,8 +251,9 @@ public final class EmrServerlessDefinition {
   }
 
   /**
-   * A string literal of an intrinsic function: quoted, with {@code ' { } \} escaped. A {@code ${...}} sequence is
-   * kept as it is: it is a placeholder or a CDK token, replaced before Step Functions reads the definition.
+   * A string literal of an intrinsic function: quoted, with {@code ' { } \} escaped. A {@code
+   * ${...}} sequence is kept as it is: it is a placeholder or a CDK token, replaced before Step
+   * Functions reads the definition.
    */
   static String literal(String value) {
     StringBuilder out = new StringBuilder("'");

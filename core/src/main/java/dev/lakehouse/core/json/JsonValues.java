@@ -18,8 +18,9 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 
 /**
- * Turns Iceberg generic values into what any JSON serializer writes the same way: decimals as strings (no float
- * rounding), timestamps as ISO-8601 UTC, dates as ISO dates, structs as maps, binary as base64.
+ * Turns Iceberg generic values into what any JSON serializer writes the same way: decimals as
+ * strings (no float rounding), timestamps as ISO-8601 UTC, dates as ISO dates, structs as maps,
+ * binary as base64.
  */
 public final class JsonValues {
   private JsonValues() {}
@@ -39,7 +40,11 @@ public final class JsonValues {
   }
 
   public static Object value(Object v) {
-    if (v == null || v instanceof String || v instanceof Boolean || v instanceof Integer || v instanceof Long) {
+    if (v == null
+        || v instanceof String
+        || v instanceof Boolean
+        || v instanceof Integer
+        || v instanceof Long) {
       return v;
     }
     if (v instanceof Float f) {

@@ -10,9 +10,10 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 
 /**
- * Rewrites the current snapshot's data manifests, clustered by partition spec and partition, so planning reads few
- * large manifests instead of one small manifest per commit. Iceberg core {@code table.rewriteManifests()}; named apart
- * from Iceberg's {@code RewriteManifests} interface, which that call answers.
+ * Rewrites the current snapshot's data manifests, clustered by partition spec and partition, so
+ * planning reads few large manifests instead of one small manifest per commit. Iceberg core {@code
+ * table.rewriteManifests()}; named apart from Iceberg's {@code RewriteManifests} interface, which
+ * that call answers.
  */
 public final class ManifestRewrite {
   private final Table table;
@@ -42,8 +43,14 @@ public final class ManifestRewrite {
     return this;
   }
 
-  public record Result(String table, boolean dryRun, boolean rewritten, int manifestsBefore, int manifestsAfter,
-      Long snapshotId, String note) {
+  public record Result(
+      String table,
+      boolean dryRun,
+      boolean rewritten,
+      int manifestsBefore,
+      int manifestsAfter,
+      Long snapshotId,
+      String note) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("table", table);
@@ -66,19 +73,35 @@ public final class ManifestRewrite {
     }
     int before = dataManifests(current);
     if (before < minManifests) {
-      return new Result(table.name(), dryRun, false, before, before, current.snapshotId(),
+      return new Result(
+          table.name(),
+          dryRun,
+          false,
+          before,
+          before,
+          current.snapshotId(),
           "fewer than " + minManifests + " data manifests: nothing to do");
     }
     if (dryRun) {
-      return new Result(table.name(), true, false, before, before, current.snapshotId(),
+      return new Result(
+          table.name(),
+          true,
+          false,
+          before,
+          before,
+          current.snapshotId(),
           "would rewrite " + before + " data manifests");
     }
-    table.rewriteManifests()
-        .clusterBy(file -> file.specId() + "/" + file.partition())
-        .commit();
+    table.rewriteManifests().clusterBy(file -> file.specId() + "/" + file.partition()).commit();
     table.refresh();
     Snapshot after = table.currentSnapshot();
-    return new Result(table.name(), false, true, before, dataManifests(after), after.snapshotId(),
+    return new Result(
+        table.name(),
+        false,
+        true,
+        before,
+        dataManifests(after),
+        after.snapshotId(),
         "rewrote " + before + " data manifests");
   }
 

@@ -27,21 +27,24 @@ import org.apache.iceberg.io.SupportsBulkOperations;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 
 /**
- * Deletes files under the table's own location that no snapshot and no metadata file references, and that are
- * older than a safety age (default 3 days, never less than 1 day) so a file still being written by a job that has
- * not committed yet is never touched. Lists through the table's FileIO ({@link SupportsPrefixOperations}: S3FileIO,
- * HadoopFileIO). A dry run answers what it would delete.
+ * Deletes files under the table's own location that no snapshot and no metadata file references,
+ * and that are older than a safety age (default 3 days, never less than 1 day) so a file still
+ * being written by a job that has not committed yet is never touched. Lists through the table's
+ * FileIO ({@link SupportsPrefixOperations}: S3FileIO, HadoopFileIO). A dry run answers what it
+ * would delete.
  *
- * <p>Safety rules, in order: only paths strictly under {@code <table location>/}; a file whose age is unknown is
- * young; referenced = every data and delete file in every manifest of every snapshot, every manifest, every
- * manifest list, every metadata file in the metadata log, statistics files and the version hint; the referenced set
- * is recomputed after listing if the table changed meanwhile.
+ * <p>Safety rules, in order: only paths strictly under {@code <table location>/}; a file whose age
+ * is unknown is young; referenced = every data and delete file in every manifest of every snapshot,
+ * every manifest, every manifest list, every metadata file in the metadata log, statistics files
+ * and the version hint; the referenced set is recomputed after listing if the table changed
+ * meanwhile.
  *
- * <p>Bounded: {@link #maxListedFiles} caps the files one call lists (a Lambda has 15 minutes; a large table has
- * millions of files). The listing is in key order, so a call that stops at the cap answers {@code continueAfter}, and
- * the next call, given it as {@link #startAfter}, lists on from there (S3's ListObjectsV2 StartAfter); the maintenance
- * state machine loops until {@code continueAfter} is null. Each window is decided against the whole reference set,
- * so the union of the windows removes exactly what one unbounded call would.
+ * <p>Bounded: {@link #maxListedFiles} caps the files one call lists (a Lambda has 15 minutes; a
+ * large table has millions of files). The listing is in key order, so a call that stops at the cap
+ * answers {@code continueAfter}, and the next call, given it as {@link #startAfter}, lists on from
+ * there (S3's ListObjectsV2 StartAfter); the maintenance state machine loops until {@code
+ * continueAfter} is null. Each window is decided against the whole reference set, so the union of
+ * the windows removes exactly what one unbounded call would.
  */
 public final class RemoveOrphanFiles {
   private static final int SAMPLE = 20;
@@ -61,14 +64,20 @@ public final class RemoveOrphanFiles {
 
   public RemoveOrphanFiles olderThan(Duration value) {
     if (value == null || value.compareTo(TableMaintenance.MIN_ORPHAN_AGE) < 0) {
-      throw new InvalidArgument("orphan files must be older than at least " + TableMaintenance.MIN_ORPHAN_AGE.toHours()
-          + " hours (a running job may still be writing younger files), was " + value);
+      throw new InvalidArgument(
+          "orphan files must be older than at least "
+              + TableMaintenance.MIN_ORPHAN_AGE.toHours()
+              + " hours (a running job may still be writing younger files), was "
+              + value);
     }
     this.olderThan = value;
     return this;
   }
 
-  /** At most this many files are listed (and decided) by one call; see {@code continueAfter} in the result. */
+  /**
+   * At most this many files are listed (and decided) by one call; see {@code continueAfter} in the
+   * result.
+   */
   public RemoveOrphanFiles maxListedFiles(long value) {
     if (value < 1) {
       throw new InvalidArgument("maxListedFiles must be at least 1, was " + value);
@@ -77,7 +86,10 @@ public final class RemoveOrphanFiles {
     return this;
   }
 
-  /** Lists only files after this location (the {@code continueAfter} of the previous call); null lists from the start. */
+  /**
+   * Lists only files after this location (the {@code continueAfter} of the previous call); null
+   * lists from the start.
+   */
   public RemoveOrphanFiles startAfter(String location) {
     this.startAfter = location == null || location.isBlank() ? null : location;
     return this;
@@ -92,9 +104,19 @@ public final class RemoveOrphanFiles {
     return this;
   }
 
-  public record Result(String table, boolean dryRun, String location, Instant olderThan, long listedFiles,
-      long referencedFiles, long youngFiles, long orphanFiles, long orphanBytes, long deletedFiles,
-      List<String> orphanSample, String continueAfter) {
+  public record Result(
+      String table,
+      boolean dryRun,
+      String location,
+      Instant olderThan,
+      long listedFiles,
+      long referencedFiles,
+      long youngFiles,
+      long orphanFiles,
+      long orphanBytes,
+      long deletedFiles,
+      List<String> orphanSample,
+      String continueAfter) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("table", table);
@@ -109,7 +131,8 @@ public final class RemoveOrphanFiles {
       m.put("orphanBytes", orphanBytes);
       m.put("deletedFiles", deletedFiles);
       m.put("orphanSample", orphanSample);
-      // "" when the listing reached the end: a JSON answer always has the key (a state machine reads it).
+      // "" when the listing reached the end: a JSON answer always has the key (a state machine
+      // reads it).
       m.put("continueAfter", continueAfter == null ? "" : continueAfter);
       return m;
     }
@@ -117,14 +140,23 @@ public final class RemoveOrphanFiles {
 
   public Result execute() {
     if (olderThan.compareTo(TableMaintenance.MIN_ORPHAN_AGE) < 0) {
-      throw new InvalidArgument("table property " + TableMaintenance.PROP_ORPHAN_AGE + " of " + table.name()
-          + " is below the minimum of " + TableMaintenance.MIN_ORPHAN_AGE.toHours() + " hours");
+      throw new InvalidArgument(
+          "table property "
+              + TableMaintenance.PROP_ORPHAN_AGE
+              + " of "
+              + table.name()
+              + " is below the minimum of "
+              + TableMaintenance.MIN_ORPHAN_AGE.toHours()
+              + " hours");
     }
     table.refresh();
     FileIO io = table.io();
     if (!(io instanceof SupportsPrefixOperations prefixIo)) {
-      throw new IllegalStateException(table.name() + ": FileIO " + io.getClass().getName()
-          + " cannot list files by prefix; orphan removal needs S3FileIO or HadoopFileIO");
+      throw new IllegalStateException(
+          table.name()
+              + ": FileIO "
+              + io.getClass().getName()
+              + " cannot list files by prefix; orphan removal needs S3FileIO or HadoopFileIO");
     }
     Instant cutoff = clock.instant().minus(olderThan);
     String root = table.location().endsWith("/") ? table.location() : table.location() + "/";
@@ -172,26 +204,45 @@ public final class RemoveOrphanFiles {
       }
       deleted = orphans.size();
     }
-    return new Result(table.name(), dryRun, root, cutoff, listed.size(), referenced.size(), young, orphans.size(),
-        orphanBytes, deleted, List.copyOf(orphans.subList(0, Math.min(SAMPLE, orphans.size()))), continueAfter);
+    return new Result(
+        table.name(),
+        dryRun,
+        root,
+        cutoff,
+        listed.size(),
+        referenced.size(),
+        young,
+        orphans.size(),
+        orphanBytes,
+        deleted,
+        List.copyOf(orphans.subList(0, Math.min(SAMPLE, orphans.size()))),
+        continueAfter);
   }
 
   /**
-   * Files under {@code root} after {@code startAfter}, in key order. On S3 the listing starts there (StartAfter), so a
-   * window costs what it lists; other FileIOs (local files) list everything and skip.
+   * Files under {@code root} after {@code startAfter}, in key order. On S3 the listing starts there
+   * (StartAfter), so a window costs what it lists; other FileIOs (local files) list everything and
+   * skip.
    */
-  static Iterable<FileInfo> listAfter(FileIO io, SupportsPrefixOperations prefixIo, String root, String startAfter) {
+  static Iterable<FileInfo> listAfter(
+      FileIO io, SupportsPrefixOperations prefixIo, String root, String startAfter) {
     java.net.URI rootUri = java.net.URI.create(root);
-    if (io instanceof org.apache.iceberg.aws.s3.S3FileIO s3 && rootUri.getScheme() != null
+    if (io instanceof org.apache.iceberg.aws.s3.S3FileIO s3
+        && rootUri.getScheme() != null
         && rootUri.getScheme().startsWith("s3")) {
       String bucket = rootUri.getHost();
       String prefix = rootUri.getPath().substring(1);
       String scheme = rootUri.getScheme() + "://" + bucket + "/";
-      String startKey = startAfter == null ? null : java.net.URI.create(startAfter).getPath().substring(1);
-      return () -> s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).startAfter(startKey))
-          .contents().stream()
-          .map(o -> new FileInfo(scheme + o.key(), o.size(), o.lastModified().toEpochMilli()))
-          .iterator();
+      String startKey =
+          startAfter == null ? null : java.net.URI.create(startAfter).getPath().substring(1);
+      return () ->
+          s3
+              .client()
+              .listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).startAfter(startKey))
+              .contents()
+              .stream()
+              .map(o -> new FileInfo(scheme + o.key(), o.size(), o.lastModified().toEpochMilli()))
+              .iterator();
     }
     List<FileInfo> all = new ArrayList<>();
     for (FileInfo f : prefixIo.listPrefix(root)) {
@@ -223,9 +274,10 @@ public final class RemoveOrphanFiles {
           continue;
         }
         files.add(normalize(manifest.path()));
-        try (ManifestReader<? extends ContentFile<?>> reader = manifest.content() == ManifestContent.DATA
-            ? ManifestFiles.read(manifest, io, table.specs())
-            : ManifestFiles.readDeleteManifest(manifest, io, table.specs())) {
+        try (ManifestReader<? extends ContentFile<?>> reader =
+            manifest.content() == ManifestContent.DATA
+                ? ManifestFiles.read(manifest, io, table.specs())
+                : ManifestFiles.readDeleteManifest(manifest, io, table.specs())) {
           for (ContentFile<?> file : reader) {
             files.add(normalize(file.location()));
           }
@@ -239,7 +291,8 @@ public final class RemoveOrphanFiles {
 
   /**
    * One spelling per file: {@code s3a://} and {@code s3n://} become {@code s3://}; {@code file:/x},
-   * {@code file:///x} and {@code /x} become {@code file:///x}; duplicate slashes in the path collapse.
+   * {@code file:///x} and {@code /x} become {@code file:///x}; duplicate slashes in the path
+   * collapse.
    */
   static String normalize(String location) {
     if (location == null) {
@@ -247,8 +300,10 @@ public final class RemoveOrphanFiles {
     }
     String loc = location.trim();
     int colon = loc.indexOf(':');
-    String scheme = colon > 0 && loc.substring(0, colon).matches("[a-zA-Z][a-zA-Z0-9+.-]*")
-        ? loc.substring(0, colon).toLowerCase(Locale.ROOT) : null;
+    String scheme =
+        colon > 0 && loc.substring(0, colon).matches("[a-zA-Z][a-zA-Z0-9+.-]*")
+            ? loc.substring(0, colon).toLowerCase(Locale.ROOT)
+            : null;
     if (scheme == null) {
       return "file://" + loc.replaceAll("/+", "/");
     }

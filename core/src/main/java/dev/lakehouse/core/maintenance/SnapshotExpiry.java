@@ -18,9 +18,10 @@ import org.apache.iceberg.io.SupportsBulkOperations;
 
 /**
  * Expires snapshots older than an age while always keeping the last K, through Iceberg's core
- * {@code table.expireSnapshots()}; files no longer reachable are deleted through the table's FileIO, in bulk when it
- * supports it ({@link SupportsBulkOperations}). Named apart from Iceberg's {@code ExpireSnapshots} interface, which
- * {@code table.expireSnapshots()} answers. In dry-run mode it only answers which snapshots would expire.
+ * {@code table.expireSnapshots()}; files no longer reachable are deleted through the table's
+ * FileIO, in bulk when it supports it ({@link SupportsBulkOperations}). Named apart from Iceberg's
+ * {@code ExpireSnapshots} interface, which {@code table.expireSnapshots()} answers. In dry-run mode
+ * it only answers which snapshots would expire.
  */
 public final class SnapshotExpiry {
   private final Table table;
@@ -46,7 +47,8 @@ public final class SnapshotExpiry {
 
   public SnapshotExpiry retainLast(int value) {
     if (value < 1) {
-      throw new InvalidArgument("retainLast must be at least 1 (the current snapshot is always kept), was " + value);
+      throw new InvalidArgument(
+          "retainLast must be at least 1 (the current snapshot is always kept), was " + value);
     }
     this.retainLast = value;
     return this;
@@ -62,9 +64,20 @@ public final class SnapshotExpiry {
   }
 
   /** What expiring did, or would do in dry-run mode (file counts are then unknown: null). */
-  public record Result(String table, boolean dryRun, Instant expiredBefore, int retainLast, List<Long> expiredSnapshotIds,
-      int snapshotsBefore, int snapshotsAfter, Long deletedDataFiles, Long deletedDeleteFiles,
-      Long deletedManifests, Long deletedManifestLists, Long deletedOtherFiles, Long deletedBytes) {
+  public record Result(
+      String table,
+      boolean dryRun,
+      Instant expiredBefore,
+      int retainLast,
+      List<Long> expiredSnapshotIds,
+      int snapshotsBefore,
+      int snapshotsAfter,
+      Long deletedDataFiles,
+      Long deletedDeleteFiles,
+      Long deletedManifests,
+      Long deletedManifestLists,
+      Long deletedOtherFiles,
+      Long deletedBytes) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("table", table);
@@ -92,23 +105,51 @@ public final class SnapshotExpiry {
     List<Long> before = snapshotIds(table);
     String name = table.name();
     if (before.isEmpty()) {
-      return new Result(name, dryRun, cutoff, retainLast, List.of(), 0, 0, dryRun ? null : 0L, dryRun ? null : 0L,
-          dryRun ? null : 0L, dryRun ? null : 0L, dryRun ? null : 0L, dryRun ? null : 0L);
+      return new Result(
+          name,
+          dryRun,
+          cutoff,
+          retainLast,
+          List.of(),
+          0,
+          0,
+          dryRun ? null : 0L,
+          dryRun ? null : 0L,
+          dryRun ? null : 0L,
+          dryRun ? null : 0L,
+          dryRun ? null : 0L,
+          dryRun ? null : 0L);
     }
-    var expire = table.expireSnapshots().expireOlderThan(cutoff.toEpochMilli()).retainLast(retainLast);
+    var expire =
+        table.expireSnapshots().expireOlderThan(cutoff.toEpochMilli()).retainLast(retainLast);
     if (dryRun) {
-      // apply() answers the snapshots that would be removed, without committing or deleting anything.
+      // apply() answers the snapshots that would be removed, without committing or deleting
+      // anything.
       List<Long> expired = new ArrayList<>();
       for (Snapshot s : expire.apply()) {
         expired.add(s.snapshotId());
       }
       expired.sort(java.util.Comparator.comparingInt(before::indexOf));
-      return new Result(name, true, cutoff, retainLast, expired, before.size(), before.size() - expired.size(),
-          null, null, null, null, null, null);
+      return new Result(
+          name,
+          true,
+          cutoff,
+          retainLast,
+          expired,
+          before.size(),
+          before.size() - expired.size(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null);
     }
     FileIO io = table.io();
-    // Iceberg names the files no snapshot references any more; they are deleted after the commit, all at once, so a
-    // FileIO with bulk deletion (S3FileIO: one DeleteObjects request per batch of keys) is not asked file by file.
+    // Iceberg names the files no snapshot references any more; they are deleted after the commit,
+    // all at once, so a
+    // FileIO with bulk deletion (S3FileIO: one DeleteObjects request per batch of keys) is not
+    // asked file by file.
     Map<String, Long> unreferenced = new ConcurrentHashMap<>();
     expire.deleteWith(path -> unreferenced.put(path, lengthOf(io, path))).commit();
     long data = 0;
@@ -136,14 +177,26 @@ public final class SnapshotExpiry {
     List<Long> after = snapshotIds(table);
     List<Long> expired = new ArrayList<>(before);
     expired.removeAll(after);
-    return new Result(name, false, cutoff, retainLast, expired, before.size(), after.size(), data, deletes, manifests,
-        manifestLists, other, bytes);
+    return new Result(
+        name,
+        false,
+        cutoff,
+        retainLast,
+        expired,
+        before.size(),
+        after.size(),
+        data,
+        deletes,
+        manifests,
+        manifestLists,
+        other,
+        bytes);
   }
 
   /**
-   * Deletes the files, in bulk when the FileIO supports it, and answers those that are gone. A file that cannot be
-   * deleted is left in place, as Iceberg's own cleanup leaves it: the snapshot is already expired, and orphan removal
-   * deletes the file later.
+   * Deletes the files, in bulk when the FileIO supports it, and answers those that are gone. A file
+   * that cannot be deleted is left in place, as Iceberg's own cleanup leaves it: the snapshot is
+   * already expired, and orphan removal deletes the file later.
    */
   private static Collection<String> delete(FileIO io, Collection<String> paths) {
     if (paths.isEmpty()) {
@@ -154,7 +207,8 @@ public final class SnapshotExpiry {
         bulk.deleteFiles(paths);
         return paths;
       } catch (BulkDeletionFailureException e) {
-        // It counts the failures without naming them: the files still there are the ones that failed.
+        // It counts the failures without naming them: the files still there are the ones that
+        // failed.
         return paths.stream().filter(path -> !exists(io, path)).toList();
       }
     }

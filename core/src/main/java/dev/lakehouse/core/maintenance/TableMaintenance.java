@@ -21,22 +21,33 @@ import org.apache.iceberg.catalog.Catalog;
  * }</pre>
  *
  * Defaults come from each table's properties ({@link #PROP_EXPIRE_AGE}, {@link #PROP_EXPIRE_KEEP},
- * {@link #PROP_ORPHAN_AGE}, {@link #PROP_REWRITE_MIN_MANIFESTS}), falling back to the lakehouse defaults. The clock is
- * injectable so age rules are testable.
+ * {@link #PROP_ORPHAN_AGE}, {@link #PROP_REWRITE_MIN_MANIFESTS}), falling back to the lakehouse
+ * defaults. The clock is injectable so age rules are testable.
  */
 public final class TableMaintenance {
   /** Iceberg's own property: snapshots older than this are expired. */
   public static final String PROP_EXPIRE_AGE = "history.expire.max-snapshot-age-ms";
+
   /** Iceberg's own property: this many most recent snapshots are always kept. */
   public static final String PROP_EXPIRE_KEEP = "history.expire.min-snapshots-to-keep";
+
   /** Only files older than this can be orphans (a running job may be writing younger ones). */
   public static final String PROP_ORPHAN_AGE = "lakehouse.maintenance.orphan-min-age-ms";
-  /** Manifests are rewritten only when the current snapshot has at least this many data manifests. */
-  public static final String PROP_REWRITE_MIN_MANIFESTS = "lakehouse.maintenance.rewrite-min-manifests";
+
+  /**
+   * Manifests are rewritten only when the current snapshot has at least this many data manifests.
+   */
+  public static final String PROP_REWRITE_MIN_MANIFESTS =
+      "lakehouse.maintenance.rewrite-min-manifests";
 
   public static final Duration DEFAULT_ORPHAN_AGE = Duration.ofDays(3);
-  /** Orphan removal refuses ages below this: a Glue job can run for hours before it commits the files it writes. */
+
+  /**
+   * Orphan removal refuses ages below this: a Glue job can run for hours before it commits the
+   * files it writes.
+   */
   public static final Duration MIN_ORPHAN_AGE = Duration.ofDays(1);
+
   public static final int DEFAULT_REWRITE_MIN_MANIFESTS = 2;
 
   private final Catalog catalog;
@@ -49,19 +60,26 @@ public final class TableMaintenance {
 
   public SnapshotExpiry expireSnapshots(String tableName) {
     Table table = load(tableName);
-    return new SnapshotExpiry(table, clock,
-        Duration.ofMillis(longProperty(table, PROP_EXPIRE_AGE, TableProperties.MAX_SNAPSHOT_AGE_MS)),
+    return new SnapshotExpiry(
+        table,
+        clock,
+        Duration.ofMillis(
+            longProperty(table, PROP_EXPIRE_AGE, TableProperties.MAX_SNAPSHOT_AGE_MS)),
         (int) longProperty(table, PROP_EXPIRE_KEEP, TableProperties.MIN_SNAPSHOTS_TO_KEEP));
   }
 
   public ManifestRewrite rewriteManifests(String tableName) {
     Table table = load(tableName);
-    return new ManifestRewrite(table, (int) longProperty(table, PROP_REWRITE_MIN_MANIFESTS, DEFAULT_REWRITE_MIN_MANIFESTS));
+    return new ManifestRewrite(
+        table,
+        (int) longProperty(table, PROP_REWRITE_MIN_MANIFESTS, DEFAULT_REWRITE_MIN_MANIFESTS));
   }
 
   public RemoveOrphanFiles removeOrphanFiles(String tableName) {
     Table table = load(tableName);
-    return new RemoveOrphanFiles(table, clock,
+    return new RemoveOrphanFiles(
+        table,
+        clock,
         Duration.ofMillis(longProperty(table, PROP_ORPHAN_AGE, DEFAULT_ORPHAN_AGE.toMillis())));
   }
 
@@ -79,7 +97,8 @@ public final class TableMaintenance {
     try {
       return Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      throw new InvalidArgument("table property " + name + " of " + table.name() + " is not a number: '" + v + "'");
+      throw new InvalidArgument(
+          "table property " + name + " of " + table.name() + " is not a number: '" + v + "'");
     }
   }
 }

@@ -1,21 +1,37 @@
 package dev.lakehouse.core.resources;
 
 /**
- * The Lambda functions of the lakehouse, whoever deploys them: the handler each runs, the name it is deployed under
- * (after the stack's or the local stack's prefix) and the placeholder the state machine files name it by. The CDK app
- * (with its sizing per function) and the local stack (with its in-process handlers) both read this list.
+ * The Lambda functions of the lakehouse, whoever deploys them: the handler each runs, the name it
+ * is deployed under (after the stack's or the local stack's prefix) and the placeholder the state
+ * machine files name it by. The CDK app (with its sizing per function) and the local stack (with
+ * its in-process handlers) both read this list.
  */
 public enum LakehouseFunction {
-  INGEST_ROUTER("IngestRouter", "IngestRouterHandler", "ingest-router",
+  INGEST_ROUTER(
+      "IngestRouter",
+      "IngestRouterHandler",
+      "ingest-router",
       "Validates a landed object and routes it to the pipeline for its entity"),
-  TABLE_ADMIN("TableAdmin", "TableAdminHandler", "table-admin",
+  TABLE_ADMIN(
+      "TableAdmin",
+      "TableAdminHandler",
+      "table-admin",
       "Creates the declared Iceberg tables (CloudFormation custom resource and pipeline step)"),
-  MAINTENANCE("Maintenance", "MaintenanceHandler", "maintenance",
+  MAINTENANCE(
+      "Maintenance",
+      "MaintenanceHandler",
+      "maintenance",
       "Expires snapshots, removes orphan files and rewrites manifests of the lakehouse tables"),
-  RUN_RECORDER("RunRecorder", "RunRecorderHandler", "run-recorder",
+  RUN_RECORDER(
+      "RunRecorder",
+      "RunRecorderHandler",
+      "run-recorder",
       "Records every pipeline step in the pipeline_runs table"),
   /** Deployed once per configured source (RestSourcesConstruct), not by FunctionsConstruct. */
-  REST_SOURCE("RestSource", "RestSourceHandler", "rest-source",
+  REST_SOURCE(
+      "RestSource",
+      "RestSourceHandler",
+      "rest-source",
       "Pulls pages of an HTTP JSON API into the landing bucket as JSON Lines");
 
   public static final String HANDLER_PACKAGE = "dev.lakehouse.functions.";
@@ -42,12 +58,16 @@ public enum LakehouseFunction {
     return handlerClass;
   }
 
-  /** Lambda's handler string: {@code dev.lakehouse.functions.IngestRouterHandler::handleRequest}. */
+  /**
+   * Lambda's handler string: {@code dev.lakehouse.functions.IngestRouterHandler::handleRequest}.
+   */
   public String handler() {
     return HANDLER_PACKAGE + handlerClass + "::handleRequest";
   }
 
-  /** The deployed name after the prefix, also the Powertools service name: {@code ingest-router}. */
+  /**
+   * The deployed name after the prefix, also the Powertools service name: {@code ingest-router}.
+   */
   public String nameSuffix() {
     return nameSuffix;
   }

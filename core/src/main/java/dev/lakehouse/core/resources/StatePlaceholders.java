@@ -6,13 +6,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code ${Name}} placeholders of the state machine files: their syntax, and the names that are neither a
- * function ({@link LakehouseFunction#arnPlaceholder()}) nor a job
- * ({@link dev.lakehouse.core.jobs.SparkJobs.JobSpec#jobNamePlaceholder()}). The CDK app substitutes them with the
- * deployed resources and grants what they name; the local stack with its local resources.
+ * The {@code ${Name}} placeholders of the state machine files: their syntax, and the names that are
+ * neither a function ({@link LakehouseFunction#arnPlaceholder()}) nor a job ({@link
+ * dev.lakehouse.core.jobs.SparkJobs.JobSpec#jobNamePlaceholder()}). The CDK app substitutes them
+ * with the deployed resources and grants what they name; the local stack with its local resources.
  */
 public final class StatePlaceholders {
-  /** {@code ${Name}}: a letter, then letters, digits or underscores (what CloudFormation substitutions accept). */
+  /**
+   * {@code ${Name}}: a letter, then letters, digits or underscores (what CloudFormation
+   * substitutions accept).
+   */
   public static final Pattern PATTERN = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_]*)}");
 
   public static final String ALERT_TOPIC_ARN = "AlertTopicArn";

@@ -5,29 +5,42 @@ import java.math.RoundingMode;
 import java.util.List;
 
 /**
- * The e-commerce business rules, declared once: the silver and gold SQL, the Athena named queries, the sample-data
- * generator and the tests' independent oracles all read them here. Money is DECIMAL with two places.
+ * The e-commerce business rules, declared once: the silver and gold SQL, the Athena named queries,
+ * the sample-data generator and the tests' independent oracles all read them here. Money is DECIMAL
+ * with two places.
  */
 public final class BusinessRules {
   /** Every order status a source may send (the design document's). */
   public static final List<String> ORDER_STATUSES =
       List.of("pending", "processing", "shipped", "delivered", "cancelled", "returned");
-  /** The one status whose orders are not revenue: excluded from gold metrics and customer lifetime value. */
+
+  /**
+   * The one status whose orders are not revenue: excluded from gold metrics and customer lifetime
+   * value.
+   */
   public static final String CANCELLED = "cancelled";
 
   /** Sales tax on an order's subtotal, rounded half-up to the cent. */
   public static final BigDecimal TAX_RATE = new BigDecimal("0.08");
+
   /** Orders whose subtotal is above this ship free. */
   public static final BigDecimal FREE_SHIPPING_ABOVE = new BigDecimal("100.00");
+
   public static final BigDecimal SHIPPING_FEE = new BigDecimal("9.99");
 
-  /** Customer segments by lifetime value, highest first: a customer is in the first whose floor it reaches. */
-  public static final List<Segment> SEGMENTS = List.of(
-      new Segment("vip", new BigDecimal("20000.00")),
-      new Segment("high", new BigDecimal("10000.00")),
-      new Segment("medium", new BigDecimal("5000.00")));
+  /**
+   * Customer segments by lifetime value, highest first: a customer is in the first whose floor it
+   * reaches.
+   */
+  public static final List<Segment> SEGMENTS =
+      List.of(
+          new Segment("vip", new BigDecimal("20000.00")),
+          new Segment("high", new BigDecimal("10000.00")),
+          new Segment("medium", new BigDecimal("5000.00")));
+
   /** Any revenue below the lowest floor. */
   public static final String LOW_SEGMENT = "low";
+
   /** No revenue at all. */
   public static final String NO_SEGMENT = "none";
 
@@ -79,18 +92,34 @@ public final class BusinessRules {
     }
 
     public static String shipping(String subtotal) {
-      return "CAST(CASE WHEN " + subtotal + " > " + FREE_SHIPPING_ABOVE.toPlainString() + " THEN 0.00 ELSE "
-          + SHIPPING_FEE.toPlainString() + " END AS DECIMAL(12,2))";
+      return "CAST(CASE WHEN "
+          + subtotal
+          + " > "
+          + FREE_SHIPPING_ABOVE.toPlainString()
+          + " THEN 0.00 ELSE "
+          + SHIPPING_FEE.toPlainString()
+          + " END AS DECIMAL(12,2))";
     }
 
     public static String segment(String lifetimeValue) {
       StringBuilder sql = new StringBuilder("CASE");
       for (Segment s : SEGMENTS) {
-        sql.append(" WHEN ").append(lifetimeValue).append(" >= ").append(s.floor().toPlainString())
-            .append(" THEN '").append(s.name()).append("'");
+        sql.append(" WHEN ")
+            .append(lifetimeValue)
+            .append(" >= ")
+            .append(s.floor().toPlainString())
+            .append(" THEN '")
+            .append(s.name())
+            .append("'");
       }
-      return sql.append(" WHEN ").append(lifetimeValue).append(" > 0 THEN '").append(LOW_SEGMENT)
-          .append("' ELSE '").append(NO_SEGMENT).append("' END").toString();
+      return sql.append(" WHEN ")
+          .append(lifetimeValue)
+          .append(" > 0 THEN '")
+          .append(LOW_SEGMENT)
+          .append("' ELSE '")
+          .append(NO_SEGMENT)
+          .append("' END")
+          .toString();
     }
   }
 }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One row of {@code pipeline_runs}: what one step of one execution did. Counts reconcile for ingest steps:
- * {@code rowsIn == rowsWritten + rowsRejected}.
+ * One row of {@code pipeline_runs}: what one step of one execution did. Counts reconcile for ingest
+ * steps: {@code rowsIn == rowsWritten + rowsRejected}.
  */
 public record PipelineRun(
     String executionId,
@@ -98,8 +98,20 @@ public record PipelineRun(
     }
 
     public PipelineRun build() {
-      return new PipelineRun(executionId, step, tableName, sourceFile, sourceEtag, rowsIn, rowsWritten, rowsRejected,
-          snapshotId, status, message, startedAt, finishedAt == null ? Instant.now() : finishedAt);
+      return new PipelineRun(
+          executionId,
+          step,
+          tableName,
+          sourceFile,
+          sourceEtag,
+          rowsIn,
+          rowsWritten,
+          rowsRejected,
+          snapshotId,
+          status,
+          message,
+          startedAt,
+          finishedAt == null ? Instant.now() : finishedAt);
     }
   }
 }

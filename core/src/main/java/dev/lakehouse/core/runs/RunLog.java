@@ -29,17 +29,20 @@ import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFile;
 
 /**
- * Reads and appends {@code pipeline_runs} through the Iceberg API alone (no Spark), so Lambdas and Spark jobs record
- * runs the same way. Each {@link #record} call is one atomic append.
+ * Reads and appends {@code pipeline_runs} through the Iceberg API alone (no Spark), so Lambdas and
+ * Spark jobs record runs the same way. Each {@link #record} call is one atomic append.
  */
 public final class RunLog {
   /** Step name of a bronze ingest. */
   public static final String STEP_BRONZE = "bronze";
+
   /**
-   * Step name of a whole ingest execution (the state machine's RecordRun): a SUCCEEDED row for a source file + ETag
-   * means the object went through bronze, silver and gold, i.e. "already ingested".
+   * Step name of a whole ingest execution (the state machine's RecordRun): a SUCCEEDED row for a
+   * source file + ETag means the object went through bronze, silver and gold, i.e. "already
+   * ingested".
    */
   public static final String STEP_PIPELINE = "pipeline";
+
   /** Step name of routing: a FAILED row names a landed object the router rejected, and why. */
   public static final String STEP_ROUTE = "route";
 
@@ -69,7 +72,8 @@ public final class RunLog {
       byPartition.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
     }
     var append = table.newAppend();
-    GenericFileWriterFactory factory = new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
+    GenericFileWriterFactory factory =
+        new GenericFileWriterFactory.Builder(table).dataFileFormat(FileFormat.PARQUET).build();
     for (var entry : byPartition.entrySet()) {
       append.appendFile(write(table, factory, entry.getKey(), entry.getValue()));
     }
@@ -87,16 +91,18 @@ public final class RunLog {
   }
 
   /**
-   * The execution that loaded this exact object (same key and same ETag) all the way to gold, if any. A re-upload
-   * with different content has a different ETag and is ingested again; the same bytes are not. A bronze success
-   * alone does not count: when the process died after bronze, a re-drop must carry the object's rows on through
-   * silver and gold (bronze itself recognises the object and appends nothing twice).
+   * The execution that loaded this exact object (same key and same ETag) all the way to gold, if
+   * any. A re-upload with different content has a different ETag and is ingested again; the same
+   * bytes are not. A bronze success alone does not count: when the process died after bronze, a
+   * re-drop must carry the object's rows on through silver and gold (bronze itself recognises the
+   * object and appends nothing twice).
    */
   public Optional<PipelineRun> completedIngest(String sourceFile, String etag) {
-    Expression filter = Expressions.and(
-        Expressions.equal("step", STEP_PIPELINE),
-        Expressions.equal("source_file", sourceFile),
-        Expressions.equal("status", RunStatus.SUCCEEDED.name()));
+    Expression filter =
+        Expressions.and(
+            Expressions.equal("step", STEP_PIPELINE),
+            Expressions.equal("source_file", sourceFile),
+            Expressions.equal("status", RunStatus.SUCCEEDED.name()));
     return read(filter).stream()
         .filter(run -> etag == null || etag.equals(run.sourceEtag()))
         .findFirst();
@@ -116,11 +122,15 @@ public final class RunLog {
     return runs;
   }
 
-  private static DataFile write(Table table, GenericFileWriterFactory factory, PartitionKey partition, List<Record> rows) {
-    String path = table.locationProvider().newDataLocation(table.spec(), partition,
-        "run-" + UUID.randomUUID() + ".parquet");
+  private static DataFile write(
+      Table table, GenericFileWriterFactory factory, PartitionKey partition, List<Record> rows) {
+    String path =
+        table
+            .locationProvider()
+            .newDataLocation(table.spec(), partition, "run-" + UUID.randomUUID() + ".parquet");
     OutputFile out = table.io().newOutputFile(path);
-    DataWriter<Record> writer = factory.newDataWriter(table.encryption().encrypt(out), table.spec(), partition);
+    DataWriter<Record> writer =
+        factory.newDataWriter(table.encryption().encrypt(out), table.spec(), partition);
     try (writer) {
       rows.forEach(writer::write);
     } catch (IOException e) {
@@ -161,7 +171,9 @@ public final class RunLog {
         RunStatus.valueOf((String) r.getField("status")),
         (String) r.getField("message"),
         ((OffsetDateTime) r.getField("started_at")).toInstant(),
-        r.getField("finished_at") == null ? null : ((OffsetDateTime) r.getField("finished_at")).toInstant());
+        r.getField("finished_at") == null
+            ? null
+            : ((OffsetDateTime) r.getField("finished_at")).toInstant());
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -6,7 +6,10 @@ public enum RunStatus {
   FAILED,
   /** The step had nothing to do, e.g. the object was already ingested by an earlier execution. */
   SKIPPED,
-  /** A whole execution stopped by a person or an API call (Step Functions' ABORTED): no error, not a success. */
+  /**
+   * A whole execution stopped by a person or an API call (Step Functions' ABORTED): no error, not a
+   * success.
+   */
   ABORTED,
   /** A whole execution that ran past its TimeoutSeconds (Step Functions' TIMED_OUT). */
   TIMED_OUT;

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A kind of record that lands in the landing bucket under {@code landing/<entity>/...}, with the bronze and silver
- * tables it flows through.
+ * A kind of record that lands in the landing bucket under {@code landing/<entity>/...}, with the
+ * bronze and silver tables it flows through.
  */
 public enum SourceEntity {
   CUSTOMERS(LakehouseTables.RAW_CUSTOMERS, LakehouseTables.CURATED_CUSTOMERS, "customer_id"),
@@ -39,7 +39,10 @@ public enum SourceEntity {
     return idColumn;
   }
 
-  /** {@code customers}, {@code products} or {@code orders}: the landing prefix segment and the CLI's --table value. */
+  /**
+   * {@code customers}, {@code products} or {@code orders}: the landing prefix segment and the CLI's
+   * --table value.
+   */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -52,7 +55,9 @@ public enum SourceEntity {
   public static Optional<SourceEntity> find(String name) {
     String key = name.trim().toLowerCase(Locale.ROOT);
     return Arrays.stream(values())
-        .filter(e -> e.label().equals(key) || e.bronze.name().equals(key) || e.silver.name().equals(key))
+        .filter(
+            e ->
+                e.label().equals(key) || e.bronze.name().equals(key) || e.silver.name().equals(key))
         .findFirst();
   }
 
@@ -63,6 +68,8 @@ public enum SourceEntity {
     }
     String rest = key.substring(LANDING_ROOT.length());
     int slash = rest.indexOf('/');
-    return slash <= 0 ? Optional.empty() : find(rest.substring(0, slash)).filter(e -> e.label().equals(rest.substring(0, slash)));
+    return slash <= 0
+        ? Optional.empty()
+        : find(rest.substring(0, slash)).filter(e -> e.label().equals(rest.substring(0, slash)));
   }
 }

@@ -10,8 +10,9 @@ import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * The single declaration of one lakehouse table: schema (with stable field ids), hidden partitioning, sort order
- * and table properties. Jobs, Lambdas, the CDK app and tests all read tables from here, never from literals.
+ * The single declaration of one lakehouse table: schema (with stable field ids), hidden
+ * partitioning, sort order and table properties. Jobs, Lambdas, the CDK app and tests all read
+ * tables from here, never from literals.
  */
 public final class TableDefinition {
   private final String name;
@@ -30,35 +31,46 @@ public final class TableDefinition {
     this.description = Objects.requireNonNull(builder.description, "description");
     this.schema = requireCatalogAssignedIds(name, Objects.requireNonNull(builder.schema, "schema"));
     this.spec = builder.spec == null ? PartitionSpec.unpartitioned() : builder.spec.apply(schema);
-    this.sortOrder = builder.sortOrder == null ? SortOrder.unsorted() : builder.sortOrder.apply(schema);
+    this.sortOrder =
+        builder.sortOrder == null ? SortOrder.unsorted() : builder.sortOrder.apply(schema);
     this.properties = TableProperties.forTable(zone, !spec.isUnpartitioned(), builder.properties);
     this.businessKey = List.copyOf(builder.businessKey);
     this.formerNames = Map.copyOf(builder.formerNames);
-    formerNames.forEach((former, current) -> {
-      if (schema.findField(current) == null) {
-        throw new IllegalArgumentException(name + ": renamed column " + current + " is not in the schema");
-      }
-      if (schema.findField(former) != null) {
-        throw new IllegalArgumentException(name + ": former name " + former + " is still a column");
-      }
-    });
+    formerNames.forEach(
+        (former, current) -> {
+          if (schema.findField(current) == null) {
+            throw new IllegalArgumentException(
+                name + ": renamed column " + current + " is not in the schema");
+          }
+          if (schema.findField(former) != null) {
+            throw new IllegalArgumentException(
+                name + ": former name " + former + " is still a column");
+          }
+        });
     for (String column : businessKey) {
       if (schema.findField(column) == null) {
-        throw new IllegalArgumentException(name + ": business key column " + column + " is not in the schema");
+        throw new IllegalArgumentException(
+            name + ": business key column " + column + " is not in the schema");
       }
     }
   }
 
   /**
-   * A catalog assigns fresh field ids when it creates a table (top-level fields first, then nested ones). Declaring
-   * the very ids it will assign keeps the source honest: the ids read here are the ids in every data file.
+   * A catalog assigns fresh field ids when it creates a table (top-level fields first, then nested
+   * ones). Declaring the very ids it will assign keeps the source honest: the ids read here are the
+   * ids in every data file.
    */
   private static Schema requireCatalogAssignedIds(String table, Schema declared) {
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    Schema assigned = org.apache.iceberg.types.TypeUtil.assignFreshIds(declared, next::incrementAndGet);
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Schema assigned =
+        org.apache.iceberg.types.TypeUtil.assignFreshIds(declared, next::incrementAndGet);
     if (!assigned.asStruct().equals(declared.asStruct())) {
-      throw new IllegalStateException(table + ": declared field ids differ from the ids a catalog assigns on create; "
-          + "declare them as " + assigned);
+      throw new IllegalStateException(
+          table
+              + ": declared field ids differ from the ids a catalog assigns on create; "
+              + "declare them as "
+              + assigned);
     }
     return declared;
   }
@@ -91,28 +103,34 @@ public final class TableDefinition {
     return sortOrder;
   }
 
-  /** Table properties to create the table with (format version, codecs, file sizes, retention, write modes). */
+  /**
+   * Table properties to create the table with (format version, codecs, file sizes, retention, write
+   * modes).
+   */
   public Map<String, String> properties() {
     return properties;
   }
 
-  /** Columns that identify one business entity (e.g. {@code order_id}); empty for append-only logs. */
+  /**
+   * Columns that identify one business entity (e.g. {@code order_id}); empty for append-only logs.
+   */
   public List<String> businessKey() {
     return businessKey;
   }
 
   /**
-   * The business key without the history columns of a versioned (SCD2) table: what identifies the entity in a
-   * batch and what a MERGE matches on ({@code customer_id} for curated_customers, keyed by customer_id and
-   * _valid_from). The same as {@link #businessKey()} for every other table.
+   * The business key without the history columns of a versioned (SCD2) table: what identifies the
+   * entity in a batch and what a MERGE matches on ({@code customer_id} for curated_customers, keyed
+   * by customer_id and _valid_from). The same as {@link #businessKey()} for every other table.
    */
   public List<String> entityKey() {
     return businessKey.stream().filter(c -> !c.startsWith("_")).toList();
   }
 
   /**
-   * Earlier names of columns, former → current: how a table created by an earlier release is migrated in place
-   * (Iceberg renames by field id, so data files and snapshots stay readable). See {@code TableProvisioner}.
+   * Earlier names of columns, former → current: how a table created by an earlier release is
+   * migrated in place (Iceberg renames by field id, so data files and snapshots stay readable). See
+   * {@code TableProvisioner}.
    */
   public Map<String, String> formerNames() {
     return formerNames;
@@ -122,7 +140,9 @@ public final class TableDefinition {
     return TableIdentifier.of(LakehouseTables.NAMESPACE, name);
   }
 
-  /** Fully qualified name as Spark SQL and Athena see it: {@code ecommerce_lakehouse.raw_orders}. */
+  /**
+   * Fully qualified name as Spark SQL and Athena see it: {@code ecommerce_lakehouse.raw_orders}.
+   */
   public String qualifiedName() {
     return LakehouseTables.NAMESPACE + "." + name;
   }

@@ -4,11 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Table properties every lakehouse table is created with, plus the per-zone write modes. See docs/tables.md for why
- * each value was chosen.
+ * Table properties every lakehouse table is created with, plus the per-zone write modes. See
+ * docs/tables.md for why each value was chosen.
  */
 public final class TableProperties {
-  /** Custom property naming the table's zone, so tools (CDK, Athena named queries, CLI) can group tables. */
+  /**
+   * Custom property naming the table's zone, so tools (CDK, Athena named queries, CLI) can group
+   * tables.
+   */
   public static final String ZONE = "lakehouse.zone";
 
   public static final long TARGET_FILE_SIZE_BYTES = 128L * 1024 * 1024;
@@ -18,7 +21,8 @@ public final class TableProperties {
 
   private TableProperties() {}
 
-  static Map<String, String> forTable(Zone zone, boolean partitioned, Map<String, String> overrides) {
+  static Map<String, String> forTable(
+      Zone zone, boolean partitioned, Map<String, String> overrides) {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("format-version", "2");
     props.put(ZONE, zone.label());
@@ -30,11 +34,14 @@ public final class TableProperties {
     props.put("history.expire.max-snapshot-age-ms", Long.toString(MAX_SNAPSHOT_AGE_MS));
     props.put("history.expire.min-snapshots-to-keep", Integer.toString(MIN_SNAPSHOTS_TO_KEEP));
     props.put("write.metadata.delete-after-commit.enabled", "true");
-    props.put("write.metadata.previous-versions-max", Integer.toString(PREVIOUS_METADATA_VERSIONS_MAX));
+    props.put(
+        "write.metadata.previous-versions-max", Integer.toString(PREVIOUS_METADATA_VERSIONS_MAX));
     props.put("write.metadata.metrics.default", "truncate(16)");
-    // Hash distribution clusters rows by partition before writing, so each task writes one file per partition.
+    // Hash distribution clusters rows by partition before writing, so each task writes one file per
+    // partition.
     props.put("write.distribution-mode", partitioned ? "hash" : "none");
-    // Several writers (bronze of two files, Lambdas recording runs) may commit to one table at once.
+    // Several writers (bronze of two files, Lambdas recording runs) may commit to one table at
+    // once.
     props.put("commit.retry.num-retries", "10");
     props.put("commit.retry.min-wait-ms", "100");
     props.put("commit.retry.max-wait-ms", "10000");

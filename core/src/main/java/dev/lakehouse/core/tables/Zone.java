@@ -1,6 +1,9 @@
 package dev.lakehouse.core.tables;
 
-/** Medallion zone of a table; also the warehouse prefix its files live under (S3 lifecycle rules key off it). */
+/**
+ * Medallion zone of a table; also the warehouse prefix its files live under (S3 lifecycle rules key
+ * off it).
+ */
 public enum Zone {
   BRONZE("raw"),
   SILVER("curated"),

@@ -31,21 +31,31 @@ class TableProvisionerTest {
       assertThat(table.schema().asStruct()).isEqualTo(declared.schema().asStruct());
       assertThat(table.spec().fields()).hasSameSizeAs(declared.spec().fields());
       for (int i = 0; i < declared.spec().fields().size(); i++) {
-        assertThat(table.spec().fields().get(i).name()).isEqualTo(declared.spec().fields().get(i).name());
-        assertThat(table.spec().fields().get(i).transform().toString()).isEqualTo(declared.spec().fields().get(i).transform().toString());
-        assertThat(table.spec().fields().get(i).sourceId()).isEqualTo(declared.spec().fields().get(i).sourceId());
+        assertThat(table.spec().fields().get(i).name())
+            .isEqualTo(declared.spec().fields().get(i).name());
+        assertThat(table.spec().fields().get(i).transform().toString())
+            .isEqualTo(declared.spec().fields().get(i).transform().toString());
+        assertThat(table.spec().fields().get(i).sourceId())
+            .isEqualTo(declared.spec().fields().get(i).sourceId());
       }
       assertThat(table.sortOrder().fields()).hasSameSizeAs(declared.sortOrder().fields());
-      // format-version is a reserved property: Iceberg applies it to the metadata instead of storing it.
+      // format-version is a reserved property: Iceberg applies it to the metadata instead of
+      // storing it.
       var expected = new java.util.HashMap<>(declared.properties());
       assertThat(expected.remove("format-version")).isEqualTo("2");
       assertThat(table.properties()).containsAllEntriesOf(expected);
-      assertThat(((org.apache.iceberg.HasTableOperations) table).operations().current().formatVersion()).isEqualTo(2);
+      assertThat(
+              ((org.apache.iceberg.HasTableOperations) table)
+                  .operations()
+                  .current()
+                  .formatVersion())
+          .isEqualTo(2);
       assertThat(table.location())
           .isEqualTo(settings.tableLocation(declared.zone().warehousePrefix(), declared.name()));
       assertThat(table.currentSnapshot()).isNull();
     }
-    assertThat(catalog.loadTable(LakehouseTables.RAW_ORDERS.identifier()).location()).endsWith("/warehouse/raw/raw_orders");
+    assertThat(catalog.loadTable(LakehouseTables.RAW_ORDERS.identifier()).location())
+        .endsWith("/warehouse/raw/raw_orders");
   }
 
   @Test
@@ -65,8 +75,12 @@ class TableProvisionerTest {
   private static String currentMetadata(Catalog catalog) {
     StringBuilder all = new StringBuilder();
     for (TableDefinition t : LakehouseTables.all()) {
-      all.append(((org.apache.iceberg.HasTableOperations) catalog.loadTable(t.identifier())).operations()
-          .current().metadataFileLocation()).append('\n');
+      all.append(
+              ((org.apache.iceberg.HasTableOperations) catalog.loadTable(t.identifier()))
+                  .operations()
+                  .current()
+                  .metadataFileLocation())
+          .append('\n');
     }
     return all.toString();
   }

@@ -23,12 +23,14 @@ class CatalogSettingsTest {
 
   @Test
   void glueFromEnvironmentUsesS3FileIoAndEndpointOverrides() {
-    CatalogSettings settings = CatalogSettings.fromEnvironment(Map.of(
-        "LAKEHOUSE_WAREHOUSE", "s3://wh-bucket/",
-        "AWS_REGION", "eu-west-1",
-        "LAKEHOUSE_GLUE_ENDPOINT", "http://localhost:4566",
-        "LAKEHOUSE_S3_ENDPOINT", "http://localhost:4566",
-        "LAKEHOUSE_S3_PATH_STYLE", "true"));
+    CatalogSettings settings =
+        CatalogSettings.fromEnvironment(
+            Map.of(
+                "LAKEHOUSE_WAREHOUSE", "s3://wh-bucket/",
+                "AWS_REGION", "eu-west-1",
+                "LAKEHOUSE_GLUE_ENDPOINT", "http://localhost:4566",
+                "LAKEHOUSE_S3_ENDPOINT", "http://localhost:4566",
+                "LAKEHOUSE_S3_PATH_STYLE", "true"));
     assertThat(settings.type()).isEqualTo(CatalogType.GLUE);
     assertThat(settings.icebergProperties())
         .containsEntry("catalog-impl", "org.apache.iceberg.aws.glue.GlueCatalog")
@@ -45,11 +47,12 @@ class CatalogSettingsTest {
 
   @Test
   void restCatalogOnAwsSignsRequests() {
-    CatalogSettings settings = CatalogSettings.builder(CatalogType.REST)
-        .uri("https://glue.eu-west-1.amazonaws.com/iceberg")
-        .warehouse("123456789012")
-        .region("eu-west-1")
-        .build();
+    CatalogSettings settings =
+        CatalogSettings.builder(CatalogType.REST)
+            .uri("https://glue.eu-west-1.amazonaws.com/iceberg")
+            .warehouse("123456789012")
+            .region("eu-west-1")
+            .build();
     assertThat(settings.icebergProperties())
         .containsEntry("type", "rest")
         .containsEntry("rest.sigv4-enabled", "true")
@@ -68,11 +71,17 @@ class CatalogSettingsTest {
 
   @Test
   void badSettingsFailWithAClearMessage() {
-    assertThatThrownBy(() -> CatalogSettings.fromEnvironment(Map.of("LAKEHOUSE_CATALOG", "hive", "LAKEHOUSE_WAREHOUSE", "x")))
+    assertThatThrownBy(
+            () ->
+                CatalogSettings.fromEnvironment(
+                    Map.of("LAKEHOUSE_CATALOG", "hive", "LAKEHOUSE_WAREHOUSE", "x")))
         .hasMessage("unknown catalog type 'hive'; expected one of glue, jdbc, rest");
     assertThatThrownBy(() -> CatalogSettings.fromEnvironment(Map.of()))
         .hasMessage("catalog warehouse is not set (LAKEHOUSE_WAREHOUSE)");
-    assertThatThrownBy(() -> CatalogSettings.fromEnvironment(Map.of("LAKEHOUSE_CATALOG", "jdbc", "LAKEHOUSE_WAREHOUSE", "/w")))
+    assertThatThrownBy(
+            () ->
+                CatalogSettings.fromEnvironment(
+                    Map.of("LAKEHOUSE_CATALOG", "jdbc", "LAKEHOUSE_WAREHOUSE", "/w")))
         .hasMessage("jdbc catalog needs a uri (LAKEHOUSE_CATALOG_URI)");
   }
 }

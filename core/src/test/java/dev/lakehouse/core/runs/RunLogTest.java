@@ -25,32 +25,66 @@ class RunLogTest {
     Instant t1 = Instant.parse("2026-11-01T00:01:00Z");
 
     log.record(
-        PipelineRun.builder("exec-1", "bronze").table("raw_orders").source("landing/landing/orders/a.jsonl", "etag-a")
-            .counts(10, 8, 2).snapshotId(42L).started(t0).finished(t1).build(),
-        PipelineRun.builder("exec-1", "silver").table("curated_orders").status(RunStatus.FAILED)
-            .message("boom").started(t1).finished(t1).build());
-    log.record(PipelineRun.builder("exec-1", "pipeline").table("raw_orders").source("landing/landing/orders/a.jsonl", "etag-a")
-        .started(t1).finished(t1).build());
-    log.record(PipelineRun.builder("exec-2", "bronze").table("raw_orders").source("landing/landing/orders/b.jsonl", "etag-b")
-        .status(RunStatus.FAILED).started(t1).finished(t1).build());
+        PipelineRun.builder("exec-1", "bronze")
+            .table("raw_orders")
+            .source("landing/landing/orders/a.jsonl", "etag-a")
+            .counts(10, 8, 2)
+            .snapshotId(42L)
+            .started(t0)
+            .finished(t1)
+            .build(),
+        PipelineRun.builder("exec-1", "silver")
+            .table("curated_orders")
+            .status(RunStatus.FAILED)
+            .message("boom")
+            .started(t1)
+            .finished(t1)
+            .build());
+    log.record(
+        PipelineRun.builder("exec-1", "pipeline")
+            .table("raw_orders")
+            .source("landing/landing/orders/a.jsonl", "etag-a")
+            .started(t1)
+            .finished(t1)
+            .build());
+    log.record(
+        PipelineRun.builder("exec-2", "bronze")
+            .table("raw_orders")
+            .source("landing/landing/orders/b.jsonl", "etag-b")
+            .status(RunStatus.FAILED)
+            .started(t1)
+            .finished(t1)
+            .build());
 
-    assertThat(log.forExecution("exec-1")).extracting(PipelineRun::step, PipelineRun::status, PipelineRun::rowsWritten)
+    assertThat(log.forExecution("exec-1"))
+        .extracting(PipelineRun::step, PipelineRun::status, PipelineRun::rowsWritten)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("bronze", RunStatus.SUCCEEDED, 8L),
             org.assertj.core.groups.Tuple.tuple("pipeline", RunStatus.SUCCEEDED, null),
             org.assertj.core.groups.Tuple.tuple("silver", RunStatus.FAILED, null));
     assertThat(log.forExecution("exec-1").get(0).startedAt()).isEqualTo(t0);
-    assertThat(log.completedIngest("landing/landing/orders/a.jsonl", "etag-a")).map(PipelineRun::executionId).contains("exec-1");
+    assertThat(log.completedIngest("landing/landing/orders/a.jsonl", "etag-a"))
+        .map(PipelineRun::executionId)
+        .contains("exec-1");
     assertThat(log.completedIngest("landing/landing/orders/a.jsonl", "etag-changed")).isEmpty();
-    assertThat(log.completedIngest("landing/landing/orders/b.jsonl", "etag-b")).as("failed ingest").isEmpty();
+    assertThat(log.completedIngest("landing/landing/orders/b.jsonl", "etag-b"))
+        .as("failed ingest")
+        .isEmpty();
     // A bronze success without the pipeline's: the object has not reached silver yet.
-    log.record(PipelineRun.builder("exec-3", "bronze").table("raw_orders").source("landing/landing/orders/c.jsonl", "etag-c")
-        .started(t1).finished(t1).build());
+    log.record(
+        PipelineRun.builder("exec-3", "bronze")
+            .table("raw_orders")
+            .source("landing/landing/orders/c.jsonl", "etag-c")
+            .started(t1)
+            .finished(t1)
+            .build());
     assertThat(log.completedIngest("landing/landing/orders/c.jsonl", "etag-c")).isEmpty();
     assertThat(log.all()).hasSize(5);
     // Two months among the first batch's rows: one data file each, all in one commit.
     var table = catalog.loadTable(LakehouseTables.PIPELINE_RUNS.identifier());
     assertThat(table.snapshots()).hasSize(4);
-    assertThat(table.currentSnapshot().summary()).containsEntry("total-data-files", "5").containsEntry("total-records", "5");
+    assertThat(table.currentSnapshot().summary())
+        .containsEntry("total-data-files", "5")
+        .containsEntry("total-records", "5");
   }
 }

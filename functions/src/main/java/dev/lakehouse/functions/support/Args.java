@@ -4,7 +4,9 @@ import dev.lakehouse.core.admin.InvalidArgument;
 import java.util.List;
 import java.util.Map;
 
-/** Typed reads of a JSON payload (a map as the Lambda runtime or the local runner deserializes it). */
+/**
+ * Typed reads of a JSON payload (a map as the Lambda runtime or the local runner deserializes it).
+ */
 public final class Args {
   private final Map<String, Object> map;
 

@@ -1,9 +1,9 @@
 package dev.lakehouse.functions.support;
 
-import dev.lakehouse.core.catalog.CatalogFactory;
-import dev.lakehouse.core.catalog.CatalogSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakehouse.core.catalog.CatalogFactory;
+import dev.lakehouse.core.catalog.CatalogSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
@@ -21,11 +21,13 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Clients built from environment variables on first use, once per JVM: nothing connects during class loading or in
- * a SnapStart snapshot (the first invocation after restore builds them). Shared by every handler in the JVM.
+ * Clients built from environment variables on first use, once per JVM: nothing connects during
+ * class loading or in a SnapStart snapshot (the first invocation after restore builds them). Shared
+ * by every handler in the JVM.
  */
 public final class Clients {
-  private static final Lazy<CatalogSettings> SETTINGS = Lazy.of(() -> CatalogSettings.fromEnvironment(System.getenv()));
+  private static final Lazy<CatalogSettings> SETTINGS =
+      Lazy.of(() -> CatalogSettings.fromEnvironment(System.getenv()));
   private static final Lazy<Catalog> CATALOG = Lazy.of(() -> CatalogFactory.create(SETTINGS.get()));
   private static final Lazy<S3Client> S3 = Lazy.of(() -> s3(SETTINGS.get(), System.getenv()));
 
@@ -39,7 +41,10 @@ public final class Clients {
     return CATALOG;
   }
 
-  /** SQS (the ingest queue) in the function's region; {@code AWS_ENDPOINT_URL_SQS} points it elsewhere (emulators). */
+  /**
+   * SQS (the ingest queue) in the function's region; {@code AWS_ENDPOINT_URL_SQS} points it
+   * elsewhere (emulators).
+   */
   public static SqsClient sqs() {
     return SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
   }
@@ -53,18 +58,28 @@ public final class Clients {
     return S3;
   }
 
-  /** An S3 client for the landing bucket: the catalog's endpoint, path style and keys when set (local), else AWS defaults. */
+  /**
+   * An S3 client for the landing bucket: the catalog's endpoint, path style and keys when set
+   * (local), else AWS defaults.
+   */
   public static S3Client s3(CatalogSettings settings, Map<String, String> env) {
     var b = S3Client.builder().httpClient(UrlConnectionHttpClient.create());
-    String region = settings.region().orElse(env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
+    String region =
+        settings
+            .region()
+            .orElse(
+                env.getOrDefault(
+                    "AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
     b.region(Region.of(region));
     settings.s3Endpoint().ifPresent(e -> b.endpointOverride(URI.create(e)));
     if (settings.s3PathStyle()) {
       b.forcePathStyle(true);
     }
     if (settings.s3AccessKey().isPresent()) {
-      b.credentialsProvider(StaticCredentialsProvider.create(
-          AwsBasicCredentials.create(settings.s3AccessKey().get(), settings.s3SecretKey().orElse(""))));
+      b.credentialsProvider(
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(
+                  settings.s3AccessKey().get(), settings.s3SecretKey().orElse(""))));
     } else {
       b.credentialsProvider(DefaultCredentialsProvider.builder().build());
     }
@@ -72,20 +87,28 @@ public final class Clients {
   }
 
   /**
-   * The current value of a Secrets Manager secret, read at each call (so a rotation is seen by the next call): the
-   * secret string, or its {@code field} when the string is a JSON object. Empty when {@code secretArn} is unset.
+   * The current value of a Secrets Manager secret, read at each call (so a rotation is seen by the
+   * next call): the secret string, or its {@code field} when the string is a JSON object. Empty
+   * when {@code secretArn} is unset.
    */
   public static Supplier<Optional<String>> secret(String secretArn, String field) {
     if (secretArn == null || secretArn.isBlank()) {
       return Optional::empty;
     }
-    Lazy<SecretsManagerClient> client = Lazy.of(() -> {
-      String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-      return SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(region))
-          .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
-    });
-    return () -> Optional.of(secretValue(client.get().getSecretValue(b -> b.secretId(secretArn)).secretString(),
-        field));
+    Lazy<SecretsManagerClient> client =
+        Lazy.of(
+            () -> {
+              String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+              return SecretsManagerClient.builder()
+                  .httpClient(UrlConnectionHttpClient.create())
+                  .region(Region.of(region))
+                  .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                  .build();
+            });
+    return () ->
+        Optional.of(
+            secretValue(
+                client.get().getSecretValue(b -> b.secretId(secretArn)).secretString(), field));
   }
 
   /** The secret string, or its {@code field} when it is a JSON object carrying one. */

@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Invokes a handler of this jar the way the Lambda runtime does (its no-argument constructor, so clients come from
- * the environment exactly as deployed) with one JSON event, outside Lambda: {@code java -cp lakehouse-functions.jar
- * dev.lakehouse.functions.support.LocalInvoke dev.lakehouse.functions.IngestRouterHandler '{"bucket": ...}'}.
+ * Invokes a handler of this jar the way the Lambda runtime does (its no-argument constructor, so
+ * clients come from the environment exactly as deployed) with one JSON event, outside Lambda:
+ * {@code java -cp lakehouse-functions.jar dev.lakehouse.functions.support.LocalInvoke
+ * dev.lakehouse.functions.IngestRouterHandler '{"bucket": ...}'}.
  *
- * <p>The last line of stdout is the answer: {@code {"result": {...}}}, or {@code {"errorType": ..., "errorMessage":
- * ...}} with exit code 1 — the names Step Functions sees as {@code Error} and {@code Cause}.
+ * <p>The last line of stdout is the answer: {@code {"result": {...}}}, or {@code {"errorType": ...,
+ * "errorMessage": ...}} with exit code 1 — the names Step Functions sees as {@code Error} and
+ * {@code Cause}.
  */
 public final class LocalInvoke {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,12 +39,13 @@ public final class LocalInvoke {
     try {
       @SuppressWarnings("unchecked")
       RequestHandler<Map<String, Object>, Map<String, Object>> handler =
-          (RequestHandler<Map<String, Object>, Map<String, Object>>) Class.forName(args[0])
-              .getDeclaredConstructor().newInstance();
+          (RequestHandler<Map<String, Object>, Map<String, Object>>)
+              Class.forName(args[0]).getDeclaredConstructor().newInstance();
       Map<String, Object> event = JSON.readValue(args[1], new TypeReference<>() {});
       answer.put("result", handler.handleRequest(event, new InvokeContext(args[0])));
     } catch (Exception e) {
-      Throwable error = e instanceof java.lang.reflect.InvocationTargetException i ? i.getCause() : e;
+      Throwable error =
+          e instanceof java.lang.reflect.InvocationTargetException i ? i.getCause() : e;
       answer.put("errorType", error.getClass().getName());
       answer.put("errorMessage", String.valueOf(error.getMessage()));
       error.printStackTrace(); // stderr: the trace for a person, stdout keeps the one-line answer
@@ -57,21 +60,68 @@ public final class LocalInvoke {
   private record InvokeContext(String handler) implements Context {
     private static final String REQUEST_ID = UUID.randomUUID().toString();
 
-    @Override public String getAwsRequestId() { return REQUEST_ID; }
-    @Override public String getLogGroupName() { return "/aws/lambda/local"; }
-    @Override public String getLogStreamName() { return "local"; }
-    @Override public String getFunctionName() { return handler.substring(handler.lastIndexOf('.') + 1); }
-    @Override public String getFunctionVersion() { return "$LATEST"; }
-    @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:local:000000000000:function:" + getFunctionName(); }
-    @Override public CognitoIdentity getIdentity() { return null; }
-    @Override public ClientContext getClientContext() { return null; }
-    @Override public int getRemainingTimeInMillis() { return 900_000; }
-    @Override public int getMemoryLimitInMB() { return 1024; }
+    @Override
+    public String getAwsRequestId() {
+      return REQUEST_ID;
+    }
 
-    @Override public LambdaLogger getLogger() {
+    @Override
+    public String getLogGroupName() {
+      return "/aws/lambda/local";
+    }
+
+    @Override
+    public String getLogStreamName() {
+      return "local";
+    }
+
+    @Override
+    public String getFunctionName() {
+      return handler.substring(handler.lastIndexOf('.') + 1);
+    }
+
+    @Override
+    public String getFunctionVersion() {
+      return "$LATEST";
+    }
+
+    @Override
+    public String getInvokedFunctionArn() {
+      return "arn:aws:lambda:local:000000000000:function:" + getFunctionName();
+    }
+
+    @Override
+    public CognitoIdentity getIdentity() {
+      return null;
+    }
+
+    @Override
+    public ClientContext getClientContext() {
+      return null;
+    }
+
+    @Override
+    public int getRemainingTimeInMillis() {
+      return 900_000;
+    }
+
+    @Override
+    public int getMemoryLimitInMB() {
+      return 1024;
+    }
+
+    @Override
+    public LambdaLogger getLogger() {
       return new LambdaLogger() {
-        @Override public void log(String message) { System.err.println(message); }
-        @Override public void log(byte[] message) { System.err.println(new String(message, StandardCharsets.UTF_8)); }
+        @Override
+        public void log(String message) {
+          System.err.println(message);
+        }
+
+        @Override
+        public void log(byte[] message) {
+          System.err.println(new String(message, StandardCharsets.UTF_8));
+        }
       };
     }
   }

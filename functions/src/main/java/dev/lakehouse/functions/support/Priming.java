@@ -10,28 +10,30 @@ import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
- * SnapStart priming: before the snapshot, exercise the code paths every invocation takes so their classes are
- * loaded and initialised in the snapshot, without creating a client, opening a connection or reading credentials
- * (those would be captured and go stale). Also loads classes by name that the first real call needs.
+ * SnapStart priming: before the snapshot, exercise the code paths every invocation takes so their
+ * classes are loaded and initialised in the snapshot, without creating a client, opening a
+ * connection or reading credentials (those would be captured and go stale). Also loads classes by
+ * name that the first real call needs.
  */
 public final class Priming {
-  private static final List<String> CLASSES = List.of(
-      "org.apache.iceberg.catalog.TableIdentifier",
-      "org.apache.iceberg.data.IcebergGenerics",
-      "org.apache.iceberg.data.GenericRecord",
-      "org.apache.iceberg.data.GenericFileWriterFactory",
-      "org.apache.iceberg.jdbc.JdbcCatalog",
-      "org.apache.iceberg.aws.s3.S3FileIO",
-      "org.apache.iceberg.aws.glue.GlueCatalog",
-      "org.apache.iceberg.expressions.Expressions",
-      "org.apache.iceberg.util.SnapshotUtil",
-      "software.amazon.awssdk.services.s3.S3Client",
-      "software.amazon.awssdk.services.s3.model.HeadObjectRequest",
-      "software.amazon.awssdk.services.s3.model.GetObjectRequest",
-      "software.amazon.awssdk.services.s3.model.CopyObjectRequest",
-      "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient",
-      "software.amazon.lambda.powertools.metrics.MetricsFactory",
-      "software.amazon.lambda.powertools.logging.PowertoolsLogging");
+  private static final List<String> CLASSES =
+      List.of(
+          "org.apache.iceberg.catalog.TableIdentifier",
+          "org.apache.iceberg.data.IcebergGenerics",
+          "org.apache.iceberg.data.GenericRecord",
+          "org.apache.iceberg.data.GenericFileWriterFactory",
+          "org.apache.iceberg.jdbc.JdbcCatalog",
+          "org.apache.iceberg.aws.s3.S3FileIO",
+          "org.apache.iceberg.aws.glue.GlueCatalog",
+          "org.apache.iceberg.expressions.Expressions",
+          "org.apache.iceberg.util.SnapshotUtil",
+          "software.amazon.awssdk.services.s3.S3Client",
+          "software.amazon.awssdk.services.s3.model.HeadObjectRequest",
+          "software.amazon.awssdk.services.s3.model.GetObjectRequest",
+          "software.amazon.awssdk.services.s3.model.CopyObjectRequest",
+          "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient",
+          "software.amazon.lambda.powertools.metrics.MetricsFactory",
+          "software.amazon.lambda.powertools.logging.PowertoolsLogging");
 
   private Priming() {}
 

@@ -27,9 +27,13 @@ public final class SqsIngestQueue implements IngestQueue {
 
   @Override
   public int approximateSize() {
-    String value = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
-        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
-        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+    String value =
+        sqs.getQueueAttributes(
+                b ->
+                    b.queueUrl(queueUrl)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            .attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
     return value == null ? 0 : Integer.parseInt(value);
   }
 
@@ -38,27 +42,39 @@ public final class SqsIngestQueue implements IngestQueue {
     List<QueuedObject> received = new ArrayList<>();
     while (received.size() < max) {
       int want = Math.min(SQS_PAGE, max - received.size());
-      List<Message> page = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(want)
-          .visibilityTimeout((int) lease.toSeconds()).waitTimeSeconds(0)
-          .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP,
-              MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
+      List<Message> page =
+          sqs.receiveMessage(
+                  b ->
+                      b.queueUrl(queueUrl)
+                          .maxNumberOfMessages(want)
+                          .visibilityTimeout((int) lease.toSeconds())
+                          .waitTimeSeconds(0)
+                          .messageSystemAttributeNames(
+                              MessageSystemAttributeName.SENT_TIMESTAMP,
+                              MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+              .messages();
       if (page.isEmpty()) {
-        break; // what is left arrived after the claim began, or sits on another SQS host: the next batch takes it
+        break; // what is left arrived after the claim began, or sits on another SQS host: the next
+        // batch takes it
       }
       for (Message m : page) {
         String sent = m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
         String count = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
-        received.add(QueuedObject.fromEvent(m.receiptHandle(), m.body(),
-            sent == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(sent)),
-            count == null ? 1 : Integer.parseInt(count)));
+        received.add(
+            QueuedObject.fromEvent(
+                m.receiptHandle(),
+                m.body(),
+                sent == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(sent)),
+                count == null ? 1 : Integer.parseInt(count)));
       }
     }
     return received;
   }
 
   /**
-   * One DeleteMessage per receipt: the role holds {@code sqs:DeleteMessage}, which AWS also checks for
-   * DeleteMessageBatch, but emulators check a batch action of its own name; a batch is at most a thousand calls.
+   * One DeleteMessage per receipt: the role holds {@code sqs:DeleteMessage}, which AWS also checks
+   * for DeleteMessageBatch, but emulators check a batch action of its own name; a batch is at most
+   * a thousand calls.
    */
   @Override
   public void delete(List<String> receipts) {

@@ -17,8 +17,10 @@ public final class StepFunctionsExecutions implements ExecutionsInProgress {
   @Override
   public List<Running> running(String stateMachineArn) {
     List<Running> running = new ArrayList<>();
-    sfn.listExecutionsPaginator(b -> b.stateMachineArn(stateMachineArn).statusFilter(ExecutionStatus.RUNNING))
-        .executions().forEach(e -> running.add(new Running(e.executionArn(), e.startDate())));
+    sfn.listExecutionsPaginator(
+            b -> b.stateMachineArn(stateMachineArn).statusFilter(ExecutionStatus.RUNNING))
+        .executions()
+        .forEach(e -> running.add(new Running(e.executionArn(), e.startDate())));
     return running;
   }
 }

@@ -15,15 +15,18 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * Powertools v2 around one invocation, through its functional API (no AspectJ weaving needed):
+ *
  * <ul>
- *   <li>logging: {@code PowertoolsLogging.withLogging} adds the Lambda context fields to every log line, and the
- *       pipeline execution id goes in as {@code correlation_id};</li>
- *   <li>metrics: EMF through {@code MetricsFactory} (namespace {@code POWERTOOLS_METRICS_NAMESPACE}, dimension
- *       {@code Service} from {@code POWERTOOLS_SERVICE_NAME}, plus {@code Operation}), flushed after each
- *       invocation: Duration, Succeeded/Failures, and what the handler adds (rows, files, bytes); off when no
- *       namespace is set (in-process local runs) or {@code POWERTOOLS_METRICS_DISABLED=true};</li>
- *   <li>tracing: an X-Ray subsegment with annotations when the Lambda runtime has a trace header and
- *       {@code POWERTOOLS_TRACING_DISABLED} is not true; otherwise nothing X-Ray is even loaded.</li>
+ *   <li>logging: {@code PowertoolsLogging.withLogging} adds the Lambda context fields to every log
+ *       line, and the pipeline execution id goes in as {@code correlation_id};
+ *   <li>metrics: EMF through {@code MetricsFactory} (namespace {@code
+ *       POWERTOOLS_METRICS_NAMESPACE}, dimension {@code Service} from {@code
+ *       POWERTOOLS_SERVICE_NAME}, plus {@code Operation}), flushed after each invocation: Duration,
+ *       Succeeded/Failures, and what the handler adds (rows, files, bytes); off when no namespace
+ *       is set (in-process local runs) or {@code POWERTOOLS_METRICS_DISABLED=true};
+ *   <li>tracing: an X-Ray subsegment with annotations when the Lambda runtime has a trace header
+ *       and {@code POWERTOOLS_TRACING_DISABLED} is not true; otherwise nothing X-Ray is even
+ *       loaded.
  * </ul>
  */
 public final class Telemetry {
@@ -75,16 +78,22 @@ public final class Telemetry {
     }
   }
 
-  public static Map<String, Object> invoke(String function, String operation, Context context, String correlationId,
-      Body body) {
+  public static Map<String, Object> invoke(
+      String function, String operation, Context context, String correlationId, Body body) {
     boolean cold = COLD.getAndSet(false);
     lastColdStart = cold;
-    Supplier<Map<String, Object>> work = () -> run(function, operation, context, correlationId, cold, body);
+    Supplier<Map<String, Object>> work =
+        () -> run(function, operation, context, correlationId, cold, body);
     return context == null ? work.get() : PowertoolsLogging.withLogging(context, work);
   }
 
-  private static Map<String, Object> run(String function, String operation, Context context, String correlationId,
-      boolean cold, Body body) {
+  private static Map<String, Object> run(
+      String function,
+      String operation,
+      Context context,
+      String correlationId,
+      boolean cold,
+      Body body) {
     Metrics metrics = metricsEnabled() ? MetricsFactory.getMetricsInstance() : null;
     Recorder recorder = new Recorder(metrics);
     if (correlationId != null) {
@@ -102,10 +111,13 @@ public final class Telemetry {
     }
     long start = System.nanoTime();
     try {
-      Map<String, Object> out = tracingEnabled()
-          ? XRay.inSubsegment("## " + function + "." + operation,
-              Map.of("Operation", operation, "CorrelationId", String.valueOf(correlationId)), () -> body.run(recorder))
-          : body.run(recorder);
+      Map<String, Object> out =
+          tracingEnabled()
+              ? XRay.inSubsegment(
+                  "## " + function + "." + operation,
+                  Map.of("Operation", operation, "CorrelationId", String.valueOf(correlationId)),
+                  () -> body.run(recorder))
+              : body.run(recorder);
       long ms = (System.nanoTime() - start) / 1_000_000;
       recorder.metric("Duration", ms, MetricUnit.MILLISECONDS).count("Succeeded", 1);
       LOG.info("{} {} succeeded in {} ms", function, operation, ms);
@@ -114,7 +126,13 @@ public final class Telemetry {
       long ms = (System.nanoTime() - start) / 1_000_000;
       recorder.metric("Duration", ms, MetricUnit.MILLISECONDS).count("Failures", 1);
       MDC.put("error_type", e.getClass().getName());
-      LOG.error("{} {} failed after {} ms: {}: {}", function, operation, ms, e.getClass().getSimpleName(), e.getMessage());
+      LOG.error(
+          "{} {} failed after {} ms: {}: {}",
+          function,
+          operation,
+          ms,
+          e.getClass().getSimpleName(),
+          e.getMessage());
       throw e;
     } finally {
       if (metrics != null) {
@@ -139,15 +157,21 @@ public final class Telemetry {
 
   static boolean metricsEnabled() {
     String ns = System.getenv("POWERTOOLS_METRICS_NAMESPACE");
-    return ns != null && !ns.isBlank() && !"true".equalsIgnoreCase(System.getenv("POWERTOOLS_METRICS_DISABLED"));
+    return ns != null
+        && !ns.isBlank()
+        && !"true".equalsIgnoreCase(System.getenv("POWERTOOLS_METRICS_DISABLED"));
   }
 
-  /** On in Lambda with active tracing (trace header present), unless {@code POWERTOOLS_TRACING_DISABLED=true}. */
+  /**
+   * On in Lambda with active tracing (trace header present), unless {@code
+   * POWERTOOLS_TRACING_DISABLED=true}.
+   */
   static boolean tracingEnabled() {
     if ("true".equalsIgnoreCase(System.getenv("POWERTOOLS_TRACING_DISABLED"))) {
       return false;
     }
     return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
-        && (System.getenv("_X_AMZN_TRACE_ID") != null || System.getProperty("com.amazonaws.xray.traceHeader") != null);
+        && (System.getenv("_X_AMZN_TRACE_ID") != null
+            || System.getProperty("com.amazonaws.xray.traceHeader") != null);
   }
 }

@@ -5,7 +5,10 @@ import com.amazonaws.xray.entities.Subsegment;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** X-Ray calls, in their own class so the SDK is only loaded when tracing is on (see {@link Telemetry}). */
+/**
+ * X-Ray calls, in their own class so the SDK is only loaded when tracing is on (see {@link
+ * Telemetry}).
+ */
 final class XRay {
   private XRay() {}
 

@@ -9,21 +9,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * CSV columns to source fields. Headers are matched by name, case-insensitively; an empty cell is null. Customers'
- * address columns {@code street, city, state, zip or postal_code, country} become the {@code address} map; every other
- * column maps to the field of the same name. Orders are nested (items) and are not accepted as CSV.
+ * CSV columns to source fields. Headers are matched by name, case-insensitively; an empty cell is
+ * null. Customers' address columns {@code street, city, state, zip or postal_code, country} become
+ * the {@code address} map; every other column maps to the field of the same name. Orders are nested
+ * (items) and are not accepted as CSV.
  */
 public final class CsvMapping implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final Set<String> ADDRESS_COLUMNS = Set.of("street", "city", "state", "zip", "postal_code", "country");
+  static final Set<String> ADDRESS_COLUMNS =
+      Set.of("street", "city", "state", "zip", "postal_code", "country");
 
   private final SourceEntity entity;
   private final List<String> header;
 
   public CsvMapping(SourceEntity entity, String headerLine) {
     if (entity == SourceEntity.ORDERS) {
-      throw new IllegalArgumentException("orders have nested items and cannot be landed as CSV; use JSON Lines or Parquet");
+      throw new IllegalArgumentException(
+          "orders have nested items and cannot be landed as CSV; use JSON Lines or Parquet");
     }
     this.entity = entity;
     this.header = split(headerLine).stream().map(h -> h.trim().toLowerCase()).toList();

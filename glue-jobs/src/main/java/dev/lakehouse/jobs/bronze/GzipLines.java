@@ -15,20 +15,26 @@ import org.apache.spark.input.PortableDataStream;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The lines of a gzip file, read so that a truncated or corrupt file loses nothing it still holds: every complete
- * line is a record, and where the stream breaks one more record says so (its raw text is the broken line's start),
- * which the bronze job quarantines with the reason. Spark's own text reader fails the whole file instead.
+ * The lines of a gzip file, read so that a truncated or corrupt file loses nothing it still holds:
+ * every complete line is a record, and where the stream breaks one more record says so (its raw
+ * text is the broken line's start), which the bronze job quarantines with the reason. Spark's own
+ * text reader fails the whole file instead.
  *
- * <p>Gzip cannot be split, so Spark reads a {@code .gz} file in one task either way; this reader streams it.
+ * <p>Gzip cannot be split, so Spark reads a {@code .gz} file in one task either way; this reader
+ * streams it.
  */
 final class GzipLines {
-  /** Marker in {@link SourceRecord#json()} of the record that stands for the unreadable rest of a file. */
+  /**
+   * Marker in {@link SourceRecord#json()} of the record that stands for the unreadable rest of a
+   * file.
+   */
   static final String TRUNCATED = "#truncated:";
 
   private GzipLines() {}
 
   static JavaRDD<SourceRecord> read(SparkSession spark, String path) {
-    return new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).binaryFiles(path)
+    return new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+        .binaryFiles(path)
         .values()
         .flatMap(GzipLines::lines);
   }
@@ -42,10 +48,18 @@ final class GzipLines {
     try {
       gzip = new GZIPInputStream(compressed, 1 << 16);
     } catch (EOFException | ZipException notGzip) {
-      return java.util.List.of(new SourceRecord(1, "", TRUNCATED + "not a readable gzip stream ("
-          + notGzip.getMessage() + "); nothing could be read")).iterator();
+      return java.util.List.of(
+              new SourceRecord(
+                  1,
+                  "",
+                  TRUNCATED
+                      + "not a readable gzip stream ("
+                      + notGzip.getMessage()
+                      + "); nothing could be read"))
+          .iterator();
     }
-    // Lines are cut from the inflated bytes here rather than by a Reader: a Reader reads ahead, and when the stream
+    // Lines are cut from the inflated bytes here rather than by a Reader: a Reader reads ahead, and
+    // when the stream
     // breaks it throws away everything it had buffered, complete lines included.
     return new Iterator<>() {
       private final byte[] buffer = new byte[1 << 16];
@@ -95,8 +109,17 @@ final class GzipLines {
           done = true;
           close();
           line++;
-          next = new SourceRecord(line, text(current), TRUNCATED + "the compressed file is truncated or corrupt"
-              + " from line " + line + " on (" + broken.getMessage() + "); the lines before it were loaded");
+          next =
+              new SourceRecord(
+                  line,
+                  text(current),
+                  TRUNCATED
+                      + "the compressed file is truncated or corrupt"
+                      + " from line "
+                      + line
+                      + " on ("
+                      + broken.getMessage()
+                      + "); the lines before it were loaded");
           return true;
         } catch (IOException e) {
           throw new UncheckedIOException(e);

@@ -19,7 +19,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
@@ -34,19 +33,23 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
- * Converts one source record (JSON) into a Spark row of the bronze schema, or says precisely why it cannot:
- * "field items[1].unit_price: expected decimal(10,2), got string "abc"". Bronze is structural only: types, required
- * keys and decimal precision; business rules (quantity > 0, known status) are silver's job.
+ * Converts one source record (JSON) into a Spark row of the bronze schema, or says precisely why it
+ * cannot: "field items[1].unit_price: expected decimal(10,2), got string "abc"". Bronze is
+ * structural only: types, required keys and decimal precision; business rules (quantity > 0, known
+ * status) are silver's job.
  */
 public final class RecordParser implements Serializable {
   private static final long serialVersionUID = 1L;
-  // A key twice in one object is ambiguous (which value did the source mean?): the record is rejected, not guessed.
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  // A key twice in one object is ambiguous (which value did the source mean?): the record is
+  // rejected, not guessed.
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** Columns filled by the pipeline, never by the source. */
-  public static final List<String> LINEAGE = List.of("_ingestion_timestamp", "_source_file", "_source_line", "_execution_id");
+  public static final List<String> LINEAGE =
+      List.of("_ingestion_timestamp", "_source_file", "_source_line", "_execution_id");
 
   private final StructType sourceSchema;
   private final boolean lenientStrings;
@@ -120,7 +123,8 @@ public final class RecordParser implements Serializable {
       if (value.isValueNode()) {
         String text = value.asText();
         if (text.indexOf('\u0000') >= 0) {
-          // NUL ends strings in C-based readers (and some BI tools): a value with one is corrupt, not text.
+          // NUL ends strings in C-based readers (and some BI tools): a value with one is corrupt,
+          // not text.
           throw new FieldException("field " + path + ": contains a NUL character");
         }
         return text;
@@ -130,18 +134,33 @@ public final class RecordParser implements Serializable {
     if (type instanceof DecimalType decimal) {
       BigDecimal number = decimal(value, path, decimal);
       if (number.stripTrailingZeros().scale() > decimal.scale() && isAmount(decimal)) {
-        // A total computed by the source (Σ price × quantity × (1 − discount)) carries sub-cent digits: it is
-        // rounded to cents, as a cast to DECIMAL(12,2) would. Prices and rates are entered values: extra digits
+        // A total computed by the source (Σ price × quantity × (1 − discount)) carries sub-cent
+        // digits: it is
+        // rounded to cents, as a cast to DECIMAL(12,2) would. Prices and rates are entered values:
+        // extra digits
         // there mean a broken record, which is rejected below.
         number = number.setScale(decimal.scale(), java.math.RoundingMode.HALF_UP);
       }
       if (number.stripTrailingZeros().scale() > decimal.scale()) {
-        throw new FieldException("field " + path + ": " + number.toPlainString() + " has more than "
-            + decimal.scale() + " decimal places for " + typeName(decimal));
+        throw new FieldException(
+            "field "
+                + path
+                + ": "
+                + number.toPlainString()
+                + " has more than "
+                + decimal.scale()
+                + " decimal places for "
+                + typeName(decimal));
       }
       BigDecimal scaled = number.setScale(decimal.scale());
       if (scaled.precision() > decimal.precision()) {
-        throw new FieldException("field " + path + ": " + number.toPlainString() + " is out of range for " + typeName(decimal));
+        throw new FieldException(
+            "field "
+                + path
+                + ": "
+                + number.toPlainString()
+                + " is out of range for "
+                + typeName(decimal));
       }
       return scaled;
     }
@@ -163,8 +182,10 @@ public final class RecordParser implements Serializable {
       if (value.isBoolean()) {
         return value.booleanValue();
       }
-      if (lenientStrings && value.isTextual()
-          && (value.asText().equalsIgnoreCase("true") || value.asText().equalsIgnoreCase("false"))) {
+      if (lenientStrings
+          && value.isTextual()
+          && (value.asText().equalsIgnoreCase("true")
+              || value.asText().equalsIgnoreCase("false"))) {
         return Boolean.parseBoolean(value.asText());
       }
       throw mismatch(path, "boolean", value);
@@ -182,8 +203,11 @@ public final class RecordParser implements Serializable {
       Map<String, Object> out = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
-        out.put(entry.getKey(), entry.getValue().isNull() ? null
-            : convert(map.valueType(), entry.getValue(), path + "." + entry.getKey()));
+        out.put(
+            entry.getKey(),
+            entry.getValue().isNull()
+                ? null
+                : convert(map.valueType(), entry.getValue(), path + "." + entry.getKey()));
       }
       // Spark's row encoder takes Scala collections.
       return scala.collection.JavaConverters.mapAsScalaMap(out);
@@ -219,7 +243,8 @@ public final class RecordParser implements Serializable {
   }
 
   private static boolean isAmount(DecimalType type) {
-    return type.precision() == LakehouseTables.AMOUNT.precision() && type.scale() == LakehouseTables.AMOUNT.scale();
+    return type.precision() == LakehouseTables.AMOUNT.precision()
+        && type.scale() == LakehouseTables.AMOUNT.scale();
   }
 
   private BigDecimal decimal(JsonNode value, String path, DecimalType type) {
@@ -245,7 +270,8 @@ public final class RecordParser implements Serializable {
       if (d.stripTrailingZeros().scale() <= 0) {
         return d.toBigIntegerExact();
       }
-      throw new FieldException("field " + path + ": expected " + typeName + ", got " + d.toPlainString());
+      throw new FieldException(
+          "field " + path + ": expected " + typeName + ", got " + d.toPlainString());
     }
     if (lenientStrings && value.isTextual()) {
       try {
@@ -257,7 +283,10 @@ public final class RecordParser implements Serializable {
     throw mismatch(path, typeName, value);
   }
 
-  /** ISO-8601 with offset or Z; without an offset the time is taken as UTC; a bare date is midnight UTC. */
+  /**
+   * ISO-8601 with offset or Z; without an offset the time is taken as UTC; a bare date is midnight
+   * UTC.
+   */
   static Timestamp timestamp(String text, String path) {
     String t = text.trim();
     try {
@@ -278,14 +307,24 @@ public final class RecordParser implements Serializable {
     try {
       return Timestamp.from(LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC));
     } catch (DateTimeParseException e) {
-      throw new FieldException("field " + path + ": expected ISO-8601 timestamp, got \"" + abbreviate(text) + "\"");
+      throw new FieldException(
+          "field " + path + ": expected ISO-8601 timestamp, got \"" + abbreviate(text) + "\"");
     }
   }
 
   private static FieldException mismatch(String path, String expected, JsonNode value) {
-    String got = value.isTextual() ? "string \"" + abbreviate(value.asText()) + "\""
-        : value.isObject() ? "object" : value.isArray() ? "array" : value.isBoolean() ? "boolean " + value.asText()
-        : value.isNumber() ? "number " + value.asText() : value.getNodeType().toString().toLowerCase();
+    String got =
+        value.isTextual()
+            ? "string \"" + abbreviate(value.asText()) + "\""
+            : value.isObject()
+                ? "object"
+                : value.isArray()
+                    ? "array"
+                    : value.isBoolean()
+                        ? "boolean " + value.asText()
+                        : value.isNumber()
+                            ? "number " + value.asText()
+                            : value.getNodeType().toString().toLowerCase();
     return new FieldException("field " + path + ": expected " + expected + ", got " + got);
   }
 

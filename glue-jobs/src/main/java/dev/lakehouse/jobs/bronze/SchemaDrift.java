@@ -16,44 +16,49 @@ import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
 
 /**
- * Additive schema drift: top-level fields the source started sending that the bronze table does not have yet. They
- * are added with Iceberg {@code updateSchema} (a metadata-only change: no file is rewritten) before the load, so
- * nothing the source sent is dropped. Type changes of existing fields are not drift but bad records: the parser
- * quarantines them.
+ * Additive schema drift: top-level fields the source started sending that the bronze table does not
+ * have yet. They are added with Iceberg {@code updateSchema} (a metadata-only change: no file is
+ * rewritten) before the load, so nothing the source sent is dropped. Type changes of existing
+ * fields are not drift but bad records: the parser quarantines them.
  */
 public final class SchemaDrift {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   /** Fractional numbers in new fields: exact decimals, never double (money may arrive this way). */
   static final Types.DecimalType NEW_DECIMAL = Types.DecimalType.of(38, 10);
 
   private SchemaDrift() {}
 
-  /** New field name → the Iceberg type to add it with. Nested arrays are not added (reported instead). */
+  /**
+   * New field name → the Iceberg type to add it with. Nested arrays are not added (reported
+   * instead).
+   */
   public static Map<String, Type> detect(JavaRDD<SourceRecord> records, Set<String> knownFields) {
-    List<Tuple2<String, String>> seen = records
-        .flatMap(r -> kinds(r.json(), knownFields).iterator())
-        .distinct()
-        .collect();
+    List<Tuple2<String, String>> seen =
+        records.flatMap(r -> kinds(r.json(), knownFields).iterator()).distinct().collect();
     Map<String, Type> result = new TreeMap<>();
     Map<String, String> widest = new TreeMap<>();
     for (Tuple2<String, String> fieldKind : seen) {
       widest.merge(fieldKind._1(), fieldKind._2(), SchemaDrift::widen);
     }
-    widest.forEach((field, kind) -> {
-      Type type = switch (kind) {
-        case "boolean" -> Types.BooleanType.get();
-        case "long" -> Types.LongType.get();
-        case "decimal" -> NEW_DECIMAL;
-        case "map" -> Types.MapType.ofOptional(0, 0, Types.StringType.get(), Types.StringType.get());
-        case "array" -> null;
-        default -> Types.StringType.get();
-      };
-      if (type != null) {
-        result.put(field, type);
-      }
-    });
+    widest.forEach(
+        (field, kind) -> {
+          Type type =
+              switch (kind) {
+                case "boolean" -> Types.BooleanType.get();
+                case "long" -> Types.LongType.get();
+                case "decimal" -> NEW_DECIMAL;
+                case "map" ->
+                    Types.MapType.ofOptional(0, 0, Types.StringType.get(), Types.StringType.get());
+                case "array" -> null;
+                default -> Types.StringType.get();
+              };
+          if (type != null) {
+            result.put(field, type);
+          }
+        });
     return result;
   }
 
@@ -64,12 +69,13 @@ public final class SchemaDrift {
     }
     UpdateSchema update = table.updateSchema();
     List<String> added = new ArrayList<>();
-    newFields.forEach((name, type) -> {
-      if (table.schema().findField(name) == null) {
-        update.addColumn(name, type, "added by schema drift in a landed file");
-        added.add(name);
-      }
-    });
+    newFields.forEach(
+        (name, type) -> {
+          if (table.schema().findField(name) == null) {
+            update.addColumn(name, type, "added by schema drift in a landed file");
+            added.add(name);
+          }
+        });
     if (!added.isEmpty()) {
       update.commit();
     }

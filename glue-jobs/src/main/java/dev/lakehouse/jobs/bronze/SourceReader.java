@@ -10,25 +10,38 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Reads one landed file into {@link SourceRecord}s on the executors. Spark decompresses {@code .gz} by extension.
- * Positions: physical line numbers for JSON Lines and CSV (the header is line 1), element numbers for a JSON
- * array, row numbers for Parquet. Blank lines are not records.
+ * Reads one landed file into {@link SourceRecord}s on the executors. Spark decompresses {@code .gz}
+ * by extension. Positions: physical line numbers for JSON Lines and CSV (the header is line 1),
+ * element numbers for a JSON array, row numbers for Parquet. Blank lines are not records.
  */
 public final class SourceReader {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private SourceReader() {}
 
-  public static JavaRDD<SourceRecord> read(SparkSession spark, String path, LandingFormat format, SourceEntity entity) {
+  public static JavaRDD<SourceRecord> read(
+      SparkSession spark, String path, LandingFormat format, SourceEntity entity) {
     return switch (format) {
       case JSONL, NDJSON -> lines(spark, path).filter(r -> !r.raw().isBlank() || truncated(r));
-      case JSON -> spark.read().option("wholetext", "true").text(path)
-          .as(org.apache.spark.sql.Encoders.STRING()).javaRDD()
-          .flatMap(SourceReader::arrayElements);
+      case JSON ->
+          spark
+              .read()
+              .option("wholetext", "true")
+              .text(path)
+              .as(org.apache.spark.sql.Encoders.STRING())
+              .javaRDD()
+              .flatMap(SourceReader::arrayElements);
       case CSV -> csv(spark, path, entity);
-      case PARQUET -> spark.read().parquet(path).toJSON().javaRDD().zipWithIndex()
-          .map(t -> new SourceRecord(t._2() + 1, t._1(), t._1()));
+      case PARQUET ->
+          spark
+              .read()
+              .parquet(path)
+              .toJSON()
+              .javaRDD()
+              .zipWithIndex()
+              .map(t -> new SourceRecord(t._2() + 1, t._1(), t._1()));
     };
   }
 
@@ -37,7 +50,12 @@ public final class SourceReader {
     if (path.endsWith(".gz")) {
       return GzipLines.read(spark, path);
     }
-    return spark.read().text(path).as(org.apache.spark.sql.Encoders.STRING()).javaRDD().zipWithIndex()
+    return spark
+        .read()
+        .text(path)
+        .as(org.apache.spark.sql.Encoders.STRING())
+        .javaRDD()
+        .zipWithIndex()
         .map(t -> new SourceRecord(t._2() + 1, t._1(), t._1()));
   }
 
@@ -60,14 +78,17 @@ public final class SourceReader {
     CsvMapping mapping = new CsvMapping(entity, header);
     return lines
         .filter(r -> r.line() > 1 && (!r.raw().isBlank() || truncated(r)))
-        .map(r -> {
-          if (truncated(r)) {
-            return r;
-          }
-          String json = mapping.toJson(r.raw());
-          // A line with the wrong number of cells keeps its raw text; null JSON makes the parser reject it.
-          return new SourceRecord(r.line(), r.raw(), json == null ? "#cells:" + mapping.columns() : json);
-        });
+        .map(
+            r -> {
+              if (truncated(r)) {
+                return r;
+              }
+              String json = mapping.toJson(r.raw());
+              // A line with the wrong number of cells keeps its raw text; null JSON makes the
+              // parser reject it.
+              return new SourceRecord(
+                  r.line(), r.raw(), json == null ? "#cells:" + mapping.columns() : json);
+            });
   }
 
   private static java.util.Iterator<SourceRecord> arrayElements(String content) {

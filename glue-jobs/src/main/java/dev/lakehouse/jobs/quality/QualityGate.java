@@ -18,9 +18,10 @@ import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * Declarative data-quality checks for one table, run with Deequ on the rows about to be promoted (before the silver
- * or gold commit). A failing check stops the promotion: {@link #verify} answers the report, {@link #enforce} throws
- * {@link DataQualityException} with it, which the job records in {@code pipeline_runs}.
+ * Declarative data-quality checks for one table, run with Deequ on the rows about to be promoted
+ * (before the silver or gold commit). A failing check stops the promotion: {@link #verify} answers
+ * the report, {@link #enforce} throws {@link DataQualityException} with it, which the job records
+ * in {@code pipeline_runs}.
  */
 public final class QualityGate {
   private final String table;
@@ -28,8 +29,12 @@ public final class QualityGate {
 
   private QualityGate(String table) {
     this.table = table;
-    this.check = new Check(CheckLevel.Error(), table,
-        JavaConverters.asScalaBuffer(new ArrayList<com.amazon.deequ.constraints.Constraint>()).toSeq());
+    this.check =
+        new Check(
+            CheckLevel.Error(),
+            table,
+            JavaConverters.asScalaBuffer(new ArrayList<com.amazon.deequ.constraints.Constraint>())
+                .toSeq());
   }
 
   public static QualityGate forTable(String table) {
@@ -50,8 +55,11 @@ public final class QualityGate {
   }
 
   public QualityGate unique(String... columns) {
-    check = check.hasUniqueness(JavaConverters.asScalaBuffer(List.of(columns)).toSeq(), equalsOne(),
-        Option.apply(String.join(", ", columns) + " identify one row"));
+    check =
+        check.hasUniqueness(
+            JavaConverters.asScalaBuffer(List.of(columns)).toSeq(),
+            equalsOne(),
+            Option.apply(String.join(", ", columns) + " identify one row"));
     return this;
   }
 
@@ -65,14 +73,18 @@ public final class QualityGate {
 
   /** Allowed values. */
   public QualityGate allowedValues(String column, List<String> values) {
-    check = check.isContainedIn(column, values.toArray(String[]::new), equalsOne(),
-        Option.apply(column + " is one of " + values));
+    check =
+        check.isContainedIn(
+            column,
+            values.toArray(String[]::new),
+            equalsOne(),
+            Option.apply(column + " is one of " + values));
     return this;
   }
 
   /**
-   * Runs every check in one pass over the data. An empty set passes: nothing is about to be promoted, and Deequ's
-   * analyzers have no state to judge on empty input.
+   * Runs every check in one pass over the data. An empty set passes: nothing is about to be
+   * promoted, and Deequ's analyzers have no state to judge on empty input.
    */
   public Report verify(Dataset<Row> rows) {
     if (rows.isEmpty()) {
@@ -81,9 +93,13 @@ public final class QualityGate {
     VerificationResult result = new VerificationSuite().onData(rows).addCheck(check).run();
     List<String> failures = new ArrayList<>();
     for (CheckResult checkResult : JavaConverters.mapAsJavaMap(result.checkResults()).values()) {
-      for (ConstraintResult constraint : JavaConverters.seqAsJavaList(checkResult.constraintResults())) {
+      for (ConstraintResult constraint :
+          JavaConverters.seqAsJavaList(checkResult.constraintResults())) {
         if (constraint.status() != ConstraintStatus.Success()) {
-          failures.add(constraint.constraint().toString() + ": " + constraint.message().getOrElse(() -> "failed"));
+          failures.add(
+              constraint.constraint().toString()
+                  + ": "
+                  + constraint.message().getOrElse(() -> "failed"));
         }
       }
     }
@@ -100,7 +116,8 @@ public final class QualityGate {
   }
 
   /** The outcome of the checks of one table. */
-  public record Report(String table, boolean passed, List<String> failures) implements Serializable {
+  public record Report(String table, boolean passed, List<String> failures)
+      implements Serializable {
     @Override
     public String toString() {
       return passed ? table + ": all checks passed" : table + ": " + String.join("; ", failures);
@@ -112,7 +129,8 @@ public final class QualityGate {
     return new EqualsOne();
   }
 
-  private static final class EqualsOne extends AbstractFunction1<Object, Object> implements Serializable {
+  private static final class EqualsOne extends AbstractFunction1<Object, Object>
+      implements Serializable {
     @Override
     public Object apply(Object metric) {
       return ((Number) metric).doubleValue() == 1.0;

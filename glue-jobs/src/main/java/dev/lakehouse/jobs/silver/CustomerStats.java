@@ -7,20 +7,24 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Order-derived customer columns: lifetime_value = Σ net_amount of non-cancelled orders, total_orders = their
- * count, first/last order dates over all orders, is_active = a non-cancelled order in the year before the run,
- * segment from lifetime value. Computed for a set of customers over a given view of the orders.
+ * Order-derived customer columns: lifetime_value = Σ net_amount of non-cancelled orders,
+ * total_orders = their count, first/last order dates over all orders, is_active = a non-cancelled
+ * order in the year before the run, segment from lifetime value. Computed for a set of customers
+ * over a given view of the orders.
  */
 final class CustomerStats {
   private CustomerStats() {}
 
   /**
-   * @param customers rows with a {@code customer_id} column: whose stats to compute (customers without orders get
-   *     zeros and segment 'none')
+   * @param customers rows with a {@code customer_id} column: whose stats to compute (customers
+   *     without orders get zeros and segment 'none')
    * @param orders rows with customer_id, order_date, order_status, net_amount
    */
   static Dataset<Row> compute(Dataset<Row> customers, Dataset<Row> orders, Instant asOf) {
-    return customers.sparkSession().sql("""
+    return customers
+        .sparkSession()
+        .sql(
+            """
         SELECT c.customer_id,
                CAST(coalesce(s.lifetime_value, 0) AS DECIMAL(12,2)) AS lifetime_value,
                coalesce(s.total_orders, 0) AS total_orders,
@@ -37,8 +41,12 @@ final class CustomerStats {
                  max(CASE WHEN %3$s THEN order_date END) AS last_valid_order
           FROM %2$s GROUP BY customer_id) s
         ON c.customer_id = s.customer_id
-        """.formatted(SilverSql.view(customers, "stats_customers"), SilverSql.view(orders, "stats_orders"),
-        BusinessRules.Sql.countsAsRevenue("order_status")), Map.of("as_of", asOf))
+        """
+                .formatted(
+                    SilverSql.view(customers, "stats_customers"),
+                    SilverSql.view(orders, "stats_orders"),
+                    BusinessRules.Sql.countsAsRevenue("order_status")),
+            Map.of("as_of", asOf))
         .selectExpr("*", BusinessRules.Sql.segment("lifetime_value") + " AS customer_segment");
   }
 }

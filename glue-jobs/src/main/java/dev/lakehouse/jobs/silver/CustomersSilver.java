@@ -15,24 +15,29 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * raw_customers → curated_customers as SCD type 2 on the profile (email lower-cased and trimmed, full name, phone
- * digits and '+', city, state, country): a changed profile closes the current version ({@code _valid_to} = the new
- * version's {@code _valid_from}) and adds a new current one in the same MERGE; an unchanged profile adds nothing.
- * Orders that arrived before their customer get the customer's name and email filled in.
+ * raw_customers → curated_customers as SCD type 2 on the profile (email lower-cased and trimmed,
+ * full name, phone digits and '+', city, state, country): a changed profile closes the current
+ * version ({@code _valid_to} = the new version's {@code _valid_from}) and adds a new current one in
+ * the same MERGE; an unchanged profile adds nothing. Orders that arrived before their customer get
+ * the customer's name and email filled in.
  */
 final class CustomersSilver implements SilverEntity<CustomersSilver.Staged> {
   private final Instant asOf;
 
-  /** @param asOf the run time is_active is relative to */
+  /**
+   * @param asOf the run time is_active is relative to
+   */
   CustomersSilver(Instant asOf) {
     this.asOf = asOf;
   }
 
   /**
-   * @param profiles the newest profile of every customer of the batch (their orders get its name and email)
+   * @param profiles the newest profile of every customer of the batch (their orders get its name
+   *     and email)
    * @param versions the new current versions: new customers and changed profiles only
    */
-  record Staged(Dataset<Row> profiles, Dataset<Row> versions, long versionCount, List<String> affectedDates)
+  record Staged(
+      Dataset<Row> profiles, Dataset<Row> versions, long versionCount, List<String> affectedDates)
       implements SilverEntity.Staged {
     @Override
     public Map<String, Object> details() {
@@ -57,7 +62,9 @@ final class CustomersSilver implements SilverEntity<CustomersSilver.Staged> {
 
   @Override
   public Dataset<Row> validate(Dataset<Row> batch) {
-    return batch.selectExpr("*", """
+    return batch.selectExpr(
+        "*",
+        """
         CASE
           WHEN customer_id IS NULL OR trim(customer_id) = '' THEN 'missing customer_id'
           WHEN email IS NOT NULL AND NOT lower(trim(email)) RLIKE '^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$'
@@ -68,7 +75,10 @@ final class CustomersSilver implements SilverEntity<CustomersSilver.Staged> {
   /** The normalised profile and its hash, the SCD2 change detector. */
   @Override
   public Dataset<Row> shape(Dataset<Row> newest, Instant now) {
-    return newest.sparkSession().sql("""
+    return newest
+        .sparkSession()
+        .sql(
+            """
         SELECT *, sha2(concat_ws('|', coalesce(email, ''), coalesce(full_name, ''), coalesce(phone, ''),
                                  coalesce(city, ''), coalesce(state, ''), coalesce(country, '')), 256) AS _profile_hash
         FROM (
@@ -86,46 +96,74 @@ final class CustomersSilver implements SilverEntity<CustomersSilver.Staged> {
                  nullif(trim(source_system), '') AS source_system,
                  _ingestion_timestamp AS _valid_from,
                  _source_file
-          FROM %s)""".formatted(SilverSql.view(newest, "customers_newest")));
+          FROM %s)"""
+                .formatted(SilverSql.view(newest, "customers_newest")));
   }
 
-  /** The profiles of {@code latest} that are new or differ from the customer's {@code current} version. */
+  /**
+   * The profiles of {@code latest} that are new or differ from the customer's {@code current}
+   * version.
+   */
   static Dataset<Row> changed(Dataset<Row> latest, Dataset<Row> current) {
-    return latest.sparkSession().sql("""
+    return latest
+        .sparkSession()
+        .sql(
+            """
         SELECT n.* FROM %s n LEFT JOIN %s c ON n.customer_id = c.customer_id
-        WHERE c.customer_id IS NULL OR c._profile_hash <> n._profile_hash""".formatted(
-        SilverSql.view(latest, "customers_latest"), SilverSql.view(current, "customers_current")));
+        WHERE c.customer_id IS NULL OR c._profile_hash <> n._profile_hash"""
+                .formatted(
+                    SilverSql.view(latest, "customers_latest"),
+                    SilverSql.view(current, "customers_current")));
   }
 
-  /** New current versions: each changed profile with its order-derived {@code stats}, open-ended from now on. */
+  /**
+   * New current versions: each changed profile with its order-derived {@code stats}, open-ended
+   * from now on.
+   */
   static Dataset<Row> versions(Dataset<Row> changed, Dataset<Row> stats, Instant now) {
-    return changed.sparkSession().sql("""
+    return changed
+        .sparkSession()
+        .sql(
+            """
         SELECT n.customer_id, n.email, n.first_name, n.last_name, n.full_name, n.phone, n.city, n.state, n.country,
                n.postal_code, n.registration_date, n.source_system, s.customer_segment, s.lifetime_value,
                s.first_order_date, s.last_order_date, s.total_orders, s.is_active, n._profile_hash, n._valid_from,
                CAST(NULL AS TIMESTAMP) AS _valid_to, true AS _is_current, n._source_file, :now AS _updated_at
-        FROM %s n JOIN %s s ON n.customer_id = s.customer_id""".formatted(
-        SilverSql.view(changed, "customers_changed"), SilverSql.view(stats, "customers_stats")), Map.of("now", now));
+        FROM %s n JOIN %s s ON n.customer_id = s.customer_id"""
+                .formatted(
+                    SilverSql.view(changed, "customers_changed"),
+                    SilverSql.view(stats, "customers_stats")),
+            Map.of("now", now));
   }
 
   @Override
   public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
-    // Only new customers and changed profiles become versions; their order-derived columns come from the orders.
-    Dataset<Row> orders = spark.table(CURATED_ORDERS.qualifiedName())
-        .select("customer_id", "order_date", "order_status", "net_amount");
-    Dataset<Row> changed = changed(latest, spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current"));
-    Dataset<Row> versions = versions(changed, CustomerStats.compute(changed, orders, asOf), now)
-        .localCheckpoint(true);
-    List<String> affectedDates = SilverSql.dates(spark.sql("""
-        SELECT to_date(o.order_date) FROM %s o JOIN %s n ON o.customer_id = n.customer_id""".formatted(
-        CURATED_ORDERS.qualifiedName(), SilverSql.view(latest, "customers_latest"))));
+    // Only new customers and changed profiles become versions; their order-derived columns come
+    // from the orders.
+    Dataset<Row> orders =
+        spark
+            .table(CURATED_ORDERS.qualifiedName())
+            .select("customer_id", "order_date", "order_status", "net_amount");
+    Dataset<Row> changed =
+        changed(latest, spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current"));
+    Dataset<Row> versions =
+        versions(changed, CustomerStats.compute(changed, orders, asOf), now).localCheckpoint(true);
+    List<String> affectedDates =
+        SilverSql.dates(
+            spark.sql(
+                """
+        SELECT to_date(o.order_date) FROM %s o JOIN %s n ON o.customer_id = n.customer_id"""
+                    .formatted(
+                        CURATED_ORDERS.qualifiedName(),
+                        SilverSql.view(latest, "customers_latest"))));
     return new Staged(latest, versions, versions.count(), affectedDates);
   }
 
   @Override
   public void gate(Staged staged) {
     QualityGate.forTable(CURATED_CUSTOMERS.name())
-        .complete("customer_id", "_profile_hash", "_valid_from", "customer_segment", "lifetime_value")
+        .complete(
+            "customer_id", "_profile_hash", "_valid_from", "customer_segment", "lifetime_value")
         .unique(CURATED_CUSTOMERS.entityKey())
         .nonNegative("lifetime_value", "total_orders")
         .allowedValues("customer_segment", BusinessRules.segmentNames())
@@ -133,16 +171,26 @@ final class CustomersSilver implements SilverEntity<CustomersSilver.Staged> {
   }
 
   @Override
-  public void commit(SparkSession spark, Staged staged, Map<String, String> watermark, Instant now) {
+  public void commit(
+      SparkSession spark, Staged staged, Map<String, String> watermark, Instant now) {
     // Late-arriving customers (and renamed ones): their orders get the current name and email.
-    spark.sql("""
+    spark.sql(
+        """
         MERGE INTO %s t USING %s s ON %s
         WHEN MATCHED AND NOT (t.customer_name <=> s.full_name AND t.customer_email <=> s.email)
         THEN UPDATE SET customer_name = s.full_name, customer_email = s.email, _updated_at = :now
-        """.formatted(CURATED_ORDERS.qualifiedName(), SilverSql.view(staged.profiles(), "customers_latest"),
-        SilverSql.keyMatch(CURATED_CUSTOMERS, "t", "s")), Map.of("now", now));
-    // SCD2 in one atomic MERGE: rows keyed by customer_id close the current version, rows with a NULL key insert.
-    SilverSql.commitWith(spark, watermark, """
+        """
+            .formatted(
+                CURATED_ORDERS.qualifiedName(),
+                SilverSql.view(staged.profiles(), "customers_latest"),
+                SilverSql.keyMatch(CURATED_CUSTOMERS, "t", "s")),
+        Map.of("now", now));
+    // SCD2 in one atomic MERGE: rows keyed by customer_id close the current version, rows with a
+    // NULL key insert.
+    SilverSql.commitWith(
+        spark,
+        watermark,
+        """
         MERGE INTO %1$s t
         USING (SELECT customer_id AS _merge_key, * FROM %2$s UNION ALL SELECT NULL AS _merge_key, * FROM %2$s) s
         ON t.customer_id = s._merge_key AND t._is_current
@@ -154,7 +202,10 @@ final class CustomersSilver implements SilverEntity<CustomersSilver.Staged> {
         VALUES (s.customer_id, s.email, s.first_name, s.last_name, s.full_name, s.phone, s.city, s.state, s.country,
           s.postal_code, s.registration_date, s.source_system, s.customer_segment, s.lifetime_value, s.first_order_date,
           s.last_order_date, s.total_orders, s.is_active, s._profile_hash, s._valid_from, s._valid_to, s._is_current,
-          s._source_file, s._updated_at)""".formatted(CURATED_CUSTOMERS.qualifiedName(),
-        SilverSql.view(staged.versions(), "customer_versions")), Map.of());
+          s._source_file, s._updated_at)"""
+            .formatted(
+                CURATED_CUSTOMERS.qualifiedName(),
+                SilverSql.view(staged.versions(), "customer_versions")),
+        Map.of());
   }
 }

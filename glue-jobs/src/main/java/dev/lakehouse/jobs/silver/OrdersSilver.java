@@ -18,15 +18,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * raw_orders → curated_orders (one row per order, amounts recomputed in DECIMAL, enriched with the current
- * customer) and curated_order_items (one row per line with the product's category). Also refreshes the
- * order-derived columns of the customers in the batch.
+ * raw_orders → curated_orders (one row per order, amounts recomputed in DECIMAL, enriched with the
+ * current customer) and curated_order_items (one row per line with the product's category). Also
+ * refreshes the order-derived columns of the customers in the batch.
  *
- * <p>One commit per table: quarantine, order lines (a re-landed order's lines are replaced in the same MERGE, so no
- * reader ever sees an order without its lines), customer stats, and last the orders MERGE, whose snapshot carries
- * the bronze watermark and the dates gold must recompute; this order makes a failed run safe to rerun. A batch whose
- * every row is rejected promotes nothing and still records the watermark (see
- * {@link SilverSql#commitNothingPromoted}).
+ * <p>One commit per table: quarantine, order lines (a re-landed order's lines are replaced in the
+ * same MERGE, so no reader ever sees an order without its lines), customer stats, and last the
+ * orders MERGE, whose snapshot carries the bronze watermark and the dates gold must recompute; this
+ * order makes a failed run safe to rerun. A batch whose every row is rejected promotes nothing and
+ * still records the watermark (see {@link SilverSql#commitNothingPromoted}).
  */
 final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   private final Instant asOf;
@@ -44,9 +44,14 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   /**
    * @param lines the order lines of the batch's orders
    * @param orders the batch's orders
-   * @param customerStats the order-derived columns of every customer of the batch, old orders included
+   * @param customerStats the order-derived columns of every customer of the batch, old orders
+   *     included
    */
-  record Staged(Dataset<Row> lines, Dataset<Row> orders, Dataset<Row> customerStats, List<String> affectedDates)
+  record Staged(
+      Dataset<Row> lines,
+      Dataset<Row> orders,
+      Dataset<Row> customerStats,
+      List<String> affectedDates)
       implements SilverEntity.Staged {}
 
   @Override
@@ -68,7 +73,10 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   public Dataset<Row> validate(Dataset<Row> batch) {
     SqlArgs args = new SqlArgs();
     Instant latest = plausible.latest(asOf);
-    return batch.sparkSession().sql("""
+    return batch
+        .sparkSession()
+        .sql(
+            """
         SELECT *, CASE
           WHEN order_id IS NULL OR trim(order_id) = '' THEN 'missing order_id'
           WHEN customer_id IS NULL OR trim(customer_id) = '' THEN 'missing customer_id'
@@ -85,21 +93,41 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
             THEN 'unit_price must be present and not negative'
           WHEN exists(items, i -> i.discount < 0 OR i.discount >= 1) THEN 'discount must be in [0, 1)'
         END AS _reject_reason
-        FROM %5$s""".formatted(args.bind("earliest", plausible.earliest()), args.bind("latest", latest),
-        // The window as the reason states it: the first day, and the exact latest instant.
-        args.bind("window", "from " + plausible.earliest().toString().substring(0, 10) + " to " + latest),
-        args.bindEach("status", BusinessRules.ORDER_STATUSES), SilverSql.view(batch, "orders_batch")), args.map());
+        FROM %5$s"""
+                .formatted(
+                    args.bind("earliest", plausible.earliest()),
+                    args.bind("latest", latest),
+                    // The window as the reason states it: the first day, and the exact latest
+                    // instant.
+                    args.bind(
+                        "window",
+                        "from "
+                            + plausible.earliest().toString().substring(0, 10)
+                            + " to "
+                            + latest),
+                    args.bindEach("status", BusinessRules.ORDER_STATUSES),
+                    SilverSql.view(batch, "orders_batch")),
+            args.map());
   }
 
-  /** Orders are staged from the bronze row as it is: its lines and amounts come from {@link #lines}/{@link #orders}. */
+  /**
+   * Orders are staged from the bronze row as it is: its lines and amounts come from {@link
+   * #lines}/{@link #orders}.
+   */
   @Override
   public Dataset<Row> shape(Dataset<Row> newest, Instant now) {
     return newest;
   }
 
-  /** One row per item of each order, with the product's category ('unknown' until the product is known). */
+  /**
+   * One row per item of each order, with the product's category ('unknown' until the product is
+   * known).
+   */
   static Dataset<Row> lines(Dataset<Row> latest, Dataset<Row> products, Instant now) {
-    return latest.sparkSession().sql("""
+    return latest
+        .sparkSession()
+        .sql(
+            """
         SELECT l.order_id, l.line_number, l.product_id, coalesce(p.category, 'unknown') AS category, l.quantity,
                l.unit_price, l.discount,
                CAST(l.quantity * l.unit_price * (1 - l.discount) AS DECIMAL(18,4)) AS item_net,
@@ -111,13 +139,23 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                  CAST(coalesce(x.item.discount, 0) AS DECIMAL(5,2)) AS discount,
                  o.order_date, lower(trim(o.order_status)) AS order_status
           FROM %1$s o LATERAL VIEW posexplode(o.items) x AS pos, item) l
-        LEFT JOIN %2$s p ON p.product_id = l.product_id""".formatted(SilverSql.view(latest, "orders_latest"),
-        SilverSql.view(products, "order_products")), Map.of("now", now));
+        LEFT JOIN %2$s p ON p.product_id = l.product_id"""
+                .formatted(
+                    SilverSql.view(latest, "orders_latest"),
+                    SilverSql.view(products, "order_products")),
+            Map.of("now", now));
   }
 
-  /** One row per order: amounts from its {@code lines}, tax and shipping by the business rules, the customer's name. */
-  static Dataset<Row> orders(Dataset<Row> latest, Dataset<Row> lines, Dataset<Row> currentCustomers, Instant now) {
-    return latest.sparkSession().sql("""
+  /**
+   * One row per order: amounts from its {@code lines}, tax and shipping by the business rules, the
+   * customer's name.
+   */
+  static Dataset<Row> orders(
+      Dataset<Row> latest, Dataset<Row> lines, Dataset<Row> currentCustomers, Instant now) {
+    return latest
+        .sparkSession()
+        .sql(
+            """
         SELECT order_id, customer_id, customer_name, customer_email, order_status, order_date, required_date,
                shipped_date, delivery_date, item_count, subtotal, discount_amount, tax_amount, shipping_cost,
                CAST(subtotal + tax_amount + shipping_cost AS DECIMAL(12,2)) AS net_amount,
@@ -152,37 +190,59 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
             JOIN (SELECT order_id, sum(item_net) AS net, sum(item_discount) AS discount FROM %4$s GROUP BY order_id) a
               ON a.order_id = trim(o.order_id)
             LEFT JOIN %5$s c ON c.customer_id = trim(o.customer_id)))
-        """.formatted(BusinessRules.Sql.tax("subtotal"), BusinessRules.Sql.shipping("subtotal"),
-        SilverSql.view(latest, "orders_latest"), SilverSql.view(lines, "order_lines"),
-        SilverSql.view(currentCustomers, "order_customers")), Map.of("now", now));
+        """
+                .formatted(
+                    BusinessRules.Sql.tax("subtotal"),
+                    BusinessRules.Sql.shipping("subtotal"),
+                    SilverSql.view(latest, "orders_latest"),
+                    SilverSql.view(lines, "order_lines"),
+                    SilverSql.view(currentCustomers, "order_customers")),
+            Map.of("now", now));
   }
 
   @Override
   public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
-    Dataset<Row> lines = lines(latest, spark.table(CURATED_PRODUCTS.qualifiedName()), now).localCheckpoint(true);
-    Dataset<Row> orderRows = orders(latest, lines,
-        spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current"), now).localCheckpoint(true);
+    Dataset<Row> lines =
+        lines(latest, spark.table(CURATED_PRODUCTS.qualifiedName()), now).localCheckpoint(true);
+    Dataset<Row> orderRows =
+        orders(
+                latest,
+                lines,
+                spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current"),
+                now)
+            .localCheckpoint(true);
     String orders = SilverSql.view(orderRows, "orders_new");
-    // Every order of every customer in the batch, as it will be once merged: stats and gold dates come from it.
-    Dataset<Row> combinedRows = spark.sql("""
+    // Every order of every customer in the batch, as it will be once merged: stats and gold dates
+    // come from it.
+    Dataset<Row> combinedRows =
+        spark.sql(
+            """
         SELECT customer_id, order_date, order_status, net_amount FROM %1$s
         UNION ALL
         SELECT e.customer_id, e.order_date, e.order_status, e.net_amount
-        FROM %2$s e LEFT ANTI JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders,
-        CURATED_ORDERS.qualifiedName()));
+        FROM %2$s e LEFT ANTI JOIN %1$s n ON e.order_id = n.order_id"""
+                .formatted(orders, CURATED_ORDERS.qualifiedName()));
     String combined = SilverSql.view(combinedRows, "orders_combined");
-    Dataset<Row> customerRows = spark.sql("""
+    Dataset<Row> customerRows =
+        spark.sql(
+            """
         SELECT customer_id FROM %1$s
-        UNION SELECT e.customer_id FROM %2$s e JOIN %1$s n ON e.order_id = n.order_id""".formatted(orders,
-        CURATED_ORDERS.qualifiedName()));
+        UNION SELECT e.customer_id FROM %2$s e JOIN %1$s n ON e.order_id = n.order_id"""
+                .formatted(orders, CURATED_ORDERS.qualifiedName()));
     String customers = SilverSql.view(customerRows, "orders_customers");
-    // Dates gold must recompute: every date of every order of the batch's customers (segments may move), plus the
-    // old dates of re-landed orders. A superset is safe; it is computed before any write, so a rerun gets the same.
-    List<String> affectedDates = SilverSql.dates(spark.sql("""
+    // Dates gold must recompute: every date of every order of the batch's customers (segments may
+    // move), plus the
+    // old dates of re-landed orders. A superset is safe; it is computed before any write, so a
+    // rerun gets the same.
+    List<String> affectedDates =
+        SilverSql.dates(
+            spark.sql(
+                """
         SELECT to_date(o.order_date) FROM %s o JOIN %s c ON o.customer_id = c.customer_id
-        UNION SELECT to_date(e.order_date) FROM %s e JOIN %s n ON e.order_id = n.order_id""".formatted(
-        combined, customers, CURATED_ORDERS.qualifiedName(), orders)));
-    Dataset<Row> stats = CustomerStats.compute(customerRows, combinedRows, now).localCheckpoint(true);
+        UNION SELECT to_date(e.order_date) FROM %s e JOIN %s n ON e.order_id = n.order_id"""
+                    .formatted(combined, customers, CURATED_ORDERS.qualifiedName(), orders)));
+    Dataset<Row> stats =
+        CustomerStats.compute(customerRows, combinedRows, now).localCheckpoint(true);
     return new Staged(lines, orderRows, stats, affectedDates);
   }
 
@@ -192,7 +252,13 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
     QualityGate.forTable(CURATED_ORDERS.name())
         .complete("order_id", "customer_id", "order_date", "order_status", "net_amount")
         .unique(CURATED_ORDERS.entityKey())
-        .nonNegative("subtotal", "discount_amount", "tax_amount", "shipping_cost", "net_amount", "item_count")
+        .nonNegative(
+            "subtotal",
+            "discount_amount",
+            "tax_amount",
+            "shipping_cost",
+            "net_amount",
+            "item_count")
         .allowedValues("order_status", BusinessRules.ORDER_STATUSES)
         .enforce(staged.orders());
     QualityGate.forTable(CURATED_ORDER_ITEMS.name())
@@ -203,12 +269,15 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   }
 
   @Override
-  public void commit(SparkSession spark, Staged staged, Map<String, String> watermark, Instant now) {
+  public void commit(
+      SparkSession spark, Staged staged, Map<String, String> watermark, Instant now) {
     String lines = SilverSql.view(staged.lines(), "order_lines");
     String orders = SilverSql.view(staged.orders(), "orders_new");
-    // A re-landed order's lines are replaced in one MERGE: new lines upsert, lines it no longer has are deleted.
+    // A re-landed order's lines are replaced in one MERGE: new lines upsert, lines it no longer has
+    // are deleted.
     String items = CURATED_ORDER_ITEMS.qualifiedName();
-    spark.sql("""
+    spark.sql(
+        """
         MERGE INTO %1$s t
         USING (SELECT %2$s, false AS _remove FROM %3$s
                UNION ALL
@@ -218,12 +287,20 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
         ON %9$s
         WHEN MATCHED AND s._remove THEN DELETE
         WHEN MATCHED THEN UPDATE SET %6$s
-        WHEN NOT MATCHED AND NOT s._remove THEN INSERT (%2$s) VALUES (%7$s)""".formatted(items,
-        SilverSql.columns(CURATED_ORDER_ITEMS, ""), lines, SilverSql.columns(CURATED_ORDER_ITEMS, "e."), orders,
-        SilverSql.assignments(CURATED_ORDER_ITEMS), SilverSql.columns(CURATED_ORDER_ITEMS, "s."),
-        SilverSql.keyMatch(CURATED_ORDER_ITEMS, "e", "l"), SilverSql.keyMatch(CURATED_ORDER_ITEMS, "t", "s"),
-        SilverSql.keyMatch(CURATED_ORDERS, "e", "o")));
-    spark.sql("""
+        WHEN NOT MATCHED AND NOT s._remove THEN INSERT (%2$s) VALUES (%7$s)"""
+            .formatted(
+                items,
+                SilverSql.columns(CURATED_ORDER_ITEMS, ""),
+                lines,
+                SilverSql.columns(CURATED_ORDER_ITEMS, "e."),
+                orders,
+                SilverSql.assignments(CURATED_ORDER_ITEMS),
+                SilverSql.columns(CURATED_ORDER_ITEMS, "s."),
+                SilverSql.keyMatch(CURATED_ORDER_ITEMS, "e", "l"),
+                SilverSql.keyMatch(CURATED_ORDER_ITEMS, "t", "s"),
+                SilverSql.keyMatch(CURATED_ORDERS, "e", "o")));
+    spark.sql(
+        """
         MERGE INTO %s t USING %s s
         ON t.customer_id = s.customer_id AND t._is_current
         WHEN MATCHED AND NOT (t.lifetime_value <=> s.lifetime_value AND t.total_orders <=> s.total_orders
@@ -232,12 +309,22 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
         THEN UPDATE SET lifetime_value = s.lifetime_value, total_orders = s.total_orders,
                         first_order_date = s.first_order_date, last_order_date = s.last_order_date,
                         is_active = s.is_active, customer_segment = s.customer_segment, _updated_at = :now
-        """.formatted(CURATED_CUSTOMERS.qualifiedName(), SilverSql.view(staged.customerStats(), "customer_stats")),
+        """
+            .formatted(
+                CURATED_CUSTOMERS.qualifiedName(),
+                SilverSql.view(staged.customerStats(), "customer_stats")),
         Map.of("now", now));
-    SilverSql.commitWith(spark, watermark, """
+    SilverSql.commitWith(
+        spark,
+        watermark,
+        """
         MERGE INTO %s t USING %s s ON %s
         WHEN MATCHED THEN UPDATE SET *
-        WHEN NOT MATCHED THEN INSERT *""".formatted(CURATED_ORDERS.qualifiedName(), orders,
-        SilverSql.keyMatch(CURATED_ORDERS, "t", "s")), Map.of());
+        WHEN NOT MATCHED THEN INSERT *"""
+            .formatted(
+                CURATED_ORDERS.qualifiedName(),
+                orders,
+                SilverSql.keyMatch(CURATED_ORDERS, "t", "s")),
+        Map.of());
   }
 }

@@ -14,8 +14,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * raw_products → curated_products, upsert by product_id (SCD type 1). A product whose category changed (or that
- * arrives after orders referencing it) re-labels its order lines, and the dates of those lines are handed to gold.
+ * raw_products → curated_products, upsert by product_id (SCD type 1). A product whose category
+ * changed (or that arrives after orders referencing it) re-labels its order lines, and the dates of
+ * those lines are handed to gold.
  */
 final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
   /** The products to upsert and the dates of the order lines that reference them. */
@@ -38,7 +39,9 @@ final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
 
   @Override
   public Dataset<Row> validate(Dataset<Row> batch) {
-    return batch.selectExpr("*", """
+    return batch.selectExpr(
+        "*",
+        """
         CASE
           WHEN product_id IS NULL OR trim(product_id) = '' THEN 'missing product_id'
           WHEN price < 0 THEN concat('price must not be negative, was ', price)
@@ -49,20 +52,31 @@ final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
   /** Trimmed text, a missing category as 'unknown', the margin computed. */
   @Override
   public Dataset<Row> shape(Dataset<Row> newest, Instant now) {
-    return newest.sparkSession().sql("""
+    return newest
+        .sparkSession()
+        .sql(
+            """
         SELECT trim(product_id) AS product_id, trim(sku) AS sku, trim(name) AS product_name,
                trim(description) AS description,
                coalesce(nullif(trim(category), ''), 'unknown') AS category, trim(subcategory) AS subcategory,
                trim(brand) AS brand, price, cost, CAST(price - cost AS DECIMAL(10,2)) AS margin, stock_quantity,
                is_active, attributes, created_at, updated_at, _source_file, :now AS _updated_at
-        FROM %s""".formatted(SilverSql.view(newest, "products_newest")), Map.of("now", now));
+        FROM %s"""
+                .formatted(SilverSql.view(newest, "products_newest")),
+            Map.of("now", now));
   }
 
   @Override
   public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
-    return new Staged(latest, SilverSql.dates(spark.sql("""
-        SELECT to_date(i.order_date) FROM %s i JOIN %s p ON i.product_id = p.product_id""".formatted(
-        CURATED_ORDER_ITEMS.qualifiedName(), SilverSql.view(latest, "products_latest")))));
+    return new Staged(
+        latest,
+        SilverSql.dates(
+            spark.sql(
+                """
+        SELECT to_date(i.order_date) FROM %s i JOIN %s p ON i.product_id = p.product_id"""
+                    .formatted(
+                        CURATED_ORDER_ITEMS.qualifiedName(),
+                        SilverSql.view(latest, "products_latest")))));
   }
 
   @Override
@@ -75,16 +89,29 @@ final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
   }
 
   @Override
-  public void commit(SparkSession spark, Staged staged, Map<String, String> watermark, Instant now) {
+  public void commit(
+      SparkSession spark, Staged staged, Map<String, String> watermark, Instant now) {
     String latest = SilverSql.view(staged.products(), "products_latest");
-    spark.sql("""
+    spark.sql(
+        """
         MERGE INTO %s t USING %s s ON %s
         WHEN MATCHED AND t.category <> s.category THEN UPDATE SET category = s.category, _updated_at = s._updated_at
-        """.formatted(CURATED_ORDER_ITEMS.qualifiedName(), latest, SilverSql.keyMatch(CURATED_PRODUCTS, "t", "s")));
-    SilverSql.commitWith(spark, watermark, """
+        """
+            .formatted(
+                CURATED_ORDER_ITEMS.qualifiedName(),
+                latest,
+                SilverSql.keyMatch(CURATED_PRODUCTS, "t", "s")));
+    SilverSql.commitWith(
+        spark,
+        watermark,
+        """
         MERGE INTO %s t USING %s s ON %s
         WHEN MATCHED THEN UPDATE SET *
-        WHEN NOT MATCHED THEN INSERT *""".formatted(CURATED_PRODUCTS.qualifiedName(), latest,
-        SilverSql.keyMatch(CURATED_PRODUCTS, "t", "s")), Map.of());
+        WHEN NOT MATCHED THEN INSERT *"""
+            .formatted(
+                CURATED_PRODUCTS.qualifiedName(),
+                latest,
+                SilverSql.keyMatch(CURATED_PRODUCTS, "t", "s")),
+        Map.of());
   }
 }

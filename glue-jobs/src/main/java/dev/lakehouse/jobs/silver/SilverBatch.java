@@ -15,33 +15,46 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The bronze rows a silver run has not consumed yet. The watermark (the last bronze snapshot consumed) is written
- * into the summary of the silver table's final commit, in the same commit as the data, so it can never claim rows
- * that were not merged; rolling the silver table back rolls the watermark back with it.
+ * The bronze rows a silver run has not consumed yet. The watermark (the last bronze snapshot
+ * consumed) is written into the summary of the silver table's final commit, in the same commit as
+ * the data, so it can never claim rows that were not merged; rolling the silver table back rolls
+ * the watermark back with it.
  */
-public record SilverBatch(Dataset<Row> rows, Long bronzeSnapshotId, Long consumedSnapshotId, boolean fullRead) {
+public record SilverBatch(
+    Dataset<Row> rows, Long bronzeSnapshotId, Long consumedSnapshotId, boolean fullRead) {
   public static final String SUMMARY_BRONZE_SNAPSHOT = CommitSummary.BRONZE_SNAPSHOT;
   public static final String SUMMARY_AFFECTED_DATES = CommitSummary.AFFECTED_DATES;
   public static final String SUMMARY_EXECUTION_ID = CommitSummary.EXECUTION_ID;
 
-  public static SilverBatch pending(SparkSession spark, TableDefinition bronze, TableDefinition silverPrimary) {
+  public static SilverBatch pending(
+      SparkSession spark, TableDefinition bronze, TableDefinition silverPrimary) {
     Catalog catalog = LakehouseSpark.icebergCatalog(spark);
     Table bronzeTable = catalog.loadTable(bronze.identifier());
     Table silverTable = catalog.loadTable(silverPrimary.identifier());
     Snapshot bronzeCurrent = bronzeTable.currentSnapshot();
     Optional<Long> consumed = Watermarks.newest(silverTable, SUMMARY_BRONZE_SNAPSHOT);
-    if (bronzeCurrent == null || consumed.map(id -> id == bronzeCurrent.snapshotId()).orElse(false)) {
+    if (bronzeCurrent == null
+        || consumed.map(id -> id == bronzeCurrent.snapshotId()).orElse(false)) {
       Dataset<Row> empty = spark.table(bronze.qualifiedName()).limit(0);
-      return new SilverBatch(empty, bronzeCurrent == null ? null : bronzeCurrent.snapshotId(), consumed.orElse(null), false);
+      return new SilverBatch(
+          empty,
+          bronzeCurrent == null ? null : bronzeCurrent.snapshotId(),
+          consumed.orElse(null),
+          false);
     }
-    boolean incremental = consumed.isPresent()
-        && SnapshotUtil.isAncestorOf(bronzeTable, bronzeCurrent.snapshotId(), consumed.get());
+    boolean incremental =
+        consumed.isPresent()
+            && SnapshotUtil.isAncestorOf(bronzeTable, bronzeCurrent.snapshotId(), consumed.get());
     var reader = spark.read().format("iceberg");
-    Dataset<Row> rows = incremental
-        ? reader.option("start-snapshot-id", consumed.get()).option("end-snapshot-id", bronzeCurrent.snapshotId())
-            .load(bronze.qualifiedName())
-        // First run, or the watermark's snapshot expired: read everything; MERGE makes re-reading harmless.
-        : reader.option("snapshot-id", bronzeCurrent.snapshotId()).load(bronze.qualifiedName());
+    Dataset<Row> rows =
+        incremental
+            ? reader
+                .option("start-snapshot-id", consumed.get())
+                .option("end-snapshot-id", bronzeCurrent.snapshotId())
+                .load(bronze.qualifiedName())
+            // First run, or the watermark's snapshot expired: read everything; MERGE makes
+            // re-reading harmless.
+            : reader.option("snapshot-id", bronzeCurrent.snapshotId()).load(bronze.qualifiedName());
     return new SilverBatch(rows, bronzeCurrent.snapshotId(), consumed.orElse(null), !incremental);
   }
 

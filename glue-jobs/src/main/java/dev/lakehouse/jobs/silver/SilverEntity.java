@@ -9,17 +9,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * What one silver entity supplies to the shared run ({@link SilverPipelines#promote}): small Dataset functions for the
- * steps that differ between entities. The run does the rest the same way for every entity: load the pending bronze
- * rows, quarantine the rejects (and lines a later line of the same file supersedes), keep the newest valid row per
- * key, stage, enforce the quality gate and commit, the last commit carrying the bronze watermark.
+ * What one silver entity supplies to the shared run ({@link SilverPipelines#promote}): small
+ * Dataset functions for the steps that differ between entities. The run does the rest the same way
+ * for every entity: load the pending bronze rows, quarantine the rejects (and lines a later line of
+ * the same file supersedes), keep the newest valid row per key, stage, enforce the quality gate and
+ * commit, the last commit carrying the bronze watermark.
  *
  * @param <S> what the entity stages before its first write
  */
 interface SilverEntity<S extends SilverEntity.Staged> {
   /**
-   * Everything an entity promotes, computed before any write: a run that fails while writing stages the same again
-   * when rerun, because nothing it read has changed.
+   * Everything an entity promotes, computed before any write: a run that fails while writing stages
+   * the same again when rerun, because nothing it read has changed.
    */
   interface Staged {
     /** Dates (yyyy-MM-dd) gold must recompute, written into the watermark commit's summary. */
@@ -33,7 +34,9 @@ interface SilverEntity<S extends SilverEntity.Staged> {
 
   TableDefinition bronze();
 
-  /** The silver table whose last commit of a run carries the watermark; the job result is about it. */
+  /**
+   * The silver table whose last commit of a run carries the watermark; the job result is about it.
+   */
   TableDefinition silver();
 
   /** The column that identifies a record of the batch (before trimming). */
@@ -48,12 +51,16 @@ interface SilverEntity<S extends SilverEntity.Staged> {
   /** Stages the promotion of {@code latest} (checkpointed, at least one row). */
   S stage(SparkSession spark, Dataset<Row> latest, Instant now);
 
-  /** The declared data quality checks over what is staged; throws when one fails, before anything is written. */
+  /**
+   * The declared data quality checks over what is staged; throws when one fails, before anything is
+   * written.
+   */
   void gate(S staged);
 
   /**
-   * Writes what is staged, one commit per table; the last commit goes through
-   * {@link SilverSql#commitWith} with {@code watermark} so the watermark never claims rows that were not merged.
+   * Writes what is staged, one commit per table; the last commit goes through {@link
+   * SilverSql#commitWith} with {@code watermark} so the watermark never claims rows that were not
+   * merged.
    */
   void commit(SparkSession spark, S staged, Map<String, String> watermark, Instant now);
 }

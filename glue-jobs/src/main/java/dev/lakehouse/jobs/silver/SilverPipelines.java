@@ -21,24 +21,30 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 
 /**
- * The silver run every entity shares: pending bronze rows → validate → quarantine the rejects → newest valid row per
- * key → stage → quality gate → commit with the watermark. Running it again with no new bronze rows changes nothing.
+ * The silver run every entity shares: pending bronze rows → validate → quarantine the rejects →
+ * newest valid row per key → stage → quality gate → commit with the watermark. Running it again
+ * with no new bronze rows changes nothing.
  */
 public final class SilverPipelines {
   private SilverPipelines() {}
 
-  public static JobResult run(SparkSession spark, SourceEntity entity, String executionId, Instant asOf,
+  public static JobResult run(
+      SparkSession spark,
+      SourceEntity entity,
+      String executionId,
+      Instant asOf,
       PlausibleDates plausible) {
-    SilverEntity<?> silver = switch (entity) {
-      case CUSTOMERS -> new CustomersSilver(asOf);
-      case PRODUCTS -> new ProductsSilver();
-      case ORDERS -> new OrdersSilver(asOf, plausible);
-    };
+    SilverEntity<?> silver =
+        switch (entity) {
+          case CUSTOMERS -> new CustomersSilver(asOf);
+          case PRODUCTS -> new ProductsSilver();
+          case ORDERS -> new OrdersSilver(asOf, plausible);
+        };
     return promote(spark, silver, executionId);
   }
 
-  static <S extends SilverEntity.Staged> JobResult promote(SparkSession spark, SilverEntity<S> entity,
-      String executionId) {
+  static <S extends SilverEntity.Staged> JobResult promote(
+      SparkSession spark, SilverEntity<S> entity, String executionId) {
     Instant started = Instant.now();
     TableDefinition silver = entity.silver();
     SilverBatch batch = SilverBatch.pending(spark, entity.bronze(), silver);
@@ -47,22 +53,30 @@ public final class SilverPipelines {
     if (rowsIn == 0) {
       return JobResult.skipped(SilverJob.STEP, silver.name(), "no new bronze rows", started);
     }
-    Dataset<Row> checked = SilverSql.supersededWithinFile(entity.validate(raw), entity.key()).localCheckpoint(true);
+    Dataset<Row> checked =
+        SilverSql.supersededWithinFile(entity.validate(raw), entity.key()).localCheckpoint(true);
     long rejected = quarantine(spark, checked, silver.name(), entity.key(), executionId, started);
-    Dataset<Row> latest = entity.shape(newestValid(checked, entity.key()), started).localCheckpoint(true);
+    Dataset<Row> latest =
+        entity.shape(newestValid(checked, entity.key()), started).localCheckpoint(true);
     long valid = checked.where("_reject_reason IS NULL").count();
     long written = latest.count();
     if (written == 0) {
-      // Every row was rejected: nothing promoted, the watermark still recorded so the rows are not read again.
+      // Every row was rejected: nothing promoted, the watermark still recorded so the rows are not
+      // read again.
       SilverSql.commitNothingPromoted(spark, silver, batch.commitProperties(executionId, ""));
-      return JobResult.succeeded(SilverJob.STEP, silver.name(), started).withCounts(rowsIn, 0, rejected)
-          .withSnapshotId(currentSnapshot(spark, silver)).withMessage("every row was rejected: nothing promoted")
+      return JobResult.succeeded(SilverJob.STEP, silver.name(), started)
+          .withCounts(rowsIn, 0, rejected)
+          .withSnapshotId(currentSnapshot(spark, silver))
+          .withMessage("every row was rejected: nothing promoted")
           .withDetails(Map.of("nothingPromoted", true));
     }
 
     S staged = entity.stage(spark, latest, started);
     entity.gate(staged);
-    entity.commit(spark, staged, batch.commitProperties(executionId, String.join(",", staged.affectedDates())),
+    entity.commit(
+        spark,
+        staged,
+        batch.commitProperties(executionId, String.join(",", staged.affectedDates())),
         started);
 
     Map<String, Object> details = new LinkedHashMap<>();
@@ -70,50 +84,69 @@ public final class SilverPipelines {
     details.putAll(staged.details());
     details.put("affectedDates", staged.affectedDates().size());
     details.put("fullRead", batch.fullRead());
-    return JobResult.succeeded(SilverJob.STEP, silver.name(), started).withCounts(rowsIn, written, rejected)
-        .withSnapshotId(currentSnapshot(spark, silver)).withDetails(details);
+    return JobResult.succeeded(SilverJob.STEP, silver.name(), started)
+        .withCounts(rowsIn, written, rejected)
+        .withSnapshotId(currentSnapshot(spark, silver))
+        .withDetails(details);
   }
 
   /**
-   * The valid rows of {@code checked}, one per trimmed key: the newest ingest, and within it the last line. Duplicates
-   * across files are ordinary updates (a re-sent file); within a file {@link SilverSql#supersededWithinFile} has
-   * already rejected the earlier lines.
+   * The valid rows of {@code checked}, one per trimmed key: the newest ingest, and within it the
+   * last line. Duplicates across files are ordinary updates (a re-sent file); within a file {@link
+   * SilverSql#supersededWithinFile} has already rejected the earlier lines.
    */
   static Dataset<Row> newestValid(Dataset<Row> checked, String keyColumn) {
-    var newestFirst = Window.partitionBy(functions.trim(functions.col(keyColumn)))
-        .orderBy(functions.col("_ingestion_timestamp").desc(), functions.col("_source_line").desc());
-    return checked.where(functions.col("_reject_reason").isNull())
+    var newestFirst =
+        Window.partitionBy(functions.trim(functions.col(keyColumn)))
+            .orderBy(
+                functions.col("_ingestion_timestamp").desc(), functions.col("_source_line").desc());
+    return checked
+        .where(functions.col("_reject_reason").isNull())
         .withColumn("_rank", functions.row_number().over(newestFirst))
         .where(functions.col("_rank").equalTo(1))
         .drop("_rank");
   }
 
   /**
-   * Sends the rows of {@code checked} with a {@code _reject_reason} to quarantine (stage silver), replacing the
-   * silver rejects of the same source files. Returns how many were rejected.
+   * Sends the rows of {@code checked} with a {@code _reject_reason} to quarantine (stage silver),
+   * replacing the silver rejects of the same source files. Returns how many were rejected.
    */
-  static long quarantine(SparkSession spark, Dataset<Row> checked, String table, String keyColumn,
-      String executionId, Instant at) {
-    List<String> sourceFiles = checked.select("_source_file").distinct().collectAsList().stream()
-        .map(r -> r.getString(0)).toList();
-    Column[] sourceColumns = Arrays.stream(checked.columns()).filter(c -> !c.startsWith("_"))
-        .map(functions::col).toArray(Column[]::new);
-    Dataset<Row> rejects = checked.where("_reject_reason IS NOT NULL").select(
-        functions.lit(table).as("table_name"),
-        functions.lit(SilverJob.STEP).as("stage"),
-        functions.col("_source_file").as("source_file"),
-        functions.col("_source_line").as("source_line"),
-        functions.col(keyColumn).as("record_key"),
-        functions.to_json(functions.struct(sourceColumns)).as("raw_record"),
-        functions.col("_reject_reason").as("reason"),
-        functions.lit(executionId).as("execution_id"),
-        functions.lit(Timestamp.from(at)).as("quarantined_at"));
+  static long quarantine(
+      SparkSession spark,
+      Dataset<Row> checked,
+      String table,
+      String keyColumn,
+      String executionId,
+      Instant at) {
+    List<String> sourceFiles =
+        checked.select("_source_file").distinct().collectAsList().stream()
+            .map(r -> r.getString(0))
+            .toList();
+    Column[] sourceColumns =
+        Arrays.stream(checked.columns())
+            .filter(c -> !c.startsWith("_"))
+            .map(functions::col)
+            .toArray(Column[]::new);
+    Dataset<Row> rejects =
+        checked
+            .where("_reject_reason IS NOT NULL")
+            .select(
+                functions.lit(table).as("table_name"),
+                functions.lit(SilverJob.STEP).as("stage"),
+                functions.col("_source_file").as("source_file"),
+                functions.col("_source_line").as("source_line"),
+                functions.col(keyColumn).as("record_key"),
+                functions.to_json(functions.struct(sourceColumns)).as("raw_record"),
+                functions.col("_reject_reason").as("reason"),
+                functions.lit(executionId).as("execution_id"),
+                functions.lit(Timestamp.from(at)).as("quarantined_at"));
     Dataset<Row> aligned = spark.createDataFrame(rejects.javaRDD(), Quarantine.schema(spark));
     return Quarantine.replace(spark, SilverJob.STEP, sourceFiles, aligned);
   }
 
   static Long currentSnapshot(SparkSession spark, TableDefinition table) {
-    Snapshot current = LakehouseSpark.icebergCatalog(spark).loadTable(table.identifier()).currentSnapshot();
+    Snapshot current =
+        LakehouseSpark.icebergCatalog(spark).loadTable(table.identifier()).currentSnapshot();
     return current == null ? null : current.snapshotId();
   }
 }

@@ -2,75 +2,103 @@ package dev.lakehouse.jobs.silver;
 
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.LakehouseSpark;
-import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.Table;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /** Small helpers shared by the silver and gold jobs. */
 public final class SilverSql {
   private SilverSql() {}
 
-  /** {@code t.k1 = s.k1 AND t.k2 = s.k2} over the table's entity key: a MERGE's ON, from the declaration. */
+  /**
+   * {@code t.k1 = s.k1 AND t.k2 = s.k2} over the table's entity key: a MERGE's ON, from the
+   * declaration.
+   */
   public static String keyMatch(TableDefinition table, String target, String source) {
-    return String.join(" AND ", table.entityKey().stream()
-        .map(c -> target + "." + c + " = " + source + "." + c).toList());
+    return String.join(
+        " AND ",
+        table.entityKey().stream().map(c -> target + "." + c + " = " + source + "." + c).toList());
   }
 
   /**
-   * Runs a statement, its values bound to its named parameters ({@code args}), so that the commit it makes carries
-   * {@code properties} in its snapshot summary.
+   * Runs a statement, its values bound to its named parameters ({@code args}), so that the commit
+   * it makes carries {@code properties} in its snapshot summary.
    */
-  public static void commitWith(SparkSession spark, Map<String, String> properties, String sql,
-      Map<String, Object> args) {
-    LakehouseSpark.write(() -> CommitMetadata.withCommitProperties(properties, () -> spark.sql(sql, args),
-        RuntimeException.class));
+  public static void commitWith(
+      SparkSession spark, Map<String, String> properties, String sql, Map<String, Object> args) {
+    LakehouseSpark.write(
+        () ->
+            CommitMetadata.withCommitProperties(
+                properties, () -> spark.sql(sql, args), RuntimeException.class));
   }
 
   /**
-   * Records that a silver run consumed its bronze batch without promoting anything (every row was rejected, or
-   * nothing changed): one commit that adds no data and carries the watermark, so the same rows are not read again.
+   * Records that a silver run consumed its bronze batch without promoting anything (every row was
+   * rejected, or nothing changed): one commit that adds no data and carries the watermark, so the
+   * same rows are not read again.
    */
-  public static void commitNothingPromoted(SparkSession spark, TableDefinition silver, Map<String, String> properties) {
+  public static void commitNothingPromoted(
+      SparkSession spark, TableDefinition silver, Map<String, String> properties) {
     Table table = LakehouseSpark.icebergCatalog(spark).loadTable(silver.identifier());
     AppendFiles append = table.newAppend();
     properties.forEach(append::set);
     LakehouseSpark.write(append::commit);
   }
 
-  /** {@code t.c = s.c} for every column of the table: an explicit MERGE assignment list from the declaration. */
+  /**
+   * {@code t.c = s.c} for every column of the table: an explicit MERGE assignment list from the
+   * declaration.
+   */
   public static String assignments(TableDefinition table) {
-    return table.schema().columns().stream().map(c -> "t." + c.name() + " = s." + c.name())
+    return table.schema().columns().stream()
+        .map(c -> "t." + c.name() + " = s." + c.name())
         .collect(Collectors.joining(", "));
   }
 
   /** The table's columns, comma-separated, optionally qualified ({@code s.}). */
   public static String columns(TableDefinition table, String qualifier) {
-    return table.schema().columns().stream().map(c -> qualifier + c.name()).collect(Collectors.joining(", "));
+    return table.schema().columns().stream()
+        .map(c -> qualifier + c.name())
+        .collect(Collectors.joining(", "));
   }
 
   /**
-   * Marks rows a later line of the same file supersedes (same key, both otherwise valid) as rejected with the line
-   * that wins, so a duplicate inside one file is quarantined visibly instead of dropped silently. Duplicates across
-   * files (a re-sent or renamed file) are ordinary updates: the newest ingest wins without a reject.
+   * Marks rows a later line of the same file supersedes (same key, both otherwise valid) as
+   * rejected with the line that wins, so a duplicate inside one file is quarantined visibly instead
+   * of dropped silently. Duplicates across files (a re-sent or renamed file) are ordinary updates:
+   * the newest ingest wins without a reject.
    */
   public static Dataset<Row> supersededWithinFile(Dataset<Row> checked, String keyColumn) {
-    org.apache.spark.sql.expressions.WindowSpec sameKeySameFile = org.apache.spark.sql.expressions.Window
-        .partitionBy(functions.col("_source_file"), functions.trim(functions.col(keyColumn)));
-    Column lastValidLine = functions.max(functions.when(functions.col("_reject_reason").isNull(),
-        functions.col("_source_line"))).over(sameKeySameFile);
-    return checked.withColumn("_reject_reason", functions.when(
-            functions.col("_reject_reason").isNull().and(functions.col("_source_line").lt(lastValidLine)),
-            functions.concat(functions.lit("superseded by line "), lastValidLine.cast("string"),
-                functions.lit(" of the same file")))
-        .otherwise(functions.col("_reject_reason")));
+    org.apache.spark.sql.expressions.WindowSpec sameKeySameFile =
+        org.apache.spark.sql.expressions.Window.partitionBy(
+            functions.col("_source_file"), functions.trim(functions.col(keyColumn)));
+    Column lastValidLine =
+        functions
+            .max(
+                functions.when(
+                    functions.col("_reject_reason").isNull(), functions.col("_source_line")))
+            .over(sameKeySameFile);
+    return checked.withColumn(
+        "_reject_reason",
+        functions
+            .when(
+                functions
+                    .col("_reject_reason")
+                    .isNull()
+                    .and(functions.col("_source_line").lt(lastValidLine)),
+                functions.concat(
+                    functions.lit("superseded by line "),
+                    lastValidLine.cast("string"),
+                    functions.lit(" of the same file")))
+            .otherwise(functions.col("_reject_reason")));
   }
 
   /** A temp view that lives for one job run. */

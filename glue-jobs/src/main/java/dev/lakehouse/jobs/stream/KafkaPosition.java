@@ -12,15 +12,17 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
- * How far a table has loaded a Kafka topic: for each topic partition, the next offset to load. Stored in the
- * summary of every stream commit ({@link CommitSummary#KAFKA_OFFSETS}) and carried forward, so the data and the
- * position move in one Iceberg commit: a micro-batch replayed after a crash (Spark's checkpoint had not yet recorded
- * it) finds its offsets below the position and loads nothing twice.
+ * How far a table has loaded a Kafka topic: for each topic partition, the next offset to load.
+ * Stored in the summary of every stream commit ({@link CommitSummary#KAFKA_OFFSETS}) and carried
+ * forward, so the data and the position move in one Iceberg commit: a micro-batch replayed after a
+ * crash (Spark's checkpoint had not yet recorded it) finds its offsets below the position and loads
+ * nothing twice.
  */
 public final class KafkaPosition implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<TreeMap<String, TreeMap<Integer, Long>>> SHAPE = new TypeReference<>() {};
+  private static final TypeReference<TreeMap<String, TreeMap<Integer, Long>>> SHAPE =
+      new TypeReference<>() {};
 
   private final TreeMap<String, TreeMap<Integer, Long>> next;
 
@@ -37,11 +39,15 @@ public final class KafkaPosition implements Serializable {
     try {
       return new KafkaPosition(JSON.readValue(json, SHAPE));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable " + CommitSummary.KAFKA_OFFSETS + " in a snapshot summary: " + json);
+      throw new IllegalStateException(
+          "unreadable " + CommitSummary.KAFKA_OFFSETS + " in a snapshot summary: " + json);
     }
   }
 
-  /** The position of the table's newest stream commit along its current lineage; none before the first. */
+  /**
+   * The position of the table's newest stream commit along its current lineage; none before the
+   * first.
+   */
   public static KafkaPosition of(Table table) {
     Snapshot current = table.currentSnapshot();
     if (current == null) {
@@ -58,7 +64,8 @@ public final class KafkaPosition implements Serializable {
 
   /** Whether the record at this offset is loaded already. */
   public boolean covers(String topic, int partition, long offset) {
-    return offset < Optional.ofNullable(next.get(topic)).map(p -> p.get(partition)).orElse(Long.MIN_VALUE);
+    return offset
+        < Optional.ofNullable(next.get(topic)).map(p -> p.get(partition)).orElse(Long.MIN_VALUE);
   }
 
   /** This position moved past {@code lastOffset} of a partition (never backwards). */
@@ -77,7 +84,10 @@ public final class KafkaPosition implements Serializable {
     }
   }
 
-  /** The lineage name of the offsets a micro-batch loaded from one partition: {@code kafka://orders/0/17-41}. */
+  /**
+   * The lineage name of the offsets a micro-batch loaded from one partition: {@code
+   * kafka://orders/0/17-41}.
+   */
   public static String sourceFile(String topic, int partition, long firstOffset, long lastOffset) {
     return "kafka://" + topic + "/" + partition + "/" + firstOffset + "-" + lastOffset;
   }

@@ -9,20 +9,23 @@ import org.junit.jupiter.api.Test;
 class CsvMappingTest {
   @Test
   void cellsFollowRfc4180() {
-    assertThat(CsvMapping.split("a,\"b,c\",\"say \"\"hi\"\"\",")).containsExactly("a", "b,c", "say \"hi\"", "");
+    assertThat(CsvMapping.split("a,\"b,c\",\"say \"\"hi\"\"\","))
+        .containsExactly("a", "b,c", "say \"hi\"", "");
     assertThat(CsvMapping.split("x,y\r")).containsExactly("x", "y");
     assertThat(CsvMapping.split("")).containsExactly("");
   }
 
   @Test
   void customerAddressColumnsBecomeTheAddressMap() {
-    CsvMapping mapping = new CsvMapping(SourceEntity.CUSTOMERS, " Customer_ID ,EMAIL,street,city,zip,country");
+    CsvMapping mapping =
+        new CsvMapping(SourceEntity.CUSTOMERS, " Customer_ID ,EMAIL,street,city,zip,country");
 
     assertThat(mapping.columns()).isEqualTo(6);
-    assertThat(mapping.toJson("C1,ann@example.com,\"1 Main St, Apt 2\",Denver,80202,US")).isEqualTo(
-        "{\"customer_id\":\"C1\",\"email\":\"ann@example.com\","
-            + "\"address\":{\"street\":\"1 Main St, Apt 2\",\"city\":\"Denver\",\"zip\":\"80202\","
-            + "\"country\":\"US\"}}");
+    assertThat(mapping.toJson("C1,ann@example.com,\"1 Main St, Apt 2\",Denver,80202,US"))
+        .isEqualTo(
+            "{\"customer_id\":\"C1\",\"email\":\"ann@example.com\","
+                + "\"address\":{\"street\":\"1 Main St, Apt 2\",\"city\":\"Denver\",\"zip\":\"80202\","
+                + "\"country\":\"US\"}}");
   }
 
   @Test
@@ -52,6 +55,7 @@ class CsvMappingTest {
   void ordersAreNotAcceptedAsCsv() {
     assertThatThrownBy(() -> new CsvMapping(SourceEntity.ORDERS, "order_id"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("orders have nested items and cannot be landed as CSV; use JSON Lines or Parquet");
+        .hasMessage(
+            "orders have nested items and cannot be landed as CSV; use JSON Lines or Parquet");
   }
 }

@@ -17,9 +17,13 @@ class GzipLinesTest {
   @Test
   void aWholeFileGivesEveryLineAndABrokenOneEndsWithTheMarker() throws IOException {
     byte[] whole = gzip("a\nbb\r\n\nccc\n");
-    assertThat(records(whole)).extracting(SourceRecord::line, SourceRecord::raw)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "a"), org.assertj.core.groups.Tuple.tuple(2L, "bb"),
-            org.assertj.core.groups.Tuple.tuple(3L, ""), org.assertj.core.groups.Tuple.tuple(4L, "ccc"));
+    assertThat(records(whole))
+        .extracting(SourceRecord::line, SourceRecord::raw)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1L, "a"),
+            org.assertj.core.groups.Tuple.tuple(2L, "bb"),
+            org.assertj.core.groups.Tuple.tuple(3L, ""),
+            org.assertj.core.groups.Tuple.tuple(4L, "ccc"));
 
     StringBuilder text = new StringBuilder();
     for (int i = 1; i <= 2000; i++) {
@@ -32,8 +36,12 @@ class GzipLinesTest {
     for (int i = 0; i < cut.size() - 1; i++) {
       assertThat(cut.get(i).raw()).startsWith("line " + (i + 1) + " ");
     }
-    assertThat(last.json()).isEqualTo(GzipLines.TRUNCATED + "the compressed file is truncated or corrupt from line "
-        + cut.size() + " on (Unexpected end of ZLIB input stream); the lines before it were loaded");
+    assertThat(last.json())
+        .isEqualTo(
+            GzipLines.TRUNCATED
+                + "the compressed file is truncated or corrupt from line "
+                + cut.size()
+                + " on (Unexpected end of ZLIB input stream); the lines before it were loaded");
   }
 
   private static List<SourceRecord> records(byte[] gz) throws IOException {

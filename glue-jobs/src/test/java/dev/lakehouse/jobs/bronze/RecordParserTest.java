@@ -18,7 +18,9 @@ import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 import scala.collection.JavaConverters;
 
-/** The parser on plain strings: it needs the bronze schema as Spark types, never a Spark session. */
+/**
+ * The parser on plain strings: it needs the bronze schema as Spark types, never a Spark session.
+ */
 class RecordParserTest {
   static final RecordParser ORDERS = parser(LakehouseTables.RAW_ORDERS, false);
   static final RecordParser PRODUCTS = parser(LakehouseTables.RAW_PRODUCTS, false);
@@ -31,25 +33,43 @@ class RecordParserTest {
 
   @Test
   void lineageColumnsAreNotPartOfTheSource() {
-    assertThat(ORDERS.sourceSchema().fieldNames()).containsExactly("order_id", "customer_id", "order_status",
-        "order_date", "required_date", "shipped_date", "delivery_date", "items", "shipping_address", "total_amount",
-        "payment_method", "currency", "updated_at");
+    assertThat(ORDERS.sourceSchema().fieldNames())
+        .containsExactly(
+            "order_id",
+            "customer_id",
+            "order_status",
+            "order_date",
+            "required_date",
+            "shipped_date",
+            "delivery_date",
+            "items",
+            "shipping_address",
+            "total_amount",
+            "payment_method",
+            "currency",
+            "updated_at");
   }
 
   @Test
   void anOrderBecomesValuesInSourceSchemaOrder() {
-    RecordParser.Parsed parsed = ORDERS.parse("""
+    RecordParser.Parsed parsed =
+        ORDERS.parse(
+            """
         {"order_id":"O1","customer_id":"C1","order_status":"pending","order_date":"2026-11-01T12:00:00+02:00",
          "items":[{"product_id":"P1","quantity":3,"unit_price":10.00,"discount":0.1},null],
          "shipping_address":{"city":"Denver","zip":80202,"state":null},"total_amount":27.005,"currency":"USD"}""");
 
     assertThat(parsed.error()).isNull();
     Object[] values = parsed.values();
-    assertThat(Arrays.asList(values).subList(0, 4)).containsExactly("O1", "C1", "pending",
-        Timestamp.from(Instant.parse("2026-11-01T10:00:00Z")));
-    List<Object> items = new ArrayList<>(JavaConverters.seqAsJavaList((scala.collection.Seq<?>) values[7]));
-    assertThat(items).isEqualTo(Arrays.asList(
-        RowFactory.create("P1", 3, new BigDecimal("10.00"), new BigDecimal("0.10")), null));
+    assertThat(Arrays.asList(values).subList(0, 4))
+        .containsExactly(
+            "O1", "C1", "pending", Timestamp.from(Instant.parse("2026-11-01T10:00:00Z")));
+    List<Object> items =
+        new ArrayList<>(JavaConverters.seqAsJavaList((scala.collection.Seq<?>) values[7]));
+    assertThat(items)
+        .isEqualTo(
+            Arrays.asList(
+                RowFactory.create("P1", 3, new BigDecimal("10.00"), new BigDecimal("0.10")), null));
     Map<Object, Object> address =
         new LinkedHashMap<>(JavaConverters.mapAsJavaMap((scala.collection.Map<?, ?>) values[8]));
     Map<Object, Object> expectedAddress = new LinkedHashMap<>();
@@ -65,13 +85,16 @@ class RecordParserTest {
 
   @Test
   void everyBrokenFieldIsNamedWithWhatWasExpectedAndWhatCame() {
-    assertThat(error(ORDERS, "{\"customer_id\":\"C1\"}")).isEqualTo("missing required field order_id");
+    assertThat(error(ORDERS, "{\"customer_id\":\"C1\"}"))
+        .isEqualTo("missing required field order_id");
     assertThat(error(ORDERS, "{\"order_id\":null}")).isEqualTo("missing required field order_id");
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"items\":[{\"unit_price\":\"abc\"}]}"))
         .isEqualTo("field items[0].unit_price: expected decimal(10,2), got string \"abc\"");
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"items\":[{\"unit_price\":10.005}]}"))
-        .isEqualTo("field items[0].unit_price: 10.005 has more than 2 decimal places for decimal(10,2)");
-    // Jackson's tree drops trailing zeros of a decimal node, so the reason names the number without them.
+        .isEqualTo(
+            "field items[0].unit_price: 10.005 has more than 2 decimal places for decimal(10,2)");
+    // Jackson's tree drops trailing zeros of a decimal node, so the reason names the number without
+    // them.
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"total_amount\":12345678901.00}"))
         .isEqualTo("field total_amount: 12345678901 is out of range for decimal(12,2)");
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"items\":[{\"quantity\":2.5}]}"))
@@ -84,12 +107,15 @@ class RecordParserTest {
         .isEqualTo("field items[0]: expected object, got number 1");
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"items\":{}}"))
         .isEqualTo("field items: expected array, got object");
-    assertThat(error(ORDERS, "{\"order_id\":[\"O1\"]}")).isEqualTo("field order_id: expected string, got array");
-    assertThat(error(ORDERS, "{\"order_id\":\"O\\u00001\"}")).isEqualTo("field order_id: contains a NUL character");
+    assertThat(error(ORDERS, "{\"order_id\":[\"O1\"]}"))
+        .isEqualTo("field order_id: expected string, got array");
+    assertThat(error(ORDERS, "{\"order_id\":\"O\\u00001\"}"))
+        .isEqualTo("field order_id: contains a NUL character");
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"order_date\":1700000000}"))
         .isEqualTo("field order_date: expected ISO-8601 timestamp, got number 1700000000");
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"order_date\":\"" + "x".repeat(41) + "\"}"))
-        .isEqualTo("field order_date: expected ISO-8601 timestamp, got \"" + "x".repeat(37) + "...\"");
+        .isEqualTo(
+            "field order_date: expected ISO-8601 timestamp, got \"" + "x".repeat(37) + "...\"");
     assertThat(error(CUSTOMERS, "{\"customer_id\":\"C1\",\"address\":\"Denver\"}"))
         .isEqualTo("field address: expected object, got string \"Denver\"");
   }
@@ -100,14 +126,17 @@ class RecordParserTest {
     assertThat(error(ORDERS, "")).isEqualTo("record is not a JSON object");
     assertThat(error(ORDERS, "{\"order_id\":\"O1\",\"order_id\":\"O2\"}"))
         .isEqualTo("malformed JSON: Duplicate field 'order_id'");
-    assertThat(error(ORDERS, "{\"order_id\":")).startsWith("malformed JSON: Unexpected end-of-input");
+    assertThat(error(ORDERS, "{\"order_id\":"))
+        .startsWith("malformed JSON: Unexpected end-of-input");
   }
 
   @Test
   void csvValuesMayBeNumbersAndBooleansWrittenAsText() {
-    String product = "{\"product_id\":\"P1\",\"price\":\" 10.5 \",\"stock_quantity\":\"7\",\"is_active\":\"TRUE\"}";
+    String product =
+        "{\"product_id\":\"P1\",\"price\":\" 10.5 \",\"stock_quantity\":\"7\",\"is_active\":\"TRUE\"}";
 
-    assertThat(error(PRODUCTS, product)).isEqualTo("field stock_quantity: expected int, got string \"7\"");
+    assertThat(error(PRODUCTS, product))
+        .isEqualTo("field stock_quantity: expected int, got string \"7\"");
     RecordParser.Parsed lenient = PRODUCTS_CSV.parse(product);
     List<String> names = List.of(PRODUCTS_CSV.sourceSchema().fieldNames());
     assertThat(lenient.values()[names.indexOf("price")]).isEqualTo(new BigDecimal("10.50"));
@@ -119,9 +148,12 @@ class RecordParserTest {
 
   @Test
   void timestampsWithoutAnOffsetAreUtcAndABareDateIsMidnight() {
-    assertThat(RecordParser.timestamp("2026-11-01T10:00:00Z", "t")).isEqualTo(ts("2026-11-01T10:00:00Z"));
-    assertThat(RecordParser.timestamp(" 2026-11-01T10:00:00-05:00 ", "t")).isEqualTo(ts("2026-11-01T15:00:00Z"));
-    assertThat(RecordParser.timestamp("2026-11-01 10:00:00.5", "t")).isEqualTo(ts("2026-11-01T10:00:00.500Z"));
+    assertThat(RecordParser.timestamp("2026-11-01T10:00:00Z", "t"))
+        .isEqualTo(ts("2026-11-01T10:00:00Z"));
+    assertThat(RecordParser.timestamp(" 2026-11-01T10:00:00-05:00 ", "t"))
+        .isEqualTo(ts("2026-11-01T15:00:00Z"));
+    assertThat(RecordParser.timestamp("2026-11-01 10:00:00.5", "t"))
+        .isEqualTo(ts("2026-11-01T10:00:00.500Z"));
     assertThat(RecordParser.timestamp("2026-11-01", "t")).isEqualTo(ts("2026-11-01T00:00:00Z"));
     assertThatThrownBy(() -> RecordParser.timestamp("yesterday", "order_date"))
         .hasMessage("field order_date: expected ISO-8601 timestamp, got \"yesterday\"");

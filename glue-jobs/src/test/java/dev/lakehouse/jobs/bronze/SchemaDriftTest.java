@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Drift detection on plain JSON strings. {@link SchemaDrift#detect} takes a JavaRDD (the bronze job's records), so
- * the strings go through a local Spark context; the type inference itself needs none.
+ * Drift detection on plain JSON strings. {@link SchemaDrift#detect} takes a JavaRDD (the bronze
+ * job's records), so the strings go through a local Spark context; the type inference itself needs
+ * none.
  */
 class SchemaDriftTest {
   @TempDir Path home;
@@ -28,47 +29,57 @@ class SchemaDriftTest {
   void newTopLevelFieldsGetTheWidestTypeTheirValuesNeed() {
     SparkSession spark = JobTestSupport.lakehouse(home);
 
-    Map<String, Type> drift = detect(spark, Set.of("customer_id", "email"),
-        "{\"customer_id\":\"C1\",\"email\":\"a@b.c\",\"tier\":\"gold\",\"points\":5,\"vip\":true,"
-            + "\"prefs\":{\"a\":\"b\"}}",
-        "{\"customer_id\":\"C2\",\"points\":2.5,\"tags\":[1],\"nested\":{\"a\":{\"b\":1}},\"mixed\":true,"
-            + "\"gone\":null}",
-        "{\"customer_id\":\"C3\",\"mixed\":1,\"\":\"blank name\",\"count\":7,\"count2\":[1]}",
-        "{\"customer_id\":\"C4\",\"count2\":3}",
-        "not json",
-        "[\"not an object\"]");
+    Map<String, Type> drift =
+        detect(
+            spark,
+            Set.of("customer_id", "email"),
+            "{\"customer_id\":\"C1\",\"email\":\"a@b.c\",\"tier\":\"gold\",\"points\":5,\"vip\":true,"
+                + "\"prefs\":{\"a\":\"b\"}}",
+            "{\"customer_id\":\"C2\",\"points\":2.5,\"tags\":[1],\"nested\":{\"a\":{\"b\":1}},\"mixed\":true,"
+                + "\"gone\":null}",
+            "{\"customer_id\":\"C3\",\"mixed\":1,\"\":\"blank name\",\"count\":7,\"count2\":[1]}",
+            "{\"customer_id\":\"C4\",\"count2\":3}",
+            "not json",
+            "[\"not an object\"]");
 
     Map<String, String> types = new LinkedHashMap<>();
     drift.forEach((field, type) -> types.put(field, type.toString()));
-    // tags and count2 (an array somewhere) are not added; gone (only null) and the blank name are not fields.
-    assertThat(types).containsExactly(
-        Map.entry("count", "long"),
-        Map.entry("mixed", "string"),
-        Map.entry("nested", "string"),
-        Map.entry("points", "decimal(38, 10)"),
-        Map.entry("prefs", "map<string, string>"),
-        Map.entry("tier", "string"),
-        Map.entry("vip", "boolean"));
+    // tags and count2 (an array somewhere) are not added; gone (only null) and the blank name are
+    // not fields.
+    assertThat(types)
+        .containsExactly(
+            Map.entry("count", "long"),
+            Map.entry("mixed", "string"),
+            Map.entry("nested", "string"),
+            Map.entry("points", "decimal(38, 10)"),
+            Map.entry("prefs", "map<string, string>"),
+            Map.entry("tier", "string"),
+            Map.entry("vip", "boolean"));
   }
 
   @Test
   void evolveAddsOnlyFieldsTheTableLacksInOneSchemaCommit() {
     SparkSession spark = JobTestSupport.lakehouse(home);
-    Table table = LakehouseSpark.icebergCatalog(spark).loadTable(LakehouseTables.RAW_CUSTOMERS.identifier());
+    Table table =
+        LakehouseSpark.icebergCatalog(spark).loadTable(LakehouseTables.RAW_CUSTOMERS.identifier());
     Map<String, Type> drift = detect(spark, Set.of(), "{\"tier\":\"gold\",\"email\":\"a@b.c\"}");
     int schemas = table.schemas().size();
 
     assertThat(SchemaDrift.evolve(table, drift)).containsExactly("tier");
     assertThat(table.schemas()).hasSize(schemas + 1);
-    assertThat(table.schema().findField("tier").doc()).isEqualTo("added by schema drift in a landed file");
+    assertThat(table.schema().findField("tier").doc())
+        .isEqualTo("added by schema drift in a landed file");
     assertThat(SchemaDrift.evolve(table, drift)).isEmpty();
     assertThat(SchemaDrift.evolve(table, Map.of())).isEmpty();
     assertThat(table.schemas()).hasSize(schemas + 1);
   }
 
   private static Map<String, Type> detect(SparkSession spark, Set<String> known, String... json) {
-    List<SourceRecord> records = java.util.stream.IntStream.range(0, json.length)
-        .mapToObj(i -> new SourceRecord(i + 1, json[i], json[i])).toList();
-    return SchemaDrift.detect(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(records), known);
+    List<SourceRecord> records =
+        java.util.stream.IntStream.range(0, json.length)
+            .mapToObj(i -> new SourceRecord(i + 1, json[i], json[i]))
+            .toList();
+    return SchemaDrift.detect(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(records), known);
   }
 }

@@ -16,7 +16,9 @@ class SilverPipelinesTest {
   @Test
   void theNewestValidRowOfEachTrimmedKeyIsKept() {
     SparkSession spark = JobTestSupport.lakehouse(home);
-    Dataset<Row> checked = spark.sql("""
+    Dataset<Row> checked =
+        spark.sql(
+            """
         SELECT key, CAST(at AS TIMESTAMP) AS _ingestion_timestamp, line AS _source_line, reason AS _reject_reason, v
         FROM VALUES (' K1', '2026-11-01 00:00:00', 1, NULL, 'older ingest'),
                     ('K1', '2026-11-02 00:00:00', 1, NULL, 'newest valid'),

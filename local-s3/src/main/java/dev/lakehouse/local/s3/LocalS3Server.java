@@ -20,10 +20,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * An S3-compatible server on localhost: Adobe S3Mock's standalone jar (from Maven Central) run as a child process on
- * free ports. The local stack keeps its objects under the lakehouse home and records the port in a state file so
- * later CLI processes attach to the running server instead of starting another; tests start a throwaway one.
- * Measured here: ready in 3-6 s, ~450 MB RSS; it serves every call S3FileIO and the router make, batch deletes too.
+ * An S3-compatible server on localhost: Adobe S3Mock's standalone jar (from Maven Central) run as a
+ * child process on free ports. The local stack keeps its objects under the lakehouse home and
+ * records the port in a state file so later CLI processes attach to the running server instead of
+ * starting another; tests start a throwaway one. Measured here: ready in 3-6 s, ~450 MB RSS; it
+ * serves every call S3FileIO and the router make, batch deletes too.
  */
 public final class LocalS3Server implements AutoCloseable {
   public static final String ACCESS_KEY = "lakehouse-local";
@@ -48,11 +49,13 @@ public final class LocalS3Server implements AutoCloseable {
    * @param jar S3Mock's {@code -exec.jar}
    * @param storeRoot where objects live
    * @param retainFiles keep the objects when the server stops (the local stack) or not (tests)
-   * @param stateFile if not null, the port is written there so other processes can {@link #attach} to it
+   * @param stateFile if not null, the port is written there so other processes can {@link #attach}
+   *     to it
    */
   public static LocalS3Server start(Path jar, Path storeRoot, boolean retainFiles, Path stateFile) {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("S3Mock jar not found at " + jar + " (the Maven build copies it there)");
+      throw new IllegalStateException(
+          "S3Mock jar not found at " + jar + " (the Maven build copies it there)");
     }
     try {
       Files.createDirectories(storeRoot);
@@ -62,19 +65,28 @@ public final class LocalS3Server implements AutoCloseable {
       String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       // Small heap, C1 only and serial GC: S3Mock is I/O bound and this machine has two cores.
       List<String> cmd = new ArrayList<>();
-      // Its own session, so a Ctrl-C in the terminal of the process that started it does not stop a server other
+      // Its own session, so a Ctrl-C in the terminal of the process that started it does not stop a
+      // server other
       // processes of the home still use (setsid execs in place: the pid stays the server's).
       if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
         cmd.add("/usr/bin/setsid");
       }
-      cmd.addAll(List.of(javaBin, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-          "-jar", jar.toString(),
-          "--http.port=" + http, "--server.port=" + https,
-          "--com.adobe.testing.s3mock.store.root=" + storeRoot.toAbsolutePath(),
-          "--com.adobe.testing.s3mock.store.retain-files-on-exit=" + retainFiles,
-          "--spring.main.banner-mode=off"));
+      cmd.addAll(
+          List.of(
+              javaBin,
+              "-Xmx384m",
+              "-XX:TieredStopAtLevel=1",
+              "-XX:+UseSerialGC",
+              "-jar",
+              jar.toString(),
+              "--http.port=" + http,
+              "--server.port=" + https,
+              "--com.adobe.testing.s3mock.store.root=" + storeRoot.toAbsolutePath(),
+              "--com.adobe.testing.s3mock.store.retain-files-on-exit=" + retainFiles,
+              "--spring.main.banner-mode=off"));
       long t0 = System.nanoTime();
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       URI probe = URI.create("http://127.0.0.1:" + http + "/");
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (!ready(probe)) {
@@ -83,7 +95,8 @@ public final class LocalS3Server implements AutoCloseable {
         }
         if (System.nanoTime() > deadline) {
           p.destroyForcibly();
-          throw new IllegalStateException("S3Mock did not answer on " + probe + " within 90 s; see " + log);
+          throw new IllegalStateException(
+              "S3Mock did not answer on " + probe + " within 90 s; see " + log);
         }
         Thread.sleep(100);
       }
@@ -143,7 +156,8 @@ public final class LocalS3Server implements AutoCloseable {
         .endpointOverride(URI.create(endpoint))
         .forcePathStyle(true)
         .region(Region.of(REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
         .build();
   }
 

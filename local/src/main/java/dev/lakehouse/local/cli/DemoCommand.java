@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,24 +34,39 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "demo", description = {
-    "The whole lakehouse in one command: init, generate seed-scale data, drop customers, products and orders",
-    "(one ingest batch), gold metrics, time travel after an order-status update, schema evolution,",
-    "a maintenance execution and a summary. Safe to run again on the same home: nothing is duplicated."})
+@Command(
+    name = "demo",
+    description = {
+      "The whole lakehouse in one command: init, generate seed-scale data, drop customers, products and orders",
+      "(one ingest batch), gold metrics, time travel after an order-status update, schema evolution,",
+      "a maintenance execution and a summary. Safe to run again on the same home: nothing is duplicated."
+    })
 final class DemoCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .setNodeFactory(
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
   @ParentCommand LakehouseCli cli;
 
-  @Option(names = "--seed", defaultValue = "7", description = "Data seed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "7",
+      description = "Data seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--as-of", defaultValue = "2026-11-01", description = "Orders fall in the year before this date (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--as-of",
+      defaultValue = "2026-11-01",
+      description = "Orders fall in the year before this date (default ${DEFAULT-VALUE}).")
   LocalDate asOf;
 
-  @Option(names = "--bad-rate", defaultValue = "0.01", description = "Share of malformed or invalid records, to show quarantine (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bad-rate",
+      defaultValue = "0.01",
+      description =
+          "Share of malformed or invalid records, to show quarantine (default ${DEFAULT-VALUE}).")
   double badRate;
 
   private PrintWriter out;
@@ -65,15 +79,25 @@ final class DemoCommand implements Callable<Integer> {
     step("starting the local stack (S3-compatible server, SQLite catalog, Spark local[*])");
     LocalStack stack = cli.stack();
     SparkSession spark = stack.lakehouse().spark();
-    var provisioned = new TableProvisioner(stack.lakehouse().catalog(), stack.lakehouse().settings()).provision();
-    out.printf("   %d tables created, %d already there; S3 endpoint %s%n", provisioned.created().size(),
-        provisioned.existing().size(), stack.s3Endpoint());
+    var provisioned =
+        new TableProvisioner(stack.lakehouse().catalog(), stack.lakehouse().settings()).provision();
+    out.printf(
+        "   %d tables created, %d already there; S3 endpoint %s%n",
+        provisioned.created().size(), provisioned.existing().size(), stack.s3Endpoint());
 
     Path data = stack.home().root().resolve("demo-data");
-    step("generating sample data (seed " + seed + ", 1000 customers, 500 products, 5000 orders before " + asOf
-        + ", " + Math.round(badRate * 100) + "% bad records)");
-    var generated = new SampleDataGenerator(new SampleDataGenerator.Options(seed, 1000, 500, 5000, asOf, badRate))
-        .writeTo(data);
+    step(
+        "generating sample data (seed "
+            + seed
+            + ", 1000 customers, 500 products, 5000 orders before "
+            + asOf
+            + ", "
+            + Math.round(badRate * 100)
+            + "% bad records)");
+    var generated =
+        new SampleDataGenerator(
+                new SampleDataGenerator.Options(seed, 1000, 500, 5000, asOf, badRate))
+            .writeTo(data);
 
     step("dropping customers, products and orders into the landing bucket: one batch");
     List<LocalStack.Landed> landed = new ArrayList<>();
@@ -85,55 +109,92 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     step("gold metrics (agg_daily_metrics)");
-    printRows(spark.sql("SELECT metric_type, count(DISTINCT metric_date) AS days, sum(metric_count) AS count,"
-        + " sum(metric_value) AS revenue FROM " + AGG_DAILY_METRICS.qualifiedName()
-        + " GROUP BY metric_type ORDER BY metric_type")
-        .collectAsList(), List.of("metric_type", "days", "count", "revenue"));
-    printRows(spark.sql("SELECT dimension_value AS segment, sum(metric_value) AS revenue, sum(metric_count) AS orders"
-        + " FROM " + AGG_DAILY_METRICS.qualifiedName() + " WHERE metric_type = 'segment_revenue'"
-        + " GROUP BY dimension_value ORDER BY revenue DESC").collectAsList(), List.of("segment", "revenue", "orders"));
+    printRows(
+        spark
+            .sql(
+                "SELECT metric_type, count(DISTINCT metric_date) AS days, sum(metric_count) AS count,"
+                    + " sum(metric_value) AS revenue FROM "
+                    + AGG_DAILY_METRICS.qualifiedName()
+                    + " GROUP BY metric_type ORDER BY metric_type")
+            .collectAsList(),
+        List.of("metric_type", "days", "count", "revenue"));
+    printRows(
+        spark
+            .sql(
+                "SELECT dimension_value AS segment, sum(metric_value) AS revenue, sum(metric_count) AS orders"
+                    + " FROM "
+                    + AGG_DAILY_METRICS.qualifiedName()
+                    + " WHERE metric_type = 'segment_revenue'"
+                    + " GROUP BY dimension_value ORDER BY revenue DESC")
+            .collectAsList(),
+        List.of("segment", "revenue", "orders"));
 
     step("time travel: an order-status update lands (every 25th order changes status)");
     Path updates = statusUpdates(generated.orders(), data.resolve("orders-status-update.jsonl"));
     if (!ingest(stack, updates, "orders")) {
       return LakehouseCli.EXIT_FAILED;
     }
-    // The gold snapshot that was current before the update was first loaded (also right when the demo is rerun).
+    // The gold snapshot that was current before the update was first loaded (also right when the
+    // demo is rerun).
     String updateFile = "s3://landing/landing/orders/" + updates.getFileName();
-    long goldBefore = spark.sql("""
+    long goldBefore =
+        spark
+            .sql(
+                """
         SELECT s.snapshot_id FROM %s.snapshots s
         WHERE s.committed_at < (SELECT min(started_at) FROM %s
                                 WHERE step = 'bronze' AND status = 'SUCCEEDED' AND source_file = '%s')
-        ORDER BY s.committed_at DESC LIMIT 1""".formatted(AGG_DAILY_METRICS.qualifiedName(),
-        PIPELINE_RUNS.qualifiedName(), updateFile)).first().getLong(0);
+        ORDER BY s.committed_at DESC LIMIT 1"""
+                    .formatted(
+                        AGG_DAILY_METRICS.qualifiedName(),
+                        PIPELINE_RUNS.qualifiedName(),
+                        updateFile))
+            .first()
+            .getLong(0);
     long goldAfter = currentSnapshot(spark, AGG_DAILY_METRICS);
-    out.printf("   daily revenue, gold snapshot %d (before the update) vs %d (now), VERSION AS OF:%n", goldBefore, goldAfter);
-    printRows(spark.sql("""
+    out.printf(
+        "   daily revenue, gold snapshot %d (before the update) vs %d (now), VERSION AS OF:%n",
+        goldBefore, goldAfter);
+    printRows(
+        spark
+            .sql(
+                """
         SELECT b.metric_date, b.metric_value AS before, a.metric_value AS after, a.metric_value - b.metric_value AS change
         FROM (SELECT * FROM %1$s VERSION AS OF %2$d WHERE metric_type = 'daily_revenue') b
         JOIN (SELECT * FROM %1$s VERSION AS OF %3$d WHERE metric_type = 'daily_revenue') a
           ON a.metric_date = b.metric_date
         WHERE a.metric_value <> b.metric_value ORDER BY abs(a.metric_value - b.metric_value) DESC, b.metric_date LIMIT 5"""
-        .formatted(AGG_DAILY_METRICS.qualifiedName(), goldBefore, goldAfter)).collectAsList(), List.of("metric_date", "before", "after", "change"));
+                    .formatted(AGG_DAILY_METRICS.qualifiedName(), goldBefore, goldAfter))
+            .collectAsList(),
+        List.of("metric_date", "before", "after", "change"));
 
     step("schema evolution: products arrive with a new column (eco_score)");
     Path evolved = withNewColumn(generated.products(), data.resolve("products-eco-score.jsonl"));
     if (!ingest(stack, evolved, "products")) {
       return LakehouseCli.EXIT_FAILED;
     }
-    printRows(spark.sql("SELECT product_id, name, eco_score FROM " + RAW_PRODUCTS.qualifiedName()
-        + " WHERE eco_score IS NOT NULL ORDER BY product_id LIMIT 3").collectAsList(),
+    printRows(
+        spark
+            .sql(
+                "SELECT product_id, name, eco_score FROM "
+                    + RAW_PRODUCTS.qualifiedName()
+                    + " WHERE eco_score IS NOT NULL ORDER BY product_id LIMIT 3")
+            .collectAsList(),
         List.of("product_id", "name", "eco_score"));
 
-    step("maintenance execution (expire snapshots, rewrite manifests, orphan files, compaction per table)");
+    step(
+        "maintenance execution (expire snapshots, rewrite manifests, orphan files, compaction per table)");
     Execution maintenance = stack.start(LocalStack.MAINTENANCE, JSON.createObjectNode());
     executions.add(maintenance);
     out.printf("   %s %s%n", maintenance.id(), maintenance.status());
 
     step("summary");
     summary(spark);
-    out.printf("%ndemo finished in %.1f s (JVM start excluded). Try: ./lakehouse sql \"SELECT * FROM "
-        + AGG_DAILY_METRICS.qualifiedName() + " ORDER BY metric_date DESC LIMIT 10\"%n", (System.nanoTime() - t0) / 1e9);
+    out.printf(
+        "%ndemo finished in %.1f s (JVM start excluded). Try: ./lakehouse sql \"SELECT * FROM "
+            + AGG_DAILY_METRICS.qualifiedName()
+            + " ORDER BY metric_date DESC LIMIT 10\"%n",
+        (System.nanoTime() - t0) / 1e9);
     return maintenance.status() == ExecutionStatus.SUCCEEDED ? 0 : LakehouseCli.EXIT_FAILED;
   }
 
@@ -156,11 +217,16 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** A generated record, or null for one of the deliberately bad ones (broken JSON, a field missing or mangled). */
+  /**
+   * A generated record, or null for one of the deliberately bad ones (broken JSON, a field missing
+   * or mangled).
+   */
   private static ObjectNode cleanRecord(String line, String requiredField) {
     try {
       JsonNode node = JSON.readTree(line);
-      if (node instanceof ObjectNode object && object.hasNonNull(requiredField) && object.hasNonNull("updated_at")) {
+      if (node instanceof ObjectNode object
+          && object.hasNonNull(requiredField)
+          && object.hasNonNull("updated_at")) {
         if (requiredField.endsWith("_date")) {
           LocalDateTime.parse(object.get(requiredField).asText());
         }
@@ -172,7 +238,10 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Every 25th order changes status: pending/processing/shipped move on, a few delivered ones are cancelled. */
+  /**
+   * Every 25th order changes status: pending/processing/shipped move on, a few delivered ones are
+   * cancelled.
+   */
   private static Path statusUpdates(Path orders, Path target) throws IOException {
     List<String> lines = new ArrayList<>();
     int n = 0;
@@ -184,13 +253,14 @@ final class DemoCommand implements Callable<Integer> {
       if (order == null) {
         continue;
       }
-      String next = switch (order.path("order_status").asText()) {
-        case "pending" -> "processing";
-        case "processing" -> "shipped";
-        case "shipped" -> "delivered";
-        case "delivered" -> "cancelled";
-        default -> "delivered";
-      };
+      String next =
+          switch (order.path("order_status").asText()) {
+            case "pending" -> "processing";
+            case "processing" -> "shipped";
+            case "shipped" -> "delivered";
+            case "delivered" -> "cancelled";
+            default -> "delivered";
+          };
       order.put("order_status", next);
       LocalDateTime ordered = LocalDateTime.parse(order.path("order_date").asText());
       if (next.equals("shipped")) {
@@ -226,8 +296,13 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static long currentSnapshot(SparkSession spark, TableDefinition table) {
-    return spark.sql("SELECT snapshot_id FROM " + table.qualifiedName() + ".snapshots ORDER BY committed_at DESC LIMIT 1")
-        .first().getLong(0);
+    return spark
+        .sql(
+            "SELECT snapshot_id FROM "
+                + table.qualifiedName()
+                + ".snapshots ORDER BY committed_at DESC LIMIT 1")
+        .first()
+        .getLong(0);
   }
 
   private void summary(SparkSession spark) {
@@ -235,14 +310,27 @@ final class DemoCommand implements Callable<Integer> {
     var catalog = cli.lakehouse().catalog();
     for (TableDefinition table : LakehouseTables.all()) {
       long count = spark.table(table.qualifiedName()).count();
-      long snapshots = java.util.stream.StreamSupport.stream(
-          catalog.loadTable(table.identifier()).snapshots().spliterator(), false).count();
-      rows.add(List.of("   " + table.name(), table.zone().label(), Long.toString(count), Long.toString(snapshots)));
+      long snapshots =
+          java.util.stream.StreamSupport.stream(
+                  catalog.loadTable(table.identifier()).snapshots().spliterator(), false)
+              .count();
+      rows.add(
+          List.of(
+              "   " + table.name(),
+              table.zone().label(),
+              Long.toString(count),
+              Long.toString(snapshots)));
     }
     TextTable.print(out, List.of("   table", "zone", "rows", "snapshots"), rows);
     out.println();
-    printRows(spark.sql("SELECT table_name, stage, count(*) AS rejected FROM " + QUARANTINE.qualifiedName()
-        + " GROUP BY table_name, stage ORDER BY table_name, stage").collectAsList(), List.of("table_name", "stage", "rejected"));
+    printRows(
+        spark
+            .sql(
+                "SELECT table_name, stage, count(*) AS rejected FROM "
+                    + QUARANTINE.qualifiedName()
+                    + " GROUP BY table_name, stage ORDER BY table_name, stage")
+            .collectAsList(),
+        List.of("table_name", "stage", "rejected"));
     out.println();
     Map<String, long[]> perState = new TreeMap<>();
     for (Execution execution : executions) {
@@ -255,8 +343,11 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     List<List<String>> timing = new ArrayList<>();
-    perState.forEach((state, acc) -> timing.add(List.of("   " + state, Long.toString(acc[0]),
-        String.format("%.1f", acc[1] / 1000.0))));
+    perState.forEach(
+        (state, acc) ->
+            timing.add(
+                List.of(
+                    "   " + state, Long.toString(acc[0]), String.format("%.1f", acc[1] / 1000.0))));
     TextTable.print(out, List.of("   state", "runs", "seconds"), timing);
   }
 
@@ -266,7 +357,9 @@ final class DemoCommand implements Callable<Integer> {
       List<String> line = new ArrayList<>();
       for (int i = 0; i < header.size(); i++) {
         Object v = row.get(i);
-        line.add((i == 0 ? "   " : "") + (v instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v)));
+        line.add(
+            (i == 0 ? "   " : "")
+                + (v instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v)));
       }
       cells.add(line);
     }
@@ -274,5 +367,4 @@ final class DemoCommand implements Callable<Integer> {
     head.set(0, "   " + head.get(0));
     TextTable.print(out, head, cells);
   }
-
 }

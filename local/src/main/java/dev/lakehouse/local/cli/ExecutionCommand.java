@@ -6,11 +6,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "execution", description = "One execution's history: states entered and exited, inputs, outputs, errors, per-state timings.")
+@Command(
+    name = "execution",
+    description =
+        "One execution's history: states entered and exited, inputs, outputs, errors, per-state timings.")
 final class ExecutionCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 
-  @Parameters(paramLabel = "ID", description = "Execution ARN or name (see 'lakehouse executions').")
+  @Parameters(
+      paramLabel = "ID",
+      description = "Execution ARN or name (see 'lakehouse executions').")
   String id;
 
   @Override
@@ -24,6 +29,9 @@ final class ExecutionCommand implements Callable<Integer> {
     return cli.stack().runner().list().stream()
         .filter(e -> e.id().equals(id) || e.name().equals(id))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no execution '" + id + "' in this home; see 'lakehouse executions'"));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no execution '" + id + "' in this home; see 'lakehouse executions'"));
   }
 }

@@ -11,18 +11,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "history", description = "Snapshots of a table, oldest first: operation, rows added and deleted, rows "
-    + "live after it, the execution and source object that wrote it, the current one marked.")
+@Command(
+    name = "history",
+    description =
+        "Snapshots of a table, oldest first: operation, rows added and deleted, rows "
+            + "live after it, the execution and source object that wrote it, the current one marked.")
 final class HistoryCommand implements Callable<Integer> {
-  static final List<String> COLUMNS = List.of("snapshot_id", "committed_at", "operation", "added_records",
-      "deleted_records", "live_records", "execution_id", "source", "current");
+  static final List<String> COLUMNS =
+      List.of(
+          "snapshot_id",
+          "committed_at",
+          "operation",
+          "added_records",
+          "deleted_records",
+          "live_records",
+          "execution_id",
+          "source",
+          "current");
 
   @ParentCommand LakehouseCli cli;
 
   @Parameters(paramLabel = "TABLE", description = "Table name, e.g. curated_orders.")
   String table;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "table, csv or json (default ${DEFAULT-VALUE}).")
   Output.Format format;
 
   @Override
@@ -36,7 +51,10 @@ final class HistoryCommand implements Callable<Integer> {
       row.add(s.operation());
       row.add(count(s.summary().get("added-records")));
       // Rows a commit removed: whole rows rewritten away, plus merge-on-read position deletes.
-      row.add(sum(count(s.summary().get("deleted-records")), count(s.summary().get("added-position-deletes"))));
+      row.add(
+          sum(
+              count(s.summary().get("deleted-records")),
+              count(s.summary().get("added-position-deletes"))));
       row.add(SnapshotCounts.liveRecords(s.summary()));
       row.add(s.summary().get(CommitSummary.EXECUTION_ID));
       row.add(s.summary().get(CommitSummary.SOURCE_FILE));

@@ -2,8 +2,8 @@ package dev.lakehouse.local.cli;
 
 import dev.lakehouse.asl.Execution;
 import dev.lakehouse.asl.ExecutionStatus;
-import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.ingest.BatchSettings;
+import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,20 +16,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "ingest", description = {
-    "Upload files to the landing bucket through the S3 API, queue the EventBridge 'Object Created' event AWS sends for",
-    "each, and run ingest batches until the queue is drained: claim -> bronze -> silver -> gold -> record."})
+@Command(
+    name = "ingest",
+    description = {
+      "Upload files to the landing bucket through the S3 API, queue the EventBridge 'Object Created' event AWS sends for",
+      "each, and run ingest batches until the queue is drained: claim -> bronze -> silver -> gold -> record."
+    })
 final class IngestCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Files to ingest (.jsonl, .ndjson, .json, .csv, .parquet, optionally .gz).")
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "1..*",
+      description = "Files to ingest (.jsonl, .ndjson, .json, .csv, .parquet, optionally .gz).")
   List<Path> files;
 
-  @Option(names = "--table", paramLabel = "customers|products|orders",
+  @Option(
+      names = "--table",
+      paramLabel = "customers|products|orders",
       description = "Landing prefix to drop the files under (default: from the file name).")
   String table;
 
-  @Option(names = "--batch-size", defaultValue = "100", paramLabel = "N",
+  @Option(
+      names = "--batch-size",
+      defaultValue = "100",
+      paramLabel = "N",
       description = "At most N files per ingest batch (default ${DEFAULT-VALUE}; at most 1000).")
   int batchSize;
 
@@ -40,11 +51,22 @@ final class IngestCommand implements Callable<Integer> {
         throw new IllegalArgumentException("no such file: " + file);
       }
     }
-    // Validated before anything is uploaded: a typo is bad input (exit 2), not a rejected object. raw_orders and
+    // Validated before anything is uploaded: a typo is bad input (exit 2), not a rejected object.
+    // raw_orders and
     // curated_orders name the same landing prefix as orders.
-    String landingPrefix = table == null ? null : SourceEntity.find(table).map(SourceEntity::label).orElseThrow(() ->
-        new IllegalArgumentException("unknown table '" + table + "' for --table: expected customers, products or orders"));
-    LocalStack stack = cli.stack(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(batchSize));
+    String landingPrefix =
+        table == null
+            ? null
+            : SourceEntity.find(table)
+                .map(SourceEntity::label)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "unknown table '"
+                                + table
+                                + "' for --table: expected customers, products or orders"));
+    LocalStack stack =
+        cli.stack(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(batchSize));
     PrintWriter out = cli.spec.commandLine().getOut();
     List<LocalStack.Landed> landed = new java.util.ArrayList<>();
     for (Path file : files) {
@@ -54,7 +76,8 @@ final class IngestCommand implements Callable<Integer> {
       landed.add(object);
     }
     out.flush();
-    // Every file's event joins the ingest queue first, so the files load as batches, not one execution each.
+    // Every file's event joins the ingest queue first, so the files load as batches, not one
+    // execution each.
     int failed = 0;
     Execution firstFailed = null;
     List<Execution> batches = stack.ingestAll(landed);
@@ -66,11 +89,26 @@ final class IngestCommand implements Callable<Integer> {
       }
     }
     if (failed > 0) {
-      // One line with the real cause: the storage if it is gone, else the first failure's own message.
-      String cause = stack.storageDown().map(down -> ": " + down + "; the next 'lakehouse' command starts it again")
-          .orElse(" " + RunReport.failure(firstFailed));
-      cli.spec.commandLine().getErr().println("lakehouse: " + failed + " of " + batches.size() + " batch(es) failed"
-          + cause + "; then 'lakehouse redrive " + firstFailed.id() + "'");
+      // One line with the real cause: the storage if it is gone, else the first failure's own
+      // message.
+      String cause =
+          stack
+              .storageDown()
+              .map(down -> ": " + down + "; the next 'lakehouse' command starts it again")
+              .orElse(" " + RunReport.failure(firstFailed));
+      cli.spec
+          .commandLine()
+          .getErr()
+          .println(
+              "lakehouse: "
+                  + failed
+                  + " of "
+                  + batches.size()
+                  + " batch(es) failed"
+                  + cause
+                  + "; then 'lakehouse redrive "
+                  + firstFailed.id()
+                  + "'");
       return LakehouseCli.EXIT_FAILED;
     }
     return 0;
@@ -83,6 +121,7 @@ final class IngestCommand implements Callable<Integer> {
         return entity.label();
       }
     }
-    throw new IllegalArgumentException("cannot tell which table " + file + " is for; pass --table customers|products|orders");
+    throw new IllegalArgumentException(
+        "cannot tell which table " + file + " is for; pass --table customers|products|orders");
   }
 }

@@ -1,9 +1,9 @@
 package dev.lakehouse.local.cli;
 
 import dev.lakehouse.core.admin.TableAdmin;
+import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.local.LakehouseHome;
 import dev.lakehouse.local.LocalLakehouse;
-import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     name = "lakehouse",
     mixinStandardHelpOptions = true,
     version = "lakehouse 0.1.0",
-    description = "Serverless Iceberg lakehouse, run locally: the same tables, jobs and state machine as on AWS.",
+    description =
+        "Serverless Iceberg lakehouse, run locally: the same tables, jobs and state machine as on AWS.",
     subcommands = {
       InitCommand.class,
       TablesCommand.class,
@@ -46,16 +47,23 @@ import picocli.CommandLine.Option;
 public final class LakehouseCli implements Callable<Integer> {
   /** Exit code for bad input: unknown table, bad option, unusable home. */
   public static final int EXIT_USAGE = 2;
+
   /** Exit code for a failure while working (a job or execution failed). */
   public static final int EXIT_FAILED = 1;
 
-  @Option(names = "--home", paramLabel = "DIR",
-      description = "Lakehouse home: catalog, warehouse, landing area, run logs (env LAKEHOUSE_HOME, default ./.lakehouse).")
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
+      description =
+          "Lakehouse home: catalog, warehouse, landing area, run logs (env LAKEHOUSE_HOME, default ./.lakehouse).")
   Path home;
 
-  @Option(names = "--storage", paramLabel = "s3|file",
-      description = "Where a NEW home keeps table files: on the local S3-compatible server like AWS (s3, default) or in "
-          + "a directory (file: faster, no pipeline). An existing home keeps its storage.")
+  @Option(
+      names = "--storage",
+      paramLabel = "s3|file",
+      description =
+          "Where a NEW home keeps table files: on the local S3-compatible server like AWS (s3, default) or in "
+              + "a directory (file: faster, no pipeline). An existing home keeps its storage.")
   String storage;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -82,9 +90,13 @@ public final class LakehouseCli implements Callable<Integer> {
     return lakehouse;
   }
 
-  /** The table services (history, diff, rollback, tags) the table-admin Lambda runs, on this home's catalog. */
+  /**
+   * The table services (history, diff, rollback, tags) the table-admin Lambda runs, on this home's
+   * catalog.
+   */
   TableAdmin admin() {
-    return new TableAdmin(lakehouse().catalog(), lakehouse().settings(), java.time.Clock.systemUTC());
+    return new TableAdmin(
+        lakehouse().catalog(), lakehouse().settings(), java.time.Clock.systemUTC());
   }
 
   /** The whole local pipeline (S3 server, catalog, handlers, jobs, state machines) for the home. */
@@ -92,7 +104,10 @@ public final class LakehouseCli implements Callable<Integer> {
     return stack(BatchSettings.defaults().withWindowSeconds(0));
   }
 
-  /** The stack, its ingest batches taking at most {@code batches.maxObjects()} objects each (the first call decides). */
+  /**
+   * The stack, its ingest batches taking at most {@code batches.maxObjects()} objects each (the
+   * first call decides).
+   */
   LocalStack stack(BatchSettings batches) {
     if (stack == null) {
       stack = LocalStack.builder(s3Home()).batches(batches).build();
@@ -100,18 +115,27 @@ public final class LakehouseCli implements Callable<Integer> {
     return stack;
   }
 
-  /** The chosen home, which must keep its tables on the local S3 server (the pipeline and Trino read them there). */
+  /**
+   * The chosen home, which must keep its tables on the local S3 server (the pipeline and Trino read
+   * them there).
+   */
   LakehouseHome s3Home() {
     LakehouseHome opened = openHome();
     if (opened.storage(requestedStorage()) != LakehouseHome.Storage.S3) {
-      throw new LakehouseHome.HomeException("lakehouse home " + opened.root() + " uses --storage file; the pipeline "
-          + "and Trino need the local S3 server (use a home created with --storage s3, the default)");
+      throw new LakehouseHome.HomeException(
+          "lakehouse home "
+              + opened.root()
+              + " uses --storage file; the pipeline "
+              + "and Trino need the local S3 server (use a home created with --storage s3, the default)");
     }
     return opened;
   }
 
   LakehouseHome openHome() {
-    Path dir = home != null ? home : Path.of(System.getenv().getOrDefault(LakehouseHome.ENV, LakehouseHome.DEFAULT));
+    Path dir =
+        home != null
+            ? home
+            : Path.of(System.getenv().getOrDefault(LakehouseHome.ENV, LakehouseHome.DEFAULT));
     return LakehouseHome.open(dir);
   }
 
@@ -147,19 +171,25 @@ public final class LakehouseCli implements Callable<Integer> {
     CommandLine cli = new CommandLine(root);
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler((ex, a) -> {
-      err.println("lakehouse: " + ex.getMessage());
-      err.println("Try 'lakehouse " + (ex.getCommandLine().getCommandName().equals("lakehouse") ? ""
-          : ex.getCommandLine().getCommandName() + " ") + "--help' for usage.");
-      return EXIT_USAGE;
-    });
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      err.println("lakehouse: " + CliErrors.describe(ex));
-      if (System.getenv(DEBUG_ENV) != null) {
-        ex.printStackTrace(err);
-      }
-      return CliErrors.exitCode(ex);
-    });
+    cli.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println("lakehouse: " + ex.getMessage());
+          err.println(
+              "Try 'lakehouse "
+                  + (ex.getCommandLine().getCommandName().equals("lakehouse")
+                      ? ""
+                      : ex.getCommandLine().getCommandName() + " ")
+                  + "--help' for usage.");
+          return EXIT_USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          err.println("lakehouse: " + CliErrors.describe(ex));
+          if (System.getenv(DEBUG_ENV) != null) {
+            ex.printStackTrace(err);
+          }
+          return CliErrors.exitCode(ex);
+        });
     try {
       return cli.execute(args);
     } finally {

@@ -14,9 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "publish", description = {
-    "Publish a JSON Lines file to a topic of the home's Kafka broker (started if needed), one event per line,",
-    "keyed by order_id; 'lakehouse stream' loads them into raw_orders."})
+@Command(
+    name = "publish",
+    description = {
+      "Publish a JSON Lines file to a topic of the home's Kafka broker (started if needed), one event per line,",
+      "keyed by order_id; 'lakehouse stream' loads them into raw_orders."
+    })
 final class PublishCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 
@@ -26,7 +29,10 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--topic", defaultValue = "orders", description = "Topic (default: orders).")
   String topic;
 
-  @Option(names = "--partitions", defaultValue = "2", description = "Partitions of a new topic (default: 2).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "2",
+      description = "Partitions of a new topic (default: 2).")
   int partitions;
 
   @Override
@@ -39,16 +45,21 @@ final class PublishCommand implements Callable<Integer> {
     }
     PrintWriter out = cli.spec.commandLine().getOut();
     try (LocalKafka kafka = LocalKafka.open(cli.openHome())) {
-      List<KafkaEvents.Published> published = KafkaEvents.publish(kafka.bootstrapServers(), topic, partitions, file,
-          SourceEntity.ORDERS.idColumn());
+      List<KafkaEvents.Published> published =
+          KafkaEvents.publish(
+              kafka.bootstrapServers(), topic, partitions, file, SourceEntity.ORDERS.idColumn());
       Map<Integer, long[]> ranges = new TreeMap<>();
       for (KafkaEvents.Published p : published) {
-        ranges.merge(p.partition(), new long[] {p.offset(), p.offset()},
+        ranges.merge(
+            p.partition(),
+            new long[] {p.offset(), p.offset()},
             (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
       }
-      out.printf("published %d event(s) to %s on %s%n", published.size(), topic, kafka.bootstrapServers());
-      ranges.forEach((partition, range) ->
-          out.printf("  partition %d: offsets %d-%d%n", partition, range[0], range[1]));
+      out.printf(
+          "published %d event(s) to %s on %s%n", published.size(), topic, kafka.bootstrapServers());
+      ranges.forEach(
+          (partition, range) ->
+              out.printf("  partition %d: offsets %d-%d%n", partition, range[0], range[1]));
     }
     return 0;
   }

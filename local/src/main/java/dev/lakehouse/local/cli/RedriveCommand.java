@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "redrive", description = "Redrive a failed execution from the state that failed, as the Step Functions console does.")
+@Command(
+    name = "redrive",
+    description =
+        "Redrive a failed execution from the state that failed, as the Step Functions console does.")
 final class RedriveCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 

@@ -10,14 +10,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "run", description = "Start an execution of a state machine (ingest-pipeline or maintenance) and wait for it.")
+@Command(
+    name = "run",
+    description =
+        "Start an execution of a state machine (ingest-pipeline or maintenance) and wait for it.")
 final class RunCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 
-  @Option(names = "--state-machine", required = true, paramLabel = "NAME", description = "ingest-pipeline | maintenance")
+  @Option(
+      names = "--state-machine",
+      required = true,
+      paramLabel = "NAME",
+      description = "ingest-pipeline | maintenance")
   String machine;
 
-  @Option(names = "--input", defaultValue = "{}", paramLabel = "JSON", description = "Execution input (default {}).")
+  @Option(
+      names = "--input",
+      defaultValue = "{}",
+      paramLabel = "JSON",
+      description = "Execution input (default {}).")
   String input;
 
   @Override
@@ -26,7 +37,8 @@ final class RunCommand implements Callable<Integer> {
     try {
       json = new ObjectMapper().readTree(input);
     } catch (Exception e) {
-      throw new IllegalArgumentException("--input is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new IllegalArgumentException(
+          "--input is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }
     LocalStack stack = cli.stack();
     Execution execution = stack.start(machine, json);

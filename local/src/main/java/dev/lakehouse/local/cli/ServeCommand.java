@@ -13,14 +13,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-@Command(name = "serve", description = {
-    "Keep the local stack up and watch the landing bucket: every object dropped under landing/ (e.g. with",
-    "'aws s3 cp orders.jsonl s3://landing/landing/orders/ --endpoint-url http://127.0.0.1:PORT') joins the",
-    "ingest queue with the EventBridge 'Object Created' event; what a poll finds loads as one batch. Ctrl-C stops."})
+@Command(
+    name = "serve",
+    description = {
+      "Keep the local stack up and watch the landing bucket: every object dropped under landing/ (e.g. with",
+      "'aws s3 cp orders.jsonl s3://landing/landing/orders/ --endpoint-url http://127.0.0.1:PORT') joins the",
+      "ingest queue with the EventBridge 'Object Created' event; what a poll finds loads as one batch. Ctrl-C stops."
+    })
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 
-  @Option(names = "--poll-seconds", defaultValue = "2", description = "How often to look for new objects (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--poll-seconds",
+      defaultValue = "2",
+      description = "How often to look for new objects (default ${DEFAULT-VALUE}).")
   int pollSeconds;
 
   @Option(names = "--once", description = "Process what is in the landing bucket now, then exit.")
@@ -31,26 +37,39 @@ final class ServeCommand implements Callable<Integer> {
     LocalStack stack = cli.stack();
     stack.lakehouse().spark();
     PrintWriter out = cli.spec.commandLine().getOut();
-    out.printf("local S3 endpoint: %s (access key %s, secret %s, region %s)%n", stack.s3Endpoint(),
-        LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY,
+    out.printf(
+        "local S3 endpoint: %s (access key %s, secret %s, region %s)%n",
+        stack.s3Endpoint(),
+        LocalS3Server.ACCESS_KEY,
+        LocalS3Server.SECRET_KEY,
         LocalResources.REGION);
-    out.printf("drop files with: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws s3 cp FILE s3://%s/landing/orders/ "
-        + "--endpoint-url %s --region %s%n", LocalS3Server.ACCESS_KEY,
-        LocalS3Server.SECRET_KEY, LocalResources.LANDING_BUCKET, stack.s3Endpoint(),
+    out.printf(
+        "drop files with: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws s3 cp FILE s3://%s/landing/orders/ "
+            + "--endpoint-url %s --region %s%n",
+        LocalS3Server.ACCESS_KEY,
+        LocalS3Server.SECRET_KEY,
+        LocalResources.LANDING_BUCKET,
+        stack.s3Endpoint(),
         LocalResources.REGION);
     out.flush();
     Set<String> seen = new HashSet<>();
     do {
-      // Objects dropped since the last look join the ingest queue (EventBridge → SQS on AWS); then batches run.
+      // Objects dropped since the last look join the ingest queue (EventBridge → SQS on AWS); then
+      // batches run.
       int queued = 0;
-      for (S3Object object : stack.s3().listObjectsV2Paginator(b -> b.bucket(LocalResources.LANDING_BUCKET)
-          .prefix("landing/")).contents()) {
+      for (S3Object object :
+          stack
+              .s3()
+              .listObjectsV2Paginator(
+                  b -> b.bucket(LocalResources.LANDING_BUCKET).prefix("landing/"))
+              .contents()) {
         if (object.key().endsWith("/") || !seen.add(object.key() + "@" + object.eTag())) {
           continue;
         }
         out.println("new object s3://" + LocalResources.LANDING_BUCKET + "/" + object.key());
-        stack.enqueue(new LocalStack.Landed(LocalResources.LANDING_BUCKET, object.key(),
-            object.eTag().replace("\"", "")));
+        stack.enqueue(
+            new LocalStack.Landed(
+                LocalResources.LANDING_BUCKET, object.key(), object.eTag().replace("\"", "")));
         queued++;
       }
       if (queued > 0) {

@@ -13,9 +13,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "sql", description = {
-    "Run Spark SQL over the catalog. Tables are ecommerce_lakehouse.TABLE; time travel with",
-    "VERSION AS OF / TIMESTAMP AS OF; metadata tables as ecommerce_lakehouse.TABLE.snapshots, .history, .files."})
+@Command(
+    name = "sql",
+    description = {
+      "Run Spark SQL over the catalog. Tables are ecommerce_lakehouse.TABLE; time travel with",
+      "VERSION AS OF / TIMESTAMP AS OF; metadata tables as ecommerce_lakehouse.TABLE.snapshots, .history, .files."
+    })
 final class SqlCommand implements Callable<Integer> {
 
   @ParentCommand LakehouseCli cli;
@@ -23,11 +26,19 @@ final class SqlCommand implements Callable<Integer> {
   @Parameters(paramLabel = "QUERY", description = "The SQL statement.")
   String query;
 
-  @Option(names = "--format", defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   Output.Format format;
 
-  @Option(names = "--limit", defaultValue = "1000", description = {"At most this many rows in the table format (default"
-      + " ${DEFAULT-VALUE}); the output says when rows were left out. csv and json write every row."})
+  @Option(
+      names = "--limit",
+      defaultValue = "1000",
+      description = {
+        "At most this many rows in the table format (default"
+            + " ${DEFAULT-VALUE}); the output says when rows were left out. csv and json write every row."
+      })
   int limit;
 
   @Override
@@ -48,9 +59,11 @@ final class SqlCommand implements Callable<Integer> {
       }
       case json -> {
         // Exact decimals: 12.50 stays 12.50 (money keeps its cents), never 12.5 or 1.25E+1.
-        ObjectMapper json = new ObjectMapper()
-            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
-            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        ObjectMapper json =
+            new ObjectMapper()
+                .setNodeFactory(
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+                .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         for (Row row : (Iterable<Row>) result::toLocalIterator) {
           ObjectNode node = json.createObjectNode();
           for (int i = 0; i < columns.length; i++) {
@@ -67,7 +80,8 @@ final class SqlCommand implements Callable<Integer> {
         }
       }
       default -> {
-        // One row more than shown tells whether the limit cut anything, without counting the whole result.
+        // One row more than shown tells whether the limit cut anything, without counting the whole
+        // result.
         List<Row> fetched = result.limit(limit + 1).collectAsList();
         List<Row> rows = fetched.subList(0, Math.min(limit, fetched.size()));
         List<List<String>> cells = new ArrayList<>();
@@ -79,9 +93,12 @@ final class SqlCommand implements Callable<Integer> {
           cells.add(line);
         }
         TextTable.print(out, List.of(columns), cells);
-        out.println(fetched.size() > limit
-            ? "(first " + limit + " rows shown, more exist: raise --limit, or use --format csv|json for every row)"
-            : "(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + ")");
+        out.println(
+            fetched.size() > limit
+                ? "(first "
+                    + limit
+                    + " rows shown, more exist: raise --limit, or use --format csv|json for every row)"
+                : "(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + ")");
       }
     }
     return 0;

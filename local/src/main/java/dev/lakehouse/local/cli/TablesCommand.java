@@ -12,7 +12,9 @@ import org.apache.iceberg.catalog.Catalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "tables", description = "Every table with its zone, partition spec, current snapshot and row count.")
+@Command(
+    name = "tables",
+    description = "Every table with its zone, partition spec, current snapshot and row count.")
 final class TablesCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
 
@@ -22,19 +24,29 @@ final class TablesCommand implements Callable<Integer> {
     List<List<String>> rows = new ArrayList<>();
     for (TableDefinition declared : LakehouseTables.all()) {
       if (!catalog.tableExists(declared.identifier())) {
-        rows.add(List.of(declared.name(), declared.zone().label(), "(not created: run 'lakehouse init')", "", ""));
+        rows.add(
+            List.of(
+                declared.name(),
+                declared.zone().label(),
+                "(not created: run 'lakehouse init')",
+                "",
+                ""));
         continue;
       }
       Table table = catalog.loadTable(declared.identifier());
       Snapshot current = table.currentSnapshot();
-      rows.add(List.of(
-          declared.name(),
-          declared.zone().label(),
-          describeSpec(table),
-          current == null ? "-" : Long.toString(current.snapshotId()),
-          current == null ? "0" : current.summary().getOrDefault("total-records", "?")));
+      rows.add(
+          List.of(
+              declared.name(),
+              declared.zone().label(),
+              describeSpec(table),
+              current == null ? "-" : Long.toString(current.snapshotId()),
+              current == null ? "0" : current.summary().getOrDefault("total-records", "?")));
     }
-    TextTable.print(cli.spec.commandLine().getOut(), List.of("table", "zone", "partitioning", "snapshot", "rows"), rows);
+    TextTable.print(
+        cli.spec.commandLine().getOut(),
+        List.of("table", "zone", "partitioning", "snapshot", "rows"),
+        rows);
     return 0;
   }
 

@@ -9,13 +9,15 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Ways a source system sends bad records. Structural faults (broken JSON, missing id, wrong types) must be caught
- * by bronze; semantic faults (negative quantity, discount ≥ 1, unknown status, impossible date) by silver.
+ * Ways a source system sends bad records. Structural faults (broken JSON, missing id, wrong types)
+ * must be caught by bronze; semantic faults (negative quantity, discount ≥ 1, unknown status,
+ * impossible date) by silver.
  */
 final class BadRecords {
   private BadRecords() {}
 
-  static String corrupt(String entity, Map<String, Object> original, Random random, ObjectMapper json) {
+  static String corrupt(
+      String entity, Map<String, Object> original, Random random, ObjectMapper json) {
     Map<String, Object> row = deepCopy(original);
     int kind = random.nextInt(4);
     try {
@@ -24,7 +26,11 @@ final class BadRecords {
           String text = json.writeValueAsString(row);
           return text.substring(0, text.length() / 2); // truncated line: not JSON
         }
-        case 1 -> row.remove(entity.equals("customers") ? "customer_id" : entity.equals("products") ? "product_id" : "order_id");
+        case 1 ->
+            row.remove(
+                entity.equals("customers")
+                    ? "customer_id"
+                    : entity.equals("products") ? "product_id" : "order_id");
         case 2 -> wrongType(entity, row);
         default -> semantic(entity, row, random);
       }
@@ -61,15 +67,20 @@ final class BadRecords {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> deepCopy(Map<String, Object> row) {
     Map<String, Object> copy = new LinkedHashMap<>();
-    row.forEach((k, v) -> {
-      if (v instanceof Map<?, ?> m) {
-        copy.put(k, deepCopy((Map<String, Object>) m));
-      } else if (v instanceof List<?> l) {
-        copy.put(k, l.stream().map(e -> e instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : e).toList());
-      } else {
-        copy.put(k, v);
-      }
-    });
+    row.forEach(
+        (k, v) -> {
+          if (v instanceof Map<?, ?> m) {
+            copy.put(k, deepCopy((Map<String, Object>) m));
+          } else if (v instanceof List<?> l) {
+            copy.put(
+                k,
+                l.stream()
+                    .map(e -> e instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : e)
+                    .toList());
+          } else {
+            copy.put(k, v);
+          }
+        });
     return copy;
   }
 }

@@ -28,18 +28,24 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Writes sample customers, products and orders as JSON Lines, shaped as the design document's generator shapes them
- * (its field names, {@code zip} in addresses, naive ISO timestamps meaning UTC, {@code shipped_date} null until an
- * order ships, product {@code attributes}), plus the project's extras (brand, is_active, payment method, currency,
- * updated_at). Deterministic: the same options (seed, counts, as-of
- * date, bad rate) always give byte-identical files, because every value is drawn from one seeded {@link Random} in
- * a fixed order and written with a fixed field order and number format.
+ * Writes sample customers, products and orders as JSON Lines, shaped as the design document's
+ * generator shapes them (its field names, {@code zip} in addresses, naive ISO timestamps meaning
+ * UTC, {@code shipped_date} null until an order ships, product {@code attributes}), plus the
+ * project's extras (brand, is_active, payment method, currency, updated_at). Deterministic: the
+ * same options (seed, counts, as-of date, bad rate) always give byte-identical files, because every
+ * value is drawn from one seeded {@link Random} in a fixed order and written with a fixed field
+ * order and number format.
  */
 public final class SampleDataGenerator {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .disable(SerializationFeature.INDENT_OUTPUT);
-  /** Naive ISO-8601 as the document's generator writes it ({@code datetime.isoformat()}); naive means UTC. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .disable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * Naive ISO-8601 as the document's generator writes it ({@code datetime.isoformat()}); naive
+   * means UTC.
+   */
   private static final DateTimeFormatter ISO_SECONDS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -51,11 +57,16 @@ public final class SampleDataGenerator {
     this.random = new Random(options.seed);
   }
 
-  /** What to generate. {@code badRate} is the share of records replaced by malformed or invalid ones. */
-  public record Options(long seed, int customers, int products, int orders, LocalDate asOf, double badRate) {
+  /**
+   * What to generate. {@code badRate} is the share of records replaced by malformed or invalid
+   * ones.
+   */
+  public record Options(
+      long seed, int customers, int products, int orders, LocalDate asOf, double badRate) {
     public Options {
       if (customers < 1 || products < 1 || orders < 0) {
-        throw new IllegalArgumentException("need at least 1 customer and 1 product, and 0 or more orders");
+        throw new IllegalArgumentException(
+            "need at least 1 customer and 1 product, and 0 or more orders");
       }
       if (badRate < 0 || badRate > 1) {
         throw new IllegalArgumentException("--bad-rate must be between 0 and 1, was " + badRate);
@@ -69,7 +80,8 @@ public final class SampleDataGenerator {
   }
 
   /** The files written and how many of their lines were deliberately bad. */
-  public record Result(Path customers, Path products, Path orders, Map<String, Integer> badRecords) {}
+  public record Result(
+      Path customers, Path products, Path orders, Map<String, Integer> badRecords) {}
 
   public Result writeTo(Path dir) {
     try {
@@ -93,7 +105,9 @@ public final class SampleDataGenerator {
 
   private Instant randomInstantWithinDays(int days) {
     long seconds = (long) days * 24 * 3600;
-    return asOfInstant().minusSeconds(1 + (long) (random.nextDouble() * seconds)).truncatedTo(ChronoUnit.SECONDS);
+    return asOfInstant()
+        .minusSeconds(1 + (long) (random.nextDouble() * seconds))
+        .truncatedTo(ChronoUnit.SECONDS);
   }
 
   List<Map<String, Object>> customers() {
@@ -114,7 +128,8 @@ public final class SampleDataGenerator {
       row.put("email", (first + "." + last + i + "@example.com").toLowerCase());
       row.put("first_name", first);
       row.put("last_name", last);
-      row.put("phone", String.format("+1-555-%03d-%04d", random.nextInt(1000), random.nextInt(10000)));
+      row.put(
+          "phone", String.format("+1-555-%03d-%04d", random.nextInt(1000), random.nextInt(10000)));
       row.put("address", address);
       row.put("created_at", ISO_SECONDS.format(registered));
       row.put("updated_at", ISO_SECONDS.format(registered));
@@ -129,17 +144,30 @@ public final class SampleDataGenerator {
     for (int i = 1; i <= options.products; i++) {
       List<String> category = pick(CATEGORIES);
       BigDecimal price = randomMoney(MIN_PRICE, MAX_PRICE);
-      BigDecimal cost = price.multiply(BigDecimal.valueOf(40 + random.nextInt(41))).movePointLeft(2)
-          .setScale(2, RoundingMode.HALF_UP);
+      BigDecimal cost =
+          price
+              .multiply(BigDecimal.valueOf(40 + random.nextInt(41)))
+              .movePointLeft(2)
+              .setScale(2, RoundingMode.HALF_UP);
       Instant created = randomInstantWithinDays(900);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("product_id", String.format("PROD-%05d", i));
-      row.put("sku", String.format("SKU-%s-%04d", category.get(0).substring(0, 3).toUpperCase(java.util.Locale.ROOT), i));
+      row.put(
+          "sku",
+          String.format(
+              "SKU-%s-%04d",
+              category.get(0).substring(0, 3).toUpperCase(java.util.Locale.ROOT), i));
       String brand = pick(BRANDS);
       String subcategory = category.get(1 + random.nextInt(category.size() - 1));
       row.put("name", brand + " " + pick(ADJECTIVES) + " " + subcategory + " " + pick(NOUNS));
-      row.put("description", "A " + subcategory.toLowerCase(java.util.Locale.ROOT) + " item from the "
-          + category.get(0) + " range by " + brand);
+      row.put(
+          "description",
+          "A "
+              + subcategory.toLowerCase(java.util.Locale.ROOT)
+              + " item from the "
+              + category.get(0)
+              + " range by "
+              + brand);
       row.put("category", category.get(0));
       row.put("subcategory", subcategory);
       row.put("brand", brand);
@@ -148,7 +176,8 @@ public final class SampleDataGenerator {
       row.put("stock_quantity", random.nextInt(1001));
       row.put("is_active", random.nextInt(100) < 95);
       Map<String, Object> attributes = new LinkedHashMap<>();
-      attributes.put("weight", BigDecimal.valueOf(10 + random.nextInt(4991), 2).toPlainString() + " kg");
+      attributes.put(
+          "weight", BigDecimal.valueOf(10 + random.nextInt(4991), 2).toPlainString() + " kg");
       attributes.put("color", pick(COLORS));
       attributes.put("warranty", pick(WARRANTY_MONTHS) + " months");
       row.put("attributes", attributes);
@@ -159,7 +188,8 @@ public final class SampleDataGenerator {
     return rows;
   }
 
-  List<Map<String, Object>> orders(List<Map<String, Object>> customers, List<Map<String, Object>> products) {
+  List<Map<String, Object>> orders(
+      List<Map<String, Object>> customers, List<Map<String, Object>> products) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int i = 1; i <= options.orders; i++) {
       Map<String, Object> customer = customers.get(random.nextInt(customers.size()));
@@ -187,11 +217,15 @@ public final class SampleDataGenerator {
       BigDecimal tax = BusinessRules.tax(subtotal);
       BigDecimal shipping = BusinessRules.shipping(subtotal);
       @SuppressWarnings("unchecked")
-      Map<String, Object> address = new LinkedHashMap<>((Map<String, Object>) customer.get("address"));
+      Map<String, Object> address =
+          new LinkedHashMap<>((Map<String, Object>) customer.get("address"));
       Map<String, Object> row = new LinkedHashMap<>();
       String status = weighted(STATUSES, STATUS_WEIGHTS);
       Instant required = orderDate.plus(3 + random.nextInt(8), ChronoUnit.DAYS);
-      Instant shipped = SHIPPED_STATUSES.contains(status) ? orderDate.plus(1 + random.nextInt(5), ChronoUnit.DAYS) : null;
+      Instant shipped =
+          SHIPPED_STATUSES.contains(status)
+              ? orderDate.plus(1 + random.nextInt(5), ChronoUnit.DAYS)
+              : null;
       row.put("order_id", String.format("ORD-%07d", i));
       row.put("customer_id", customer.get("customer_id"));
       row.put("order_status", status);
@@ -203,13 +237,17 @@ public final class SampleDataGenerator {
       row.put("total_amount", subtotal.add(tax).add(shipping));
       row.put("payment_method", pick(PAYMENT_METHODS));
       row.put("currency", "USD");
-      row.put("updated_at", ISO_SECONDS.format((shipped == null ? orderDate : shipped).plus(random.nextInt(72), ChronoUnit.HOURS)));
+      row.put(
+          "updated_at",
+          ISO_SECONDS.format(
+              (shipped == null ? orderDate : shipped).plus(random.nextInt(72), ChronoUnit.HOURS)));
       rows.add(row);
     }
     return rows;
   }
 
-  private Path write(Path file, List<Map<String, Object>> rows, String entity, Map<String, Integer> bad)
+  private Path write(
+      Path file, List<Map<String, Object>> rows, String entity, Map<String, Integer> bad)
       throws IOException {
     int badCount = 0;
     try (Writer out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
@@ -230,8 +268,10 @@ public final class SampleDataGenerator {
   }
 
   private BigDecimal randomMoney(BigDecimal min, BigDecimal max) {
-    long cents = min.movePointRight(2).longValueExact()
-        + (long) (random.nextDouble() * (max.subtract(min).movePointRight(2).longValueExact() + 1));
+    long cents =
+        min.movePointRight(2).longValueExact()
+            + (long)
+                (random.nextDouble() * (max.subtract(min).movePointRight(2).longValueExact() + 1));
     return BigDecimal.valueOf(cents, 2);
   }
 

@@ -14,9 +14,10 @@ import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 
 /**
- * A catalog that asks its supplier for the real one on every call. The local stack hands this to the Lambda
- * handlers so that, once Spark is running, they commit through Spark's catalog instance: one catalog per process
- * on the SQLite file, and no stale table caches between a job and a handler.
+ * A catalog that asks its supplier for the real one on every call. The local stack hands this to
+ * the Lambda handlers so that, once Spark is running, they commit through Spark's catalog instance:
+ * one catalog per process on the SQLite file, and no stale table caches between a job and a
+ * handler.
  */
 final class DelegatingCatalog implements Catalog, SupportsNamespaces {
   private final Supplier<Catalog> delegate;
@@ -89,7 +90,8 @@ final class DelegatingCatalog implements Catalog, SupportsNamespaces {
   }
 
   @Override
-  public Map<String, String> loadNamespaceMetadata(Namespace namespace) throws NoSuchNamespaceException {
+  public Map<String, String> loadNamespaceMetadata(Namespace namespace)
+      throws NoSuchNamespaceException {
     return namespaces().loadNamespaceMetadata(namespace);
   }
 
@@ -99,12 +101,14 @@ final class DelegatingCatalog implements Catalog, SupportsNamespaces {
   }
 
   @Override
-  public boolean setProperties(Namespace namespace, Map<String, String> properties) throws NoSuchNamespaceException {
+  public boolean setProperties(Namespace namespace, Map<String, String> properties)
+      throws NoSuchNamespaceException {
     return namespaces().setProperties(namespace, properties);
   }
 
   @Override
-  public boolean removeProperties(Namespace namespace, Set<String> properties) throws NoSuchNamespaceException {
+  public boolean removeProperties(Namespace namespace, Set<String> properties)
+      throws NoSuchNamespaceException {
     return namespaces().removeProperties(namespace, properties);
   }
 

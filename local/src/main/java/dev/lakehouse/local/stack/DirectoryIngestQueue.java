@@ -19,11 +19,12 @@ import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
- * The ingest queue of a local home, shaped like SQS: one file per message under {@code <home>/queue/}. Sending
- * writes {@code ready/<sent millis>-<id>.json}; receiving renames a message into {@code leased/} (an atomic rename,
- * so two processes never receive the same message) under a receipt naming its lease's end and its receive count;
- * deleting removes the leased file. A lease that ran out puts the message back in {@code ready/}, or in
- * {@code dead/} after {@link #MAX_RECEIVES} receives (SQS's dead-letter queue).
+ * The ingest queue of a local home, shaped like SQS: one file per message under {@code
+ * <home>/queue/}. Sending writes {@code ready/<sent millis>-<id>.json}; receiving renames a message
+ * into {@code leased/} (an atomic rename, so two processes never receive the same message) under a
+ * receipt naming its lease's end and its receive count; deleting removes the leased file. A lease
+ * that ran out puts the message back in {@code ready/}, or in {@code dead/} after {@link
+ * #MAX_RECEIVES} receives (SQS's dead-letter queue).
  */
 public final class DirectoryIngestQueue implements IngestQueue {
   public static final int MAX_RECEIVES = 5;
@@ -31,6 +32,7 @@ public final class DirectoryIngestQueue implements IngestQueue {
   private final Path ready;
   private final Path leased;
   private final Path dead;
+
   /** Now, in epoch milliseconds: the system clock, or a test's hand-moved one. */
   private final LongSupplier clock;
 
@@ -79,11 +81,13 @@ public final class DirectoryIngestQueue implements IngestQueue {
       try {
         Files.move(message, leased.resolve(receipt), StandardCopyOption.ATOMIC_MOVE);
         String body = Files.readString(leased.resolve(receipt));
-        received.add(QueuedObject.fromEvent(receipt, body, Instant.ofEpochMilli(sentMillis(name)), count));
+        received.add(
+            QueuedObject.fromEvent(receipt, body, Instant.ofEpochMilli(sentMillis(name)), count));
       } catch (NoSuchFileException | FileAlreadyExistsException takenByAnotherProcess) {
         // another receiver won this one
       } catch (AtomicMoveNotSupportedException e) {
-        throw new IllegalStateException("the home's file system cannot rename atomically: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "the home's file system cannot rename atomically: " + e.getMessage(), e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -123,7 +127,8 @@ public final class DirectoryIngestQueue implements IngestQueue {
       }
       int count = Integer.parseInt(parts[1]);
       // The receive count travels in the name: "<base>.r<count>" once it has been received.
-      Path target = count >= MAX_RECEIVES ? dead.resolve(parts[2]) : ready.resolve(parts[2] + ".r" + count);
+      Path target =
+          count >= MAX_RECEIVES ? dead.resolve(parts[2]) : ready.resolve(parts[2] + ".r" + count);
       try {
         Files.move(lease, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (NoSuchFileException gone) {

@@ -14,12 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code arn:aws:states:::emr-serverless:startJobRun.sync} → the same local Spark job the Glue task runs. The job is
- * found as EMR Serverless finds it, from the task's {@code --class} and its entry point arguments (a silver job by its
- * {@code --entity}), and runs through the Glue binding with the remaining arguments, as the Glue job named by the
- * Glue form of the same task would: same job class, same arguments, same locks and faults. The answer has the shape
- * of EMR Serverless's job run ({@code JobRunId}, {@code State}); a failed run fails the task with
- * {@code States.TaskFailed} and the job run as the cause.
+ * {@code arn:aws:states:::emr-serverless:startJobRun.sync} → the same local Spark job the Glue task
+ * runs. The job is found as EMR Serverless finds it, from the task's {@code --class} and its entry
+ * point arguments (a silver job by its {@code --entity}), and runs through the Glue binding with
+ * the remaining arguments, as the Glue job named by the Glue form of the same task would: same job
+ * class, same arguments, same locks and faults. The answer has the shape of EMR Serverless's job
+ * run ({@code JobRunId}, {@code State}); a failed run fails the task with {@code States.TaskFailed}
+ * and the job run as the cause.
  */
 final class EmrServerlessBinding implements TaskHandler {
   static final String RESOURCE = EmrServerlessDefinition.EMR_SERVERLESS_RESOURCE;
@@ -43,14 +44,21 @@ final class EmrServerlessBinding implements TaskHandler {
     glueParameters.set("Arguments", JSON.valueToTree(run.arguments()));
     String applicationId = parameters.path("ApplicationId").asText();
     try {
-      JsonNode jobRun = glue.invoke(new TaskInvocation(GlueBinding.RESOURCE, glueParameters, invocation.stateName(),
-          invocation.context(), invocation.executionId()));
+      JsonNode jobRun =
+          glue.invoke(
+              new TaskInvocation(
+                  GlueBinding.RESOURCE,
+                  glueParameters,
+                  invocation.stateName(),
+                  invocation.context(),
+                  invocation.executionId()));
       return jobRun(applicationId, parameters, jobRun, "SUCCESS");
     } catch (TaskFailedException e) {
       if (!"States.TaskFailed".equals(e.error())) {
         throw e;
       }
-      throw new TaskFailedException("States.TaskFailed",
+      throw new TaskFailedException(
+          "States.TaskFailed",
           jobRun(applicationId, parameters, glueJobRun(e.cause()), "FAILED").toString());
     }
   }
@@ -60,13 +68,15 @@ final class EmrServerlessBinding implements TaskHandler {
     try {
       return JSON.readTree(cause);
     } catch (com.fasterxml.jackson.core.JsonProcessingException notAJobRun) {
-      throw new IllegalStateException("the Glue binding's failure cause is not a JobRun: " + cause, notAJobRun);
+      throw new IllegalStateException(
+          "the Glue binding's failure cause is not a JobRun: " + cause, notAJobRun);
     }
   }
 
   /**
-   * The EMR Serverless form of a Glue-form definition, as the deployment derives it. No common arguments: locally
-   * the jobs run on the stack's session and catalog, as the Glue binding runs them.
+   * The EMR Serverless form of a Glue-form definition, as the deployment derives it. No common
+   * arguments: locally the jobs run on the stack's session and catalog, as the Glue binding runs
+   * them.
    */
   static String definition(String glueDefinition) {
     try {
@@ -74,46 +84,54 @@ final class EmrServerlessBinding implements TaskHandler {
       Map<String, Object> glue = JSON.readValue(glueDefinition, Map.class);
       return JSON.writeValueAsString(EmrServerlessDefinition.fromGlue(glue, Map.of()));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("a state machine definition is not JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "a state machine definition is not JSON: " + e.getOriginalMessage(), e);
     }
   }
 
   /**
-   * The job a task's parameters start: the job whose main class is the {@code --class} of SparkSubmitParameters and
-   * whose fixed arguments are among the entry point arguments; its local Glue job name and the other arguments.
+   * The job a task's parameters start: the job whose main class is the {@code --class} of
+   * SparkSubmitParameters and whose fixed arguments are among the entry point arguments; its local
+   * Glue job name and the other arguments.
    */
   static GlueRun resolve(JsonNode parameters) throws TaskFailedException {
     JsonNode submit = parameters.path("JobDriver").path("SparkSubmit");
-    List<String> words = List.of(submit.path("SparkSubmitParameters").asText().trim().split("\\s+"));
+    List<String> words =
+        List.of(submit.path("SparkSubmitParameters").asText().trim().split("\\s+"));
     int classAt = words.indexOf("--class");
     if (classAt < 0 || classAt + 1 >= words.size()) {
-      throw new TaskFailedException("EMRServerless.ValidationException", "SparkSubmitParameters name no --class: "
-          + submit.path("SparkSubmitParameters").asText());
+      throw new TaskFailedException(
+          "EMRServerless.ValidationException",
+          "SparkSubmitParameters name no --class: "
+              + submit.path("SparkSubmitParameters").asText());
     }
     String mainClass = words.get(classAt + 1);
     Map<String, String> arguments = new LinkedHashMap<>();
     List<String> args = new ArrayList<>();
     submit.path("EntryPointArguments").forEach(a -> args.add(a.asText()));
     if (args.size() % 2 != 0) {
-      throw new TaskFailedException("EMRServerless.ValidationException", "entry point arguments are not --name value "
-          + "pairs: " + args);
+      throw new TaskFailedException(
+          "EMRServerless.ValidationException",
+          "entry point arguments are not --name value " + "pairs: " + args);
     }
     for (int i = 0; i < args.size(); i += 2) {
       arguments.put(args.get(i), args.get(i + 1));
     }
     for (SparkJobs.JobSpec spec : SparkJobs.all()) {
-      if (spec.mainClass().equals(mainClass) && arguments.entrySet().containsAll(spec.arguments().entrySet())) {
+      if (spec.mainClass().equals(mainClass)
+          && arguments.entrySet().containsAll(spec.arguments().entrySet())) {
         Map<String, String> rest = new LinkedHashMap<>(arguments);
         spec.arguments().keySet().forEach(rest::remove);
         return new GlueRun(LocalResources.jobName(spec), rest);
       }
     }
-    throw new TaskFailedException("EMRServerless.ValidationException", "no job runs " + mainClass + " with "
-        + arguments);
+    throw new TaskFailedException(
+        "EMRServerless.ValidationException", "no job runs " + mainClass + " with " + arguments);
   }
 
   /** EMR Serverless's job run, made of the Glue binding's JobRun. */
-  private static ObjectNode jobRun(String applicationId, JsonNode parameters, JsonNode glueRun, String state) {
+  private static ObjectNode jobRun(
+      String applicationId, JsonNode parameters, JsonNode glueRun, String state) {
     ObjectNode run = JSON.createObjectNode();
     run.put("ApplicationId", applicationId);
     run.put("JobRunId", glueRun.path("Id").asText());

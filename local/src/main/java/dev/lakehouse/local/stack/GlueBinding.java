@@ -30,20 +30,25 @@ import org.apache.spark.sql.SparkSession;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code arn:aws:states:::glue:startJobRun.sync} → the job class the Glue job runs ({@code --class}), on the local
- * SparkSession, with the job's default arguments plus the state's {@code Arguments}, exactly as Glue merges them.
- * The answer has the shape of Glue's JobRun ({@code Id}, {@code JobName}, {@code JobRunState}); a failed run fails
- * the task with {@code States.TaskFailed}, as the .sync integration does, and the JobRun as the cause.
+ * {@code arn:aws:states:::glue:startJobRun.sync} → the job class the Glue job runs ({@code
+ * --class}), on the local SparkSession, with the job's default arguments plus the state's {@code
+ * Arguments}, exactly as Glue merges them. The answer has the shape of Glue's JobRun ({@code Id},
+ * {@code JobName}, {@code JobRunState}); a failed run fails the task with {@code
+ * States.TaskFailed}, as the .sync integration does, and the JobRun as the cause.
  *
- * <p>Glue reads the landed object from S3 directly; Spark here has no S3 filesystem, so the bronze binding first
- * downloads the object through the S3 API into the home's staging area, under a file name made of safe characters
- * (any legal S3 key works: spaces, unicode, '+', '%', ':'), and deletes it when the job is done.
+ * <p>Glue reads the landed object from S3 directly; Spark here has no S3 filesystem, so the bronze
+ * binding first downloads the object through the S3 API into the home's staging area, under a file
+ * name made of safe characters (any legal S3 key works: spaces, unicode, '+', '%', ':'), and
+ * deletes it when the job is done.
  */
 final class GlueBinding implements TaskHandler {
   static final String RESOURCE = "arn:aws:states:::glue:startJobRun.sync";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A job that can be told to fail, for tests of the failure path (a Glue job failing for a bug or bad config). */
+  /**
+   * A job that can be told to fail, for tests of the failure path (a Glue job failing for a bug or
+   * bad config).
+   */
   interface Faults {
     /** The error message to fail this run with, or null to run it. */
     String failure(String jobName, int attempt);
@@ -67,7 +72,9 @@ final class GlueBinding implements TaskHandler {
   public JsonNode invoke(TaskInvocation invocation) throws TaskFailedException {
     String jobName = invocation.parameters().path("JobName").asText();
     List<String> args = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = invocation.parameters().path("Arguments").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it =
+            invocation.parameters().path("Arguments").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> arg = it.next();
       args.add(arg.getKey());
       args.add(arg.getValue().asText());
@@ -86,7 +93,10 @@ final class GlueBinding implements TaskHandler {
       }
       JobResult result;
       if (!LocalResources.ONE_RUN_AT_A_TIME.contains(jobName)) {
-        result = runJob(jobName, args); // bronze per object, compaction per table: runs may overlap, as on Glue
+        result =
+            runJob(
+                jobName,
+                args); // bronze per object, compaction per table: runs may overlap, as on Glue
       } else {
         try (JobLock lock = JobLock.acquire(locks, jobName)) {
           result = runJob(jobName, args);
@@ -94,7 +104,9 @@ final class GlueBinding implements TaskHandler {
       }
       run.put("JobRunState", "SUCCEEDED");
       run.put("CompletedOn", Instant.now().toString());
-      run.put("ExecutionTime", (int) Math.max(1, (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000));
+      run.put(
+          "ExecutionTime",
+          (int) Math.max(1, (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000));
       run.set("LakehouseResult", JSON.valueToTree(result.toMap()));
       return run;
     } catch (UnknownJob e) {
@@ -122,7 +134,8 @@ final class GlueBinding implements TaskHandler {
             BatchManifest manifest = IngestBatches.read(s3, job.batchManifest());
             int n = 0;
             for (BatchManifest.Entry object : manifest.accepted()) {
-              staged.put(object.sourceFile(), download(object.bucket(), object.key(), executionId, n++));
+              staged.put(
+                  object.sourceFile(), download(object.bucket(), object.key(), executionId, n++));
             }
             job.withManifest(manifest).withSourcePaths(staged);
           }
@@ -150,10 +163,13 @@ final class GlueBinding implements TaskHandler {
   }
 
   private Path download(String bucket, String key, String executionId, int index) {
-    // The key's last segment with unsafe characters replaced keeps the extensions (.jsonl.gz) Spark reads by; the
+    // The key's last segment with unsafe characters replaced keeps the extensions (.jsonl.gz) Spark
+    // reads by; the
     // index keeps two objects of a batch with the same file name apart.
-    String name = index + "-" + key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
-    Path target = staging.resolve(executionId.replaceAll("[^A-Za-z0-9._-]", "_")).resolve("object-" + name);
+    String name =
+        index + "-" + key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+    Path target =
+        staging.resolve(executionId.replaceAll("[^A-Za-z0-9._-]", "_")).resolve("object-" + name);
     try {
       Files.createDirectories(target.getParent());
       Files.deleteIfExists(target);

@@ -24,9 +24,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes a JSON Lines file to a topic, one event per line, the way a producing service would: keyed by the
- * record's id (so one order's events stay in order on one partition), acknowledged by the broker, idempotent.
- * A line that is not a JSON object is published as it is, unkeyed: the stream job's quarantine is for such events.
+ * Publishes a JSON Lines file to a topic, one event per line, the way a producing service would:
+ * keyed by the record's id (so one order's events stay in order on one partition), acknowledged by
+ * the broker, idempotent. A line that is not a JSON object is published as it is, unkeyed: the
+ * stream job's quarantine is for such events.
  */
 public final class KafkaEvents {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,17 +35,19 @@ public final class KafkaEvents {
 
   private KafkaEvents() {}
 
-  /** Where one published line landed: its line number in the file (1-based), partition and offset. */
+  /**
+   * Where one published line landed: its line number in the file (1-based), partition and offset.
+   */
   public record Published(long line, int partition, long offset) {}
 
   /**
-   * Publishes every non-blank line of {@code file}; creates the topic with {@code partitions} partitions if it does
-   * not exist yet.
+   * Publishes every non-blank line of {@code file}; creates the topic with {@code partitions}
+   * partitions if it does not exist yet.
    *
    * @param keyField the field whose value keys an event (e.g. {@code order_id})
    */
-  public static List<Published> publish(String bootstrapServers, String topic, int partitions, Path file,
-      String keyField) {
+  public static List<Published> publish(
+      String bootstrapServers, String topic, int partitions, Path file, String keyField) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no such file: " + file);
     }
@@ -57,7 +60,7 @@ public final class KafkaEvents {
     List<Long> lines = new ArrayList<>();
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (KafkaProducer<String, String> producer =
-             new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
       for (int i = 0; i < text.size(); i++) {
         String line = text.get(i);
@@ -90,7 +93,9 @@ public final class KafkaEvents {
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(props)) {
       if (!admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(topic)) {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all()
+        admin
+            .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+            .all()
             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       }
     } catch (ExecutionException | TimeoutException e) {
@@ -104,7 +109,9 @@ public final class KafkaEvents {
   private static String key(String line, String keyField) {
     try {
       JsonNode node = JSON.readTree(line);
-      return node != null && node.isObject() && node.path(keyField).isTextual() ? node.get(keyField).asText() : null;
+      return node != null && node.isObject() && node.path(keyField).isTextual()
+          ? node.get(keyField).asText()
+          : null;
     } catch (IOException malformed) {
       return null;
     }

@@ -7,8 +7,12 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The Lambda context an in-process invocation gets: a request id, the function name, a generous time budget. */
-record LocalLambdaContext(String functionName, String executionId, String requestId) implements Context {
+/**
+ * The Lambda context an in-process invocation gets: a request id, the function name, a generous
+ * time budget.
+ */
+record LocalLambdaContext(String functionName, String executionId, String requestId)
+    implements Context {
   LocalLambdaContext(String functionName, String executionId) {
     this(functionName, executionId, UUID.randomUUID().toString());
   }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The EventBridge event S3 sends for "Object Created" when a bucket has EventBridge notifications on. */
+/**
+ * The EventBridge event S3 sends for "Object Created" when a bucket has EventBridge notifications
+ * on.
+ */
 public final class S3Events {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,7 +32,8 @@ public final class S3Events {
     object.put("size", size);
     object.put("etag", etag);
     object.put("sequencer", Long.toHexString(System.nanoTime()).toUpperCase());
-    detail.put("request-id", UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase());
+    detail.put(
+        "request-id", UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase());
     detail.put("requester", LocalResources.ACCOUNT);
     detail.put("source-ip-address", "127.0.0.1");
     detail.put("reason", "PutObject");

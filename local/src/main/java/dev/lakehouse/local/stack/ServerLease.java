@@ -15,15 +15,18 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * A cross-process reference count on a server shared by several processes (the S3 server of one lakehouse home).
- * Every step runs under an exclusive OS file lock, so starting, attaching and leaving never interleave between
- * processes. Each user registers a file named by its pid rather than bumping a counter: a process killed without
- * running its shutdown hook leaves a file whose pid is dead, which later processes recognise and discard, whereas a
- * counter would stay too high forever and the server would never be stopped.
+ * A cross-process reference count on a server shared by several processes (the S3 server of one
+ * lakehouse home). Every step runs under an exclusive OS file lock, so starting, attaching and
+ * leaving never interleave between processes. Each user registers a file named by its pid rather
+ * than bumping a counter: a process killed without running its shutdown hook leaves a file whose
+ * pid is dead, which later processes recognise and discard, whereas a counter would stay too high
+ * forever and the server would never be stopped.
  */
 final class ServerLease {
-  // FileChannel.lock() is held per JVM, not per thread: a second lock() on the same file from this JVM throws
-  // OverlappingFileLockException instead of waiting, so threads of one JVM queue on a monitor first.
+  // FileChannel.lock() is held per JVM, not per thread: a second lock() on the same file from this
+  // JVM throws
+  // OverlappingFileLockException instead of waiting, so threads of one JVM queue on a monitor
+  // first.
   private static final ConcurrentHashMap<Path, Object> JVM_MONITORS = new ConcurrentHashMap<>();
 
   private final Path lockFile;
@@ -34,7 +37,8 @@ final class ServerLease {
 
   /**
    * @param pid the process this lease registers
-   * @param alive whether a registered pid still runs; injectable so tests can simulate other clients
+   * @param alive whether a registered pid still runs; injectable so tests can simulate other
+   *     clients
    * @param stopServer runs under the lock when the last live client leaves
    */
   ServerLease(Path lockFile, Path clientsDir, long pid, LongPredicate alive, Runnable stopServer) {
@@ -47,7 +51,8 @@ final class ServerLease {
 
   /** A lease for this JVM, with real process liveness. */
   static ServerLease forThisProcess(Path lockFile, Path clientsDir, Runnable stopServer) {
-    return new ServerLease(lockFile, clientsDir, ProcessHandle.current().pid(), ServerLease::isAlive, stopServer);
+    return new ServerLease(
+        lockFile, clientsDir, ProcessHandle.current().pid(), ServerLease::isAlive, stopServer);
   }
 
   static boolean isAlive(long pid) {
@@ -55,27 +60,30 @@ final class ServerLease {
   }
 
   /**
-   * Attaches to or starts the server and registers this process, in one critical section: a process that leaves
-   * at the same moment either sees this registration and keeps the server, or stops it before {@code attachOrStart}
-   * looks and a fresh one is started.
+   * Attaches to or starts the server and registers this process, in one critical section: a process
+   * that leaves at the same moment either sees this registration and keeps the server, or stops it
+   * before {@code attachOrStart} looks and a fresh one is started.
    */
   <T> T acquire(Supplier<T> attachOrStart) {
-    return locked(() -> {
-      T server = attachOrStart.get();
-      registerLocked();
-      return server;
-    });
+    return locked(
+        () -> {
+          T server = attachOrStart.get();
+          registerLocked();
+          return server;
+        });
   }
 
   /** Idempotent: the registration is a file named by the pid. */
   void register() {
-    locked(() -> {
-      registerLocked();
-      return null;
-    });
+    locked(
+        () -> {
+          registerLocked();
+          return null;
+        });
   }
 
-  // Only from inside locked(): locking again from the same JVM would throw OverlappingFileLockException.
+  // Only from inside locked(): locking again from the same JVM would throw
+  // OverlappingFileLockException.
   private void registerLocked() {
     try {
       Files.createDirectories(clientsDir);
@@ -89,27 +97,28 @@ final class ServerLease {
   }
 
   /**
-   * Drops this process's registration and those of dead processes; stops the server when no live client is left,
-   * whoever started it.
+   * Drops this process's registration and those of dead processes; stops the server when no live
+   * client is left, whoever started it.
    *
    * @return whether the server was stopped
    */
   boolean release() {
-    return locked(() -> {
-      delete(clientsDir.resolve(Long.toString(pid)));
-      boolean othersLive = false;
-      for (long other : registered()) {
-        if (other != pid && alive.test(other)) {
-          othersLive = true;
-        } else {
-          delete(clientsDir.resolve(Long.toString(other)));
-        }
-      }
-      if (!othersLive) {
-        stopServer.run();
-      }
-      return !othersLive;
-    });
+    return locked(
+        () -> {
+          delete(clientsDir.resolve(Long.toString(pid)));
+          boolean othersLive = false;
+          for (long other : registered()) {
+            if (other != pid && alive.test(other)) {
+              othersLive = true;
+            } else {
+              delete(clientsDir.resolve(Long.toString(other)));
+            }
+          }
+          if (!othersLive) {
+            stopServer.run();
+          }
+          return !othersLive;
+        });
   }
 
   /** The registered pids, live or not; files that are not pids are not ours and are ignored. */
@@ -119,13 +128,14 @@ final class ServerLease {
       return pids;
     }
     try (Stream<Path> files = Files.list(clientsDir)) {
-      files.forEach(f -> {
-        try {
-          pids.add(Long.parseLong(f.getFileName().toString()));
-        } catch (NumberFormatException notARegistration) {
-          // left alone
-        }
-      });
+      files.forEach(
+          f -> {
+            try {
+              pids.add(Long.parseLong(f.getFileName().toString()));
+            } catch (NumberFormatException notARegistration) {
+              // left alone
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -135,11 +145,13 @@ final class ServerLease {
   private <T> T locked(Supplier<T> body) {
     synchronized (JVM_MONITORS.computeIfAbsent(lockFile, k -> new Object())) {
       if (!Files.isDirectory(lockFile.getParent())) {
-        // The home itself was deleted (e.g. a test's temporary directory before the JVM exits): no process can
+        // The home itself was deleted (e.g. a test's temporary directory before the JVM exits): no
+        // process can
         // still share it, and recreating it would leave an empty home behind.
         return body.get();
       }
-      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel channel =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = channel.lock()) {
         return body.get();
       } catch (IOException e) {

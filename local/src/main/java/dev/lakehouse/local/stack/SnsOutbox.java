@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** {@code arn:aws:states:::sns:publish} → one JSON line per message in {@code <home>/outbox/sns.jsonl}. */
+/**
+ * {@code arn:aws:states:::sns:publish} → one JSON line per message in {@code
+ * <home>/outbox/sns.jsonl}.
+ */
 public final class SnsOutbox implements TaskHandler {
   static final String RESOURCE = "arn:aws:states:::sns:publish";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,8 +32,11 @@ public final class SnsOutbox implements TaskHandler {
 
   @Override
   public JsonNode invoke(TaskInvocation invocation) {
-    String id = publish(invocation.parameters().path("TopicArn").asText(),
-        invocation.parameters().path("Subject").asText(null), invocation.parameters().path("Message").asText());
+    String id =
+        publish(
+            invocation.parameters().path("TopicArn").asText(),
+            invocation.parameters().path("Subject").asText(null),
+            invocation.parameters().path("Message").asText());
     ObjectNode answer = JSON.createObjectNode();
     answer.put("MessageId", id);
     return answer;
@@ -46,7 +52,12 @@ public final class SnsOutbox implements TaskHandler {
     line.put("Timestamp", Instant.now().toString());
     try {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          file,
+          line + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

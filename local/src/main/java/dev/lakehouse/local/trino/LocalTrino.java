@@ -42,15 +42,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A home's Trino server (Athena engine v3's engine), reading the home's Iceberg tables through the same SQLite JDBC
- * catalog and local S3 server the pipeline writes them with. One server per home, started on first use and shared
- * by later commands: its port, pid and the S3 endpoint it was configured with live in {@code <home>/trino.server};
- * its configuration, data directory and log under {@code <home>/trino/}. It registers itself as a user of the home's
- * S3 server, so that server stays up while Trino runs; it stops itself after {@link #IDLE} without a query.
+ * A home's Trino server (Athena engine v3's engine), reading the home's Iceberg tables through the
+ * same SQLite JDBC catalog and local S3 server the pipeline writes them with. One server per home,
+ * started on first use and shared by later commands: its port, pid and the S3 endpoint it was
+ * configured with live in {@code <home>/trino.server}; its configuration, data directory and log
+ * under {@code <home>/trino/}. It registers itself as a user of the home's S3 server, so that
+ * server stays up while Trino runs; it stops itself after {@link #IDLE} without a query.
  */
 public final class LocalTrino {
-  /** Trino's catalog for the home's Iceberg tables: queries say {@code iceberg.ecommerce_lakehouse.t} or just t. */
+  /**
+   * Trino's catalog for the home's Iceberg tables: queries say {@code
+   * iceberg.ecommerce_lakehouse.t} or just t.
+   */
   public static final String CATALOG = "iceberg";
+
   public static final int IDLE_MINUTES = 15;
   public static final Duration IDLE = Duration.ofMinutes(IDLE_MINUTES);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
@@ -66,25 +71,30 @@ public final class LocalTrino {
     this.port = port;
   }
 
-  /** A query's columns and rows as Java objects (ROW → map, ARRAY → list, timestamps with zone → Instant). */
+  /**
+   * A query's columns and rows as Java objects (ROW → map, ARRAY → list, timestamps with zone →
+   * Instant).
+   */
   public record Result(List<String> columns, List<List<Object>> rows) {}
 
   /**
-   * The home's running Trino, or a new one (a first start takes about a minute on two cores). The home's S3 server
-   * must be running at {@code s3Endpoint}; a Trino configured for another endpoint (the S3 server restarted on a new
-   * port since) is replaced.
+   * The home's running Trino, or a new one (a first start takes about a minute on two cores). The
+   * home's S3 server must be running at {@code s3Endpoint}; a Trino configured for another endpoint
+   * (the S3 server restarted on a new port since) is replaced.
    */
   public static LocalTrino forHome(LakehouseHome home, String s3Endpoint) {
-    return locked(home, () -> {
-      Optional<Recorded> recorded = recorded(home);
-      if (recorded.isPresent() && recorded.get().s3Endpoint().equals(s3Endpoint)) {
-        if (awaitReady(recorded.get(), home)) {
-          return new LocalTrino(home, recorded.get().port());
-        }
-      }
-      stopRecorded(home);
-      return start(home, s3Endpoint);
-    });
+    return locked(
+        home,
+        () -> {
+          Optional<Recorded> recorded = recorded(home);
+          if (recorded.isPresent() && recorded.get().s3Endpoint().equals(s3Endpoint)) {
+            if (awaitReady(recorded.get(), home)) {
+              return new LocalTrino(home, recorded.get().port());
+            }
+          }
+          stopRecorded(home);
+          return start(home, s3Endpoint);
+        });
   }
 
   /** Stops the home's Trino if one runs; whether one did. */
@@ -92,7 +102,10 @@ public final class LocalTrino {
     return locked(home, () -> stopRecorded(home));
   }
 
-  /** Runs one statement; the session is UTC, as Athena's is, with {@code ecommerce_lakehouse} as default schema. */
+  /**
+   * Runs one statement; the session is UTC, as Athena's is, with {@code ecommerce_lakehouse} as
+   * default schema.
+   */
   public Result query(String sql) throws SQLException {
     touchActivity();
     Properties props = new Properties();
@@ -191,54 +204,89 @@ public final class LocalTrino {
     return dir(home).resolve("last-query");
   }
 
-  /** The command-line mark of this home's Trino: a recorded pid reused by another process is never killed. */
+  /**
+   * The command-line mark of this home's Trino: a recorded pid reused by another process is never
+   * killed.
+   */
   private static String dataDirArgument(LakehouseHome home) {
     return "-Dnode.data-dir=" + dir(home).resolve("data");
   }
 
   private static LocalTrino start(LakehouseHome home, String s3Endpoint) {
-    Path javaBin = TrinoJava.find().orElseThrow(() -> new TrinoUnavailableException(TrinoJava.missingMessage()));
+    Path javaBin =
+        TrinoJava.find()
+            .orElseThrow(() -> new TrinoUnavailableException(TrinoJava.missingMessage()));
     TrinoDistribution distribution = TrinoDistribution.installed();
     try {
       int port = freePort();
       Path etc = dir(home).resolve("etc");
       Files.createDirectories(etc.resolve("catalog"));
       Files.createDirectories(dir(home).resolve("data"));
-      write(etc.resolve("config.properties"), List.of(
-          "coordinator=true",
-          "node-scheduler.include-coordinator=true",
-          "http-server.http.port=" + port,
-          "discovery.uri=http://127.0.0.1:" + port,
-          // One small node on a shared machine: queries over local tables need little memory.
-          "query.max-memory=512MB",
-          "query.max-memory-per-node=512MB",
-          "plugin.dir=" + distribution.plugins(),
-          "catalog.config-dir=" + etc.resolve("catalog")));
-      write(etc.resolve("catalog").resolve(CATALOG + ".properties"), catalogProperties(home, s3Endpoint));
+      write(
+          etc.resolve("config.properties"),
+          List.of(
+              "coordinator=true",
+              "node-scheduler.include-coordinator=true",
+              "http-server.http.port=" + port,
+              "discovery.uri=http://127.0.0.1:" + port,
+              // One small node on a shared machine: queries over local tables need little memory.
+              "query.max-memory=512MB",
+              "query.max-memory-per-node=512MB",
+              "plugin.dir=" + distribution.plugins(),
+              "catalog.config-dir=" + etc.resolve("catalog")));
+      write(
+          etc.resolve("catalog").resolve(CATALOG + ".properties"),
+          catalogProperties(home, s3Endpoint));
       Path activity = activityFile(home);
       write(activity, List.of());
       List<String> command = new ArrayList<>();
-      // Its own session: a Ctrl-C in the terminal of the command that started it does not stop a shared server.
+      // Its own session: a Ctrl-C in the terminal of the command that started it does not stop a
+      // shared server.
       if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
         command.add("/usr/bin/setsid");
       }
-      command.addAll(List.of(javaBin.toString(), "-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-          "-XX:-OmitStackTraceInFastThrow", "-XX:ReservedCodeCacheSize=256M", "-Djdk.attach.allowAttachSelf=true",
-          "-XX:+EnableDynamicAgentLoading", "-Dfile.encoding=UTF-8", "-Duser.timezone=UTC",
-          "-Dnode.environment=lakehouse", "-Dnode.id=lakehouse-local", dataDirArgument(home),
-          "-Dnode.bind-ip=127.0.0.1", "-Dnode.internal-address=127.0.0.1",
-          "-Dconfig=" + etc.resolve("config.properties"),
-          "-cp", distribution.lib() + "/*" + java.io.File.pathSeparator + ownClassPath(),
-          TrinoIdleMain.class.getName(), activity.toString(), Long.toString(IDLE.toSeconds())));
+      command.addAll(
+          List.of(
+              javaBin.toString(),
+              "-Xmx1g",
+              "-XX:+UseG1GC",
+              "-XX:+ExitOnOutOfMemoryError",
+              "-XX:-OmitStackTraceInFastThrow",
+              "-XX:ReservedCodeCacheSize=256M",
+              "-Djdk.attach.allowAttachSelf=true",
+              "-XX:+EnableDynamicAgentLoading",
+              "-Dfile.encoding=UTF-8",
+              "-Duser.timezone=UTC",
+              "-Dnode.environment=lakehouse",
+              "-Dnode.id=lakehouse-local",
+              dataDirArgument(home),
+              "-Dnode.bind-ip=127.0.0.1",
+              "-Dnode.internal-address=127.0.0.1",
+              "-Dconfig=" + etc.resolve("config.properties"),
+              "-cp",
+              distribution.lib() + "/*" + java.io.File.pathSeparator + ownClassPath(),
+              TrinoIdleMain.class.getName(),
+              activity.toString(),
+              Long.toString(IDLE.toSeconds())));
       Path log = dir(home).resolve("server.log");
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       Recorded recorded = new Recorded(port, process.pid(), s3Endpoint);
-      write(stateFile(home), List.of(Integer.toString(port), Long.toString(process.pid()), s3Endpoint));
+      write(
+          stateFile(home),
+          List.of(Integer.toString(port), Long.toString(process.pid()), s3Endpoint));
       LocalS3Servers.registerClient(home, process.pid());
       if (!awaitReady(recorded, home)) {
         stopRecorded(home);
-        throw new IllegalStateException("Trino did not start within " + START_TIMEOUT.toSeconds() + " s; see " + log
-            + lastLines(log));
+        throw new IllegalStateException(
+            "Trino did not start within "
+                + START_TIMEOUT.toSeconds()
+                + " s; see "
+                + log
+                + lastLines(log));
       }
       return new LocalTrino(home, port);
     } catch (IOException e) {
@@ -246,16 +294,25 @@ public final class LocalTrino {
     }
   }
 
-  /** The Iceberg connector on the home's JDBC catalog (SQLite) and its warehouse bucket on the local S3 server. */
+  /**
+   * The Iceberg connector on the home's JDBC catalog (SQLite) and its warehouse bucket on the local
+   * S3 server.
+   */
   static List<String> catalogProperties(LakehouseHome home, String s3Endpoint) {
-    CatalogSettings settings = home.s3CatalogSettings(s3Endpoint, LocalResources.WAREHOUSE_BUCKET,
-        LocalS3Server.ACCESS_KEY, LocalS3Server.SECRET_KEY, LocalS3Server.REGION);
+    CatalogSettings settings =
+        home.s3CatalogSettings(
+            s3Endpoint,
+            LocalResources.WAREHOUSE_BUCKET,
+            LocalS3Server.ACCESS_KEY,
+            LocalS3Server.SECRET_KEY,
+            LocalS3Server.REGION);
     return List.of(
         "connector.name=iceberg",
         "iceberg.catalog.type=jdbc",
         "iceberg.jdbc-catalog.driver-class=org.sqlite.JDBC",
         "iceberg.jdbc-catalog.connection-url=" + settings.uri().orElseThrow(),
-        // The catalog name is part of every row of Iceberg's JDBC catalog tables: it must be the project's.
+        // The catalog name is part of every row of Iceberg's JDBC catalog tables: it must be the
+        // project's.
         "iceberg.jdbc-catalog.catalog-name=" + CatalogFactory.CATALOG_NAME,
         "iceberg.jdbc-catalog.default-warehouse-dir=" + settings.warehouse(),
         "fs.native-s3.enabled=true",
@@ -266,16 +323,23 @@ public final class LocalTrino {
         "s3.aws-secret-key=" + settings.s3SecretKey().orElseThrow());
   }
 
-  /** Where TrinoIdleMain is loaded from (target/classes, or the module's jar), for Trino's class path. */
+  /**
+   * Where TrinoIdleMain is loaded from (target/classes, or the module's jar), for Trino's class
+   * path.
+   */
   private static String ownClassPath() {
     try {
-      return Path.of(TrinoIdleMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+      return Path.of(
+              TrinoIdleMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Waits while the recorded process lives and is still starting; whether it answers as started. */
+  /**
+   * Waits while the recorded process lives and is still starting; whether it answers as started.
+   */
   private static boolean awaitReady(Recorded recorded, LakehouseHome home) {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
@@ -295,11 +359,15 @@ public final class LocalTrino {
     return false;
   }
 
-  /** Trino's /v1/info says {@code "starting":false} once catalogs are loaded and queries are accepted. */
+  /**
+   * Trino's /v1/info says {@code "starting":false} once catalogs are loaded and queries are
+   * accepted.
+   */
   private static boolean started(int port) {
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/v1/info").toURL()
-          .openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + port + "/v1/info").toURL().openConnection();
       c.setConnectTimeout(1000);
       c.setReadTimeout(5000);
       try {
@@ -319,34 +387,41 @@ public final class LocalTrino {
   private static Optional<Recorded> recorded(LakehouseHome home) {
     try {
       List<String> lines = Files.readAllLines(stateFile(home));
-      return Optional.of(new Recorded(Integer.parseInt(lines.get(0).trim()), Long.parseLong(lines.get(1).trim()),
-          lines.get(2).trim()));
+      return Optional.of(
+          new Recorded(
+              Integer.parseInt(lines.get(0).trim()),
+              Long.parseLong(lines.get(1).trim()),
+              lines.get(2).trim()));
     } catch (IOException | RuntimeException absentOrUnreadable) {
       return Optional.empty();
     }
   }
 
   private static Optional<ProcessHandle> process(long pid, LakehouseHome home) {
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine().map(c -> c.contains(dataDirArgument(home))).orElse(true));
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            p -> p.info().commandLine().map(c -> c.contains(dataDirArgument(home))).orElse(true));
   }
 
   /**
-   * Under the lock: stops the recorded server (SIGTERM, then SIGKILL) and forgets it; whether one ran. Its use of
-   * the home's S3 server ends with it: that server stops too unless another process still uses it.
+   * Under the lock: stops the recorded server (SIGTERM, then SIGKILL) and forgets it; whether one
+   * ran. Its use of the home's S3 server ends with it: that server stops too unless another process
+   * still uses it.
    */
   private static boolean stopRecorded(LakehouseHome home) {
     Optional<ProcessHandle> running = recorded(home).flatMap(r -> process(r.pid(), home));
-    running.ifPresent(p -> {
-      p.destroy();
-      try {
-        p.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception notYet) {
-        p.destroyForcibly();
-        p.onExit().join();
-      }
-      LocalS3Servers.releaseClient(home, p.pid());
-    });
+    running.ifPresent(
+        p -> {
+          p.destroy();
+          try {
+            p.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (Exception notYet) {
+            p.destroyForcibly();
+            p.onExit().join();
+          }
+          LocalS3Servers.releaseClient(home, p.pid());
+        });
     try {
       Files.deleteIfExists(stateFile(home));
     } catch (IOException e) {
@@ -359,7 +434,8 @@ public final class LocalTrino {
     Path lockFile = home.root().resolve("trino.lock");
     // FileChannel.lock() is per JVM: threads of one JVM queue on a monitor first.
     synchronized (JVM_MONITORS.computeIfAbsent(lockFile, k -> new Object())) {
-      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel channel =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock ignored = channel.lock()) {
         return body.get();
       } catch (IOException e) {
@@ -375,8 +451,9 @@ public final class LocalTrino {
   private static String lastLines(Path log) {
     try {
       List<String> lines = Files.readAllLines(log);
-      return lines.isEmpty() ? "" : ": " + String.join(" / ", lines.subList(Math.max(0, lines.size() - 3),
-          lines.size()));
+      return lines.isEmpty()
+          ? ""
+          : ": " + String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     } catch (IOException | RuntimeException unreadable) {
       return "";
     }

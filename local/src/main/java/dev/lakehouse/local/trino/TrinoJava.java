@@ -13,12 +13,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds a Java runtime Trino can run on (Trino 476 needs Java 24 or newer; the CLI itself runs on Java 17): the one
- * named by {@value #ENV}, else {@code JAVA_HOME}, the running JVM, then the newest JDK under /usr/lib/jvm.
+ * Finds a Java runtime Trino can run on (Trino 476 needs Java 24 or newer; the CLI itself runs on
+ * Java 17): the one named by {@value #ENV}, else {@code JAVA_HOME}, the running JVM, then the
+ * newest JDK under /usr/lib/jvm.
  */
 public final class TrinoJava {
   /** A JDK directory (or its bin/java) for Trino, when none of the usual places has Java 24+. */
   public static final String ENV = "LAKEHOUSE_TRINO_JAVA";
+
   public static final int MIN_FEATURE_VERSION = 24;
   private static final Pattern RELEASE_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
 
@@ -27,7 +29,8 @@ public final class TrinoJava {
   /** The {@code bin/java} of the first JDK with Java 24+, if any. */
   public static Optional<Path> find(Map<String, String> env, Path usrLibJvm) {
     if (env.get(ENV) != null) {
-      // Named explicitly: that one or nothing, so a wrong setting is reported rather than silently bypassed.
+      // Named explicitly: that one or nothing, so a wrong setting is reported rather than silently
+      // bypassed.
       return javaOf(Path.of(env.get(ENV)));
     }
     List<Path> candidates = new ArrayList<>();
@@ -51,17 +54,24 @@ public final class TrinoJava {
 
   /** The one line the CLI prints, and the tests skip with, when no Java 24+ is found. */
   public static String missingMessage() {
-    return "Trino needs Java " + MIN_FEATURE_VERSION + " or newer (the CLI itself runs on Java 17): install one (e.g. "
-        + "Temurin 25) and point " + ENV + " (or JAVA_HOME) at its directory";
+    return "Trino needs Java "
+        + MIN_FEATURE_VERSION
+        + " or newer (the CLI itself runs on Java 17): install one (e.g. "
+        + "Temurin 25) and point "
+        + ENV
+        + " (or JAVA_HOME) at its directory";
   }
 
   /** {@code dir}'s java if it is a JDK (or a bin/java) of Java 24+. */
   private static Optional<Path> javaOf(Path dirOrBinary) {
-    Path home = Files.isRegularFile(dirOrBinary) && dirOrBinary.getParent() != null
-        ? dirOrBinary.getParent().getParent() : dirOrBinary;
+    Path home =
+        Files.isRegularFile(dirOrBinary) && dirOrBinary.getParent() != null
+            ? dirOrBinary.getParent().getParent()
+            : dirOrBinary;
     Path java = home.resolve("bin/java");
     return home != null && featureVersion(home) >= MIN_FEATURE_VERSION && Files.isExecutable(java)
-        ? Optional.of(java) : Optional.empty();
+        ? Optional.of(java)
+        : Optional.empty();
   }
 
   /** The feature version in the JDK's {@code release} file ("25.0.1" → 25), 0 if unknown. */

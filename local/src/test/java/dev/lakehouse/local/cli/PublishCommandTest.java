@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code lakehouse publish} against the home's real Kafka broker: each run starts the broker and stops it when it
- * exits, and the topic's events outlive it in the home.
+ * {@code lakehouse publish} against the home's real Kafka broker: each run starts the broker and
+ * stops it when it exits, and the topic's events outlive it in the home.
  */
 class PublishCommandTest {
   @TempDir Path dir;
@@ -28,35 +28,57 @@ class PublishCommandTest {
   @Test
   void publishesOneEventPerLineAndTheTopicOutlivesTheBroker() throws Exception {
     Path home = dir.resolve("home");
-    Path file = Files.write(dir.resolve("orders.jsonl"), List.of("{\"order_id\":\"ORD-1\"}", "",
-        "{\"order_id\":\"ORD-2\"}", "{not json"));
+    Path file =
+        Files.write(
+            dir.resolve("orders.jsonl"),
+            List.of("{\"order_id\":\"ORD-1\"}", "", "{\"order_id\":\"ORD-2\"}", "{not json"));
 
-    LakehouseCliTest.Outcome first = LakehouseCliTest.run("--home", home.toString(), "publish", file.toString(),
-        "--topic", "orders", "--partitions", "1");
+    LakehouseCliTest.Outcome first =
+        LakehouseCliTest.run(
+            "--home",
+            home.toString(),
+            "publish",
+            file.toString(),
+            "--topic",
+            "orders",
+            "--partitions",
+            "1");
     assertThat(first.exitCode()).as(first.err()).isZero();
-    assertThat(first.out()).matches("published 3 event\\(s\\) to orders on 127\\.0\\.0\\.1:\\d+\\R"
-        + "  partition 0: offsets 0-2\\R");
-    assertThat(home.resolve("kafka.server")).as("the broker stops with its last user").doesNotExist();
+    assertThat(first.out())
+        .matches(
+            "published 3 event\\(s\\) to orders on 127\\.0\\.0\\.1:\\d+\\R"
+                + "  partition 0: offsets 0-2\\R");
+    assertThat(home.resolve("kafka.server"))
+        .as("the broker stops with its last user")
+        .doesNotExist();
 
-    LakehouseCliTest.Outcome second = LakehouseCliTest.run("--home", home.toString(), "publish", file.toString());
+    LakehouseCliTest.Outcome second =
+        LakehouseCliTest.run("--home", home.toString(), "publish", file.toString());
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(second.out()).endsWith("  partition 0: offsets 3-5" + System.lineSeparator());
 
     try (LocalKafka kafka = LocalKafka.open(LakehouseHome.open(home))) {
-      assertThat(consume(kafka.bootstrapServers(), "orders", 6)).containsExactly(
-          "ORD-1|{\"order_id\":\"ORD-1\"}", "ORD-2|{\"order_id\":\"ORD-2\"}", "null|{not json",
-          "ORD-1|{\"order_id\":\"ORD-1\"}", "ORD-2|{\"order_id\":\"ORD-2\"}", "null|{not json");
+      assertThat(consume(kafka.bootstrapServers(), "orders", 6))
+          .containsExactly(
+              "ORD-1|{\"order_id\":\"ORD-1\"}",
+              "ORD-2|{\"order_id\":\"ORD-2\"}",
+              "null|{not json",
+              "ORD-1|{\"order_id\":\"ORD-1\"}",
+              "ORD-2|{\"order_id\":\"ORD-2\"}",
+              "null|{not json");
     }
   }
 
   @Test
   void aMissingFileIsBadInputAndStartsNoBroker() {
     Path home = dir.resolve("home");
-    LakehouseCliTest.Outcome outcome = LakehouseCliTest.run("--home", home.toString(), "publish",
-        dir.resolve("nope.jsonl").toString());
+    LakehouseCliTest.Outcome outcome =
+        LakehouseCliTest.run(
+            "--home", home.toString(), "publish", dir.resolve("nope.jsonl").toString());
     assertThat(outcome.exitCode()).isEqualTo(LakehouseCli.EXIT_USAGE);
-    assertThat(outcome.err()).isEqualTo("lakehouse: no such file: " + dir.resolve("nope.jsonl")
-        + System.lineSeparator());
+    assertThat(outcome.err())
+        .isEqualTo(
+            "lakehouse: no such file: " + dir.resolve("nope.jsonl") + System.lineSeparator());
     assertThat(home.resolve("kafka")).doesNotExist();
   }
 
@@ -66,7 +88,7 @@ class PublishCommandTest {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
-             new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
       TopicPartition partition = new TopicPartition(topic, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));

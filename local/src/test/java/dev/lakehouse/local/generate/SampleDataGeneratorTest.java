@@ -19,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SampleDataGeneratorTest {
   static final LocalDate AS_OF = LocalDate.parse("2026-11-01");
-  static final ObjectMapper JSON = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .setNodeFactory(
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
   @TempDir Path dir;
 
@@ -32,24 +34,31 @@ class SampleDataGeneratorTest {
     var b = new SampleDataGenerator(options).writeTo(dir.resolve("b"));
     for (String file : List.of("customers.jsonl", "products.jsonl", "orders.jsonl")) {
       assertThat(Files.readAllBytes(dir.resolve("a").resolve(file)))
-          .as(file).isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(file)));
+          .as(file)
+          .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(file)));
     }
     assertThat(a.badRecords()).isEqualTo(b.badRecords());
-    var other = new SampleDataGenerator(new SampleDataGenerator.Options(8, 50, 20, 200, AS_OF, 0.05)).writeTo(dir.resolve("c"));
+    var other =
+        new SampleDataGenerator(new SampleDataGenerator.Options(8, 50, 20, 200, AS_OF, 0.05))
+            .writeTo(dir.resolve("c"));
     assertThat(Files.readAllBytes(other.orders())).isNotEqualTo(Files.readAllBytes(a.orders()));
   }
 
   @Test
   void cleanDataStaysInTheSeedsRanges() throws IOException {
-    var result = new SampleDataGenerator(SampleDataGenerator.Options.defaults(7, AS_OF)).writeTo(dir);
+    var result =
+        new SampleDataGenerator(SampleDataGenerator.Options.defaults(7, AS_OF)).writeTo(dir);
     List<JsonNode> customers = read(result.customers());
     List<JsonNode> products = read(result.products());
     List<JsonNode> orders = read(result.orders());
     assertThat(customers).hasSize(1000);
     assertThat(products).hasSize(500);
     assertThat(orders).hasSize(5000);
-    assertThat(result.badRecords()).containsExactly(
-        java.util.Map.entry("customers", 0), java.util.Map.entry("products", 0), java.util.Map.entry("orders", 0));
+    assertThat(result.badRecords())
+        .containsExactly(
+            java.util.Map.entry("customers", 0),
+            java.util.Map.entry("products", 0),
+            java.util.Map.entry("orders", 0));
 
     Set<String> customerIds = new HashSet<>();
     customers.forEach(c -> customerIds.add(c.get("customer_id").asText()));
@@ -62,8 +71,16 @@ class SampleDataGeneratorTest {
       assertThat(p.get("cost").decimalValue()).isLessThan(price);
       categories.add(p.get("category").asText());
     }
-    assertThat(categories).containsExactlyInAnyOrder(
-        "Electronics", "Clothing", "Home & Garden", "Sports", "Books", "Beauty", "Toys", "Grocery");
+    assertThat(categories)
+        .containsExactlyInAnyOrder(
+            "Electronics",
+            "Clothing",
+            "Home & Garden",
+            "Sports",
+            "Books",
+            "Beauty",
+            "Toys",
+            "Grocery");
 
     Instant start = Instant.parse("2025-11-01T00:00:00Z");
     Instant end = Instant.parse("2026-11-01T00:00:00Z");
@@ -75,7 +92,9 @@ class SampleDataGeneratorTest {
       String status = o.get("order_status").asText();
       statuses.add(status);
       assertThat(naiveUtc(o.get("required_date").asText())).isAfter(date);
-      assertThat(o.get("shipped_date").isNull()).as(status).isEqualTo(!List.of("shipped", "delivered", "returned").contains(status));
+      assertThat(o.get("shipped_date").isNull())
+          .as(status)
+          .isEqualTo(!List.of("shipped", "delivered", "returned").contains(status));
       assertThat(o.get("items").size()).isBetween(1, 5);
       BigDecimal net = BigDecimal.ZERO;
       for (JsonNode item : o.get("items")) {
@@ -83,20 +102,32 @@ class SampleDataGeneratorTest {
         BigDecimal discount = item.get("discount").decimalValue();
         assertThat(quantity).isBetween(1, 5);
         assertThat(discount).isBetween(BigDecimal.ZERO, new BigDecimal("0.25"));
-        net = net.add(item.get("unit_price").decimalValue().multiply(BigDecimal.valueOf(quantity))
-            .multiply(BigDecimal.ONE.subtract(discount)));
+        net =
+            net.add(
+                item.get("unit_price")
+                    .decimalValue()
+                    .multiply(BigDecimal.valueOf(quantity))
+                    .multiply(BigDecimal.ONE.subtract(discount)));
       }
       BigDecimal subtotal = net.setScale(2, RoundingMode.HALF_UP);
       BigDecimal tax = subtotal.multiply(new BigDecimal("0.08")).setScale(2, RoundingMode.HALF_UP);
-      BigDecimal shipping = subtotal.compareTo(new BigDecimal("100.00")) > 0 ? BigDecimal.ZERO : new BigDecimal("9.99");
-      assertThat(o.get("total_amount").decimalValue()).isEqualByComparingTo(subtotal.add(tax).add(shipping));
+      BigDecimal shipping =
+          subtotal.compareTo(new BigDecimal("100.00")) > 0
+              ? BigDecimal.ZERO
+              : new BigDecimal("9.99");
+      assertThat(o.get("total_amount").decimalValue())
+          .isEqualByComparingTo(subtotal.add(tax).add(shipping));
     }
-    assertThat(statuses).containsExactlyInAnyOrder("pending", "processing", "shipped", "delivered", "cancelled", "returned");
+    assertThat(statuses)
+        .containsExactlyInAnyOrder(
+            "pending", "processing", "shipped", "delivered", "cancelled", "returned");
   }
 
   @Test
   void badRateMixesInMalformedAndInvalidRecords() throws IOException {
-    var result = new SampleDataGenerator(new SampleDataGenerator.Options(3, 100, 50, 1000, AS_OF, 0.1)).writeTo(dir);
+    var result =
+        new SampleDataGenerator(new SampleDataGenerator.Options(3, 100, 50, 1000, AS_OF, 0.1))
+            .writeTo(dir);
     int unparseable = 0;
     for (String line : Files.readAllLines(result.orders())) {
       try {
@@ -112,19 +143,56 @@ class SampleDataGeneratorTest {
 
   @Test
   void recordsHaveTheDesignDocumentsFieldsInItsOrder() throws IOException {
-    var result = new SampleDataGenerator(new SampleDataGenerator.Options(5, 3, 3, 3, AS_OF, 0.0)).writeTo(dir);
-    assertThat(fieldNames(read(result.customers()).get(0))).containsExactly("customer_id", "email", "first_name",
-        "last_name", "phone", "address", "created_at", "updated_at", "source_system");
+    var result =
+        new SampleDataGenerator(new SampleDataGenerator.Options(5, 3, 3, 3, AS_OF, 0.0))
+            .writeTo(dir);
+    assertThat(fieldNames(read(result.customers()).get(0)))
+        .containsExactly(
+            "customer_id",
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "address",
+            "created_at",
+            "updated_at",
+            "source_system");
     assertThat(fieldNames(read(result.customers()).get(0).get("address")))
         .containsExactly("street", "city", "state", "zip", "country");
-    assertThat(fieldNames(read(result.products()).get(0))).containsExactly("product_id", "sku", "name", "description",
-        "category", "subcategory", "brand", "price", "cost", "stock_quantity", "is_active", "attributes", "created_at",
-        "updated_at");
-    assertThat(fieldNames(read(result.products()).get(0).get("attributes"))).containsExactly("weight", "color", "warranty");
-    assertThat(fieldNames(read(result.orders()).get(0))).containsExactly("order_id", "customer_id", "order_status",
-        "order_date", "required_date", "shipped_date", "items", "shipping_address", "total_amount", "payment_method",
-        "currency", "updated_at");
-    assertThat(read(result.orders()).get(0).get("order_date").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}");
+    assertThat(fieldNames(read(result.products()).get(0)))
+        .containsExactly(
+            "product_id",
+            "sku",
+            "name",
+            "description",
+            "category",
+            "subcategory",
+            "brand",
+            "price",
+            "cost",
+            "stock_quantity",
+            "is_active",
+            "attributes",
+            "created_at",
+            "updated_at");
+    assertThat(fieldNames(read(result.products()).get(0).get("attributes")))
+        .containsExactly("weight", "color", "warranty");
+    assertThat(fieldNames(read(result.orders()).get(0)))
+        .containsExactly(
+            "order_id",
+            "customer_id",
+            "order_status",
+            "order_date",
+            "required_date",
+            "shipped_date",
+            "items",
+            "shipping_address",
+            "total_amount",
+            "payment_method",
+            "currency",
+            "updated_at");
+    assertThat(read(result.orders()).get(0).get("order_date").asText())
+        .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}");
   }
 
   private static List<String> fieldNames(JsonNode node) {
@@ -138,12 +206,15 @@ class SampleDataGeneratorTest {
   }
 
   private static List<JsonNode> read(Path file) throws IOException {
-    return Files.readAllLines(file).stream().map(line -> {
-      try {
-        return JSON.readTree(line);
-      } catch (IOException e) {
-        throw new AssertionError(line, e);
-      }
-    }).toList();
+    return Files.readAllLines(file).stream()
+        .map(
+            line -> {
+              try {
+                return JSON.readTree(line);
+              } catch (IOException e) {
+                throw new AssertionError(line, e);
+              }
+            })
+        .toList();
   }
 }

@@ -24,14 +24,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The EMR Serverless form of the ingest pipeline, run by the ASL runner: its job tasks reach the same jobs, with the
- * same arguments, as the Glue form's. The jobs are stood in for by a recorder at the Glue binding's place (the Spark
- * runs themselves are the Glue binding's, exercised by the stack tests); routing and recording are Lambda-shaped
- * answers.
+ * The EMR Serverless form of the ingest pipeline, run by the ASL runner: its job tasks reach the
+ * same jobs, with the same arguments, as the Glue form's. The jobs are stood in for by a recorder
+ * at the Glue binding's place (the Spark runs themselves are the Glue binding's, exercised by the
+ * stack tests); routing and recording are Lambda-shaped answers.
  */
 class EmrServerlessBindingTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String EXECUTION = "arn:aws:states:local:000000000000:execution:ingest-pipeline:landed-1";
+  static final String EXECUTION =
+      "arn:aws:states:local:000000000000:execution:ingest-pipeline:landed-1";
 
   /** One job run as the Glue binding receives it. */
   record JobCall(String jobName, Map<String, String> arguments) {}
@@ -39,51 +40,80 @@ class EmrServerlessBindingTest {
   final List<JobCall> calls = Collections.synchronizedList(new ArrayList<>());
   volatile String failingJob;
 
-  /** Stands in for the Glue binding: records the run, answers with Glue's JobRun, fails the chosen job. */
-  final TaskHandler glueJobs = inv -> {
-    String job = inv.parameters().path("JobName").asText();
-    calls.add(new JobCall(job, JSON.convertValue(inv.parameters().path("Arguments"), Map.class)));
-    ObjectNode run = JSON.createObjectNode().put("Id", "jr_" + calls.size()).put("JobName", job);
-    if (job.equals(failingJob)) {
-      run.put("JobRunState", "FAILED").put("ErrorMessage", "IllegalStateException: boom");
-      throw new TaskFailedException("States.TaskFailed", run.toString());
-    }
-    return run.put("JobRunState", "SUCCEEDED");
-  };
+  /**
+   * Stands in for the Glue binding: records the run, answers with Glue's JobRun, fails the chosen
+   * job.
+   */
+  final TaskHandler glueJobs =
+      inv -> {
+        String job = inv.parameters().path("JobName").asText();
+        calls.add(
+            new JobCall(job, JSON.convertValue(inv.parameters().path("Arguments"), Map.class)));
+        ObjectNode run =
+            JSON.createObjectNode().put("Id", "jr_" + calls.size()).put("JobName", job);
+        if (job.equals(failingJob)) {
+          run.put("JobRunState", "FAILED").put("ErrorMessage", "IllegalStateException: boom");
+          throw new TaskFailedException("States.TaskFailed", run.toString());
+        }
+        return run.put("JobRunState", "SUCCEEDED");
+      };
 
-  /** The router's and the recorder's answers, wrapped as the lambda:invoke integration wraps them. */
-  final TaskHandler functions = inv -> {
-    ObjectNode payload = JSON.createObjectNode();
-    if (inv.parameters().path("FunctionName").asText().contains(LocalResources.INGEST_ROUTER)) {
-      payload.put("bucket", "landing").put("key", "landing/orders/o-1.jsonl").put("etag", "e1")
-          .put("entity", "orders").put("table", "raw_orders").put("sourceFile", "s3://landing/landing/orders/o-1.jsonl")
-          .put("alreadyIngested", false);
-    }
-    ObjectNode answer = JSON.createObjectNode().put("StatusCode", 200);
-    answer.set("Payload", payload);
-    return answer;
-  };
+  /**
+   * The router's and the recorder's answers, wrapped as the lambda:invoke integration wraps them.
+   */
+  final TaskHandler functions =
+      inv -> {
+        ObjectNode payload = JSON.createObjectNode();
+        if (inv.parameters().path("FunctionName").asText().contains(LocalResources.INGEST_ROUTER)) {
+          payload
+              .put("bucket", "landing")
+              .put("key", "landing/orders/o-1.jsonl")
+              .put("etag", "e1")
+              .put("entity", "orders")
+              .put("table", "raw_orders")
+              .put("sourceFile", "s3://landing/landing/orders/o-1.jsonl")
+              .put("alreadyIngested", false);
+        }
+        ObjectNode answer = JSON.createObjectNode().put("StatusCode", 200);
+        answer.set("Payload", payload);
+        return answer;
+      };
 
   TaskHandlers handlers() {
-    return TaskHandlers.of(Map.of(LambdaBinding.RESOURCE, functions, GlueBinding.RESOURCE, glueJobs,
-        EmrServerlessBinding.RESOURCE, new EmrServerlessBinding(glueJobs),
-        SnsOutbox.RESOURCE, inv -> JSON.createObjectNode()));
+    return TaskHandlers.of(
+        Map.of(
+            LambdaBinding.RESOURCE,
+            functions,
+            GlueBinding.RESOURCE,
+            glueJobs,
+            EmrServerlessBinding.RESOURCE,
+            new EmrServerlessBinding(glueJobs),
+            SnsOutbox.RESOURCE,
+            inv -> JSON.createObjectNode()));
   }
 
   StateMachine glueForm() {
-    return AslLoader.load(ProjectFiles.locate().stateMachine(LocalStack.INGEST_PIPELINE),
-        LocalResources.substitutions(), handlers());
+    return AslLoader.load(
+        ProjectFiles.locate().stateMachine(LocalStack.INGEST_PIPELINE),
+        LocalResources.substitutions(),
+        handlers());
   }
 
   StateMachine emrForm() throws Exception {
     String glue = Files.readString(ProjectFiles.locate().stateMachine(LocalStack.INGEST_PIPELINE));
-    return AslLoader.load(LocalStack.INGEST_PIPELINE, EmrServerlessBinding.definition(glue),
-        LocalResources.emrServerlessSubstitutions(), handlers());
+    return AslLoader.load(
+        LocalStack.INGEST_PIPELINE,
+        EmrServerlessBinding.definition(glue),
+        LocalResources.emrServerlessSubstitutions(),
+        handlers());
   }
 
   Execution run(StateMachine machine) {
     try (Runner runner = Runner.builder().handlers(handlers()).build()) {
-      return runner.start(machine, "landed-1", S3Events.objectCreated("landing", "landing/orders/o-1.jsonl", 10, "e1"));
+      return runner.start(
+          machine,
+          "landed-1",
+          S3Events.objectCreated("landing", "landing/orders/o-1.jsonl", 10, "e1"));
     }
   }
 
@@ -96,13 +126,25 @@ class EmrServerlessBindingTest {
 
     assertThat(emr.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(glue.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
-    assertThat(calls).isEqualTo(glueCalls).containsExactly(
-        new JobCall("lakehouse-bronze", ordered("--execution-id", EXECUTION, "--bucket", "landing",
-            "--key", "landing/orders/o-1.jsonl", "--etag", "e1")),
-        new JobCall("lakehouse-silver-orders", ordered("--execution-id", EXECUTION)),
-        new JobCall("lakehouse-gold", ordered("--execution-id", EXECUTION)));
+    assertThat(calls)
+        .isEqualTo(glueCalls)
+        .containsExactly(
+            new JobCall(
+                "lakehouse-bronze",
+                ordered(
+                    "--execution-id",
+                    EXECUTION,
+                    "--bucket",
+                    "landing",
+                    "--key",
+                    "landing/orders/o-1.jsonl",
+                    "--etag",
+                    "e1")),
+            new JobCall("lakehouse-silver-orders", ordered("--execution-id", EXECUTION)),
+            new JobCall("lakehouse-gold", ordered("--execution-id", EXECUTION)));
     // The selected fields keep their names; the state is each engine's word for success.
-    assertThat(emr.output().path("bronze")).isEqualTo(JSON.readTree("{\"jobRunId\":\"jr_1\",\"state\":\"SUCCESS\"}"));
+    assertThat(emr.output().path("bronze"))
+        .isEqualTo(JSON.readTree("{\"jobRunId\":\"jr_1\",\"state\":\"SUCCESS\"}"));
     assertThat(glue.output().path("bronze"))
         .isEqualTo(JSON.readTree("{\"jobRunId\":\"jr_1\",\"state\":\"SUCCEEDED\"}"));
     assertThat(emr.output().path("gold").path("jobRunId").asText()).isEqualTo("jr_3");
@@ -124,21 +166,29 @@ class EmrServerlessBindingTest {
 
   @Test
   void aJobRunResolvesToTheJobOfItsClassAndFixedArguments() throws Exception {
-    JsonNode silver = JSON.readTree("{\"JobDriver\":{\"SparkSubmit\":{\"SparkSubmitParameters\":"
-        + "\"--class dev.lakehouse.jobs.SilverJob --conf spark.master=local[*]\",\"EntryPointArguments\":"
-        + "[\"--entity\",\"products\",\"--execution-id\",\"x\"]}}}");
+    JsonNode silver =
+        JSON.readTree(
+            "{\"JobDriver\":{\"SparkSubmit\":{\"SparkSubmitParameters\":"
+                + "\"--class dev.lakehouse.jobs.SilverJob --conf spark.master=local[*]\",\"EntryPointArguments\":"
+                + "[\"--entity\",\"products\",\"--execution-id\",\"x\"]}}}");
     assertThat(EmrServerlessBinding.resolve(silver))
-        .isEqualTo(new EmrServerlessBinding.GlueRun("lakehouse-silver-products", Map.of("--execution-id", "x")));
-    JsonNode unknown = JSON.readTree("{\"JobDriver\":{\"SparkSubmit\":{\"SparkSubmitParameters\":"
-        + "\"--class dev.lakehouse.jobs.NoSuchJob\",\"EntryPointArguments\":[]}}}");
-    assertThatThrownBy(() -> EmrServerlessBinding.resolve(unknown)).isInstanceOf(TaskFailedException.class)
+        .isEqualTo(
+            new EmrServerlessBinding.GlueRun(
+                "lakehouse-silver-products", Map.of("--execution-id", "x")));
+    JsonNode unknown =
+        JSON.readTree(
+            "{\"JobDriver\":{\"SparkSubmit\":{\"SparkSubmitParameters\":"
+                + "\"--class dev.lakehouse.jobs.NoSuchJob\",\"EntryPointArguments\":[]}}}");
+    assertThatThrownBy(() -> EmrServerlessBinding.resolve(unknown))
+        .isInstanceOf(TaskFailedException.class)
         .hasMessageContaining("EMRServerless.ValidationException");
   }
 
   @Test
   void everyJobsLocalNameIsWhatItsPlaceholderIsSubstitutedWith() {
     for (SparkJobs.JobSpec spec : SparkJobs.all()) {
-      assertThat(LocalResources.substitutions().get(spec.jobNamePlaceholder())).as(spec.id())
+      assertThat(LocalResources.substitutions().get(spec.jobNamePlaceholder()))
+          .as(spec.id())
           .isEqualTo(LocalResources.jobName(spec));
     }
   }

@@ -29,9 +29,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Claiming batches from the home's directory queue against the local S3 server: the window, one batch at a time,
- * the size limit, duplicate messages merged, rejects kept in the batch, acknowledgement, lease expiry and the
- * dead-letter folder.
+ * Claiming batches from the home's directory queue against the local S3 server: the window, one
+ * batch at a time, the size limit, duplicate messages merged, rejects kept in the batch,
+ * acknowledgement, lease expiry and the dead-letter folder.
  */
 class IngestBatchesTest {
   static final String MACHINE = "arn:aws:states:local:000000000000:stateMachine:ingest-pipeline";
@@ -41,8 +41,10 @@ class IngestBatchesTest {
   @TempDir Path dir;
   LakehouseHome home;
   S3Client s3;
+
   /** The queue's clock, moved by hand. */
   AtomicLong nowMillis = new AtomicLong(T0.toEpochMilli());
+
   DirectoryIngestQueue queue;
   List<ExecutionsInProgress.Running> running = new ArrayList<>();
   IngestBatches batches;
@@ -56,8 +58,15 @@ class IngestBatchesTest {
     new TableProvisioner(catalog, settings).provision();
     RunLog runLog = new RunLog(catalog);
     queue = new DirectoryIngestQueue(dir.resolve("queue"), nowMillis::get);
-    batches = new IngestBatches(queue, arn -> running, new IngestRouter(s3, () -> runLog,
-        IngestRouter.Settings.defaults()), s3, LocalResources.LANDING_BUCKET, new BatchSettings(3, 30, 600), Clock.fixed(T0, ZoneOffset.UTC));
+    batches =
+        new IngestBatches(
+            queue,
+            arn -> running,
+            new IngestRouter(s3, () -> runLog, IngestRouter.Settings.defaults()),
+            s3,
+            LocalResources.LANDING_BUCKET,
+            new BatchSettings(3, 30, 600),
+            Clock.fixed(T0, ZoneOffset.UTC));
   }
 
   @AfterEach
@@ -72,9 +81,13 @@ class IngestBatchesTest {
     drop("landing/orders/a.jsonl", "{\"order_id\":\"o-1\",\"customer_id\":\"c-1\",\"items\":[]}\n");
     drop("landing/customers/c.jsonl", "{\"customer_id\":\"c-1\",\"email\":\"a@example.com\"}\n");
 
-    assertThat(claim("e1", false).toMap()).containsEntry("status", "wait").containsEntry("waitSeconds", 30);
+    assertThat(claim("e1", false).toMap())
+        .containsEntry("status", "wait")
+        .containsEntry("waitSeconds", 30);
     running.add(new ExecutionsInProgress.Running(EXECUTION + "e0", T0.minusSeconds(5)));
-    assertThat(claim("e1", false).toMap()).containsEntry("status", "busy").containsEntry("busyWith", EXECUTION + "e0");
+    assertThat(claim("e1", false).toMap())
+        .containsEntry("status", "busy")
+        .containsEntry("busyWith", EXECUTION + "e0");
     running.clear();
 
     advance(Duration.ofSeconds(1));
@@ -83,12 +96,19 @@ class IngestBatchesTest {
     drop("landing/invoices/x.jsonl", "{}\n");
 
     IngestBatches.Claim first = claim("e1", false); // four waiting, a batch is three: no window
-    assertThat(first.toMap()).containsEntry("status", "ready").containsEntry("accepted", 2L)
-        .containsEntry("rejected", 0L).containsEntry("customers", true).containsEntry("orders", true)
-        .containsEntry("products", false).containsEntry("manifest", "s3://landing/batches/e1.json");
+    assertThat(first.toMap())
+        .containsEntry("status", "ready")
+        .containsEntry("accepted", 2L)
+        .containsEntry("rejected", 0L)
+        .containsEntry("customers", true)
+        .containsEntry("orders", true)
+        .containsEntry("products", false)
+        .containsEntry("manifest", "s3://landing/batches/e1.json");
     BatchManifest manifest = batches.read(first.manifest());
-    assertThat(manifest.objects()).extracting(e -> e.status() + " " + e.sourceFile() + " " + e.table() + " "
-        + e.receipts().size()).containsExactly(
+    assertThat(manifest.objects())
+        .extracting(
+            e -> e.status() + " " + e.sourceFile() + " " + e.table() + " " + e.receipts().size())
+        .containsExactly(
             "ACCEPTED s3://landing/landing/orders/a.jsonl raw_orders 2",
             "ACCEPTED s3://landing/landing/customers/c.jsonl raw_customers 1");
     assertThat(manifest.executionId()).isEqualTo(EXECUTION + "e1");
@@ -97,10 +117,13 @@ class IngestBatchesTest {
 
     IngestBatches.Claim second = claim("e2", true);
     assertThat(second.toMap()).containsEntry("accepted", 0L).containsEntry("rejected", 1L);
-    assertThat(second.rejections()).startsWith("Batch e2 rejected 1 landed object(s), moved under rejected/ with the"
-        + " reason as tags:\ns3://landing/landing/invoices/x.jsonl: UnknownTable: ");
+    assertThat(second.rejections())
+        .startsWith(
+            "Batch e2 rejected 1 landed object(s), moved under rejected/ with the"
+                + " reason as tags:\ns3://landing/landing/invoices/x.jsonl: UnknownTable: ");
     assertThat(s3.listObjectsV2(b -> b.bucket("landing").prefix("rejected/")).contents())
-        .extracting(o -> o.key()).containsExactly("rejected/landing/invoices/x.jsonl");
+        .extracting(o -> o.key())
+        .containsExactly("rejected/landing/invoices/x.jsonl");
 
     assertThat(batches.ack(first.manifest())).isEqualTo(3);
     assertThat(batches.ack(second.manifest())).isEqualTo(1);
@@ -113,7 +136,8 @@ class IngestBatchesTest {
   void anUnacknowledgedMessageComesBackWhenItsLeaseEndsAndGoesToTheDeadLettersAfterFiveReceives() {
     drop("landing/orders/a.jsonl", "{}\n");
     for (int receive = 1; receive <= DirectoryIngestQueue.MAX_RECEIVES; receive++) {
-      assertThat(queue.receive(10, Duration.ofMinutes(10))).singleElement()
+      assertThat(queue.receive(10, Duration.ofMinutes(10)))
+          .singleElement()
           .satisfies(m -> assertThat(m.key()).isEqualTo("landing/orders/a.jsonl"));
       assertThat(queue.approximateSize()).as("leased").isZero();
       advance(Duration.ofMinutes(10).plusSeconds(1));
@@ -123,7 +147,9 @@ class IngestBatchesTest {
   }
 
   private IngestBatches.Claim claim(String name, boolean afterWait) {
-    return batches.claim(new IngestBatches.ClaimRequest(MACHINE, EXECUTION + name, name, Instant.ofEpochMilli(nowMillis.get()), afterWait));
+    return batches.claim(
+        new IngestBatches.ClaimRequest(
+            MACHINE, EXECUTION + name, name, Instant.ofEpochMilli(nowMillis.get()), afterWait));
   }
 
   private void advance(Duration by) {
@@ -131,14 +157,16 @@ class IngestBatchesTest {
   }
 
   private void drop(String key, String content) {
-    s3.putObject(b -> b.bucket(LocalResources.LANDING_BUCKET).key(key), RequestBody.fromString(content));
+    s3.putObject(
+        b -> b.bucket(LocalResources.LANDING_BUCKET).key(key), RequestBody.fromString(content));
     queue.send(event(key));
     advance(Duration.ofSeconds(1));
   }
 
   private String event(String key) {
     var head = s3.headObject(b -> b.bucket(LocalResources.LANDING_BUCKET).key(key));
-    return S3Events.objectCreated(LocalResources.LANDING_BUCKET, key, head.contentLength(),
-        head.eTag().replace("\"", "")).toString();
+    return S3Events.objectCreated(
+            LocalResources.LANDING_BUCKET, key, head.contentLength(), head.eTag().replace("\"", ""))
+        .toString();
   }
 }

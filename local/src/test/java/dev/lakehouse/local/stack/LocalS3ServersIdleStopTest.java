@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * In one process, a home's S3 server lives while a stack uses it and stops once the last one is done (after the idle
- * delay), instead of running until the JVM exits: a test suite opening a home per test must not keep a server per
- * home. A user arriving within the delay keeps the same server.
+ * In one process, a home's S3 server lives while a stack uses it and stops once the last one is
+ * done (after the idle delay), instead of running until the JVM exits: a test suite opening a home
+ * per test must not keep a server per home. A user arriving within the delay keeps the same server.
  */
 class LocalS3ServersIdleStopTest {
   @TempDir Path dir;
@@ -63,7 +63,8 @@ class LocalS3ServersIdleStopTest {
     awaitStopped(home, next.endpoint());
   }
 
-  private static void awaitStopped(LakehouseHome home, String endpoint) throws InterruptedException {
+  private static void awaitStopped(LakehouseHome home, String endpoint)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline
         && (LocalS3Server.answers(endpoint) || Files.exists(home.s3StateFile()))) {

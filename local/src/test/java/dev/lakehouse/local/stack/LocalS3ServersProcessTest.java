@@ -2,18 +2,16 @@ package dev.lakehouse.local.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakehouse.local.s3.LocalS3Server;
 import dev.lakehouse.local.LakehouseHome;
+import dev.lakehouse.local.s3.LocalS3Server;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,9 +23,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real processes: two child JVMs ({@link S3ServerClientMain}) race to get the S3 server of one home. They must share
- * one S3Mock, the server must outlive the process that started it while the other still runs, and the last one out
- * must stop it even though it did not start it.
+ * Real processes: two child JVMs ({@link S3ServerClientMain}) race to get the S3 server of one
+ * home. They must share one S3Mock, the server must outlive the process that started it while the
+ * other still runs, and the last one out must stop it even though it did not start it.
  */
 class LocalS3ServersProcessTest {
   private static final Pattern READY = Pattern.compile("port=(\\d+) pid=(\\d+)");
@@ -51,20 +49,28 @@ class LocalS3ServersProcessTest {
     LakehouseHome home = LakehouseHome.open(dir.resolve("home"));
     store = home.s3Store();
     Path argFile = dir.resolve("java.args");
-    // The test classpath can exceed the kernel's limit for one command-line argument; an @argfile has no limit.
+    // The test classpath can exceed the kernel's limit for one command-line argument; an @argfile
+    // has no limit.
     Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path") + "\"\n");
     // Both children get the server at the same instant, after their JVMs have started.
     long startAt = System.currentTimeMillis() + 6_000;
     for (int i = 0; i < 2; i++) {
-      children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "@" + argFile,
-          "-Dlakehouse.root=" + ProjectFiles.locate().root(),
-          S3ServerClientMain.class.getName(), home.root().toString(), Long.toString(startAt))
-          .redirectError(dir.resolve("child-" + i + ".err").toFile())
-          .start());
+      children.add(
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-XX:TieredStopAtLevel=1",
+                  "-XX:+UseSerialGC",
+                  "@" + argFile,
+                  "-Dlakehouse.root=" + ProjectFiles.locate().root(),
+                  S3ServerClientMain.class.getName(),
+                  home.root().toString(),
+                  Long.toString(startAt))
+              .redirectError(dir.resolve("child-" + i + ".err").toFile())
+              .start());
     }
-    List<CompletableFuture<String>> readyLines = children.stream()
-        .map(p -> CompletableFuture.supplyAsync(() -> firstLine(p))).toList();
+    List<CompletableFuture<String>> readyLines =
+        children.stream().map(p -> CompletableFuture.supplyAsync(() -> firstLine(p))).toList();
     List<Matcher> ready = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       String line = readyLines.get(i).get(150, TimeUnit.SECONDS);
@@ -80,7 +86,8 @@ class LocalS3ServersProcessTest {
     ProcessHandle server = servers.get(0);
     List<String> state = Files.readAllLines(home.s3StateFile());
     assertThat(state).containsExactly(Integer.toString(port), Long.toString(server.pid()));
-    assertThat(clients(home)).containsExactlyInAnyOrder(children.get(0).pid(), children.get(1).pid());
+    assertThat(clients(home))
+        .containsExactlyInAnyOrder(children.get(0).pid(), children.get(1).pid());
 
     // The child that started S3Mock leaves first, so the other must stop a server it did not start.
     long starterPid = server.parent().map(ProcessHandle::pid).orElseThrow();
@@ -119,7 +126,8 @@ class LocalS3ServersProcessTest {
 
   private static String firstLine(Process p) {
     try {
-      return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+          .readLine();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

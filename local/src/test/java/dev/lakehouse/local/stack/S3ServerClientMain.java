@@ -1,16 +1,17 @@
 package dev.lakehouse.local.stack;
 
-import dev.lakehouse.local.s3.LocalS3Server;
 import dev.lakehouse.local.LakehouseHome;
+import dev.lakehouse.local.s3.LocalS3Server;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * A stand-in for one {@code lakehouse} CLI process, run as a child JVM by {@link LocalS3ServersProcessTest}: waits
- * until the given instant so several children race, gets the home's S3 server, prints its port, and exits (running
- * the shutdown hooks) when a line or end of input arrives on stdin, or after a minute so it never outlives a test.
+ * A stand-in for one {@code lakehouse} CLI process, run as a child JVM by {@link
+ * LocalS3ServersProcessTest}: waits until the given instant so several children race, gets the
+ * home's S3 server, prints its port, and exits (running the shutdown hooks) when a line or end of
+ * input arrives on stdin, or after a minute so it never outlives a test.
  *
  * <p>Arguments: home directory, start instant (epoch millis).
  */
@@ -20,14 +21,16 @@ public final class S3ServerClientMain {
   public static void main(String[] args) throws Exception {
     LakehouseHome home = LakehouseHome.open(Path.of(args[0]));
     long startAt = Long.parseLong(args[1]);
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(60_000);
-      } catch (InterruptedException e) {
-        return;
-      }
-      System.exit(3);
-    });
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(60_000);
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.exit(3);
+            });
     watchdog.setDaemon(true);
     watchdog.start();
 

@@ -19,7 +19,11 @@ class ServerLeaseTest {
   private final AtomicInteger stops = new AtomicInteger();
 
   private ServerLease lease(long pid) {
-    return new ServerLease(home.resolve("s3.lock"), home.resolve("s3.clients"), pid, live::contains,
+    return new ServerLease(
+        home.resolve("s3.lock"),
+        home.resolve("s3.clients"),
+        pid,
+        live::contains,
         stops::incrementAndGet);
   }
 
@@ -80,9 +84,14 @@ class ServerLeaseTest {
   @Test
   void aFailedStartRegistersNothing() {
     ServerLease lease = lease(100);
-    assertThatThrownBy(() -> lease.acquire(() -> {
-      throw new IllegalStateException("S3Mock exited with 1");
-    })).isInstanceOf(IllegalStateException.class).hasMessage("S3Mock exited with 1");
+    assertThatThrownBy(
+            () ->
+                lease.acquire(
+                    () -> {
+                      throw new IllegalStateException("S3Mock exited with 1");
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("S3Mock exited with 1");
     assertThat(lease.registered()).isEmpty();
   }
 

@@ -12,29 +12,46 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What one ingest batch holds, written once by the claim and read by the bronze job, the run recorder and the ack:
- * every object its messages named, each with what routing decided (load it, skip it as already ingested, or reject
- * it) and the receipts of the messages that named it. It lives in the landing bucket under
- * {@link BatchSettings#MANIFEST_PREFIX}, so a redrive of the batch's execution reads exactly the same batch.
+ * What one ingest batch holds, written once by the claim and read by the bronze job, the run
+ * recorder and the ack: every object its messages named, each with what routing decided (load it,
+ * skip it as already ingested, or reject it) and the receipts of the messages that named it. It
+ * lives in the landing bucket under {@link BatchSettings#MANIFEST_PREFIX}, so a redrive of the
+ * batch's execution reads exactly the same batch.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record BatchManifest(String batchId, String executionId, String createdAt, List<Entry> objects) {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+public record BatchManifest(
+    String batchId, String executionId, String createdAt, List<Entry> objects) {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public enum Status {
     /** Routed and not yet loaded: the batch's bronze job appends it. */
     ACCEPTED,
     /** The same object (key and ETag) was loaded all the way by an earlier execution. */
     SKIPPED,
-    /** Refused by the router and moved under rejected/ (or gone, or not an S3 event): recorded, not retried. */
+    /**
+     * Refused by the router and moved under rejected/ (or gone, or not an S3 event): recorded, not
+     * retried.
+     */
     REJECTED
   }
 
   /** One object of the batch; {@code error} and {@code reason} only for rejected ones. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Entry(Status status, String bucket, String key, String sourceFile, String etag, String entity,
-      String table, Long size, String format, String ingestedBy, String error, String reason, List<String> receipts) {
+  public record Entry(
+      Status status,
+      String bucket,
+      String key,
+      String sourceFile,
+      String etag,
+      String entity,
+      String table,
+      Long size,
+      String format,
+      String ingestedBy,
+      String error,
+      String reason,
+      List<String> receipts) {
 
     public boolean accepted() {
       return status == Status.ACCEPTED;
@@ -54,7 +71,9 @@ public record BatchManifest(String batchId, String executionId, String createdAt
     return objects.stream().filter(e -> e.status() == status).count();
   }
 
-  /** The entities (customers, products, orders) with at least one accepted object, in that order. */
+  /**
+   * The entities (customers, products, orders) with at least one accepted object, in that order.
+   */
   public Set<String> acceptedEntities() {
     Set<String> entities = new LinkedHashSet<>();
     for (String entity : List.of("customers", "products", "orders")) {
@@ -65,7 +84,9 @@ public record BatchManifest(String batchId, String executionId, String createdAt
     return entities;
   }
 
-  /** Every receipt of every message the batch consumed, the rejected and skipped objects' included. */
+  /**
+   * Every receipt of every message the batch consumed, the rejected and skipped objects' included.
+   */
   public List<String> receipts() {
     List<String> all = new ArrayList<>();
     objects.forEach(e -> all.addAll(e.receipts() == null ? List.of() : e.receipts()));

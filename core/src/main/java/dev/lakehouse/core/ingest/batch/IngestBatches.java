@@ -21,10 +21,11 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Gathers landed objects into batches, one running batch per ingest state machine at a time. {@link #claim} is the
- * batch's first step: it yields to an earlier running execution, waits out the batching window while the queue
- * holds fewer than a batch, leases up to a batch of messages, routes every object they name and writes the
- * manifest. {@link #ack} is the last: the batch is recorded, so its messages go.
+ * Gathers landed objects into batches, one running batch per ingest state machine at a time. {@link
+ * #claim} is the batch's first step: it yields to an earlier running execution, waits out the
+ * batching window while the queue holds fewer than a batch, leases up to a batch of messages,
+ * routes every object they name and writes the manifest. {@link #ack} is the last: the batch is
+ * recorded, so its messages go.
  */
 public final class IngestBatches {
   private final IngestQueue queue;
@@ -35,8 +36,14 @@ public final class IngestBatches {
   private final BatchSettings settings;
   private final Clock clock;
 
-  public IngestBatches(IngestQueue queue, ExecutionsInProgress executions, IngestRouter router, S3Client s3,
-      String manifestBucket, BatchSettings settings, Clock clock) {
+  public IngestBatches(
+      IngestQueue queue,
+      ExecutionsInProgress executions,
+      IngestRouter router,
+      S3Client s3,
+      String manifestBucket,
+      BatchSettings settings,
+      Clock clock) {
     this.queue = Objects.requireNonNull(queue, "queue");
     this.executions = Objects.requireNonNull(executions, "executions");
     this.router = Objects.requireNonNull(router, "router");
@@ -50,13 +57,32 @@ public final class IngestBatches {
     return settings;
   }
 
-  /** Who asks for a batch: the execution (its ARN, name and start) and whether it already waited the window. */
-  public record ClaimRequest(String stateMachineArn, String executionArn, String executionName, Instant startedAt,
+  /**
+   * Who asks for a batch: the execution (its ARN, name and start) and whether it already waited the
+   * window.
+   */
+  public record ClaimRequest(
+      String stateMachineArn,
+      String executionArn,
+      String executionName,
+      Instant startedAt,
       boolean afterWait) {}
 
-  /** What the claim decided; {@code ready} carries the manifest and what the state machine branches on. */
-  public record Claim(String status, Integer waitSeconds, String busyWith, String batchId, String manifest,
-      long accepted, long skipped, long rejected, List<String> entities, String rejections) {
+  /**
+   * What the claim decided; {@code ready} carries the manifest and what the state machine branches
+   * on.
+   */
+  public record Claim(
+      String status,
+      Integer waitSeconds,
+      String busyWith,
+      String batchId,
+      String manifest,
+      long accepted,
+      long skipped,
+      long rejected,
+      List<String> entities,
+      String rejections) {
 
     static Claim busy(String other) {
       return new Claim("busy", null, other, null, null, 0, 0, 0, List.of(), null);
@@ -74,7 +100,9 @@ public final class IngestBatches {
       return status.equals("ready");
     }
 
-    /** The Lambda's answer: flat, with a boolean per entity for the state machine's Choice states. */
+    /**
+     * The Lambda's answer: flat, with a boolean per entity for the state machine's Choice states.
+     */
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("status", status);
@@ -100,13 +128,18 @@ public final class IngestBatches {
   }
 
   public Claim claim(ClaimRequest request) {
-    Optional<ExecutionsInProgress.Running> earlier = executions.running(request.stateMachineArn()).stream()
-        .filter(r -> !r.executionArn().equals(request.executionArn()))
-        .filter(r -> r.startedAt().isBefore(request.startedAt()) || (r.startedAt().equals(request.startedAt())
-            && r.executionArn().compareTo(request.executionArn()) < 0))
-        .min(Comparator.comparing(ExecutionsInProgress.Running::startedAt));
+    Optional<ExecutionsInProgress.Running> earlier =
+        executions.running(request.stateMachineArn()).stream()
+            .filter(r -> !r.executionArn().equals(request.executionArn()))
+            .filter(
+                r ->
+                    r.startedAt().isBefore(request.startedAt())
+                        || (r.startedAt().equals(request.startedAt())
+                            && r.executionArn().compareTo(request.executionArn()) < 0))
+            .min(Comparator.comparing(ExecutionsInProgress.Running::startedAt));
     if (earlier.isPresent()) {
-      return Claim.busy(earlier.get().executionArn()); // one batch at a time: the earlier one drains the queue
+      return Claim.busy(
+          earlier.get().executionArn()); // one batch at a time: the earlier one drains the queue
     }
     if (!request.afterWait() && settings.windowSeconds() > 0) {
       int waiting = queue.approximateSize();
@@ -117,21 +150,38 @@ public final class IngestBatches {
         return Claim.waitFor(settings.windowSeconds());
       }
     }
-    List<QueuedObject> messages = queue.receive(settings.maxObjects(), Duration.ofSeconds(settings.leaseSeconds()));
+    List<QueuedObject> messages =
+        queue.receive(settings.maxObjects(), Duration.ofSeconds(settings.leaseSeconds()));
     if (messages.isEmpty()) {
       return Claim.empty();
     }
-    BatchManifest manifest = new BatchManifest(request.executionName(), request.executionArn(),
-        clock.instant().toString(), route(messages));
+    BatchManifest manifest =
+        new BatchManifest(
+            request.executionName(),
+            request.executionArn(),
+            clock.instant().toString(),
+            route(messages));
     String key = BatchManifest.key(manifest.batchId());
-    s3.putObject(b -> b.bucket(manifestBucket).key(key).contentType("application/json"),
+    s3.putObject(
+        b -> b.bucket(manifestBucket).key(key).contentType("application/json"),
         RequestBody.fromString(manifest.toJson(), StandardCharsets.UTF_8));
-    return new Claim("ready", null, null, manifest.batchId(), "s3://" + manifestBucket + "/" + key,
-        manifest.count(Status.ACCEPTED), manifest.count(Status.SKIPPED), manifest.count(Status.REJECTED),
-        List.copyOf(manifest.acceptedEntities()), rejections(manifest));
+    return new Claim(
+        "ready",
+        null,
+        null,
+        manifest.batchId(),
+        "s3://" + manifestBucket + "/" + key,
+        manifest.count(Status.ACCEPTED),
+        manifest.count(Status.SKIPPED),
+        manifest.count(Status.REJECTED),
+        List.copyOf(manifest.acceptedEntities()),
+        rejections(manifest));
   }
 
-  /** Deletes the batch's messages: every object it named is recorded by now, loaded, skipped or rejected. */
+  /**
+   * Deletes the batch's messages: every object it named is recorded by now, loaded, skipped or
+   * rejected.
+   */
   public int ack(String manifestUri) {
     BatchManifest manifest = read(manifestUri);
     queue.delete(manifest.receipts());
@@ -144,24 +194,32 @@ public final class IngestBatches {
   }
 
   public static BatchManifest read(S3Client s3, String manifestUri) {
-    if (manifestUri == null || !manifestUri.startsWith("s3://") || manifestUri.indexOf('/', 5) < 0) {
-      throw new IllegalArgumentException("a batch manifest is an s3://bucket/key URI, was '" + manifestUri + "'");
+    if (manifestUri == null
+        || !manifestUri.startsWith("s3://")
+        || manifestUri.indexOf('/', 5) < 0) {
+      throw new IllegalArgumentException(
+          "a batch manifest is an s3://bucket/key URI, was '" + manifestUri + "'");
     }
     String bucket = manifestUri.substring(5, manifestUri.indexOf('/', 5));
     String key = manifestUri.substring(manifestUri.indexOf('/', 5) + 1);
-    return BatchManifest.fromJson(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String());
+    return BatchManifest.fromJson(
+        s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String());
   }
 
   /**
-   * Routes each distinct object once: messages naming the same object (a duplicate delivery, or an object written
-   * twice before the batch) share one entry, and the entry keeps all their receipts.
+   * Routes each distinct object once: messages naming the same object (a duplicate delivery, or an
+   * object written twice before the batch) share one entry, and the entry keeps all their receipts.
    */
   private List<Entry> route(List<QueuedObject> messages) {
     Map<String, Entry> byObject = new LinkedHashMap<>();
     for (QueuedObject message : messages) {
       Entry entry = routeOne(message);
-      String identity = entry.sourceFile() == null ? "message:" + message.receipt()
-          : entry.status() == Status.REJECTED ? entry.sourceFile() : entry.sourceFile() + "#" + entry.etag();
+      String identity =
+          entry.sourceFile() == null
+              ? "message:" + message.receipt()
+              : entry.status() == Status.REJECTED
+                  ? entry.sourceFile()
+                  : entry.sourceFile() + "#" + entry.etag();
       Entry known = byObject.get(identity);
       if (known == null) {
         byObject.put(identity, entry);
@@ -177,23 +235,70 @@ public final class IngestBatches {
   private Entry routeOne(QueuedObject message) {
     List<String> receipts = List.of(message.receipt());
     if (!message.isObjectEvent()) {
-      return new Entry(Status.REJECTED, null, null, null, null, null, null, null, null, null,
-          "dev.lakehouse.core.admin.InvalidArgument", "the queued message is not an S3 'Object Created' event: "
-          + abbreviate(message.body()), receipts);
+      return new Entry(
+          Status.REJECTED,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          "dev.lakehouse.core.admin.InvalidArgument",
+          "the queued message is not an S3 'Object Created' event: " + abbreviate(message.body()),
+          receipts);
     }
     try {
       RouteDecision d = router.route(message.bucket(), message.key(), true);
-      return new Entry(d.alreadyIngested() ? Status.SKIPPED : Status.ACCEPTED, d.bucket(), d.key(), d.sourceFile(),
-          d.etag(), d.entity(), d.table(), d.size(), d.format(), d.ingestedBy(), null, null, receipts);
+      return new Entry(
+          d.alreadyIngested() ? Status.SKIPPED : Status.ACCEPTED,
+          d.bucket(),
+          d.key(),
+          d.sourceFile(),
+          d.etag(),
+          d.entity(),
+          d.table(),
+          d.size(),
+          d.format(),
+          d.ingestedBy(),
+          null,
+          null,
+          receipts);
     } catch (RouterException e) {
-      return new Entry(Status.REJECTED, message.bucket(), e.key(), IngestRouter.sourceFile(message.bucket(), e.key()),
-          message.etag(), null, null, null, null, null, e.getClass().getName(), e.getMessage(), receipts);
+      return new Entry(
+          Status.REJECTED,
+          message.bucket(),
+          e.key(),
+          IngestRouter.sourceFile(message.bucket(), e.key()),
+          message.etag(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          e.getClass().getName(),
+          e.getMessage(),
+          receipts);
     }
   }
 
   private static Entry withReceipts(Entry e, List<String> receipts) {
-    return new Entry(e.status(), e.bucket(), e.key(), e.sourceFile(), e.etag(), e.entity(), e.table(), e.size(),
-        e.format(), e.ingestedBy(), e.error(), e.reason(), List.copyOf(receipts));
+    return new Entry(
+        e.status(),
+        e.bucket(),
+        e.key(),
+        e.sourceFile(),
+        e.etag(),
+        e.entity(),
+        e.table(),
+        e.size(),
+        e.format(),
+        e.ingestedBy(),
+        e.error(),
+        e.reason(),
+        List.copyOf(receipts));
   }
 
   /** One line per rejected object for the alert, or null when nothing was rejected. */
@@ -201,12 +306,22 @@ public final class IngestBatches {
     List<String> lines = new ArrayList<>();
     for (Entry e : manifest.objects()) {
       if (e.status() == Status.REJECTED) {
-        lines.add((e.sourceFile() == null ? "(not an object event)" : e.sourceFile()) + ": "
-            + e.error().substring(e.error().lastIndexOf('.') + 1) + ": " + e.reason());
+        lines.add(
+            (e.sourceFile() == null ? "(not an object event)" : e.sourceFile())
+                + ": "
+                + e.error().substring(e.error().lastIndexOf('.') + 1)
+                + ": "
+                + e.reason());
       }
     }
-    return lines.isEmpty() ? null : "Batch " + manifest.batchId() + " rejected " + lines.size()
-        + " landed object(s), moved under rejected/ with the reason as tags:\n" + String.join("\n", lines);
+    return lines.isEmpty()
+        ? null
+        : "Batch "
+            + manifest.batchId()
+            + " rejected "
+            + lines.size()
+            + " landed object(s), moved under rejected/ with the reason as tags:\n"
+            + String.join("\n", lines);
   }
 
   private static String abbreviate(String body) {

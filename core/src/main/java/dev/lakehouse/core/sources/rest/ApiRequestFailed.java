@@ -1,6 +1,9 @@
 package dev.lakehouse.core.sources.rest;
 
-/** The API refused a request (a 4xx other than 429), or kept failing it (429, 5xx, no connection) past the retries. */
+/**
+ * The API refused a request (a 4xx other than 429), or kept failing it (429, 5xx, no connection)
+ * past the retries.
+ */
 public final class ApiRequestFailed extends RestSourceException {
   private final int status;
 

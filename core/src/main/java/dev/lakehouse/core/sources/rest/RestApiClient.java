@@ -17,9 +17,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * GETs one page of a JSON API: the bearer token (when there is one) in the Authorization header, retries on 429 and
- * 5xx answers and on connection failures as {@link RestSource.Retry} says, honouring Retry-After (seconds or an HTTP
- * date). Any other 4xx fails at once: asking again would be refused again.
+ * GETs one page of a JSON API: the bearer token (when there is one) in the Authorization header,
+ * retries on 429 and 5xx answers and on connection failures as {@link RestSource.Retry} says,
+ * honouring Retry-After (seconds or an HTTP date). Any other 4xx fails at once: asking again would
+ * be refused again.
  */
 public final class RestApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +42,8 @@ public final class RestApiClient {
   private final Sleeper sleeper;
   private final Clock clock;
 
-  public RestApiClient(HttpClient http, Supplier<Optional<String>> token, Sleeper sleeper, Clock clock) {
+  public RestApiClient(
+      HttpClient http, Supplier<Optional<String>> token, Sleeper sleeper, Clock clock) {
     this.http = http;
     this.token = token;
     this.sleeper = sleeper;
@@ -50,14 +52,20 @@ public final class RestApiClient {
 
   /** A client with the JDK's HTTP client, real waits and the given token. */
   public static RestApiClient standard(Supplier<Optional<String>> token) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
     return new RestApiClient(http, token, Sleeper.REAL, Clock.systemUTC());
   }
 
   public Fetched get(URI uri, RestSource.Retry retry) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(REQUEST_TIMEOUT)
-        .header("Accept", "application/json");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .GET()
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", "application/json");
     token.get().ifPresent(t -> request.header("Authorization", "Bearer " + t));
     HttpRequest built = request.build();
     int lastStatus = 0;
@@ -73,8 +81,15 @@ public final class RestApiClient {
         lastStatus = status;
         lastError = null;
         if (status != 429 && status < 500) {
-          throw new ApiRequestFailed("GET " + uri + " answered " + status + snippet(response.body())
-              + " (not retried: only 429 and 5xx are)", status, null);
+          throw new ApiRequestFailed(
+              "GET "
+                  + uri
+                  + " answered "
+                  + status
+                  + snippet(response.body())
+                  + " (not retried: only 429 and 5xx are)",
+              status,
+              null);
         }
         wait = retryAfter(response).orElse(retry.backoff(attempt));
       } catch (IOException e) {
@@ -87,14 +102,16 @@ public final class RestApiClient {
       }
       if (attempt >= retry.attempts()) {
         String last = lastError != null ? "no answer (" + lastError + ")" : "status " + lastStatus;
-        throw new ApiRequestFailed("GET " + uri + " failed " + attempt + " times, last " + last, lastStatus, lastError);
+        throw new ApiRequestFailed(
+            "GET " + uri + " failed " + attempt + " times, last " + last, lastStatus, lastError);
       }
       Duration capped = wait.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : wait;
       try {
         sleeper.sleep(capped);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ApiRequestFailed("GET " + uri + " interrupted while waiting to retry", lastStatus, e);
+        throw new ApiRequestFailed(
+            "GET " + uri + " interrupted while waiting to retry", lastStatus, e);
       }
     }
   }
@@ -107,11 +124,14 @@ public final class RestApiClient {
       }
       return node;
     } catch (IOException e) {
-      throw new InvalidApiResponse("GET " + uri + " answered something that is not JSON" + snippet(body), e);
+      throw new InvalidApiResponse(
+          "GET " + uri + " answered something that is not JSON" + snippet(body), e);
     }
   }
 
-  /** Retry-After as delta-seconds or an HTTP date (RFC 9110); absent or unreadable means "not said". */
+  /**
+   * Retry-After as delta-seconds or an HTTP date (RFC 9110); absent or unreadable means "not said".
+   */
   Optional<Duration> retryAfter(HttpResponse<?> response) {
     Optional<String> header = response.headers().firstValue("Retry-After").map(String::trim);
     if (header.isEmpty() || header.get().isEmpty()) {
@@ -136,8 +156,10 @@ public final class RestApiClient {
     if (body == null || body.length == 0) {
       return "";
     }
-    String text = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8)
-        .replaceAll("\\s+", " ").strip();
+    String text =
+        new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8)
+            .replaceAll("\\s+", " ")
+            .strip();
     return text.isEmpty() ? "" : ": " + text;
   }
 }

@@ -21,17 +21,19 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * One run of a REST source: from the stored position, fetch at most {@code maxPages} pages and land each non-empty
- * page as one JSON Lines object under {@code landing/<table>/rest/<source>/}, where the file pipeline takes it
- * (router, bronze with lineage and quarantine, silver, gold). After each page the position moves past it.
+ * One run of a REST source: from the stored position, fetch at most {@code maxPages} pages and land
+ * each non-empty page as one JSON Lines object under {@code landing/<table>/rest/<source>/}, where
+ * the file pipeline takes it (router, bronze with lineage and quarantine, silver, gold). After each
+ * page the position moves past it.
  *
- * <p>Exactly once into bronze: a page's key is its request position plus a hash of its content, and it is written
- * only if absent ({@code If-None-Match: *}). A crash after a page landed and before the position moved fetches that
- * page again on the next run; the same content makes the same key, which is refused as already there, and no second
- * object (and no second "Object Created" event) appears. A page whose content changed in between is a new object;
- * silver keeps the newest row per key, so it changes nothing there either. At the end of the data the position stays
- * on the last page (cursor mode: the last cursor sent; page mode: the empty or short page), so the next run asks for
- * it again and lands only what was added to it.
+ * <p>Exactly once into bronze: a page's key is its request position plus a hash of its content, and
+ * it is written only if absent ({@code If-None-Match: *}). A crash after a page landed and before
+ * the position moved fetches that page again on the next run; the same content makes the same key,
+ * which is refused as already there, and no second object (and no second "Object Created" event)
+ * appears. A page whose content changed in between is a new object; silver keeps the newest row per
+ * key, so it changes nothing there either. At the end of the data the position stays on the last
+ * page (cursor mode: the last cursor sent; page mode: the empty or short page), so the next run
+ * asks for it again and lands only what was added to it.
  */
 public final class RestPull {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,11 +54,18 @@ public final class RestPull {
   }
 
   /**
-   * What a run did: the pages fetched, the objects it landed (in order, with their record counts), how many pages
-   * were already landed by an earlier run, and where the next run starts.
+   * What a run did: the pages fetched, the objects it landed (in order, with their record counts),
+   * how many pages were already landed by an earlier run, and where the next run starts.
    */
-  public record Result(String source, String bucket, int pages, long records, List<Landed> landed,
-      int alreadyLanded, boolean reachedEnd, RestCursorStore.Position next) {
+  public record Result(
+      String source,
+      String bucket,
+      int pages,
+      long records,
+      List<Landed> landed,
+      int alreadyLanded,
+      boolean reachedEnd,
+      RestCursorStore.Position next) {
 
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -97,14 +106,27 @@ public final class RestPull {
       pages++;
       JsonNode items = body.at(source.itemsPath());
       if (!items.isArray()) {
-        throw new InvalidApiResponse("GET " + uri + ": no array of items at '" + source.itemsPath() + "' (found "
-            + (items.isMissingNode() ? "nothing" : items.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
-            + ")", null);
+        throw new InvalidApiResponse(
+            "GET "
+                + uri
+                + ": no array of items at '"
+                + source.itemsPath()
+                + "' (found "
+                + (items.isMissingNode()
+                    ? "nothing"
+                    : items.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
+                + ")",
+            null);
       }
       String lastObject = position.lastObject();
       if (!items.isEmpty()) {
         byte[] lines = jsonLines(items);
-        String key = source.landingPrefix() + positionId(position) + "-" + sha256(lines).substring(0, 16) + ".jsonl";
+        String key =
+            source.landingPrefix()
+                + positionId(position)
+                + "-"
+                + sha256(lines).substring(0, 16)
+                + ".jsonl";
         String etag = putIfAbsent(source, key, uri, lines);
         if (etag == null) {
           already++;
@@ -118,7 +140,8 @@ public final class RestPull {
       Integer nextPage = position.page();
       if (source.pagination() == RestSource.Pagination.CURSOR) {
         JsonNode next = body.at(source.nextCursorPath());
-        nextCursor = next.isValueNode() && !next.isNull() && !next.asText().isEmpty() ? next.asText() : null;
+        nextCursor =
+            next.isValueNode() && !next.isNull() && !next.asText().isEmpty() ? next.asText() : null;
         // No next cursor, or the same one again (an API that loops), is the end: stay on this page.
         end = nextCursor == null || nextCursor.equals(position.cursor());
         nextCursor = end ? position.cursor() : nextCursor;
@@ -126,14 +149,26 @@ public final class RestPull {
         end = items.isEmpty() || (source.pageSize() != null && items.size() < source.pageSize());
         nextPage = end ? position.page() : position.page() + 1;
       }
-      position = new RestCursorStore.Position(source.pagination(), source.table().label(), nextCursor, nextPage,
-          position.pages() + 1, position.records() + items.size(), lastObject, clock.instant());
+      position =
+          new RestCursorStore.Position(
+              source.pagination(),
+              source.table().label(),
+              nextCursor,
+              nextPage,
+              position.pages() + 1,
+              position.records() + items.size(),
+              lastObject,
+              clock.instant());
       cursors.write(source.name(), position);
     }
-    return new Result(source.name(), bucket, pages, records, List.copyOf(landed), already, end, position);
+    return new Result(
+        source.name(), bucket, pages, records, List.copyOf(landed), already, end, position);
   }
 
-  /** The page's request: the source URL with the cursor (or page number) and page size added to its query. */
+  /**
+   * The page's request: the source URL with the cursor (or page number) and page size added to its
+   * query.
+   */
   static URI requestUri(RestSource source, RestCursorStore.Position position) {
     StringBuilder query = new StringBuilder();
     if (source.pagination() == RestSource.Pagination.CURSOR) {
@@ -159,25 +194,42 @@ public final class RestPull {
     if (!query.isEmpty()) {
       query.append('&');
     }
-    query.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+    query
+        .append(URLEncoder.encode(name, StandardCharsets.UTF_8))
+        .append('=')
         .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
   }
 
-  /** {@code page-000003}, or {@code cursor-start} / {@code cursor-<hash of the cursor>}: stable for a request. */
+  /**
+   * {@code page-000003}, or {@code cursor-start} / {@code cursor-<hash of the cursor>}: stable for
+   * a request.
+   */
   static String positionId(RestCursorStore.Position p) {
     if (p.pagination() == RestSource.Pagination.PAGE) {
       return String.format("page-%06d", p.page());
     }
-    return p.cursor() == null ? "cursor-start"
+    return p.cursor() == null
+        ? "cursor-start"
         : "cursor-" + sha256(p.cursor().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 
-  /** Writes the object unless the key exists; returns its ETag, or null when it was already there. */
+  /**
+   * Writes the object unless the key exists; returns its ETag, or null when it was already there.
+   */
   private String putIfAbsent(RestSource source, String key, URI uri, byte[] lines) {
     try {
-      return s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*").contentType("application/x-ndjson")
-          .metadata(Map.of("rest-source", source.name(), "rest-request", uri.toASCIIString())),
-          RequestBody.fromBytes(lines)).eTag().replace("\"", "");
+      return s3.putObject(
+              b ->
+                  b.bucket(bucket)
+                      .key(key)
+                      .ifNoneMatch("*")
+                      .contentType("application/x-ndjson")
+                      .metadata(
+                          Map.of(
+                              "rest-source", source.name(), "rest-request", uri.toASCIIString())),
+              RequestBody.fromBytes(lines))
+          .eTag()
+          .replace("\"", "");
     } catch (S3Exception e) {
       if (e.statusCode() == PRECONDITION_FAILED) {
         return null;

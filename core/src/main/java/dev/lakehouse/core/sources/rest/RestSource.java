@@ -11,13 +11,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One HTTP JSON API the lakehouse pulls records from, and how to page through it. {@code itemsPath} and
- * {@code nextCursorPath} are JSON pointers into a page's body ({@code ""} is the body itself, for an API that answers
- * a bare array).
+ * One HTTP JSON API the lakehouse pulls records from, and how to page through it. {@code itemsPath}
+ * and {@code nextCursorPath} are JSON pointers into a page's body ({@code ""} is the body itself,
+ * for an API that answers a bare array).
  *
- * @param name the source's name: its landing sub-prefix and its cursor object ({@code [a-z0-9_-]}, at most 64)
- * @param pageSize sent as {@code pageSizeParam} when set; in page mode a shorter page is the last one
- * @param maxPages the bound on pages fetched by one run, so one scheduled run stays within the Lambda's timeout
+ * @param name the source's name: its landing sub-prefix and its cursor object ({@code [a-z0-9_-]},
+ *     at most 64)
+ * @param pageSize sent as {@code pageSizeParam} when set; in page mode a shorter page is the last
+ *     one
+ * @param maxPages the bound on pages fetched by one run, so one scheduled run stays within the
+ *     Lambda's timeout
  */
 public record RestSource(
     String name,
@@ -39,27 +42,34 @@ public record RestSource(
 
   /** How the API hands out the next page. */
   public enum Pagination {
-    /** The answer names the next page's cursor ({@code nextCursorPath}); no cursor means the end. */
+    /**
+     * The answer names the next page's cursor ({@code nextCursorPath}); no cursor means the end.
+     */
     CURSOR,
-    /** Pages are numbered from {@code firstPage}; an empty (or short, with {@code pageSize}) page is the end. */
+    /**
+     * Pages are numbered from {@code firstPage}; an empty (or short, with {@code pageSize}) page is
+     * the end.
+     */
     PAGE
   }
 
   /**
-   * Retries of one request on 429 and 5xx answers and on connection failures: {@code attempts} in all, waiting what
-   * Retry-After asks (at most {@code maxDelay}) or else {@code baseDelay} doubled per attempt (at most
-   * {@code maxDelay}). Without jitter: one source has one caller at a time (one schedule, one run), so there is no
-   * herd to spread.
+   * Retries of one request on 429 and 5xx answers and on connection failures: {@code attempts} in
+   * all, waiting what Retry-After asks (at most {@code maxDelay}) or else {@code baseDelay} doubled
+   * per attempt (at most {@code maxDelay}). Without jitter: one source has one caller at a time
+   * (one schedule, one run), so there is no herd to spread.
    */
   public record Retry(int attempts, Duration baseDelay, Duration maxDelay) {
-    public static final Retry DEFAULT = new Retry(5, Duration.ofMillis(500), Duration.ofSeconds(60));
+    public static final Retry DEFAULT =
+        new Retry(5, Duration.ofMillis(500), Duration.ofSeconds(60));
 
     public Retry {
       if (attempts < 1 || attempts > 20) {
         throw new InvalidArgument("retry attempts must be between 1 and 20, was " + attempts);
       }
       if (baseDelay.isNegative() || maxDelay.compareTo(baseDelay) < 0) {
-        throw new InvalidArgument("retry delays must satisfy 0 <= base <= max, were " + baseDelay + " and " + maxDelay);
+        throw new InvalidArgument(
+            "retry delays must satisfy 0 <= base <= max, were " + baseDelay + " and " + maxDelay);
       }
     }
 
@@ -72,10 +82,15 @@ public record RestSource(
 
   public RestSource {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new InvalidArgument("source name must be 1-64 of a-z, 0-9, '_' and '-' starting with a letter or digit, "
-          + "was '" + name + "'");
+      throw new InvalidArgument(
+          "source name must be 1-64 of a-z, 0-9, '_' and '-' starting with a letter or digit, "
+              + "was '"
+              + name
+              + "'");
     }
-    if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+    if (url == null
+        || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+        || url.getHost() == null) {
       throw new InvalidArgument("url must be an absolute http or https URL, was '" + url + "'");
     }
     if (table == null || pagination == null) {
@@ -104,24 +119,49 @@ public record RestSource(
   }
 
   /** The payload keys {@link #fromPayload} reads. */
-  public static final Set<String> PAYLOAD_KEYS = Set.of("source", "url", "table", "pagination", "itemsPath",
-      "cursorParam", "nextCursorPath", "pageParam", "firstPage", "pageSizeParam", "pageSize", "maxPages",
-      "retryAttempts");
+  public static final Set<String> PAYLOAD_KEYS =
+      Set.of(
+          "source",
+          "url",
+          "table",
+          "pagination",
+          "itemsPath",
+          "cursorParam",
+          "nextCursorPath",
+          "pageParam",
+          "firstPage",
+          "pageSizeParam",
+          "pageSize",
+          "maxPages",
+          "retryAttempts");
 
   /**
-   * A source from the RestSource function's payload (a schedule's input, the CLI's): {@code source}, {@code url} and
-   * {@code table} required, every other key of {@link #PAYLOAD_KEYS} optional with the common default.
+   * A source from the RestSource function's payload (a schedule's input, the CLI's): {@code
+   * source}, {@code url} and {@code table} required, every other key of {@link #PAYLOAD_KEYS}
+   * optional with the common default.
    */
   public static RestSource fromPayload(Map<String, Object> payload) {
     for (String key : payload.keySet()) {
       if (!PAYLOAD_KEYS.contains(key)) {
-        throw new InvalidArgument("unknown setting '" + key + "' for a REST source; known: "
-            + new java.util.TreeSet<>(PAYLOAD_KEYS));
+        throw new InvalidArgument(
+            "unknown setting '"
+                + key
+                + "' for a REST source; known: "
+                + new java.util.TreeSet<>(PAYLOAD_KEYS));
       }
     }
     String table = text(payload, "table", true);
-    SourceEntity entity = SourceEntity.find(table).orElseThrow(() -> new InvalidArgument("unknown table '" + table
-        + "'; expected one of " + Arrays.stream(SourceEntity.values()).map(SourceEntity::label).toList()));
+    SourceEntity entity =
+        SourceEntity.find(table)
+            .orElseThrow(
+                () ->
+                    new InvalidArgument(
+                        "unknown table '"
+                            + table
+                            + "'; expected one of "
+                            + Arrays.stream(SourceEntity.values())
+                                .map(SourceEntity::label)
+                                .toList()));
     Integer attempts = number(payload, "retryAttempts");
     return builder(text(payload, "source", true), text(payload, "url", true), entity)
         .pagination(pagination(text(payload, "pagination", false)))
@@ -133,7 +173,10 @@ public record RestSource(
         .pageSizeParam(text(payload, "pageSizeParam", false))
         .pageSize(number(payload, "pageSize"))
         .maxPages(number(payload, "maxPages"))
-        .retry(attempts == null ? null : new Retry(attempts, Retry.DEFAULT.baseDelay(), Retry.DEFAULT.maxDelay()))
+        .retry(
+            attempts == null
+                ? null
+                : new Retry(attempts, Retry.DEFAULT.baseDelay(), Retry.DEFAULT.maxDelay()))
         .build();
   }
 
@@ -158,7 +201,8 @@ public record RestSource(
       return null;
     }
     try {
-      return v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? n.intValue()
+      return v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+          ? n.intValue()
           : Integer.valueOf(v.toString().trim());
     } catch (NumberFormatException e) {
       throw new InvalidArgument("'" + name + "' must be a whole number, was '" + v + "'");
@@ -188,7 +232,10 @@ public record RestSource(
     }
   }
 
-  /** A cursor-paged source with the common names: {@code ?cursor=}, {@code /data}, {@code /next_cursor}. */
+  /**
+   * A cursor-paged source with the common names: {@code ?cursor=}, {@code /data}, {@code
+   * /next_cursor}.
+   */
   public static Builder builder(String name, String url, SourceEntity table) {
     return new Builder(name, url, table);
   }
@@ -198,7 +245,10 @@ public record RestSource(
     return table.landingPrefix() + "rest/" + name + "/";
   }
 
-  /** The durable cursor's key in the landing bucket, outside {@code landing/} so no pipeline starts for it. */
+  /**
+   * The durable cursor's key in the landing bucket, outside {@code landing/} so no pipeline starts
+   * for it.
+   */
   public String stateKey() {
     return stateKey(name);
   }
@@ -290,8 +340,20 @@ public record RestSource(
       } catch (IllegalArgumentException e) {
         throw new InvalidArgument("url '" + url + "' is not a URL: " + e.getMessage());
       }
-      return new RestSource(name, uri, table, pagination, itemsPath, cursorParam, nextCursorPath, pageParam, firstPage,
-          pageSizeParam, pageSize, maxPages, retry);
+      return new RestSource(
+          name,
+          uri,
+          table,
+          pagination,
+          itemsPath,
+          cursorParam,
+          nextCursorPath,
+          pageParam,
+          firstPage,
+          pageSizeParam,
+          pageSize,
+          maxPages,
+          retry);
     }
   }
 }
