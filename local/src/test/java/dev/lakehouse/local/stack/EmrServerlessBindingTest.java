@@ -27,12 +27,13 @@ import org.junit.jupiter.api.Test;
  * The EMR Serverless form of the ingest pipeline, run by the ASL runner: its job tasks reach the
  * same jobs, with the same arguments, as the Glue form's. The jobs are stood in for by a recorder
  * at the Glue binding's place (the Spark runs themselves are the Glue binding's, exercised by the
- * stack tests); routing and recording are Lambda-shaped answers.
+ * stack tests); the claim and the recording are Lambda-shaped answers.
  */
 class EmrServerlessBindingTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String EXECUTION =
       "arn:aws:states:local:000000000000:execution:ingest-pipeline:landed-1";
+  static final String MANIFEST = "s3://landing/batches/landed-1.json";
 
   /** One job run as the Glue binding receives it. */
   record JobCall(String jobName, Map<String, String> arguments) {}
@@ -64,15 +65,21 @@ class EmrServerlessBindingTest {
   final TaskHandler functions =
       inv -> {
         ObjectNode payload = JSON.createObjectNode();
-        if (inv.parameters().path("FunctionName").asText().contains(LocalResources.INGEST_ROUTER)) {
+        boolean claim =
+            inv.parameters().path("FunctionName").asText().contains(LocalResources.INGEST_ROUTER)
+                && inv.parameters().path("Payload").path("operation").asText().equals("claim");
+        if (claim) {
           payload
-              .put("bucket", "landing")
-              .put("key", "landing/orders/o-1.jsonl")
-              .put("etag", "e1")
-              .put("entity", "orders")
-              .put("table", "raw_orders")
-              .put("sourceFile", "s3://landing/landing/orders/o-1.jsonl")
-              .put("alreadyIngested", false);
+              .put("status", "ready")
+              .put("waitSeconds", 0)
+              .put("batchId", "landed-1")
+              .put("manifest", MANIFEST)
+              .put("accepted", 1)
+              .put("skipped", 0)
+              .put("rejected", 0)
+              .put("customers", false)
+              .put("products", false)
+              .put("orders", true);
         }
         ObjectNode answer = JSON.createObjectNode().put("StatusCode", 200);
         answer.set("Payload", payload);
@@ -131,15 +138,7 @@ class EmrServerlessBindingTest {
         .containsExactly(
             new JobCall(
                 "lakehouse-bronze",
-                ordered(
-                    "--execution-id",
-                    EXECUTION,
-                    "--bucket",
-                    "landing",
-                    "--key",
-                    "landing/orders/o-1.jsonl",
-                    "--etag",
-                    "e1")),
+                ordered("--execution-id", EXECUTION, "--batch-manifest", MANIFEST)),
             new JobCall("lakehouse-silver-orders", ordered("--execution-id", EXECUTION)),
             new JobCall("lakehouse-gold", ordered("--execution-id", EXECUTION)));
     // The selected fields keep their names; the state is each engine's word for success.
