@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,6 +115,19 @@ public final class IngestRouter {
    * which encode special characters: the key is tried as given, then decoded.
    */
   public RouteDecision route(String bucket, String key, boolean keyMayBeUrlEncoded) {
+    RouteDecision decision = check(bucket, key, keyMayBeUrlEncoded);
+    return decision.withIngestedBy(
+        runLog
+            .get()
+            .completedIngest(decision.sourceFile(), decision.etag())
+            .map(PipelineRun::executionId));
+  }
+
+  /**
+   * Routes one object without asking {@code pipeline_runs} whether it was loaded before: a batch
+   * asks once for all of its objects ({@link #completedIngests}).
+   */
+  public RouteDecision check(String bucket, String key, boolean keyMayBeUrlEncoded) {
     if (bucket == null || bucket.isBlank()) {
       throw new IllegalArgumentException("the event names no bucket");
     }
@@ -124,7 +139,7 @@ public final class IngestRouter {
     Optional<HeadObjectResponse> head = head(bucket, key);
     if (head.isEmpty() && keyMayBeUrlEncoded && (key.indexOf('%') >= 0 || key.indexOf('+') >= 0)) {
       String decoded = URLDecoder.decode(key, StandardCharsets.UTF_8);
-      return route(bucket, decoded, false);
+      return check(bucket, decoded, false);
     }
     if (head.isEmpty()) {
       throw new ObjectNotFound(
@@ -149,7 +164,6 @@ public final class IngestRouter {
       throw reject(e);
     }
     String sourceFile = sourceFile(bucket, key);
-    Optional<PipelineRun> earlier = runLog.get().completedIngest(sourceFile, etag);
     return new RouteDecision(
         entity.label(),
         entity.bronze().name(),
@@ -161,8 +175,20 @@ public final class IngestRouter {
         size,
         format.format().label(),
         format.compression(),
-        earlier.isPresent(),
-        earlier.map(PipelineRun::executionId).orElse(null));
+        false,
+        null);
+  }
+
+  /**
+   * Which of these objects were loaded all the way, in one read of {@code pipeline_runs}: "source
+   * file ETag" → the execution that loaded it.
+   */
+  public Map<String, String> completedIngests(Collection<String> sourceFiles) {
+    Map<String, String> loaded = new LinkedHashMap<>();
+    for (PipelineRun run : runLog.get().completedIngests(sourceFiles)) {
+      loaded.putIfAbsent(run.sourceFile() + " " + run.sourceEtag(), run.executionId());
+    }
+    return loaded;
   }
 
   private Optional<HeadObjectResponse> head(String bucket, String key) {

@@ -22,6 +22,23 @@ public record RouteDecision(
     boolean alreadyIngested,
     String ingestedBy) {
 
+  /** The same decision, already ingested by that execution when one is given. */
+  public RouteDecision withIngestedBy(java.util.Optional<String> executionId) {
+    return new RouteDecision(
+        entity,
+        table,
+        silverTable,
+        bucket,
+        key,
+        sourceFile,
+        etag,
+        size,
+        format,
+        compression,
+        executionId.isPresent(),
+        executionId.orElse(null));
+  }
+
   /** Plain JSON-friendly map, the Lambda's answer. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -98,14 +98,22 @@ public final class RunLog {
    * object and appends nothing twice).
    */
   public Optional<PipelineRun> completedIngest(String sourceFile, String etag) {
+    return completedIngests(List.of(sourceFile)).stream()
+        .filter(run -> etag == null || etag.equals(run.sourceEtag()))
+        .findFirst();
+  }
+
+  /** The SUCCEEDED {@code pipeline} rows of any of these source files, in one read. */
+  public List<PipelineRun> completedIngests(java.util.Collection<String> sourceFiles) {
+    if (sourceFiles.isEmpty()) {
+      return List.of();
+    }
     Expression filter =
         Expressions.and(
             Expressions.equal("step", STEP_PIPELINE),
-            Expressions.equal("source_file", sourceFile),
+            Expressions.in("source_file", sourceFiles.toArray()),
             Expressions.equal("status", RunStatus.SUCCEEDED.name()));
-    return read(filter).stream()
-        .filter(run -> etag == null || etag.equals(run.sourceEtag()))
-        .findFirst();
+    return read(filter);
   }
 
   private List<PipelineRun> read(Expression filter) {

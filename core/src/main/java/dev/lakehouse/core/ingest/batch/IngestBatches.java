@@ -229,7 +229,39 @@ public final class IngestBatches {
         byObject.put(identity, withReceipts(known, receipts));
       }
     }
-    return List.copyOf(byObject.values());
+    return markLoaded(List.copyOf(byObject.values()));
+  }
+
+  /**
+   * The accepted objects that an earlier execution already loaded all the way become skipped, with
+   * one read of {@code pipeline_runs} for the whole batch.
+   */
+  private List<Entry> markLoaded(List<Entry> entries) {
+    Map<String, String> loaded =
+        router.completedIngests(
+            entries.stream().filter(Entry::accepted).map(Entry::sourceFile).distinct().toList());
+    return entries.stream()
+        .map(
+            e -> {
+              String by = e.accepted() ? loaded.get(e.sourceFile() + " " + e.etag()) : null;
+              return by == null
+                  ? e
+                  : new Entry(
+                      Status.SKIPPED,
+                      e.bucket(),
+                      e.key(),
+                      e.sourceFile(),
+                      e.etag(),
+                      e.entity(),
+                      e.table(),
+                      e.size(),
+                      e.format(),
+                      by,
+                      null,
+                      null,
+                      e.receipts());
+            })
+        .toList();
   }
 
   private Entry routeOne(QueuedObject message) {
@@ -251,9 +283,9 @@ public final class IngestBatches {
           receipts);
     }
     try {
-      RouteDecision d = router.route(message.bucket(), message.key(), true);
+      RouteDecision d = router.check(message.bucket(), message.key(), true);
       return new Entry(
-          d.alreadyIngested() ? Status.SKIPPED : Status.ACCEPTED,
+          Status.ACCEPTED,
           d.bucket(),
           d.key(),
           d.sourceFile(),
@@ -262,7 +294,7 @@ public final class IngestBatches {
           d.table(),
           d.size(),
           d.format(),
-          d.ingestedBy(),
+          null,
           null,
           null,
           receipts);
