@@ -71,11 +71,11 @@ class CrashRecoveryEndToEndTest {
       lastGood = snapshots(stack.lakehouse().catalog());
     }
 
-    // Three processes at once, each held at its kill point, then SIGKILLed there.
+    // Three processes, each held at its kill point, then SIGKILLed there. One after the other: a
+    // batch takes every queued object, so processes started at once would share one batch.
     List<String> points = List.of(BRONZE_DATA_WRITE, BRONZE_COMMIT, SILVER_ORDERS_COMMIT);
-    List<Process> held = new ArrayList<>();
     for (int k = 0; k < points.size(); k++) {
-      held.add(
+      Process process =
           CliProcess.java(
               dir.resolve("held-" + k + ".log"),
               "1500m",
@@ -86,13 +86,8 @@ class CrashRecoveryEndToEndTest {
                   "orders",
                   points.get(k),
                   dir.resolve("held-" + k + ".marker").toString(),
-                  dir.resolve("held-" + k + ".writes").toString())));
-    }
-    for (int k = 0; k < points.size(); k++) {
-      awaitFile(
-          dir.resolve("held-" + k + ".marker"), held.get(k), dir.resolve("held-" + k + ".log"));
-    }
-    for (Process process : held) {
+                  dir.resolve("held-" + k + ".writes").toString()));
+      awaitFile(dir.resolve("held-" + k + ".marker"), process, dir.resolve("held-" + k + ".log"));
       process.destroyForcibly().waitFor(); // SIGKILL
     }
 
@@ -279,10 +274,16 @@ class CrashRecoveryEndToEndTest {
     return inside;
   }
 
+  /** The first ingest execution whose batch held this file. */
   private static Execution executionOf(LocalStack stack, Path file) {
-    String key = "landing/orders/" + file.getFileName();
+    String sourceFile = "s3://landing/landing/orders/" + file.getFileName();
     return stack.runner().list().stream()
-        .filter(e -> e.input().path("detail").path("object").path("key").asText().equals(key))
+        .filter(e -> e.stateMachineName().equals(LocalStack.INGEST_PIPELINE))
+        .filter(
+            e ->
+                stack.batchOf(e).stream()
+                    .flatMap(batch -> batch.objects().stream())
+                    .anyMatch(o -> sourceFile.equals(o.sourceFile())))
         .min(java.util.Comparator.comparing(Execution::startTime))
         .orElseThrow();
   }

@@ -12,6 +12,7 @@ import dev.lakehouse.asl.history.DirectoryExecutionStore;
 import dev.lakehouse.core.admin.TableAdmin;
 import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.core.ingest.IngestRouter;
+import dev.lakehouse.core.ingest.batch.BatchManifest;
 import dev.lakehouse.core.ingest.batch.ExecutionsInProgress;
 import dev.lakehouse.core.ingest.batch.IngestBatches;
 import dev.lakehouse.core.maintenance.TableMaintenance;
@@ -251,6 +252,18 @@ public final class LocalStack implements AutoCloseable {
             .map(PipelineRun::executionId)
             .orElseThrow(() -> new IllegalStateException("no batch settled " + sourceFile));
     return runner.describe(settledBy).orElseThrow();
+  }
+
+  /** The batch an ingest execution claimed (its manifest), or empty when it claimed none. */
+  public Optional<BatchManifest> batchOf(Execution execution) {
+    try {
+      return Optional.of(
+          IngestBatches.read(
+              s3,
+              "s3://" + LocalResources.LANDING_BUCKET + "/" + BatchManifest.key(execution.name())));
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException none) {
+      return Optional.empty();
+    }
   }
 
   /**
