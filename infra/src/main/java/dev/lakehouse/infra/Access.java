@@ -84,6 +84,24 @@ public final class Access {
         .build();
   }
 
+  /** Reading a Glue connection (a job's network or JDBC connection): its ARN and the catalog's. */
+  public static PolicyStatement glueConnection(String connectionName) {
+    return PolicyStatement.Builder.create()
+        .actions(List.of("glue:GetConnection"))
+        .resources(
+            List.of(
+                glueCatalogArn(),
+                "arn:"
+                    + Aws.PARTITION
+                    + ":glue:"
+                    + Aws.REGION
+                    + ":"
+                    + Aws.ACCOUNT_ID
+                    + ":connection/"
+                    + connectionName))
+        .build();
+  }
+
   public static String glueCatalogArn() {
     return "arn:" + Aws.PARTITION + ":glue:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":catalog";
   }

@@ -253,21 +253,7 @@ public final class JdbcSourcesConstruct extends Construct {
             .actions(List.of("secretsmanager:GetSecretValue"))
             .resources(List.of(sc.secretArn()))
             .build());
-    s.add(
-        PolicyStatement.Builder.create()
-            .actions(List.of("glue:GetConnection"))
-            .resources(
-                List.of(
-                    Access.glueCatalogArn(),
-                    "arn:"
-                        + Aws.PARTITION
-                        + ":glue:"
-                        + Aws.REGION
-                        + ":"
-                        + Aws.ACCOUNT_ID
-                        + ":connection/"
-                        + connectionName))
-            .build());
+    s.add(Access.glueConnection(connectionName));
     String ec2 = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":";
     List<String> eni =
         new ArrayList<>(List.of(ec2 + "network-interface/*", ec2 + "subnet/" + sc.subnetId()));

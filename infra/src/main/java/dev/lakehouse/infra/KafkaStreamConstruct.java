@@ -219,22 +219,7 @@ public final class KafkaStreamConstruct extends Construct {
     s.add(Access.glue(Access.GLUE_COMMIT, Access.tablesIn(EnumSet.copyOf(WRITES))));
     s.add(Access.kms(storage.key(), Access.KMS_WRITE));
     s.addAll(JobsConstruct.glueRuntimeStatements(jobs.logGroupPrefix()));
-    s.add(
-        PolicyStatement.Builder.create()
-            .actions(List.of("glue:GetConnection"))
-            .resources(
-                List.of(
-                    Access.glueCatalogArn(),
-                    "arn:"
-                        + Aws.PARTITION
-                        + ":glue:"
-                        + Aws.REGION
-                        + ":"
-                        + Aws.ACCOUNT_ID
-                        + ":connection/"
-                        + name
-                        + "-network"))
-            .build());
+    s.add(Access.glueConnection(name + "-network"));
     // Glue attaches the workers' network interfaces itself: describing the VPC has no resource
     // scope; creating and
     // deleting interfaces is limited to the connection's subnet and security group.
