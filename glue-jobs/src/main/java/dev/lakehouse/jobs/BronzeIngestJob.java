@@ -10,8 +10,9 @@ import dev.lakehouse.core.tables.CommitSummary;
 import dev.lakehouse.core.tables.LakehouseTables;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
-import dev.lakehouse.jobs.bronze.RecordParser;
-import dev.lakehouse.jobs.bronze.SchemaDrift;
+import dev.lakehouse.jobs.bronze.BronzeRecords;
+import dev.lakehouse.jobs.bronze.ParquetSource;
+import dev.lakehouse.jobs.bronze.SourceObject;
 import dev.lakehouse.jobs.bronze.SourceReader;
 import dev.lakehouse.jobs.bronze.SourceRecord;
 import java.nio.file.Path;
@@ -19,22 +20,18 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.types.Type;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
@@ -225,13 +222,15 @@ public final class BronzeIngestJob extends BaseSparkJob {
                                 + " names unknown entity '"
                                 + e.entity()
                                 + "'"));
-        objects.add(new LandedObject(source, e.bucket(), e.key(), e.etag()));
+        objects.add(
+            new LandedObject(
+                source, e.bucket(), e.key(), e.etag(), e.size() == null ? -1 : e.size()));
       }
     } else {
       if (bucket == null || key == null) {
         throw new IllegalArgumentException("give --batch-manifest, or --bucket and --key");
       }
-      objects.add(new LandedObject(resolveEntity(), bucket, key, etag));
+      objects.add(new LandedObject(resolveEntity(), bucket, key, etag, -1));
     }
     Map<SourceEntity, List<LandedObject>> byEntity = new LinkedHashMap<>();
     for (String label : List.of("customers", "products", "orders")) {
@@ -286,107 +285,84 @@ public final class BronzeIngestJob extends BaseSparkJob {
 
     // The same rules the ingest router applied: .jsonl/.ndjson lines, .json array, .csv, .parquet,
     // text may be .gz.
-    List<JavaRDD<SourceRecord>> reads = new ArrayList<>();
-    List<LandingFormat> formats = new ArrayList<>();
+    List<SourceObject> sources = new ArrayList<>();
     for (LandedObject object : fresh) {
-      LandingFormat format =
-          LandingObjectRules.formatFor(object.bucket(), object.key(), source).format();
-      formats.add(format);
+      LandingFormat.Detected detected =
+          LandingObjectRules.formatFor(object.bucket(), object.key(), source);
       String path =
           stagedPaths.getOrDefault(
               object.sourceFile(),
               fresh.size() == 1 && sourcePath != null ? sourcePath : object.sourceFile());
-      reads.add(SourceReader.read(spark, path, format, source).cache());
+      sources.add(
+          new SourceObject(
+              object.sourceFile(), path, detected.format(), detected.gzip(), object.size()));
     }
-    try {
-      // Additive drift first, so the parser sees (and keeps) the new fields.
-      Set<String> known =
-          new HashSet<>(Arrays.asList(spark.table(bronze.qualifiedName()).schema().fieldNames()));
-      JavaRDD<SourceRecord> all =
-          reads.size() == 1
-              ? reads.get(0)
-              : new JavaSparkContext(spark.sparkContext()).union(reads.toArray(JavaRDD[]::new));
-      Map<String, Type> drift = SchemaDrift.detect(all, known);
-      List<String> added = SchemaDrift.evolve(table, drift);
-      if (!added.isEmpty()) {
-        spark.sql("REFRESH TABLE " + bronze.qualifiedName());
-      }
-
-      StructType schema = spark.table(bronze.qualifiedName()).schema();
+    String tableName = bronze.name();
+    try (BronzeRecords parsed =
+        BronzeRecords.parse(
+            spark,
+            table,
+            bronze.qualifiedName(),
+            read(spark, source, sources),
+            source.idColumn())) {
+      StructType schema = parsed.schema();
       Timestamp now = Timestamp.from(Instant.now());
-      String idColumn = source.idColumn();
-      String tableName = bronze.name();
-      List<JavaRDD<ParsedRecord>> parsedParts = new ArrayList<>();
-      for (int i = 0; i < fresh.size(); i++) {
-        RecordParser parser = new RecordParser(schema, formats.get(i) == LandingFormat.CSV);
-        String sourceFile = fresh.get(i).sourceFile();
-        parsedParts.add(reads.get(i).map(r -> ParsedRecord.of(sourceFile, r, parser, idColumn)));
-      }
-      JavaRDD<ParsedRecord> parsed =
-          (parsedParts.size() == 1
-                  ? parsedParts.get(0)
-                  : new JavaSparkContext(spark.sparkContext())
-                      .union(parsedParts.toArray(JavaRDD[]::new)))
-              .cache();
-      try {
-        JavaRDD<Row> good =
-            parsed
-                .filter(ParsedRecord::ok)
-                .map(p -> p.toBronzeRow(schema.fieldNames(), now, executionId));
-        JavaRDD<Row> bad =
-            parsed
-                .filter(p -> !p.ok())
-                .map(
-                    p ->
-                        Quarantine.row(
-                            tableName,
-                            STEP,
-                            p.sourceFile(),
-                            p.line(),
-                            p.key(),
-                            p.raw(),
-                            p.error(),
-                            executionId,
-                            now));
-        // Per object: rows read and rows rejected, in one pass.
-        Map<String, Long> counts =
-            parsed.map(p -> p.sourceFile() + (p.ok() ? "\tok" : "\tbad")).countByValue();
+      JavaRDD<Row> good = parsed.rows(now, executionId);
+      JavaRDD<Row> bad = parsed.rejects(tableName, now, executionId);
+      // Per object: rows read and rows rejected, in one pass.
+      Map<String, Long> counts =
+          parsed.records().map(p -> p.sourceFile() + (p.ok() ? "\tok" : "\tbad")).countByValue();
 
-        List<String> sourceFiles = fresh.stream().map(LandedObject::sourceFile).toList();
-        Quarantine.replace(spark, STEP, sourceFiles, Quarantine.frame(spark, bad));
-        Dataset<Row> rows = spark.createDataFrame(good, schema);
-        LakehouseSpark.write(
-            () -> {
-              var writer =
-                  rows.writeTo(bronze.qualifiedName())
-                      .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId);
-              for (Map.Entry<String, String> p : identityProperties(fresh).entrySet()) {
-                writer = writer.option("snapshot-property." + p.getKey(), p.getValue());
-              }
-              writer.append();
-            });
-        table.refresh();
-        Long snapshotId =
-            findIngest(table, fresh.get(0).sourceFile(), fresh.get(0).etag())
-                .map(Snapshot::snapshotId)
-                .orElse(null);
-        for (LandedObject object : fresh) {
-          long ok = counts.getOrDefault(object.sourceFile() + "\tok", 0L);
-          long bad2 = counts.getOrDefault(object.sourceFile() + "\tbad", 0L);
-          outcomes.add(
-              new ObjectOutcome(object, tableName, ok + bad2, ok, bad2, snapshotId, false, null));
-        }
-        String message =
-            added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
-        String format =
-            formats.stream().map(LandingFormat::label).distinct().collect(Collectors.joining(","));
-        return new TableLoad(format, added, message);
-      } finally {
-        parsed.unpersist();
+      List<String> sourceFiles = fresh.stream().map(LandedObject::sourceFile).toList();
+      Quarantine.replace(spark, STEP, sourceFiles, Quarantine.frame(spark, bad));
+      Dataset<Row> rows = spark.createDataFrame(good, schema);
+      LakehouseSpark.write(
+          () -> {
+            var writer =
+                rows.writeTo(bronze.qualifiedName())
+                    .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId);
+            for (Map.Entry<String, String> p : identityProperties(fresh).entrySet()) {
+              writer = writer.option("snapshot-property." + p.getKey(), p.getValue());
+            }
+            writer.append();
+          });
+      table.refresh();
+      Long snapshotId =
+          findIngest(table, fresh.get(0).sourceFile(), fresh.get(0).etag())
+              .map(Snapshot::snapshotId)
+              .orElse(null);
+      for (LandedObject object : fresh) {
+        long ok = counts.getOrDefault(object.sourceFile() + "\tok", 0L);
+        long rejected = counts.getOrDefault(object.sourceFile() + "\tbad", 0L);
+        outcomes.add(
+            new ObjectOutcome(
+                object, tableName, ok + rejected, ok, rejected, snapshotId, false, null));
       }
-    } finally {
-      reads.forEach(JavaRDD::unpersist);
+      List<String> added = parsed.addedColumns();
+      String message = added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
+      String format =
+          sources.stream().map(o -> o.format().label()).distinct().collect(Collectors.joining(","));
+      return new TableLoad(format, added, message);
     }
+  }
+
+  /** Text objects in one read; each Parquet object through its own schema-mapped read. */
+  private static JavaRDD<SourceRecord> read(
+      SparkSession spark, SourceEntity entity, List<SourceObject> objects) {
+    List<SourceObject> text =
+        objects.stream().filter(o -> o.format() != LandingFormat.PARQUET).toList();
+    List<JavaRDD<SourceRecord>> parts = new ArrayList<>();
+    if (!text.isEmpty()) {
+      parts.add(SourceReader.read(spark, entity, text));
+    }
+    for (SourceObject parquet : objects) {
+      if (parquet.format() == LandingFormat.PARQUET) {
+        parts.add(ParquetSource.read(spark, parquet));
+      }
+    }
+    return parts.size() == 1
+        ? parts.get(0)
+        : new JavaSparkContext(spark.sparkContext()).union(parts.toArray(JavaRDD[]::new));
   }
 
   /**
@@ -453,7 +429,7 @@ public final class BronzeIngestJob extends BaseSparkJob {
   }
 
   /** A landed object to load: its entity, where it is, and its content's identity. */
-  record LandedObject(SourceEntity entity, String bucket, String key, String etag) {
+  record LandedObject(SourceEntity entity, String bucket, String key, String etag, long size) {
     String sourceFile() {
       return "s3://" + bucket + "/" + key;
     }
@@ -493,59 +469,6 @@ public final class BronzeIngestJob extends BaseSparkJob {
           .started(started)
           .finished(finished)
           .build();
-    }
-  }
-
-  /** One record after parsing: the values, or why not. Serializable for Spark. */
-  public record ParsedRecord(
-      String sourceFile, long line, String raw, String key, Object[] values, String error)
-      implements java.io.Serializable {
-
-    static ParsedRecord of(
-        String sourceFile, SourceRecord record, RecordParser parser, String idColumn) {
-      if (SourceReader.truncated(record)) {
-        return new ParsedRecord(
-            sourceFile, record.line(), record.raw(), null, null, SourceReader.markerError(record));
-      }
-      if (record.json().startsWith("#cells:")) {
-        return new ParsedRecord(
-            sourceFile,
-            record.line(),
-            record.raw(),
-            null,
-            null,
-            "CSV line does not have the header's " + record.json().substring(7) + " cells");
-      }
-      RecordParser.Parsed parsed = parser.parse(record.json());
-      String key = null;
-      if (parsed.ok()) {
-        int index = Arrays.asList(parser.sourceSchema().fieldNames()).indexOf(idColumn);
-        key =
-            index < 0 || parsed.values()[index] == null ? null : parsed.values()[index].toString();
-      }
-      return new ParsedRecord(
-          sourceFile, record.line(), record.raw(), key, parsed.values(), parsed.error());
-    }
-
-    boolean ok() {
-      return error == null;
-    }
-
-    /** Values in table column order; columns added by drift come after the lineage columns. */
-    Row toBronzeRow(String[] columns, Timestamp ingestedAt, String executionId) {
-      Object[] row = new Object[columns.length];
-      int next = 0;
-      for (int i = 0; i < columns.length; i++) {
-        row[i] =
-            switch (columns[i]) {
-              case "_ingestion_timestamp" -> ingestedAt;
-              case "_source_file" -> sourceFile;
-              case "_source_line" -> line;
-              case "_execution_id" -> executionId;
-              default -> values[next++];
-            };
-      }
-      return RowFactory.create(row);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.lakehouse.core.tables.CommitSummary;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.core.tables.Watermarks;
+import dev.lakehouse.jobs.bronze.ParsedRecord;
 import dev.lakehouse.jobs.bronze.RecordParser;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -184,7 +185,7 @@ public final class JdbcExtractJob extends BaseSparkJob {
       String key = id == null || id.isNull() ? null : id.asText();
       if (parsed.ok()) {
         good.add(
-            new BronzeIngestJob.ParsedRecord(sourceFile, line, raw, key, parsed.values(), null)
+            ParsedRecord.of(sourceFile, line, raw, key, parsed.values())
                 .toBronzeRow(columns, now, executionId));
       } else {
         bad.add(

@@ -4,24 +4,19 @@ import dev.lakehouse.core.runs.RunLog;
 import dev.lakehouse.core.tables.CommitSummary;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
-import dev.lakehouse.jobs.BronzeIngestJob.ParsedRecord;
-import dev.lakehouse.jobs.bronze.RecordParser;
-import dev.lakehouse.jobs.bronze.SchemaDrift;
+import dev.lakehouse.jobs.bronze.BronzeRecords;
+import dev.lakehouse.jobs.bronze.ParsedRecord;
 import dev.lakehouse.jobs.bronze.SourceRecord;
 import dev.lakehouse.jobs.stream.KafkaPosition;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.types.Type;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -130,50 +125,23 @@ final class StreamBatch {
     }
     List<String> sources = sourceFiles.values().stream().sorted().toList();
 
-    // Fields the producers started sending are added before parsing, as for a landed file.
-    JavaRDD<SourceRecord> records =
-        events.map(e -> new SourceRecord(e.offset(), e.value(), e.value()));
-    Set<String> known =
-        new HashSet<>(Arrays.asList(spark.table(bronze.qualifiedName()).schema().fieldNames()));
-    Map<String, Type> drift = SchemaDrift.detect(records, known);
-    if (!SchemaDrift.evolve(table, drift).isEmpty()) {
-      spark.sql("REFRESH TABLE " + bronze.qualifiedName());
-    }
-
-    StructType schema = spark.table(bronze.qualifiedName()).schema();
-    RecordParser parser = new RecordParser(schema, false);
+    // Parsed once; fields the producers started sending are added, as for a landed file.
     String idColumn = entity.idColumn();
     String tableName = bronze.name();
-    String[] columns = schema.fieldNames();
     Timestamp now = Timestamp.from(Instant.now());
-    JavaRDD<ParsedRecord> parsed =
-        events
-            .map(
-                e ->
-                    ParsedRecord.of(
-                        sourceFiles.get(e.partitionKey()),
-                        new SourceRecord(e.offset(), e.value(), e.value()),
-                        parser,
-                        idColumn))
-            .cache();
+    BronzeRecords parsedRecords =
+        BronzeRecords.parse(
+            spark,
+            table,
+            bronze.qualifiedName(),
+            events.map(
+                e -> SourceRecord.of(sourceFiles.get(e.partitionKey()), e.offset(), e.value())),
+            idColumn);
+    StructType schema = parsedRecords.schema();
+    JavaRDD<ParsedRecord> parsed = parsedRecords.records();
     try {
-      JavaRDD<Row> good =
-          parsed.filter(ParsedRecord::ok).map(p -> p.toBronzeRow(columns, now, executionId));
-      JavaRDD<Row> bad =
-          parsed
-              .filter(p -> !p.ok())
-              .map(
-                  p ->
-                      Quarantine.row(
-                          tableName,
-                          RunLog.STEP_BRONZE,
-                          p.sourceFile(),
-                          p.line(),
-                          p.key(),
-                          p.raw(),
-                          p.error(),
-                          executionId,
-                          now));
+      JavaRDD<Row> good = parsedRecords.rows(now, executionId);
+      JavaRDD<Row> bad = parsedRecords.rejects(tableName, now, executionId);
       long rowsIn = parsed.count();
       long rowsRejected =
           Quarantine.replace(spark, RunLog.STEP_BRONZE, sources, Quarantine.frame(spark, bad));
@@ -212,7 +180,7 @@ final class StreamBatch {
           rowsRejected,
           snapshotAt(table, position));
     } finally {
-      parsed.unpersist();
+      parsedRecords.close();
     }
   }
 

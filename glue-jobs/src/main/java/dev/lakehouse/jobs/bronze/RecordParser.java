@@ -53,6 +53,9 @@ public final class RecordParser implements Serializable {
 
   private final StructType sourceSchema;
   private final boolean lenientStrings;
+  private final java.util.Set<String> known = new java.util.HashSet<>();
+  private final Map<String, Integer> positions = new java.util.HashMap<>();
+  private transient RecordParser forCells;
 
   /**
    * @param bronzeSchema the bronze table's Spark schema; lineage columns are ignored here
@@ -67,6 +70,10 @@ public final class RecordParser implements Serializable {
     }
     this.sourceSchema = source;
     this.lenientStrings = lenientStrings;
+    known.addAll(java.util.Arrays.asList(bronzeSchema.fieldNames()));
+    for (int i = 0; i < source.fields().length; i++) {
+      positions.put(source.fields()[i].name(), i);
+    }
   }
 
   public StructType sourceSchema() {
@@ -78,6 +85,89 @@ public final class RecordParser implements Serializable {
     public boolean ok() {
       return error == null;
     }
+  }
+
+  /**
+   * Parses a source record once: its values for the table's columns (or why it does not fit) and
+   * the fields the table lacks, kept for schema drift (see {@link SchemaDrift} and {@link #widen}).
+   * The record's key is its {@code idColumn} value, named in quarantine when it is rejected.
+   */
+  public ParsedRecord parse(SourceRecord record, String idColumn) {
+    if (record.problem() != null) {
+      return ParsedRecord.rejected(record, null, record.problem());
+    }
+    if (record.cells() && !lenientStrings) {
+      return cellsParser().parse(record, idColumn);
+    }
+    JsonNode node = record.node();
+    if (node == null) {
+      try {
+        node = JSON.readTree(record.json());
+      } catch (Exception e) {
+        return ParsedRecord.rejected(record, null, "malformed JSON: " + firstLine(e.getMessage()));
+      }
+    }
+    Map<String, JsonNode> extra = extraFields(node);
+    Parsed parsed = parse(node);
+    if (!parsed.ok()) {
+      return ParsedRecord.rejected(record, extra, parsed.error());
+    }
+    Integer index = positions.get(idColumn);
+    Object id = index == null ? null : parsed.values()[index];
+    return ParsedRecord.parsed(record, id == null ? null : id.toString(), parsed.values(), extra);
+  }
+
+  /**
+   * The record with values for the columns this parser's (evolved) schema has beyond the values it
+   * was parsed with, taken from its extra fields; rejected when one of them does not fit.
+   */
+  public ParsedRecord widen(ParsedRecord record) {
+    if (!record.ok() || record.values().length == sourceSchema.fields().length) {
+      return record;
+    }
+    RecordParser parser = record.cells() && !lenientStrings ? cellsParser() : this;
+    Object[] values = java.util.Arrays.copyOf(record.values(), sourceSchema.fields().length);
+    try {
+      for (int i = record.values().length; i < values.length; i++) {
+        StructField field = sourceSchema.fields()[i];
+        JsonNode value = record.extra() == null ? null : record.extra().get(field.name());
+        values[i] =
+            value == null || value.isNull()
+                ? null
+                : parser.convert(field.dataType(), value, field.name());
+      }
+    } catch (FieldException e) {
+      return record.rejectedWith(e.getMessage());
+    }
+    return record.withValues(values);
+  }
+
+  private RecordParser cellsParser() {
+    if (forCells == null) {
+      StructType bronze = sourceSchema;
+      forCells = new RecordParser(bronze, true);
+      forCells.known.addAll(known);
+    }
+    return forCells;
+  }
+
+  /** Top-level fields with a value that no column of the table takes (lineage included). */
+  private Map<String, JsonNode> extraFields(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      return null;
+    }
+    Map<String, JsonNode> extra = null;
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (known.contains(field.getKey()) || field.getValue().isNull() || field.getKey().isBlank()) {
+        continue;
+      }
+      if (extra == null) {
+        extra = new LinkedHashMap<>();
+      }
+      extra.put(field.getKey(), field.getValue());
+    }
+    return extra;
   }
 
   public Parsed parse(String text) {

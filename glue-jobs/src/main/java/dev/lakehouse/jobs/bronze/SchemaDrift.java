@@ -1,9 +1,8 @@
 package dev.lakehouse.jobs.bronze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,22 +21,30 @@ import scala.Tuple2;
  * fields are not drift but bad records: the parser quarantines them.
  */
 public final class SchemaDrift {
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-
   /** Fractional numbers in new fields: exact decimals, never double (money may arrive this way). */
   static final Types.DecimalType NEW_DECIMAL = Types.DecimalType.of(38, 10);
 
   private SchemaDrift() {}
 
   /**
-   * New field name → the Iceberg type to add it with. Nested arrays are not added (reported
-   * instead).
+   * New field name → the Iceberg type to add it with, from records parsed against the table (their
+   * {@link ParsedRecord#extra() extra fields}). Nested arrays are not added (reported instead).
    */
-  public static Map<String, Type> detect(JavaRDD<SourceRecord> records, Set<String> knownFields) {
-    List<Tuple2<String, String>> seen =
-        records.flatMap(r -> kinds(r.json(), knownFields).iterator()).distinct().collect();
+  public static Map<String, Type> detect(Collection<ParsedRecord> records) {
+    Set<Tuple2<String, String>> seen = new java.util.HashSet<>();
+    for (ParsedRecord record : records) {
+      seen.addAll(kinds(record.extra()));
+    }
+    return types(seen);
+  }
+
+  /** The same over a Spark job's records: one pass, only distinct (field, kind) pairs collected. */
+  public static Map<String, Type> detect(JavaRDD<ParsedRecord> records) {
+    return types(records.flatMap(r -> kinds(r.extra()).iterator()).distinct().collect());
+  }
+
+  /** The widest type per field over every (field, kind) pair seen. */
+  static Map<String, Type> types(Collection<Tuple2<String, String>> seen) {
     Map<String, Type> result = new TreeMap<>();
     Map<String, String> widest = new TreeMap<>();
     for (Tuple2<String, String> fieldKind : seen) {
@@ -82,23 +89,11 @@ public final class SchemaDrift {
     return added;
   }
 
-  private static List<Tuple2<String, String>> kinds(String json, Set<String> known) {
+  /** (field, kind) of each extra field of one record. */
+  static List<Tuple2<String, String>> kinds(Map<String, JsonNode> extra) {
     List<Tuple2<String, String>> out = new ArrayList<>();
-    JsonNode node;
-    try {
-      node = JSON.readTree(json);
-    } catch (Exception e) {
-      return out;
-    }
-    if (node == null || !node.isObject()) {
-      return out;
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      if (known.contains(field.getKey()) || field.getValue().isNull() || field.getKey().isBlank()) {
-        continue;
-      }
-      out.add(new Tuple2<>(field.getKey(), kind(field.getValue())));
+    if (extra != null) {
+      extra.forEach((field, value) -> out.add(new Tuple2<>(field, kind(value))));
     }
     return out;
   }

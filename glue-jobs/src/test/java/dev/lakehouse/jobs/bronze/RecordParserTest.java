@@ -147,6 +147,72 @@ class RecordParserTest {
   }
 
   @Test
+  void aSourceRecordIsParsedOnceKeepingItsKeyAndTheFieldsTheTableLacks() {
+    ParsedRecord parsed =
+        PRODUCTS.parse(
+            SourceRecord.of(
+                "s3://b/p.jsonl",
+                4,
+                "{\"product_id\":\"P1\",\"tier\":\"gold\",\"_source_line\":9,\"gone\":null}"),
+            "product_id");
+    assertThat(parsed.ok()).isTrue();
+    assertThat(parsed.key()).isEqualTo("P1");
+    assertThat(parsed.extra()).containsOnlyKeys("tier");
+    assertThat(parsed.raw()).isNotNull(); // kept until the drift column is filled
+
+    ParsedRecord plain =
+        PRODUCTS.parse(
+            SourceRecord.of("s3://b/p.jsonl", 5, "{\"product_id\":\"P2\"}"), "product_id");
+    assertThat(List.of(plain.key(), String.valueOf(plain.extra()), String.valueOf(plain.raw())))
+        .containsExactly("P2", "null", "null");
+
+    ParsedRecord cells =
+        PRODUCTS.parse(
+            new SourceRecord(
+                "s3://b/p.csv",
+                2,
+                "P3,7",
+                "{\"product_id\":\"P3\",\"stock_quantity\":\"7\"}",
+                null,
+                true),
+            "product_id");
+    assertThat(cells.ok()).isTrue();
+    ParsedRecord problem =
+        PRODUCTS.parse(
+            SourceRecord.unreadable("s3://b/p.csv", 3, "P4", "too few cells"), "product_id");
+    assertThat(List.of(problem.error(), problem.raw())).containsExactly("too few cells", "P4");
+  }
+
+  @Test
+  void widenFillsTheColumnsDriftAddedOrRejectsAValueThatDoesNotFit() {
+    ParsedRecord fits =
+        PRODUCTS.parse(
+            SourceRecord.of("s3://b/p.jsonl", 1, "{\"product_id\":\"P1\",\"points\":5}"),
+            "product_id");
+    ParsedRecord misfit =
+        PRODUCTS.parse(
+            SourceRecord.of("s3://b/p.jsonl", 2, "{\"product_id\":\"P2\",\"points\":\"many\"}"),
+            "product_id");
+    ParsedRecord without =
+        PRODUCTS.parse(
+            SourceRecord.of("s3://b/p.jsonl", 3, "{\"product_id\":\"P3\"}"), "product_id");
+    RecordParser wider =
+        new RecordParser(
+            SparkSchemaUtil.convert(LakehouseTables.RAW_PRODUCTS.schema())
+                .add("points", org.apache.spark.sql.types.DataTypes.LongType),
+            false);
+    int points = PRODUCTS.sourceSchema().fields().length;
+
+    assertThat(wider.widen(fits).values()[points]).isEqualTo(5L);
+    assertThat(wider.widen(without).values()[points]).isNull();
+    ParsedRecord rejected = wider.widen(misfit);
+    assertThat(List.of(rejected.error(), rejected.raw()))
+        .containsExactly(
+            "field points: expected bigint, got string \"many\"",
+            "{\"product_id\":\"P2\",\"points\":\"many\"}");
+  }
+
+  @Test
   void timestampsWithoutAnOffsetAreUtcAndABareDateIsMidnight() {
     assertThat(RecordParser.timestamp("2026-11-01T10:00:00Z", "t"))
         .isEqualTo(ts("2026-11-01T10:00:00Z"));

@@ -12,26 +12,20 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Type;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Drift detection on plain JSON strings. {@link SchemaDrift#detect} takes a JavaRDD (the bronze
- * job's records), so the strings go through a local Spark context; the type inference itself needs
- * none.
- */
+/** Drift detection on plain JSON strings, parsed as bronze parses them: once, by the parser. */
 class SchemaDriftTest {
   @TempDir Path home;
 
   @Test
   void newTopLevelFieldsGetTheWidestTypeTheirValuesNeed() {
-    SparkSession spark = JobTestSupport.lakehouse(home);
-
     Map<String, Type> drift =
         detect(
-            spark,
             Set.of("customer_id", "email"),
             "{\"customer_id\":\"C1\",\"email\":\"a@b.c\",\"tier\":\"gold\",\"points\":5,\"vip\":true,"
                 + "\"prefs\":{\"a\":\"b\"}}",
@@ -62,7 +56,7 @@ class SchemaDriftTest {
     SparkSession spark = JobTestSupport.lakehouse(home);
     Table table =
         LakehouseSpark.icebergCatalog(spark).loadTable(LakehouseTables.RAW_CUSTOMERS.identifier());
-    Map<String, Type> drift = detect(spark, Set.of(), "{\"tier\":\"gold\",\"email\":\"a@b.c\"}");
+    Map<String, Type> drift = detect(Set.of(), "{\"tier\":\"gold\",\"email\":\"a@b.c\"}");
     int schemas = table.schemas().size();
 
     assertThat(SchemaDrift.evolve(table, drift)).containsExactly("tier");
@@ -74,12 +68,16 @@ class SchemaDriftTest {
     assertThat(table.schemas()).hasSize(schemas + 1);
   }
 
-  private static Map<String, Type> detect(SparkSession spark, Set<String> known, String... json) {
-    List<SourceRecord> records =
+  private static Map<String, Type> detect(Set<String> known, String... json) {
+    StructType schema = new StructType();
+    for (String field : new java.util.TreeSet<>(known)) {
+      schema = schema.add(field, DataTypes.StringType);
+    }
+    RecordParser parser = new RecordParser(schema, false);
+    List<ParsedRecord> records =
         java.util.stream.IntStream.range(0, json.length)
-            .mapToObj(i -> new SourceRecord(i + 1, json[i], json[i]))
+            .mapToObj(i -> parser.parse(SourceRecord.of("s3://b/k", i + 1, json[i]), "customer_id"))
             .toList();
-    return SchemaDrift.detect(
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(records), known);
+    return SchemaDrift.detect(records);
   }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
-class GzipLinesTest {
+class SourceLinesTest {
   @Test
   void aWholeFileGivesEveryLineAndABrokenOneEndsWithTheMarker() throws IOException {
     byte[] whole = gzip("a\nbb\r\n\nccc\n");
@@ -36,17 +36,48 @@ class GzipLinesTest {
     for (int i = 0; i < cut.size() - 1; i++) {
       assertThat(cut.get(i).raw()).startsWith("line " + (i + 1) + " ");
     }
-    assertThat(last.json())
+    assertThat(last.json()).isNull();
+    assertThat(last.problem())
         .isEqualTo(
-            GzipLines.TRUNCATED
-                + "the compressed file is truncated or corrupt from line "
+            "the compressed file is truncated or corrupt from line "
                 + cut.size()
                 + " on (Unexpected end of ZLIB input stream); the lines before it were loaded");
   }
 
+  @Test
+  void plainTextIsCutTheSameWayWithoutGzip() throws IOException {
+    List<SourceRecord> out = new ArrayList<>();
+    SourceLines.lines(
+            "s3://b/k.jsonl",
+            new ByteArrayInputStream("{}\r\n\n{\"a\":1}".getBytes(StandardCharsets.UTF_8)),
+            false)
+        .forEachRemaining(out::add);
+    assertThat(out)
+        .extracting(SourceRecord::sourceFile, SourceRecord::line, SourceRecord::json)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("s3://b/k.jsonl", 1L, "{}"),
+            org.assertj.core.groups.Tuple.tuple("s3://b/k.jsonl", 2L, ""),
+            org.assertj.core.groups.Tuple.tuple("s3://b/k.jsonl", 3L, "{\"a\":1}"));
+  }
+
+  @Test
+  void bytesThatAreNotGzipAreOneUnreadableRecord() throws IOException {
+    List<SourceRecord> out = new ArrayList<>();
+    SourceLines.lines(
+            "s3://b/k.jsonl.gz",
+            new ByteArrayInputStream("{}\n".getBytes(StandardCharsets.UTF_8)),
+            true)
+        .forEachRemaining(out::add);
+    assertThat(out)
+        .extracting(SourceRecord::line, SourceRecord::problem)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                1L, "not a readable gzip stream (Not in GZIP format); nothing could be read"));
+  }
+
   private static List<SourceRecord> records(byte[] gz) throws IOException {
     List<SourceRecord> out = new ArrayList<>();
-    GzipLines.lines(new ByteArrayInputStream(gz)).forEachRemaining(out::add);
+    SourceLines.lines("s3://b/k.gz", new ByteArrayInputStream(gz), true).forEachRemaining(out::add);
     return out;
   }
 

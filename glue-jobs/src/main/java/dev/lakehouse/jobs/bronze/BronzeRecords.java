@@ -1,0 +1,89 @@
+package dev.lakehouse.jobs.bronze;
+
+import dev.lakehouse.core.runs.RunLog;
+import dev.lakehouse.jobs.Quarantine;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.types.Type;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A bronze table's source records parsed once (cached), with the table evolved for the fields they
+ * added: additive drift is detected from what the parse kept aside, the columns are added in one
+ * schema commit, and only records carrying such fields get their new values. Close it to release
+ * the cache.
+ *
+ * @param records every record, parsed against {@link #schema()}
+ * @param schema the bronze table's Spark schema after drift
+ * @param addedColumns the columns drift added, in table order (empty when none)
+ */
+public record BronzeRecords(
+    JavaRDD<ParsedRecord> records,
+    StructType schema,
+    List<String> addedColumns,
+    JavaRDD<ParsedRecord> cached)
+    implements AutoCloseable {
+
+  /**
+   * Parses {@code source} against {@code table} ({@code qualifiedName} in Spark's catalog), whose
+   * records' business key is {@code idColumn}.
+   */
+  public static BronzeRecords parse(
+      SparkSession spark,
+      Table table,
+      String qualifiedName,
+      JavaRDD<SourceRecord> source,
+      String idColumn) {
+    StructType schema = spark.table(qualifiedName).schema();
+    RecordParser parser = new RecordParser(schema, false);
+    JavaRDD<ParsedRecord> parsed = source.map(r -> parser.parse(r, idColumn)).cache();
+    Map<String, Type> drift = SchemaDrift.detect(parsed);
+    if (drift.isEmpty()) {
+      return new BronzeRecords(parsed, schema, List.of(), parsed);
+    }
+    List<String> added = SchemaDrift.evolve(table, drift);
+    spark.sql("REFRESH TABLE " + qualifiedName);
+    StructType evolved = spark.table(qualifiedName).schema();
+    if (evolved.fields().length == schema.fields().length) {
+      return new BronzeRecords(parsed, schema, added, parsed);
+    }
+    RecordParser wider = new RecordParser(evolved, false);
+    return new BronzeRecords(parsed.map(wider::widen), evolved, added, parsed);
+  }
+
+  /** The records that parsed, as rows of {@link #schema()} with their lineage. */
+  public JavaRDD<Row> rows(Timestamp ingestedAt, String executionId) {
+    String[] columns = schema.fieldNames();
+    return records
+        .filter(ParsedRecord::ok)
+        .map(p -> p.toBronzeRow(columns, ingestedAt, executionId));
+  }
+
+  /** The records that did not, as quarantine rows of {@code table} with their reasons. */
+  public JavaRDD<Row> rejects(String table, Timestamp at, String executionId) {
+    return records
+        .filter(p -> !p.ok())
+        .map(
+            p ->
+                Quarantine.row(
+                    table,
+                    RunLog.STEP_BRONZE,
+                    p.sourceFile(),
+                    p.line(),
+                    p.key(),
+                    p.raw(),
+                    p.error(),
+                    executionId,
+                    at));
+  }
+
+  @Override
+  public void close() {
+    cached.unpersist(false);
+  }
+}
