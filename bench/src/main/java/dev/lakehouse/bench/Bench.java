@@ -2,7 +2,9 @@ package dev.lakehouse.bench;
 
 import dev.lakehouse.local.stack.ProjectFiles;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,6 +63,21 @@ public final class Bench implements Callable<Integer> {
               + "scale's orders before the timed executions.")
   boolean quick;
 
+  /** What a run measures: the per-scale scenarios, the Lambda cold starts, the README's demo. */
+  enum Part {
+    SCALES,
+    LAMBDA,
+    DEMO
+  }
+
+  @Option(
+      names = "--only",
+      split = ",",
+      description =
+          "Measure only these parts: ${COMPLETION-CANDIDATES} (default: all). The report keeps "
+              + "what an earlier run measured for the other parts.")
+  Set<Part> only;
+
   @Option(
       names = "--note",
       description = "A note for docs/benchmarks.md, e.g. what else ran on the machine.")
@@ -86,12 +103,14 @@ public final class Bench implements Callable<Integer> {
     }
     Path root = out != null ? out : ProjectFiles.locate().root();
     Path scratch = work != null ? work : root.resolve("target/bench-work");
-    run(scales, repeats, smallIngests, !skipBurst, quick, note, root, scratch);
+    Set<Part> parts = only == null || only.isEmpty() ? EnumSet.allOf(Part.class) : only;
+    run(parts, scales, repeats, smallIngests, !skipBurst, quick, note, root, scratch);
     return 0;
   }
 
   /** Runs every scale and writes the two reports; returns the report (tests read its keys). */
   static Report run(
+      Set<Part> parts,
       List<Scale> scales,
       int repeats,
       int smallIngests,
@@ -104,11 +123,34 @@ public final class Bench implements Callable<Integer> {
     // when they close.
     System.setProperty("lakehouse.s3.idleStopSeconds", "0");
     Report report = new Report(Report.Machine.current(), repeats, quick, note);
-    Harness harness = new Harness(work, repeats, smallIngests, burst, quick, report);
-    for (Scale scale : scales) {
-      harness.run(scale);
+    Path json = out.resolve("bench-results.json");
+    if (!parts.containsAll(EnumSet.allOf(Part.class))) {
+      Set<String> remeasured = new java.util.HashSet<>();
+      if (parts.contains(Part.SCALES)) {
+        scales.forEach(s -> remeasured.add(s.name()));
+      }
+      if (parts.contains(Part.LAMBDA)) {
+        remeasured.add(Report.LAMBDA);
+      }
+      if (parts.contains(Part.DEMO)) {
+        remeasured.add(Report.DEMO);
+      }
+      report.keepFrom(json, remeasured);
     }
-    report.write(out.resolve("bench-results.json"), out.resolve("docs/benchmarks.md"));
+    if (parts.contains(Part.SCALES)) {
+      Harness harness = new Harness(work, repeats, smallIngests, burst, quick, report);
+      for (Scale scale : scales) {
+        harness.run(scale);
+      }
+    }
+    Path root = ProjectFiles.locate().root();
+    if (parts.contains(Part.LAMBDA)) {
+      new LambdaInit(root, work.resolve("lambda"), repeats, report).run();
+    }
+    if (parts.contains(Part.DEMO)) {
+      new Demo(root, work.resolve("demo"), repeats, report).run();
+    }
+    report.write(json, out.resolve("docs/benchmarks.md"));
     System.out.println(
         "bench: wrote "
             + out.resolve("bench-results.json")

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,7 +53,7 @@ final class ChildJvm {
     List<String> command =
         new ArrayList<>(
             List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                java(),
                 "@" + root.resolve("config/jvm.options"),
                 "-Dlakehouse.root=" + root,
                 "-Xmx" + heap,
@@ -60,14 +61,28 @@ final class ChildJvm {
                 classpath,
                 mainClass));
     command.addAll(args);
+    return run(command, Map.of(), log);
+  }
+
+  /** The java launcher of the JVM running the harness. */
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * Any command (a JVM with another class path, the ./lakehouse script) with these variables added
+   * to the harness's environment, its output to {@code log}; its peak RSS sampled as above.
+   */
+  static Result run(List<String> command, Map<String, String> env, Path log) {
+    String what =
+        String.join(" ", command.subList(Math.max(0, command.size() - 3), command.size()));
     try {
       Files.createDirectories(log.getParent());
       long start = System.nanoTime();
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      Process process = builder.start();
       Path status = Path.of("/proc", Long.toString(process.pid()), "status");
       long peakKb = 0;
       long deadline = start + TimeUnit.HOURS.toNanos(2);
@@ -75,17 +90,16 @@ final class ChildJvm {
         peakKb = Math.max(peakKb, vmHwmKb(status));
         if (System.nanoTime() > deadline) {
           process.destroyForcibly();
-          throw new IllegalStateException(
-              mainClass + " did not finish in 2 hours; its output: " + log);
+          throw new IllegalStateException(what + " did not finish in 2 hours; its output: " + log);
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Result(process.exitValue(), Files.readString(log), seconds, peakKb);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run a child JVM for " + mainClass, e);
+      throw new UncheckedIOException("cannot run " + command, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while " + mainClass + " ran", e);
+      throw new IllegalStateException("interrupted while " + what + " ran", e);
     }
   }
 

@@ -639,7 +639,7 @@ final class Harness {
                 batches.size(), (double) jobRuns / batches.size())));
   }
 
-  private static void deleteRecursively(Path dir) {
+  static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -35,6 +35,21 @@ final class Report {
           "peak_rss_mb");
 
   /**
+   * The keys of the parts that do not depend on the scale, each in its own section: per function
+   * (its {@code LakehouseFunction} id → seconds) and the README's demo.
+   */
+  static final String LAMBDA = "Lambda init";
+
+  static final String DEMO = "Demo";
+
+  static final Map<String, List<String>> SECTION_KEYS =
+      Map.of(
+          LAMBDA,
+          List.of("lambda_init_seconds", "lambda_first_invoke_seconds"),
+          DEMO,
+          List.of("demo_seconds"));
+
+  /**
    * One line of docs/benchmarks.md: a measured thing, its runs and median, and, for a comparison,
    * its baseline run alongside and the ratio.
    */
@@ -50,8 +65,12 @@ final class Report {
       String target,
       String note) {}
 
-  private final Map<String, Map<String, Double>> keys = new LinkedHashMap<>();
+  private final Map<String, Map<String, Object>> keys = new LinkedHashMap<>();
   private final List<Row> rows = new ArrayList<>();
+
+  /** The machine (and note) of each section kept from an earlier report ({@link #keepFrom}). */
+  private final Map<String, Map<String, Object>> kept = new LinkedHashMap<>();
+
   private final Machine machine;
   private final int repeats;
   private final boolean quick;
@@ -68,8 +87,82 @@ final class Report {
     if (!KEYS.contains(key)) {
       throw new IllegalArgumentException("not a result key: " + key);
     }
-    keys.computeIfAbsent(scale.name(), s -> new LinkedHashMap<>()).put(key, round(value));
+    put(scale.name(), key, round(value));
   }
+
+  /** A key of a section that does not depend on the scale: one number, or one per function. */
+  void key(String section, String key, Object value) {
+    if (!SECTION_KEYS.getOrDefault(section, List.of()).contains(key)) {
+      throw new IllegalArgumentException("not a result key of " + section + ": " + key);
+    }
+    Object rounded = value;
+    if (value instanceof Double d) {
+      rounded = round(d);
+    } else if (value instanceof Map<?, ?> perName) {
+      Map<String, Double> out = new LinkedHashMap<>();
+      perName.forEach((k, v) -> out.put(k.toString(), round(((Number) v).doubleValue())));
+      rounded = out;
+    }
+    put(section, key, rounded);
+  }
+
+  private void put(String section, String key, Object value) {
+    keys.computeIfAbsent(section, s -> new LinkedHashMap<>()).put(key, value);
+  }
+
+  /**
+   * A run of some parts only ({@code --only}) keeps what an earlier report measured in the sections
+   * it does not measure again: their keys, rows and machine line.
+   */
+  void keepFrom(Path json, java.util.Set<String> remeasured) {
+    if (!Files.isRegularFile(json)) {
+      return;
+    }
+    try {
+      ObjectMapper mapper = new ObjectMapper();
+      var old = mapper.readTree(json.toFile());
+      var oldMachines = old.path("measured_on");
+      old.path("results")
+          .fields()
+          .forEachRemaining(
+              section -> {
+                String name = section.getKey();
+                if (remeasured.contains(name)) {
+                  return;
+                }
+                keys.put(name, mapper.convertValue(section.getValue(), MAP));
+                kept.put(
+                    name,
+                    mapper.convertValue(
+                        oldMachines.has(name) ? oldMachines.get(name) : old.path("machine"), MAP));
+              });
+      for (var row : old.path("rows")) {
+        if (!remeasured.contains(row.path("scale").asText())) {
+          rows.add(mapper.treeToValue(row, Row.class));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the earlier report " + json, e);
+    }
+  }
+
+  /** Per section, the machine and note it was measured with: this run's, or a kept one's. */
+  private Map<String, Map<String, Object>> measuredOn() {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (String section : keys.keySet()) {
+      Map<String, Object> now = machine.asMap();
+      now.put("note", note);
+      out.put(section, kept.getOrDefault(section, now));
+    }
+    return out;
+  }
+
+  private static List<String> keysOf(String section) {
+    return SECTION_KEYS.getOrDefault(section, KEYS);
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
   void row(Row measured) {
     Row row =
@@ -97,7 +190,7 @@ final class Report {
             + (row.ratio() == null ? "" : " (ratio " + fmt(row.ratio()) + ")"));
   }
 
-  Map<String, Map<String, Double>> keys() {
+  Map<String, Map<String, Object>> keys() {
     return keys;
   }
 
@@ -106,15 +199,18 @@ final class Report {
     out.put("machine", machine.asMap());
     out.put("repeats", repeats);
     out.put("quick", quick);
-    // Per scale, the keys in the issue's order (missing ones would show as absent, never as 0).
-    Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
+    // Per section, the keys in the issue's order (missing ones would show as absent, never as 0).
+    Map<String, Map<String, Object>> ordered = new LinkedHashMap<>();
     keys.forEach(
-        (scale, values) -> {
-          Map<String, Double> inOrder = new LinkedHashMap<>();
-          KEYS.stream().filter(values::containsKey).forEach(k -> inOrder.put(k, values.get(k)));
-          ordered.put(scale, inOrder);
+        (section, values) -> {
+          Map<String, Object> inOrder = new LinkedHashMap<>();
+          keysOf(section).stream()
+              .filter(values::containsKey)
+              .forEach(k -> inOrder.put(k, values.get(k)));
+          ordered.put(section, inOrder);
         });
     out.put("results", ordered);
+    out.put("measured_on", measuredOn());
     out.put("rows", rows);
     try {
       Files.createDirectories(json.toAbsolutePath().getParent());
@@ -142,20 +238,23 @@ final class Report {
                 + " `BenchSmokeTest` runs the harness at SF1 with one repetition in `mvn verify`.\n\n");
     md.append("## Machine\n\n")
         .append(
-            "| nproc | RAM | Java | date (UTC) | load average at start → end |\n|---|---|---|---|---|\n")
-        .append("| ")
-        .append(machine.nproc())
-        .append(" | ")
-        .append(machine.ramGb())
-        .append(" GB | ")
-        .append(machine.java())
-        .append(" | ")
-        .append(machine.started().truncatedTo(ChronoUnit.SECONDS))
-        .append(" | ")
-        .append(machine.loadAtStart())
-        .append(" → ")
-        .append(Machine.loadAverage())
-        .append(" |\n\n");
+            "| section | nproc | RAM | Java | date (UTC) | load average at start → end | note |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    measuredOn()
+        .forEach(
+            (section, m) ->
+                md.append(
+                    String.format(
+                        "| %s | %s | %s GB | %s | %s | %s → %s | %s |\n",
+                        section,
+                        m.get("nproc"),
+                        m.get("ram_gb"),
+                        m.get("java"),
+                        m.get("date"),
+                        m.get("load_average_start"),
+                        m.get("load_average_end"),
+                        m.get("note") == null ? "" : m.get("note"))));
+    md.append('\n');
     if (note != null && !note.isBlank()) {
       md.append("**Note:** ").append(note).append("\n\n");
     }
@@ -167,7 +266,7 @@ final class Report {
         .append(" min.\n\n");
     for (String scale : keys.keySet()) {
       md.append("## ").append(scale).append("\n\n| key | value |\n|---|---|\n");
-      KEYS.stream()
+      keysOf(scale).stream()
           .filter(keys.get(scale)::containsKey)
           .forEach(
               k ->
@@ -245,7 +344,21 @@ final class Report {
       - **burst (issue 13)** — 200 files of 25 orders dropped at once and ingested as batches (the local default of
         100 files a batch), upload to the last batch's end, next to the same 5,000 orders as one file; the note
         counts batches and job runs per batch (`Harness.burst`; skipped with `--skip-burst`).
-      - Not measured yet: the Lambda init times the issue also asks for, and `./lakehouse demo`.
+      - **Lambda init** (`bench/run --only lambda`) — every function of core `LakehouseFunction`, each run in a
+        fresh JVM whose class path is `functions/target/lakehouse-functions.zip` unpacked as Lambda's Java runtime
+        lays it out (task root and `lib/*`), `-XX:+UseSerialGC` (the runtime's collector): JVM start → the
+        handler's no-argument constructor done (`lambda_init_seconds`, Lambda's init phase) and → the first
+        invocation of a cheap request answered (`lambda_first_invoke_seconds`), against moto_server (S3 and the
+        Glue catalog, tables created first, untimed) and, for RestSource, a one-page API served by the harness.
+        Each with `JAVA_TOOL_OPTIONS=-XX:+TieredCompilation -XX:TieredStopAtLevel=1` (what FunctionsConstruct
+        sets; Lambda's Java 17 and 21 runtimes already stop at C1 by default, so the variable changes nothing
+        there) against the JVM's default tiers, interleaved. Not measured: SnapStart (a deployed function with
+        SnapStart restores a snapshot taken after init and `Priming`, so its init phase is the restore, which
+        only Lambda can time; the constructors do nothing but register with CRaC, so what SnapStart saves is
+        mostly the first invocation's class loading, which `Priming` moves into the snapshot).
+      - **Demo** (`bench/run --only demo`) — `./lakehouse --home <fresh home> demo` as a child process from the
+        repository root once the CLI is built (the README's figure, `demo_seconds`), with the time of each
+        `==>` step from the command's output and the load average before and after each run.
       """;
 
   static final String EXPECTATIONS =
@@ -273,6 +386,16 @@ final class Report {
 
   private static String nullToEmpty(String s) {
     return s == null ? "" : s;
+  }
+
+  /** A key's value: a number, or one per name ({@code IngestRouter 2.31 s, …}). */
+  static String fmt(Object value) {
+    if (value instanceof Map<?, ?> perName) {
+      return perName.entrySet().stream()
+          .map(e -> e.getKey() + " " + fmt(((Number) e.getValue()).doubleValue()))
+          .collect(Collectors.joining(", "));
+    }
+    return fmt(((Number) value).doubleValue());
   }
 
   static String fmt(double value) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,16 @@ class BenchSmokeTest {
 
   @Test
   void anSf1RunWritesEveryKeyWithAPlausibleValueAndTheMarkdownReport() throws Exception {
-    Bench.run(List.of(Scale.SF1), 1, 2, false, true, "smoke test", out, out.resolve("work"));
+    Bench.run(
+        Set.of(Bench.Part.SCALES),
+        List.of(Scale.SF1),
+        1,
+        2,
+        false,
+        true,
+        "smoke test",
+        out,
+        out.resolve("work"));
 
     JsonNode json = new ObjectMapper().readTree(out.resolve("bench-results.json").toFile());
     JsonNode sf1 = json.get("results").get("SF1");

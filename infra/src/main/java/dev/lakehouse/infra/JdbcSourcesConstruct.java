@@ -277,22 +277,8 @@ public final class JdbcSourcesConstruct extends Construct {
                     "ec2:DescribeVpcAttribute"))
             .resources(List.of("*"))
             .build());
-    s.add(
-        PolicyStatement.Builder.create()
-            .actions(
-                List.of(
-                    "logs:CreateLogGroup",
-                    "logs:CreateLogStream",
-                    "logs:PutLogEvents",
-                    "logs:AssociateKmsKey"))
-            .resources(List.of(JobsConstruct.logGroupsUnder(logGroupPrefix)))
-            .build());
-    s.add(
-        PolicyStatement.Builder.create()
-            .actions(List.of("cloudwatch:PutMetricData"))
-            .resources(List.of("*"))
-            .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", "Glue")))
-            .build());
+    // Its log groups and Glue's job metrics, as every Glue job of the stack.
+    s.addAll(JobsConstruct.glueRuntimeStatements(logGroupPrefix));
     return s;
   }
 

@@ -56,6 +56,11 @@ public final class LocalInvoke {
     System.exit(exit);
   }
 
+  /** A context for a handler invoked outside Lambda (the benchmark's init timing uses it too). */
+  public static Context context(String handlerClass) {
+    return new InvokeContext(handlerClass);
+  }
+
   /** The values only feed log fields. */
   private record InvokeContext(String handler) implements Context {
     private static final String REQUEST_ID = UUID.randomUUID().toString();

@@ -62,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
   private final DirectoryIngestQueue ingestQueue;
   private final RunLog runLog;
   private final Map<String, StateMachine> machines = new LinkedHashMap<>();
+  private final dev.lakehouse.core.admin.TableProvisioner.Result provisioned;
 
   private LocalStack(Builder b) {
     this.home = b.home;
@@ -80,8 +81,9 @@ public final class LocalStack implements AutoCloseable {
     this.outbox = new SnsOutbox(home.root().resolve("outbox/sns.jsonl"));
     // What `cdk deploy` does through the TableAdmin custom resource: every declared table exists
     // (idempotent).
-    new dev.lakehouse.core.admin.TableProvisioner(lakehouse.catalog(), lakehouse.settings())
-        .provision();
+    this.provisioned =
+        new dev.lakehouse.core.admin.TableProvisioner(lakehouse.catalog(), lakehouse.settings())
+            .provision();
 
     // Handlers get real local clients through their constructors; the Spark session's catalog is
     // shared with them
@@ -175,6 +177,14 @@ public final class LocalStack implements AutoCloseable {
 
   public LakehouseHome home() {
     return home;
+  }
+
+  /**
+   * What opening the stack provisioned (every declared table exists afterwards): callers report it
+   * rather than checking every table a second time.
+   */
+  public dev.lakehouse.core.admin.TableProvisioner.Result provisioned() {
+    return provisioned;
   }
 
   public LocalLakehouse lakehouse() {
