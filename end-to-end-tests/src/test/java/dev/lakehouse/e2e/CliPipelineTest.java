@@ -22,11 +22,16 @@ class CliPipelineTest {
   record Outcome(int exitCode, String out, String err) {}
 
   Outcome run(String... args) {
+    return run(dir.resolve("home"), args);
+  }
+
+  /** The CLI as a user types it, on {@code home}. */
+  static Outcome run(Path home, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     String[] withHome = new String[args.length + 2];
     withHome[0] = "--home";
-    withHome[1] = dir.resolve("home").toString();
+    withHome[1] = home.toString();
     System.arraycopy(args, 0, withHome, 2, args.length);
     int code = LakehouseCli.run(withHome, new PrintWriter(out), new PrintWriter(err));
     return new Outcome(code, out.toString(), err.toString());

@@ -68,7 +68,11 @@ final class DemoCommand implements Callable<Integer> {
           "Share of malformed or invalid records, to show quarantine (default ${DEFAULT-VALUE}).")
   double badRate;
 
+  /** The demo's steps, each announced by {@link #step} as {@code ==> [n/STEPS]}. */
+  private static final int STEPS = 8;
+
   private PrintWriter out;
+  private int stepsShown;
   private final List<Execution> executions = new ArrayList<>();
 
   @Override
@@ -189,11 +193,13 @@ final class DemoCommand implements Callable<Integer> {
 
     step("summary");
     summary(spark);
+    Path report = ReportCommand.write(stack, executions, null);
     out.printf(
         "%ndemo finished in %.1f s (JVM start excluded). Try: ./lakehouse sql \"SELECT * FROM "
             + AGG_DAILY_METRICS.qualifiedName()
             + " ORDER BY metric_date DESC LIMIT 10\"%n",
         (System.nanoTime() - t0) / 1e9);
+    out.println("report of its " + executions.size() + " executions: " + report);
     return maintenance.status() == ExecutionStatus.SUCCEEDED ? 0 : LakehouseCli.EXIT_FAILED;
   }
 
@@ -212,7 +218,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void step(String what) {
-    out.println("==> " + what);
+    out.println("==> [" + ++stepsShown + "/" + STEPS + "] " + what);
     out.flush();
   }
 

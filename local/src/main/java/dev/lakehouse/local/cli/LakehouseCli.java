@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
       ExecutionsCommand.class,
       ExecutionCommand.class,
       RedriveCommand.class,
+      ReportCommand.class,
       ServeCommand.class,
       PublishCommand.class,
       StreamCommand.class,
@@ -65,6 +66,14 @@ public final class LakehouseCli implements Callable<Integer> {
           "Where a NEW home keeps table files: on the local S3-compatible server like AWS (s3, default) or in "
               + "a directory (file: faster, no pipeline). An existing home keeps its storage.")
   String storage;
+
+  @Option(
+      names = "--progress",
+      negatable = true,
+      description =
+          "Show where long work is on stderr: each state as it starts ([5/10] Bronze), rows read and "
+              + "written per second by its Spark jobs (default: on when run in a terminal).")
+  Boolean progress;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -110,9 +119,17 @@ public final class LakehouseCli implements Callable<Integer> {
    */
   LocalStack stack(BatchSettings batches) {
     if (stack == null) {
-      stack = LocalStack.builder(s3Home()).batches(batches).build();
+      stack = LocalStack.builder(s3Home()).batches(batches).progress(progress()).build();
     }
     return stack;
+  }
+
+  /** Progress lines on stderr when asked, or by default when a person watches a terminal. */
+  dev.lakehouse.local.stack.Progress progress() {
+    boolean on = progress != null ? progress : System.console() != null;
+    return on
+        ? dev.lakehouse.local.stack.Progress.to(spec.commandLine().getErr())
+        : dev.lakehouse.local.stack.Progress.OFF;
   }
 
   /**

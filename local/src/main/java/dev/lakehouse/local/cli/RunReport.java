@@ -74,21 +74,7 @@ final class RunReport {
   static String failure(Execution execution) {
     String at =
         execution.redrivePoint() == null ? "" : "at " + execution.redrivePoint().stateName() + ": ";
-    String cause = execution.cause() == null ? "" : execution.cause();
-    try {
-      var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cause);
-      for (String field : List.of("ErrorMessage", "errorMessage")) {
-        if (json != null && json.hasNonNull(field)) {
-          cause = json.get(field).asText();
-          break;
-        }
-      }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException plainText) {
-      // the cause is a sentence already
-    }
-    String line = at + execution.error() + (cause.isBlank() ? "" : ": " + cause);
-    int newline = line.indexOf('\n');
-    return newline < 0 ? line : line.substring(0, newline);
+    return at + dev.lakehouse.local.report.Failures.oneLine(execution.error(), execution.cause());
   }
 
   private static String n(Long value) {

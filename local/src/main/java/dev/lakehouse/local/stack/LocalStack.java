@@ -122,14 +122,14 @@ public final class LocalStack implements AutoCloseable {
 
     GlueBinding glue =
         new GlueBinding(
-            lakehouse::spark,
+            b.progress.spark(lakehouse::spark),
             s3,
             home.root().resolve("staging"),
             home.root().resolve("locks"),
             b.faults);
     // Both job task kinds run the same local Spark jobs: the EMR Serverless one through the Glue
     // binding.
-    TaskHandlers handlers =
+    TaskHandlers bound =
         TaskHandlers.of(
             Map.of(
                 LambdaBinding.RESOURCE,
@@ -140,6 +140,7 @@ public final class LocalStack implements AutoCloseable {
                 new EmrServerlessBinding(glue),
                 SnsOutbox.RESOURCE,
                 outbox));
+    TaskHandlers handlers = b.progress.wrap(bound, machines::get);
     this.runner =
         Runner.builder()
             .handlers(handlers)
@@ -460,6 +461,7 @@ public final class LocalStack implements AutoCloseable {
     private java.util.function.UnaryOperator<String> s3Route =
         java.util.function.UnaryOperator.identity();
     private boolean emrServerless;
+    private Progress progress = Progress.OFF;
 
     /**
      * Locally a batch starts as soon as objects wait: the CLI queues all of its files before it
@@ -491,6 +493,12 @@ public final class LocalStack implements AutoCloseable {
      */
     public Builder batches(BatchSettings value) {
       this.batches = value;
+      return this;
+    }
+
+    /** Prints where executions are (step lines, Spark rows and rates) through {@code value}. */
+    public Builder progress(Progress value) {
+      this.progress = value;
       return this;
     }
 

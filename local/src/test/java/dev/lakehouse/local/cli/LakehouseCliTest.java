@@ -109,6 +109,16 @@ class LakehouseCliTest {
   }
 
   @Test
+  void reportTakesExecutionIdsOrLastNotBoth() {
+    Outcome both = run("--home", home.toString(), "report", "some-execution", "--last", "2");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).isEqualTo("lakehouse: give execution ids or --last N, not both\n");
+    Outcome none = run("--home", home.toString(), "report", "--last", "0");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).isEqualTo("lakehouse: --last must be at least 1, was 0\n");
+  }
+
+  @Test
   void unusableHomeIsRejected() throws Exception {
     Path file = Files.writeString(home.resolve("not-a-dir"), "x");
     Outcome outcome = run("--home", file.toString(), "tables");
