@@ -28,6 +28,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * recorded, so its messages go.
  */
 public final class IngestBatches {
+  /** Objects routed side by side in a claim (each is two S3 round trips). */
+  static final int ROUTING_THREADS = 8;
+
   private final IngestQueue queue;
   private final ExecutionsInProgress executions;
   private final IngestRouter router;
@@ -211,9 +214,10 @@ public final class IngestBatches {
    * object written twice before the batch) share one entry, and the entry keeps all their receipts.
    */
   private List<Entry> route(List<QueuedObject> messages) {
+    Map<String, Entry> decided = routeDistinct(messages);
     Map<String, Entry> byObject = new LinkedHashMap<>();
     for (QueuedObject message : messages) {
-      Entry entry = routeOne(message);
+      Entry entry = withReceipts(decided.get(objectOf(message)), List.of(message.receipt()));
       String identity =
           entry.sourceFile() == null
               ? "message:" + message.receipt()
@@ -262,6 +266,54 @@ public final class IngestBatches {
                       e.receipts());
             })
         .toList();
+  }
+
+  /**
+   * Routes each distinct object of the messages once, {@value #ROUTING_THREADS} at a time: routing
+   * is two S3 requests per object (HEAD, and the first bytes to sniff its format), so a batch of a
+   * hundred objects waits for their round trips side by side rather than one after another. The
+   * same object named twice is routed once (rejecting it moves it, so a second look would not find
+   * it).
+   */
+  private Map<String, Entry> routeDistinct(List<QueuedObject> messages) {
+    Map<String, QueuedObject> distinct = new LinkedHashMap<>();
+    for (QueuedObject message : messages) {
+      distinct.putIfAbsent(objectOf(message), message);
+    }
+    Map<String, Entry> decided = new LinkedHashMap<>();
+    if (distinct.size() == 1) {
+      distinct.forEach((object, message) -> decided.put(object, routeOne(message)));
+      return decided;
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            Math.min(ROUTING_THREADS, distinct.size()));
+    try {
+      Map<String, java.util.concurrent.Future<Entry>> pending = new LinkedHashMap<>();
+      distinct.forEach(
+          (object, message) -> pending.put(object, pool.submit(() -> routeOne(message))));
+      for (Map.Entry<String, java.util.concurrent.Future<Entry>> p : pending.entrySet()) {
+        decided.put(p.getKey(), p.getValue().get());
+      }
+      return decided;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while routing the batch's objects", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** What a message names: its object, or (not an object event) the message itself. */
+  private static String objectOf(QueuedObject message) {
+    return message.isObjectEvent()
+        ? message.bucket() + "/" + message.key()
+        : "message:" + message.receipt();
   }
 
   private Entry routeOne(QueuedObject message) {
