@@ -66,6 +66,7 @@ public final class LocalStack implements AutoCloseable {
   private LocalStack(Builder b) {
     this.home = b.home;
     this.s3Server = LocalS3Servers.forHome(home, b.files);
+    dev.lakehouse.local.StartupProfile.mark("S3 server answers");
     this.endpoint = b.s3Route.apply(s3Server.endpoint());
     this.s3 = LocalS3Server.client(endpoint);
     this.lakehouse =
@@ -79,9 +80,14 @@ public final class LocalStack implements AutoCloseable {
                 LocalS3Server.REGION));
     this.outbox = new SnsOutbox(home.root().resolve("outbox/sns.jsonl"));
     // What `cdk deploy` does through the TableAdmin custom resource: every declared table exists
-    // (idempotent).
-    new dev.lakehouse.core.admin.TableProvisioner(lakehouse.catalog(), lakehouse.settings())
-        .provision();
+    // (idempotent). Loading every table's metadata from S3 on each command cost seconds: a catalog
+    // already provisioned for the current declarations (a namespace property) is only listed.
+    boolean provisioned =
+        new dev.lakehouse.core.admin.TableProvisioner(lakehouse.catalog(), lakehouse.settings())
+            .provisionUnlessCurrent()
+            .isPresent();
+    dev.lakehouse.local.StartupProfile.mark(
+        provisioned ? "catalog provisioned" : "catalog current (provisioning skipped)");
 
     // Handlers get real local clients through their constructors; the Spark session's catalog is
     // shared with them
@@ -159,6 +165,7 @@ public final class LocalStack implements AutoCloseable {
     // any failure and
     // can be redriven; nothing stays RUNNING forever.
     runner.failAbandoned().forEach(this::onStatusChange);
+    dev.lakehouse.local.StartupProfile.mark("stack ready (handlers, state machines)");
   }
 
   private static String readDefinition(Path file) {
