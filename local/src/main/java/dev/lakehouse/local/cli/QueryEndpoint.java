@@ -1,7 +1,5 @@
 package dev.lakehouse.local.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.lakehouse.local.LakehouseHome;
@@ -43,7 +41,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class QueryEndpoint implements AutoCloseable {
   static final String TOKEN_HEADER = "X-Lakehouse-Token";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String EXIT_HEADER = "X-Lakehouse-Exit";
+  static final String OUT_LENGTH_HEADER = "X-Lakehouse-Out-Length";
+
+  /**
+   * The serve file, {"port":N,"pid":N,"token":"hex"}: written and read here only, so a pattern
+   * reads it and the client loads no JSON library (Jackson alone was a fifth of its class loading).
+   */
+  private static final java.util.regex.Pattern SERVE_FILE =
+      java.util.regex.Pattern.compile(
+          "\\{\"port\":(\\d+),\"pid\":(\\d+),\"token\":\"([0-9a-f]+)\"}\\s*");
 
   private final LocalLakehouse lakehouse;
   private final HttpServer server;
@@ -112,8 +119,9 @@ public final class QueryEndpoint implements AutoCloseable {
         tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(
         tmp,
-        JSON.writeValueAsString(
-            Map.of("port", port(), "pid", ProcessHandle.current().pid(), "token", token)));
+        String.format(
+            "{\"port\":%d,\"pid\":%d,\"token\":\"%s\"}%n",
+            port(), ProcessHandle.current().pid(), token));
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -121,7 +129,7 @@ public final class QueryEndpoint implements AutoCloseable {
   private void unadvertise() {
     try {
       if (Files.isRegularFile(file)
-          && token.equals(JSON.readTree(file.toFile()).path("token").asText())) {
+          && Files.readString(file).contains("\"token\":\"" + token + "\"")) {
         Files.deleteIfExists(file);
       }
     } catch (IOException e) {
@@ -129,19 +137,31 @@ public final class QueryEndpoint implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code POST /sql?format=F&limit=N}, the query as the body. The answer: what the query printed,
+   * then its one-line error, split by the out-length header; the exit code in its own header.
+   */
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       if (!token.equals(exchange.getRequestHeaders().getFirst(TOKEN_HEADER))) {
-        reply(exchange, 403, "wrong or missing token");
+        reply(exchange, 403, Map.of(), "wrong or missing token");
         return;
       }
       if (!exchange.getRequestMethod().equals("POST")) {
-        reply(exchange, 405, "POST a query");
+        reply(exchange, 405, Map.of(), "POST a query");
         return;
       }
-      JsonNode request;
+      Map<String, String> params = new java.util.HashMap<>();
+      String rawQuery = exchange.getRequestURI().getRawQuery();
+      for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          params.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+      }
+      String query;
       try (InputStream in = exchange.getRequestBody()) {
-        request = JSON.readTree(in);
+        query = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       StringWriter text = new StringWriter();
       PrintWriter out = new PrintWriter(text);
@@ -150,9 +170,9 @@ public final class QueryEndpoint implements AutoCloseable {
       try {
         SqlOutput.print(
             lakehouse.spark(),
-            request.path("query").asText(),
-            Output.Format.valueOf(request.path("format").asText("table")),
-            request.path("limit").asInt(1000),
+            query,
+            Output.Format.valueOf(params.getOrDefault("format", "table")),
+            Integer.parseInt(params.getOrDefault("limit", "1000")),
             out);
       } catch (Exception e) { // Spark's Scala code throws checked exceptions undeclared
         error = CliErrors.describe(e);
@@ -160,15 +180,24 @@ public final class QueryEndpoint implements AutoCloseable {
       }
       out.flush();
       served.incrementAndGet();
+      byte[] printed = text.toString().getBytes(StandardCharsets.UTF_8);
       reply(
           exchange,
           200,
-          JSON.writeValueAsString(Map.of("exit", exit, "out", text.toString(), "error", error)));
+          Map.of(
+              EXIT_HEADER,
+              Integer.toString(exit),
+              OUT_LENGTH_HEADER,
+              Integer.toString(printed.length)),
+          text + error);
     }
   }
 
-  private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+  private static void reply(
+      HttpExchange exchange, int status, Map<String, String> headers, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
@@ -181,49 +210,56 @@ public final class QueryEndpoint implements AutoCloseable {
    * refused. Empty means "run it cold", never a failure.
    */
   static Optional<Answer> ask(LakehouseHome home, String query, Output.Format format, int limit) {
-    Path file = serveFile(home);
-    JsonNode serve;
+    java.util.regex.Matcher serve;
     try {
+      Path file = serveFile(home);
       if (!Files.isRegularFile(file)) {
         return Optional.empty();
       }
-      serve = JSON.readTree(file.toFile());
+      serve = SERVE_FILE.matcher(Files.readString(file));
     } catch (IOException unreadable) {
       return Optional.empty();
     }
-    long pid = serve.path("pid").asLong(-1);
-    if (pid <= 0 || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+    if (!serve.matches()
+        || !ProcessHandle.of(Long.parseLong(serve.group(2)))
+            .map(ProcessHandle::isAlive)
+            .orElse(false)) {
       return Optional.empty();
     }
     try {
       HttpURLConnection http =
           (HttpURLConnection)
-              URI.create("http://127.0.0.1:" + serve.path("port").asInt() + "/sql")
+              URI.create(
+                      "http://127.0.0.1:"
+                          + serve.group(1)
+                          + "/sql?format="
+                          + format.name()
+                          + "&limit="
+                          + limit)
                   .toURL()
                   .openConnection();
       http.setConnectTimeout(2000);
       http.setRequestMethod("POST");
       http.setDoOutput(true);
-      http.setRequestProperty(TOKEN_HEADER, serve.path("token").asText());
-      http.setRequestProperty("Content-Type", "application/json");
+      http.setRequestProperty(TOKEN_HEADER, serve.group(3));
+      http.setRequestProperty("Content-Type", "text/plain; charset=utf-8");
       try (OutputStream body = http.getOutputStream()) {
-        body.write(
-            JSON.writeValueAsBytes(
-                Map.of("query", query, "format", format.name(), "limit", limit)));
+        body.write(query.getBytes(StandardCharsets.UTF_8));
       }
       if (http.getResponseCode() != 200) {
         return Optional.empty();
       }
-      JsonNode answer;
+      byte[] answer;
       try (InputStream in = http.getInputStream()) {
-        answer = JSON.readTree(in);
+        answer = in.readAllBytes();
       }
+      int outLength = Integer.parseInt(http.getHeaderField(OUT_LENGTH_HEADER));
       return Optional.of(
           new Answer(
-              answer.path("exit").asInt(),
-              answer.path("out").asText(),
-              answer.path("error").asText()));
-    } catch (IOException notThere) {
+              Integer.parseInt(http.getHeaderField(EXIT_HEADER)),
+              new String(answer, 0, outLength, StandardCharsets.UTF_8),
+              new String(answer, outLength, answer.length - outLength, StandardCharsets.UTF_8)));
+    } catch (IOException | RuntimeException notThere) {
       return Optional.empty();
     }
   }

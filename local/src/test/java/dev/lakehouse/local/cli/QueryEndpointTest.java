@@ -73,7 +73,7 @@ class QueryEndpointTest {
       // A serve file whose token the endpoint refuses: the CLI answers cold, and right.
       String advertised = Files.readString(serveFile);
       Files.writeString(
-          serveFile, advertised.replaceFirst("\"token\":\"[0-9a-f]+\"", "\"token\":\"x\""));
+          serveFile, advertised.replaceFirst("\"token\":\"[0-9a-f]+\"", "\"token\":\"abcdef\""));
       assertThat(sql(h, TOTALS, "csv").out()).isEqualTo("products,total\n3,62.55\n");
       assertThat(endpoint.served()).isZero();
     }
@@ -142,7 +142,7 @@ class QueryEndpointTest {
       http.setRequestProperty(QueryEndpoint.TOKEN_HEADER, token);
     }
     try (var body = http.getOutputStream()) {
-      body.write("{\"query\":\"select 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      body.write("select 1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     return http.getResponseCode();
   }
