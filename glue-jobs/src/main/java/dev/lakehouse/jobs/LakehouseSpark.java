@@ -15,32 +15,61 @@ public final class LakehouseSpark {
 
   /** A local session sized for one small machine: few shuffle partitions, no UI, UTC. */
   public static SparkSession local(CatalogSettings settings) {
-    SparkSession.Builder builder =
-        SparkSession.builder()
-            .appName("lakehouse-local")
-            .master("local[*]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.default.parallelism", "4")
-            .config("spark.sql.adaptive.enabled", "true")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            // Spark's own (non-Iceberg) warehouse is never used; keep it off the lakehouse
-            // warehouse, which may be s3://.
-            .config(
-                "spark.sql.warehouse.dir",
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "lakehouse-spark")
-                    .toUri()
-                    .toString())
-            // Iceberg's vectorized Parquet reader pulls Arrow; plain reads are fast enough for
-            // local volumes.
-            .config("spark.sql.iceberg.vectorization.enabled", "false");
+    SparkSession.Builder builder = localBuilder();
     settings.sparkConf().forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     bindCatalog(spark, settings);
     return spark;
+  }
+
+  /**
+   * Starts the local session on a daemon thread, with no catalog yet, while the caller starts what
+   * the catalog needs (the S3 server): on two cores the two start-ups overlap. {@link #local} then
+   * finds that session (waiting for it if it is still starting) and binds the catalog. A failure
+   * here is left for {@link #local} to meet and report.
+   */
+  public static void startInBackground() {
+    if (SparkSession.getDefaultSession().isDefined()) {
+      return; // this JVM's session runs already (tests run many commands in one JVM)
+    }
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                localBuilder()
+                    .config(CatalogSettings.SPARK_EXTENSIONS_CONF, CatalogSettings.SPARK_EXTENSIONS)
+                    .getOrCreate();
+              } catch (RuntimeException reportedByLocal) {
+                // local() starts it again on the caller's thread and fails there, with its message.
+              }
+            },
+            "lakehouse-spark-start");
+    starter.setDaemon(true);
+    starter.start();
+  }
+
+  private static SparkSession.Builder localBuilder() {
+    return SparkSession.builder()
+        .appName("lakehouse-local")
+        .master("local[*]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        // Spark's own (non-Iceberg) warehouse is never used; keep it off the lakehouse
+        // warehouse, which may be s3://.
+        .config(
+            "spark.sql.warehouse.dir",
+            java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "lakehouse-spark")
+                .toUri()
+                .toString())
+        // Iceberg's vectorized Parquet reader pulls Arrow; plain reads are fast enough for
+        // local volumes.
+        .config("spark.sql.iceberg.vectorization.enabled", "false");
   }
 
   /**

@@ -49,6 +49,7 @@ public final class LocalLakehouse implements AutoCloseable {
   public synchronized SparkSession spark() {
     if (spark == null) {
       spark = LakehouseSpark.local(settings);
+      StartupProfile.mark("Spark session up");
     }
     SparkSession.setActiveSession(spark);
     return spark;

@@ -43,6 +43,72 @@ public final class TableProvisioner {
     return provision(LakehouseTables.all());
   }
 
+  /**
+   * The namespace property that records which declarations the catalog was last provisioned for:
+   * {@link #declarationsFingerprint} of them.
+   */
+  public static final String PROVISIONED_PROPERTY = "lakehouse.provisioned-declarations";
+
+  /**
+   * {@link #provision} unless the catalog was provisioned for exactly these declarations already
+   * (its namespace property says so) and every declared table is listed: then empty, at the cost of
+   * two catalog queries instead of loading every table's metadata. A home from an earlier release
+   * (no or another fingerprint) or with a table dropped is provisioned in full.
+   */
+  public java.util.Optional<Result> provisionUnlessCurrent() {
+    List<TableDefinition> tables = LakehouseTables.all();
+    String fingerprint = declarationsFingerprint(tables);
+    if (!(catalog instanceof SupportsNamespaces namespaces)) {
+      return java.util.Optional.of(provision(tables));
+    }
+    Namespace ns = Namespace.of(LakehouseTables.NAMESPACE);
+    if (namespaces.namespaceExists(ns)
+        && fingerprint.equals(namespaces.loadNamespaceMetadata(ns).get(PROVISIONED_PROPERTY))) {
+      java.util.Set<String> listed = new java.util.HashSet<>();
+      catalog.listTables(ns).forEach(id -> listed.add(id.name()));
+      if (tables.stream().allMatch(t -> listed.contains(t.name()))) {
+        return java.util.Optional.empty();
+      }
+    }
+    Result result = provision(tables);
+    namespaces.setProperties(ns, Map.of(PROVISIONED_PROPERTY, fingerprint));
+    return java.util.Optional.of(result);
+  }
+
+  /**
+   * A digest of everything provisioning creates or migrates a table from: names, schemas, specs,
+   * sort orders, properties and former names. Any change to a declaration changes it.
+   */
+  public static String declarationsFingerprint(List<TableDefinition> tables) {
+    StringBuilder text = new StringBuilder();
+    for (TableDefinition t : tables) {
+      text.append(t.name())
+          .append('|')
+          .append(t.zone())
+          .append('|')
+          .append(org.apache.iceberg.SchemaParser.toJson(t.schema()))
+          .append('|')
+          .append(org.apache.iceberg.PartitionSpecParser.toJson(t.spec()))
+          .append('|')
+          .append(org.apache.iceberg.SortOrderParser.toJson(t.sortOrder()))
+          .append('|')
+          .append(new java.util.TreeMap<>(t.properties()))
+          .append('|')
+          .append(new java.util.TreeMap<>(t.formerNames()))
+          .append('|')
+          .append(t.description())
+          .append('\n');
+    }
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Result provision(List<TableDefinition> tables) {
     boolean namespaceCreated = ensureNamespace();
     List<String> created = new ArrayList<>();

@@ -186,6 +186,12 @@ public final class CatalogSettings {
    * Spark configuration registering the catalog as {@value #SPARK_CATALOG_NAME} and making it the
    * default.
    */
+  /** Iceberg's SQL extensions (MERGE, CALL, ...): session-wide, fixed when the session starts. */
+  public static final String SPARK_EXTENSIONS_CONF = "spark.sql.extensions";
+
+  public static final String SPARK_EXTENSIONS =
+      "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+
   public Map<String, String> sparkConf() {
     Map<String, String> conf = new LinkedHashMap<>();
     String prefix = "spark.sql.catalog." + SPARK_CATALOG_NAME;
@@ -195,9 +201,7 @@ public final class CatalogSettings {
     // stale cached table.
     conf.put(prefix + ".cache-enabled", "false");
     conf.put("spark.sql.defaultCatalog", SPARK_CATALOG_NAME);
-    conf.put(
-        "spark.sql.extensions",
-        "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+    conf.put(SPARK_EXTENSIONS_CONF, SPARK_EXTENSIONS);
     return conf;
   }
 

@@ -72,6 +72,49 @@ class TableProvisionerTest {
     assertThat(currentMetadata(fresh)).isEqualTo(metadataBefore);
   }
 
+  @Test
+  void aCatalogAtTheCurrentDeclarationsIsNotProvisionedAgain() {
+    CatalogSettings settings = CatalogSettings.embedded(home);
+    Catalog catalog = CatalogFactory.create(settings);
+
+    var first = new TableProvisioner(catalog, settings).provisionUnlessCurrent();
+    assertThat(first).isPresent();
+    assertThat(first.get().created()).hasSize(10);
+    String metadataBefore = currentMetadata(catalog);
+
+    assertThat(
+            new TableProvisioner(CatalogFactory.create(settings), settings)
+                .provisionUnlessCurrent())
+        .isEmpty();
+    assertThat(currentMetadata(catalog)).isEqualTo(metadataBefore);
+  }
+
+  @Test
+  void aDroppedTableOrAnOlderCatalogIsProvisionedInFull() {
+    CatalogSettings settings = CatalogSettings.embedded(home);
+    Catalog catalog = CatalogFactory.create(settings);
+    new TableProvisioner(catalog, settings).provisionUnlessCurrent();
+
+    catalog.dropTable(LakehouseTables.RAW_ORDERS.identifier(), true);
+    var afterDrop = new TableProvisioner(catalog, settings).provisionUnlessCurrent();
+    assertThat(afterDrop).isPresent();
+    assertThat(afterDrop.get().created()).containsExactly("raw_orders");
+
+    // A catalog provisioned by an earlier release records another fingerprint (or none).
+    var ns = org.apache.iceberg.catalog.Namespace.of(LakehouseTables.NAMESPACE);
+    ((org.apache.iceberg.catalog.SupportsNamespaces) catalog)
+        .setProperties(ns, java.util.Map.of(TableProvisioner.PROVISIONED_PROPERTY, "0.1"));
+    var older = new TableProvisioner(catalog, settings).provisionUnlessCurrent();
+    assertThat(older).isPresent();
+    assertThat(older.get().existing()).hasSize(10);
+    assertThat(
+            ((org.apache.iceberg.catalog.SupportsNamespaces) catalog)
+                .loadNamespaceMetadata(ns)
+                .get(TableProvisioner.PROVISIONED_PROPERTY))
+        .isEqualTo(TableProvisioner.declarationsFingerprint(LakehouseTables.all()))
+        .hasSize(64);
+  }
+
   private static String currentMetadata(Catalog catalog) {
     StringBuilder all = new StringBuilder();
     for (TableDefinition t : LakehouseTables.all()) {

@@ -83,10 +83,19 @@ final class DemoCommand implements Callable<Integer> {
     LocalStack stack = cli.stack();
     SparkSession spark = stack.lakehouse().spark();
     // Opening the stack provisioned the tables: report that, not a second check of every table.
-    var provisioned = stack.provisioned();
-    out.printf(
-        "   %d tables created, %d already there; S3 endpoint %s%n",
-        provisioned.created().size(), provisioned.existing().size(), stack.s3Endpoint());
+    stack
+        .provisioned()
+        .ifPresentOrElse(
+            provisioned ->
+                out.printf(
+                    "   %d tables created, %d already there; S3 endpoint %s%n",
+                    provisioned.created().size(),
+                    provisioned.existing().size(),
+                    stack.s3Endpoint()),
+            () ->
+                out.printf(
+                    "   all %d tables already there; S3 endpoint %s%n",
+                    dev.lakehouse.core.tables.LakehouseTables.all().size(), stack.s3Endpoint()));
 
     Path data = stack.home().root().resolve("demo-data");
     step(

@@ -179,6 +179,7 @@ public final class LakehouseCli implements Callable<Integer> {
   static final String DEBUG_ENV = "LAKEHOUSE_DEBUG";
 
   public static void main(String[] args) {
+    dev.lakehouse.local.StartupProfile.mark("CLI main (JVM started)");
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
     description = {
       "Keep the local stack up and watch the landing bucket: every object dropped under landing/ (e.g. with",
       "'aws s3 cp orders.jsonl s3://landing/landing/orders/ --endpoint-url http://127.0.0.1:PORT') joins the",
-      "ingest queue with the EventBridge 'Object Created' event; what a poll finds loads as one batch. Ctrl-C stops."
+      "ingest queue with the EventBridge 'Object Created' event; what a poll finds loads as one batch. Ctrl-C stops.",
+      "While it runs, 'lakehouse sql' on the same home runs its queries on this warm session (loopback only)."
     })
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand LakehouseCli cli;
@@ -37,6 +38,13 @@ final class ServeCommand implements Callable<Integer> {
     LocalStack stack = cli.stack();
     stack.lakehouse().spark();
     PrintWriter out = cli.spec.commandLine().getOut();
+    // Closed by the JVM's exit (Ctrl-C), which also removes the serve file.
+    QueryEndpoint endpoint = once ? null : QueryEndpoint.open(stack.lakehouse());
+    if (endpoint != null) {
+      out.printf(
+          "query endpoint: 127.0.0.1:%d ('lakehouse sql' on this home answers from here)%n",
+          endpoint.port());
+    }
     out.printf(
         "local S3 endpoint: %s (access key %s, secret %s, region %s)%n",
         stack.s3Endpoint(),

@@ -1,13 +1,8 @@
 package dev.lakehouse.local.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakehouse.local.StartupProfile;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +12,9 @@ import picocli.CommandLine.ParentCommand;
     name = "sql",
     description = {
       "Run Spark SQL over the catalog. Tables are ecommerce_lakehouse.TABLE; time travel with",
-      "VERSION AS OF / TIMESTAMP AS OF; metadata tables as ecommerce_lakehouse.TABLE.snapshots, .history, .files."
+      "VERSION AS OF / TIMESTAMP AS OF; metadata tables as ecommerce_lakehouse.TABLE.snapshots, .history, .files.",
+      "When 'lakehouse serve' runs on the same home, the query runs on its warm session (answers in about",
+      "a second); otherwise this command starts the S3 server and Spark itself."
     })
 final class SqlCommand implements Callable<Integer> {
 
@@ -43,77 +40,22 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Dataset<Row> result = cli.lakehouse().spark().sql(query);
-    String[] columns = result.columns();
     PrintWriter out = cli.spec.commandLine().getOut();
-    switch (format) {
-      case csv -> {
-        out.println(String.join(",", List.of(columns).stream().map(Output::csv).toList()));
-        for (Row row : (Iterable<Row>) result::toLocalIterator) {
-          List<String> cells = new ArrayList<>();
-          for (int i = 0; i < columns.length; i++) {
-            cells.add(Output.csv(text(row.get(i))));
-          }
-          out.println(String.join(",", cells));
-        }
+    java.util.Optional<QueryEndpoint.Answer> warm =
+        QueryEndpoint.ask(cli.openHome(), query, format, limit);
+    if (warm.isPresent()) {
+      out.print(warm.get().out());
+      if (warm.get().exit() != 0) {
+        cli.spec.commandLine().getErr().println("lakehouse: " + warm.get().error());
       }
-      case json -> {
-        // Exact decimals: 12.50 stays 12.50 (money keeps its cents), never 12.5 or 1.25E+1.
-        ObjectMapper json =
-            new ObjectMapper()
-                .setNodeFactory(
-                    com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
-                .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-        for (Row row : (Iterable<Row>) result::toLocalIterator) {
-          ObjectNode node = json.createObjectNode();
-          for (int i = 0; i < columns.length; i++) {
-            Object value = row.get(i);
-            if (value == null) {
-              node.putNull(columns[i]);
-            } else if (value instanceof Number || value instanceof Boolean) {
-              node.set(columns[i], json.valueToTree(value));
-            } else {
-              node.put(columns[i], text(value));
-            }
-          }
-          out.println(json.writeValueAsString(node));
-        }
-      }
-      default -> {
-        // One row more than shown tells whether the limit cut anything, without counting the whole
-        // result.
-        List<Row> fetched = result.limit(limit + 1).collectAsList();
-        List<Row> rows = fetched.subList(0, Math.min(limit, fetched.size()));
-        List<List<String>> cells = new ArrayList<>();
-        for (Row row : rows) {
-          List<String> line = new ArrayList<>();
-          for (int i = 0; i < columns.length; i++) {
-            line.add(row.get(i) == null ? "NULL" : text(row.get(i)));
-          }
-          cells.add(line);
-        }
-        TextTable.print(out, List.of(columns), cells);
-        out.println(
-            fetched.size() > limit
-                ? "(first "
-                    + limit
-                    + " rows shown, more exist: raise --limit, or use --format csv|json for every row)"
-                : "(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + ")");
-      }
+      return warm.get().exit();
     }
+    StartupProfile.mark("no serve on this home: cold path");
+    // Spark's start-up and the S3 server's overlap: neither needs the other until the catalog
+    // binds.
+    dev.lakehouse.jobs.LakehouseSpark.startInBackground();
+    SqlOutput.print(cli.lakehouse().spark(), query, format, limit, out);
+    StartupProfile.mark("query answered");
     return 0;
-  }
-
-  private static String text(Object value) {
-    if (value == null) {
-      return "";
-    }
-    if (value instanceof java.math.BigDecimal d) {
-      return d.toPlainString();
-    }
-    if (value instanceof java.sql.Timestamp t) {
-      return t.toInstant().toString();
-    }
-    return value.toString();
   }
 }

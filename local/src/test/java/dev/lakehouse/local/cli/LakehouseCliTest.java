@@ -472,7 +472,7 @@ class LakehouseCliTest {
   }
 
   /** A curated_products row in column order: key, category, price and lineage; the rest unknown. */
-  private static String product(String id, String category, String price, String sourceFile) {
+  static String product(String id, String category, String price, String sourceFile) {
     return "('"
         + id
         + "', NULL, NULL, NULL, '"
