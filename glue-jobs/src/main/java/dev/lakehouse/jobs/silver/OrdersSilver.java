@@ -244,7 +244,10 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
         UNION SELECT p.customer_id FROM %2$s p JOIN %1$s n ON p.order_id = n.order_id"""
                 .formatted(orders, prior));
     Dataset<Row> stats =
-        changedStats(CustomerStats.compute(customerRows, combinedRows, now), current)
+        changedStats(
+                CustomerStats.compute(customerRows, combinedRows, now),
+                CustomerStats.compute(customerRows, priorRows, now),
+                current)
             .localCheckpoint(true);
     List<String> affectedDates =
         SilverSql.dates(
@@ -259,23 +262,28 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   }
 
   /**
-   * The {@code stats} of customers that differ from their {@code current} version, and whether the
-   * segment (the one customer attribute gold shows) is among the changes. Customers without a
-   * current version are left out: there is no row to update, gold shows their orders as 'unknown'.
+   * The {@code stats} of customers that differ from their {@code current} version or whose segment
+   * (the one customer attribute gold shows) moves from what their orders made it {@code before} the
+   * batch, with {@code segment_changed}. The segment is compared with the orders before the run,
+   * not with the current version, so a rerun after a failure between the customers commit and the
+   * orders commit marks the same dates. Customers without a current version are left out: there is
+   * no row to update, gold shows their orders as 'unknown'.
    */
-  static Dataset<Row> changedStats(Dataset<Row> stats, Dataset<Row> current) {
+  static Dataset<Row> changedStats(Dataset<Row> stats, Dataset<Row> before, Dataset<Row> current) {
     return stats
         .sparkSession()
         .sql(
             """
-        SELECT s.*, NOT (c.customer_segment <=> s.customer_segment) AS segment_changed
-        FROM %s s JOIN %s c ON s.customer_id = c.customer_id
-        WHERE NOT (c.lifetime_value <=> s.lifetime_value AND c.total_orders <=> s.total_orders
+        SELECT s.*, NOT (b.customer_segment <=> s.customer_segment) AS segment_changed
+        FROM %s s JOIN %s c ON s.customer_id = c.customer_id JOIN %s b ON b.customer_id = s.customer_id
+        WHERE NOT (b.customer_segment <=> s.customer_segment)
+           OR NOT (c.lifetime_value <=> s.lifetime_value AND c.total_orders <=> s.total_orders
                    AND c.first_order_date <=> s.first_order_date AND c.last_order_date <=> s.last_order_date
                    AND c.is_active <=> s.is_active AND c.customer_segment <=> s.customer_segment)"""
                 .formatted(
                     SilverSql.view(stats, "customer_stats"),
-                    SilverSql.view(current, "customers_current")));
+                    SilverSql.view(current, "customers_current"),
+                    SilverSql.view(before, "customer_stats_before")));
   }
 
   /**

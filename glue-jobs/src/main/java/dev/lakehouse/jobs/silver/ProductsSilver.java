@@ -71,16 +71,20 @@ final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
 
   @Override
   public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
+    // Compared with the category silver has for the product as well as with the line's: the product
+    // is committed last, so a rerun after the lines were re-labelled marks the same dates.
     return new Staged(
         latest,
         SilverSql.dates(
             spark.sql(
                 """
         SELECT to_date(i.order_date) FROM %s i JOIN %s p ON i.product_id = p.product_id
-        WHERE i.category <> p.category"""
+        LEFT JOIN %s c ON c.product_id = p.product_id
+        WHERE i.category <> p.category OR NOT (coalesce(c.category, 'unknown') <=> p.category)"""
                     .formatted(
                         CURATED_ORDER_ITEMS.qualifiedName(),
-                        SilverSql.view(latest, "products_latest")))));
+                        SilverSql.view(latest, "products_latest"),
+                        CURATED_PRODUCTS.qualifiedName()))));
   }
 
   @Override
