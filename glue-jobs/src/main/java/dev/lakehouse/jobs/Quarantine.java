@@ -47,14 +47,22 @@ public final class Quarantine {
    */
   public static long replace(
       SparkSession spark, String stage, List<String> sourceFiles, Dataset<Row> rows) {
-    long count = rows.count();
+    return replace(spark, stage, sourceFiles, rows, rows.count());
+  }
+
+  /**
+   * {@link #replace(SparkSession, String, List, Dataset)} when the caller already knows how many
+   * {@code rows} there are: no pass to count them, and quarantine is only looked at when there is
+   * nothing to add (whether earlier rejects are left to remove).
+   */
+  public static long replace(
+      SparkSession spark, String stage, List<String> sourceFiles, Dataset<Row> rows, long count) {
     var condition =
         functions
             .col("stage")
             .equalTo(stage)
             .and(functions.col("source_file").isin(sourceFiles.toArray()));
-    boolean hadRejects = !spark.table(TABLE).where(condition).isEmpty();
-    if (count == 0 && !hadRejects) {
+    if (count == 0 && spark.table(TABLE).where(condition).isEmpty()) {
       return 0;
     }
     String view = "quarantine_replacement_" + Math.abs(System.nanoTime());

@@ -242,6 +242,54 @@ class MedallionJobsTest {
   }
 
   @Test
+  void aBatchOfNewOrdersMarksOnlyTheirDatesAndCommitsOncePerChangedTable() {
+    load("products", PRODUCTS);
+    load("customers", CUSTOMERS);
+    load("orders", ORDERS);
+    gold();
+    List<Long> before = snapshotCounts();
+
+    // C1 (245.16, low) buys 10.00 more on a new day: still low, so only that day is affected; O2
+    // moves on from processing to shipped: it still counts as revenue, no metric changes.
+    files++;
+    Path file =
+        write(
+            home,
+            "landing/orders-" + files + ".jsonl",
+            lines(
+                order("O7", "C1", "2026-11-05T08:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+                order(
+                    "O2", "C2", "2026-11-01T23:30:00Z", "shipped", item("P3", 2, "5.00", "0.15"))));
+    bronzeOnly("orders", file);
+    JobResult result = silver("orders");
+    List<Long> after = snapshotCounts();
+    assertThat(result.details())
+        .containsEntry("affectedDates", 1)
+        .containsEntry("changedCustomers", 1L);
+    assertThat(after)
+        .as("one commit on raw_orders (bronze), curated_orders, its lines and curated_customers")
+        .isEqualTo(
+            List.of(
+                before.get(0) + 1,
+                before.get(1) + 1,
+                before.get(2) + 1,
+                before.get(3) + 1,
+                before.get(4),
+                before.get(5),
+                before.get(6)));
+    assertThat(
+            rows(
+                    spark,
+                    "select summary['lakehouse.affected-dates'] from"
+                        + " ecommerce_lakehouse.curated_orders.snapshots order by committed_at desc limit 1")
+                .get(0)
+                .getString(0))
+        .isEqualTo("2026-11-05");
+    gold();
+    assertIncrementalEqualsFull();
+  }
+
+  @Test
   void aBatchWhoseEveryRowIsRejectedSucceedsPromotesNothingAndIsNeverReadAgain() {
     load("products", PRODUCTS);
     load("customers", CUSTOMERS);
@@ -452,6 +500,11 @@ class MedallionJobsTest {
   private JobResult load(String entity, String content) {
     files++;
     Path file = write(home, "landing/" + entity + "-" + files + ".jsonl", content);
+    bronzeOnly(entity, file);
+    return silver(entity);
+  }
+
+  private void bronzeOnly(String entity, Path file) {
     JobResult bronze =
         BronzeIngestJob.fromArgs(
                 "--execution-id",
@@ -466,7 +519,6 @@ class MedallionJobsTest {
                 file.toUri().toString())
             .execute(spark);
     assertThat(bronze.status()).isEqualTo(RunStatus.SUCCEEDED);
-    return silver(entity);
   }
 
   private JobResult silver(String entity) {

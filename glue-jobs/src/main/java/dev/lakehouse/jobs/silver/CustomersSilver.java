@@ -144,19 +144,32 @@ final class CustomersSilver implements SilverEntity<CustomersSilver.Staged> {
         spark
             .table(CURATED_ORDERS.qualifiedName())
             .select("customer_id", "order_date", "order_status", "net_amount");
-    Dataset<Row> changed =
-        changed(latest, spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current"));
+    Dataset<Row> current = spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current");
+    Dataset<Row> changed = changed(latest, current);
     Dataset<Row> versions =
         versions(changed, CustomerStats.compute(changed, orders, asOf), now).localCheckpoint(true);
-    List<String> affectedDates =
-        SilverSql.dates(
-            spark.sql(
-                """
-        SELECT to_date(o.order_date) FROM %s o JOIN %s n ON o.customer_id = n.customer_id"""
-                    .formatted(
-                        CURATED_ORDERS.qualifiedName(),
-                        SilverSql.view(latest, "customers_latest"))));
+    List<String> affectedDates = SilverSql.dates(segmentMoves(versions, current, orders));
     return new Staged(latest, versions, versions.count(), affectedDates);
+  }
+
+  /**
+   * The dates of the orders of customers whose new version is in another segment than their current
+   * one (a customer new to silver moves from gold's 'unknown'): the segment is the only customer
+   * attribute gold shows, so a changed profile alone marks no date.
+   */
+  static Dataset<Row> segmentMoves(
+      Dataset<Row> versions, Dataset<Row> current, Dataset<Row> orders) {
+    return versions
+        .sparkSession()
+        .sql(
+            """
+        SELECT to_date(o.order_date) FROM %s o JOIN %s v ON o.customer_id = v.customer_id
+        LEFT JOIN %s c ON c.customer_id = v.customer_id
+        WHERE NOT (c.customer_segment <=> v.customer_segment)"""
+                .formatted(
+                    SilverSql.view(orders, "customer_orders"),
+                    SilverSql.view(versions, "customer_versions"),
+                    SilverSql.view(current, "customers_current")));
   }
 
   @Override

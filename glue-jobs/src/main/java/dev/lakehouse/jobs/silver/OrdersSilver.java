@@ -44,15 +44,22 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   /**
    * @param lines the order lines of the batch's orders
    * @param orders the batch's orders
-   * @param customerStats the order-derived columns of every customer of the batch, old orders
-   *     included
+   * @param customerStats the order-derived columns of the batch's customers (old orders included)
+   *     that differ from their current version, with {@code segment_changed}
+   * @param changedCustomers how many rows {@code customerStats} has (none: no customers commit)
    */
   record Staged(
       Dataset<Row> lines,
       Dataset<Row> orders,
       Dataset<Row> customerStats,
+      long changedCustomers,
       List<String> affectedDates)
-      implements SilverEntity.Staged {}
+      implements SilverEntity.Staged {
+    @Override
+    public Map<String, Object> details() {
+      return Map.of("changedCustomers", changedCustomers);
+    }
+  }
 
   @Override
   public TableDefinition bronze() {
@@ -204,46 +211,134 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
     Dataset<Row> lines =
         lines(latest, spark.table(CURATED_PRODUCTS.qualifiedName()), now).localCheckpoint(true);
-    Dataset<Row> orderRows =
-        orders(
-                latest,
-                lines,
-                spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current"),
-                now)
-            .localCheckpoint(true);
+    Dataset<Row> current = spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current");
+    Dataset<Row> orderRows = orders(latest, lines, current, now).localCheckpoint(true);
     String orders = SilverSql.view(orderRows, "orders_new");
-    // Every order of every customer in the batch, as it will be once merged: stats and gold dates
-    // come from it.
+    // The run's one read of curated_orders: every order of every customer the batch touches (its
+    // orders' customers now and before), the batch's own orders as silver has them included.
+    Dataset<Row> priorRows =
+        spark
+            .sql(
+                """
+        SELECT e.order_id, e.customer_id, e.order_date, e.order_status, e.net_amount
+        FROM %2$s e LEFT SEMI JOIN (
+          SELECT customer_id FROM %1$s
+          UNION SELECT r.customer_id FROM %2$s r LEFT SEMI JOIN %1$s n ON r.order_id = n.order_id) c
+        ON e.customer_id = c.customer_id"""
+                    .formatted(orders, CURATED_ORDERS.qualifiedName()))
+            .localCheckpoint(true);
+    String prior = SilverSql.view(priorRows, "orders_prior");
+    // Those customers' orders as they will be once merged: their stats come from them.
     Dataset<Row> combinedRows =
         spark.sql(
             """
         SELECT customer_id, order_date, order_status, net_amount FROM %1$s
         UNION ALL
-        SELECT e.customer_id, e.order_date, e.order_status, e.net_amount
-        FROM %2$s e LEFT ANTI JOIN %1$s n ON e.order_id = n.order_id"""
-                .formatted(orders, CURATED_ORDERS.qualifiedName()));
-    String combined = SilverSql.view(combinedRows, "orders_combined");
+        SELECT p.customer_id, p.order_date, p.order_status, p.net_amount
+        FROM %2$s p LEFT ANTI JOIN %1$s n ON p.order_id = n.order_id"""
+                .formatted(orders, prior));
     Dataset<Row> customerRows =
         spark.sql(
             """
         SELECT customer_id FROM %1$s
-        UNION SELECT e.customer_id FROM %2$s e JOIN %1$s n ON e.order_id = n.order_id"""
-                .formatted(orders, CURATED_ORDERS.qualifiedName()));
-    String customers = SilverSql.view(customerRows, "orders_customers");
-    // Dates gold must recompute: every date of every order of the batch's customers (segments may
-    // move), plus the
-    // old dates of re-landed orders. A superset is safe; it is computed before any write, so a
-    // rerun gets the same.
+        UNION SELECT p.customer_id FROM %2$s p JOIN %1$s n ON p.order_id = n.order_id"""
+                .formatted(orders, prior));
+    Dataset<Row> stats =
+        changedStats(
+                CustomerStats.compute(customerRows, combinedRows, now),
+                CustomerStats.compute(customerRows, priorRows, now),
+                current)
+            .localCheckpoint(true);
     List<String> affectedDates =
         SilverSql.dates(
-            spark.sql(
-                """
-        SELECT to_date(o.order_date) FROM %s o JOIN %s c ON o.customer_id = c.customer_id
-        UNION SELECT to_date(e.order_date) FROM %s e JOIN %s n ON e.order_id = n.order_id"""
-                    .formatted(combined, customers, CURATED_ORDERS.qualifiedName(), orders)));
-    Dataset<Row> stats =
-        CustomerStats.compute(customerRows, combinedRows, now).localCheckpoint(true);
-    return new Staged(lines, orderRows, stats, affectedDates);
+            affectedDates(
+                orderRows,
+                lines,
+                priorRows,
+                spark.table(CURATED_ORDER_ITEMS.qualifiedName()),
+                combinedRows,
+                stats));
+    return new Staged(lines, orderRows, stats, stats.count(), affectedDates);
+  }
+
+  /**
+   * The {@code stats} of customers that differ from their {@code current} version or whose segment
+   * (the one customer attribute gold shows) moves from what their orders made it {@code before} the
+   * batch, with {@code segment_changed}. The segment is compared with the orders before the run,
+   * not with the current version, so a rerun after a failure between the customers commit and the
+   * orders commit marks the same dates. Customers without a current version are left out: there is
+   * no row to update, gold shows their orders as 'unknown'.
+   */
+  static Dataset<Row> changedStats(Dataset<Row> stats, Dataset<Row> before, Dataset<Row> current) {
+    return stats
+        .sparkSession()
+        .sql(
+            """
+        SELECT s.*, NOT (b.customer_segment <=> s.customer_segment) AS segment_changed
+        FROM %s s JOIN %s c ON s.customer_id = c.customer_id JOIN %s b ON b.customer_id = s.customer_id
+        WHERE NOT (b.customer_segment <=> s.customer_segment)
+           OR NOT (c.lifetime_value <=> s.lifetime_value AND c.total_orders <=> s.total_orders
+                   AND c.first_order_date <=> s.first_order_date AND c.last_order_date <=> s.last_order_date
+                   AND c.is_active <=> s.is_active AND c.customer_segment <=> s.customer_segment)"""
+                .formatted(
+                    SilverSql.view(stats, "customer_stats"),
+                    SilverSql.view(current, "customers_current"),
+                    SilverSql.view(before, "customer_stats_before")));
+  }
+
+  /**
+   * The dates (one date column) gold must recompute for this batch: those of new orders; the new
+   * and old dates of orders whose gold-visible attributes changed (UTC date, whether it counts as
+   * revenue, net amount, customer, or the category and net of a line); and every date of the orders
+   * of customers whose segment changed. An order re-landed as it was, or moved on from pending to
+   * shipped, changes no metric and marks no date.
+   *
+   * @param orders the staged orders; {@code lines} their staged lines
+   * @param prior silver's orders of the batch's customers before the run; {@code items} its lines
+   * @param combined the batch's customers' orders once merged; {@code stats} from {@link
+   *     #changedStats}
+   */
+  static Dataset<Row> affectedDates(
+      Dataset<Row> orders,
+      Dataset<Row> lines,
+      Dataset<Row> prior,
+      Dataset<Row> items,
+      Dataset<Row> combined,
+      Dataset<Row> stats) {
+    String o = SilverSql.view(orders, "orders_new");
+    String lineSignature =
+        "sort_array(collect_list(named_struct('category', %1$s.category, 'item_net', %1$s.item_net)))";
+    return orders
+        .sparkSession()
+        .sql(
+            """
+        WITH changed AS (
+          SELECT n.order_date AS new_date, p.order_date AS old_date
+          FROM %1$s n
+          LEFT JOIN %2$s p ON p.order_id = n.order_id
+          LEFT JOIN (SELECT l.order_id, %6$s AS sig FROM %3$s l GROUP BY l.order_id) nl
+            ON nl.order_id = n.order_id
+          LEFT JOIN (SELECT i.order_id, %7$s AS sig FROM %4$s i LEFT SEMI JOIN %1$s k ON i.order_id = k.order_id
+                     GROUP BY i.order_id) pl
+            ON pl.order_id = n.order_id
+          WHERE p.order_id IS NULL
+             OR NOT (to_date(p.order_date) <=> to_date(n.order_date) AND p.customer_id <=> n.customer_id
+                     AND (%8$s) <=> (%9$s) AND p.net_amount <=> n.net_amount AND pl.sig <=> nl.sig))
+        SELECT to_date(new_date) FROM changed
+        UNION SELECT to_date(old_date) FROM changed
+        UNION SELECT to_date(o.order_date) FROM %5$s o JOIN %10$s s ON o.customer_id = s.customer_id
+              WHERE s.segment_changed"""
+                .formatted(
+                    o,
+                    SilverSql.view(prior, "orders_prior"),
+                    SilverSql.view(lines, "order_lines"),
+                    SilverSql.view(items, "order_items"),
+                    SilverSql.view(combined, "orders_combined"),
+                    lineSignature.formatted("l"),
+                    lineSignature.formatted("i"),
+                    BusinessRules.Sql.countsAsRevenue("p.order_status"),
+                    BusinessRules.Sql.countsAsRevenue("n.order_status"),
+                    SilverSql.view(stats, "customer_stats")));
   }
 
   /** Nothing is promoted unless the staged orders and lines pass the declared checks. */
@@ -299,21 +394,10 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                 SilverSql.keyMatch(CURATED_ORDER_ITEMS, "e", "l"),
                 SilverSql.keyMatch(CURATED_ORDER_ITEMS, "t", "s"),
                 SilverSql.keyMatch(CURATED_ORDERS, "e", "o")));
-    spark.sql(
-        """
-        MERGE INTO %s t USING %s s
-        ON t.customer_id = s.customer_id AND t._is_current
-        WHEN MATCHED AND NOT (t.lifetime_value <=> s.lifetime_value AND t.total_orders <=> s.total_orders
-                              AND t.first_order_date <=> s.first_order_date AND t.last_order_date <=> s.last_order_date
-                              AND t.is_active <=> s.is_active AND t.customer_segment <=> s.customer_segment)
-        THEN UPDATE SET lifetime_value = s.lifetime_value, total_orders = s.total_orders,
-                        first_order_date = s.first_order_date, last_order_date = s.last_order_date,
-                        is_active = s.is_active, customer_segment = s.customer_segment, _updated_at = :now
-        """
-            .formatted(
-                CURATED_CUSTOMERS.qualifiedName(),
-                SilverSql.view(staged.customerStats(), "customer_stats")),
-        Map.of("now", now));
+    // The stats are staged only where they differ from the current version: none, no commit.
+    if (staged.changedCustomers() > 0) {
+      updateCustomerStats(spark, staged.customerStats(), now);
+    }
     SilverSql.commitWith(
         spark,
         watermark,
@@ -326,5 +410,18 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                 orders,
                 SilverSql.keyMatch(CURATED_ORDERS, "t", "s")),
         Map.of());
+  }
+
+  private static void updateCustomerStats(SparkSession spark, Dataset<Row> stats, Instant now) {
+    spark.sql(
+        """
+        MERGE INTO %s t USING %s s
+        ON t.customer_id = s.customer_id AND t._is_current
+        WHEN MATCHED THEN UPDATE SET lifetime_value = s.lifetime_value, total_orders = s.total_orders,
+                        first_order_date = s.first_order_date, last_order_date = s.last_order_date,
+                        is_active = s.is_active, customer_segment = s.customer_segment, _updated_at = :now
+        """
+            .formatted(CURATED_CUSTOMERS.qualifiedName(), SilverSql.view(stats, "customer_stats")),
+        Map.of("now", now));
   }
 }

@@ -19,7 +19,10 @@ import org.apache.spark.sql.SparkSession;
  * those lines are handed to gold.
  */
 final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
-  /** The products to upsert and the dates of the order lines that reference them. */
+  /**
+   * The products to upsert and the dates of the order lines whose category they change (the lines
+   * the re-labelling MERGE updates): a price or name change marks no date, gold does not show it.
+   */
   record Staged(Dataset<Row> products, List<String> affectedDates) implements SilverEntity.Staged {}
 
   @Override
@@ -68,15 +71,20 @@ final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
 
   @Override
   public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
+    // Compared with the category silver has for the product as well as with the line's: the product
+    // is committed last, so a rerun after the lines were re-labelled marks the same dates.
     return new Staged(
         latest,
         SilverSql.dates(
             spark.sql(
                 """
-        SELECT to_date(i.order_date) FROM %s i JOIN %s p ON i.product_id = p.product_id"""
+        SELECT to_date(i.order_date) FROM %s i JOIN %s p ON i.product_id = p.product_id
+        LEFT JOIN %s c ON c.product_id = p.product_id
+        WHERE i.category <> p.category OR NOT (coalesce(c.category, 'unknown') <=> p.category)"""
                     .formatted(
                         CURATED_ORDER_ITEMS.qualifiedName(),
-                        SilverSql.view(latest, "products_latest")))));
+                        SilverSql.view(latest, "products_latest"),
+                        CURATED_PRODUCTS.qualifiedName()))));
   }
 
   @Override

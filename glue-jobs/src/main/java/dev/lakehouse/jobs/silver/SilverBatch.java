@@ -58,6 +58,13 @@ public record SilverBatch(
     return new SilverBatch(rows, bronzeCurrent.snapshotId(), consumed.orElse(null), !incremental);
   }
 
+  /**
+   * True when silver has consumed bronze's current snapshot (or bronze is empty): nothing to read.
+   */
+  public boolean upToDate() {
+    return bronzeSnapshotId == null || bronzeSnapshotId.equals(consumedSnapshotId);
+  }
+
   /** Summary properties of the final silver commit. */
   public Map<String, String> commitProperties(String executionId, String affectedDates) {
     return Map.of(

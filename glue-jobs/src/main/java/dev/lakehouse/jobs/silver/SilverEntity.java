@@ -48,7 +48,11 @@ interface SilverEntity<S extends SilverEntity.Staged> {
   /** The newest valid row of each key, in the shape the entity stages from. */
   Dataset<Row> shape(Dataset<Row> newest, Instant now);
 
-  /** Stages the promotion of {@code latest} (checkpointed, at least one row). */
+  /**
+   * Stages the promotion of {@code latest} (derived from the run's checkpointed batch, at least one
+   * row). Affected dates come from what changes in gold's view: rows whose gold-visible attributes
+   * are new or differ from silver's, never every row of the batch.
+   */
   S stage(SparkSession spark, Dataset<Row> latest, Instant now);
 
   /**

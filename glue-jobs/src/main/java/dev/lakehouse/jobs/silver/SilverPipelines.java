@@ -48,18 +48,24 @@ public final class SilverPipelines {
     Instant started = Instant.now();
     TableDefinition silver = entity.silver();
     SilverBatch batch = SilverBatch.pending(spark, entity.bronze(), silver);
-    Dataset<Row> raw = batch.rows();
-    long rowsIn = raw.count();
-    if (rowsIn == 0) {
+    if (batch.upToDate()) {
       return JobResult.skipped(SilverJob.STEP, silver.name(), "no new bronze rows", started);
     }
+    // The run's one pass over its bronze batch: validated and materialised once; every count, the
+    // quarantine and the stage come from this set, so bronze is never read twice.
     Dataset<Row> checked =
-        SilverSql.supersededWithinFile(entity.validate(raw), entity.key()).localCheckpoint(true);
-    long rejected = quarantine(spark, checked, silver.name(), entity.key(), executionId, started);
-    Dataset<Row> latest =
-        entity.shape(newestValid(checked, entity.key()), started).localCheckpoint(true);
-    long valid = checked.where("_reject_reason IS NULL").count();
-    long written = latest.count();
+        SilverSql.supersededWithinFile(entity.validate(batch.rows()), entity.key())
+            .localCheckpoint(true);
+    Tally tally = Tally.of(checked, entity.key());
+    if (tally.rowsIn() == 0) {
+      return JobResult.skipped(SilverJob.STEP, silver.name(), "no new bronze rows", started);
+    }
+    long rejected = tally.rejected();
+    quarantine(spark, checked, tally, silver.name(), entity.key(), executionId, started);
+    Dataset<Row> latest = entity.shape(newestValid(checked, entity.key()), started);
+    long rowsIn = tally.rowsIn();
+    long valid = tally.valid();
+    long written = tally.keys();
     if (written == 0) {
       // Every row was rejected: nothing promoted, the watermark still recorded so the rows are not
       // read again.
@@ -108,20 +114,39 @@ public final class SilverPipelines {
   }
 
   /**
-   * Sends the rows of {@code checked} with a {@code _reject_reason} to quarantine (stage silver),
-   * replacing the silver rejects of the same source files. Returns how many were rejected.
+   * The counts of a checked batch, in one aggregation: rows in, rejected, valid, the distinct valid
+   * keys (the rows the run promotes: one per trimmed key) and the source files.
    */
-  static long quarantine(
+  record Tally(long rowsIn, long rejected, long valid, long keys, List<String> sourceFiles) {
+    static Tally of(Dataset<Row> checked, String keyColumn) {
+      Column isValid = functions.col("_reject_reason").isNull();
+      Row row =
+          checked
+              .agg(
+                  functions.count(functions.lit(1)),
+                  functions.count(functions.col("_reject_reason")),
+                  functions.count(functions.when(isValid, functions.lit(1))),
+                  functions.countDistinct(
+                      functions.when(isValid, functions.trim(functions.col(keyColumn)))),
+                  functions.collect_set(functions.col("_source_file")))
+              .first();
+      return new Tally(
+          row.getLong(0), row.getLong(1), row.getLong(2), row.getLong(3), row.getList(4));
+    }
+  }
+
+  /**
+   * Sends the rows of {@code checked} with a {@code _reject_reason} to quarantine (stage silver),
+   * replacing the silver rejects of the same source files.
+   */
+  static void quarantine(
       SparkSession spark,
       Dataset<Row> checked,
+      Tally tally,
       String table,
       String keyColumn,
       String executionId,
       Instant at) {
-    List<String> sourceFiles =
-        checked.select("_source_file").distinct().collectAsList().stream()
-            .map(r -> r.getString(0))
-            .toList();
     Column[] sourceColumns =
         Arrays.stream(checked.columns())
             .filter(c -> !c.startsWith("_"))
@@ -141,7 +166,7 @@ public final class SilverPipelines {
                 functions.lit(executionId).as("execution_id"),
                 functions.lit(Timestamp.from(at)).as("quarantined_at"));
     Dataset<Row> aligned = spark.createDataFrame(rejects.javaRDD(), Quarantine.schema(spark));
-    return Quarantine.replace(spark, SilverJob.STEP, sourceFiles, aligned);
+    Quarantine.replace(spark, SilverJob.STEP, tally.sourceFiles(), aligned, tally.rejected());
   }
 
   static Long currentSnapshot(SparkSession spark, TableDefinition table) {
