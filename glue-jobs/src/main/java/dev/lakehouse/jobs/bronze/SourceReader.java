@@ -48,16 +48,32 @@ public final class SourceReader {
       SparkSession spark, SourceEntity entity, List<SourceObject> objects) {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = spark.sessionState().newHadoopConf();
-    long splitSize = spark.sessionState().conf().filesMaxPartitionBytes();
-    List<SourceObject> streamed = new ArrayList<>();
-    List<JavaRDD<SourceRecord>> parts = new ArrayList<>();
+    List<SourceObject> sized = new ArrayList<>();
     for (SourceObject object : objects) {
       if (object.format() == LandingFormat.PARQUET) {
         throw new IllegalArgumentException(
             object.sourceFile() + " is Parquet: read it with ParquetSource, not as text");
       }
-      boolean splittable = !object.gzip() && object.format() != LandingFormat.JSON;
-      if (splittable && sizeOf(object, hadoop) > splitSize) {
+      sized.add(
+          object.size() >= 0
+              ? object
+              : new SourceObject(
+                  object.sourceFile(),
+                  object.path(),
+                  object.format(),
+                  object.gzip(),
+                  sizeOf(object, hadoop)));
+    }
+    long splitSize =
+        splitSize(
+            sized.stream().filter(SourceReader::splittable).mapToLong(SourceObject::size).toArray(),
+            spark.sessionState().conf().filesMaxPartitionBytes(),
+            spark.sessionState().conf().filesOpenCostInBytes(),
+            context.defaultParallelism());
+    List<SourceObject> streamed = new ArrayList<>();
+    List<JavaRDD<SourceRecord>> parts = new ArrayList<>();
+    for (SourceObject object : sized) {
+      if (splittable(object) && object.size() > splitSize) {
         parts.add(splitText(spark, entity, object));
       } else {
         streamed.add(object);
@@ -73,6 +89,25 @@ public final class SourceReader {
               .flatMap(group -> records(group, entity, conf.value().get())));
     }
     return parts.size() == 1 ? parts.get(0) : context.union(parts.toArray(JavaRDD[]::new));
+  }
+
+  /**
+   * The split size Spark's own file reader would use for these objects ({@code
+   * FilePartition.maxSplitBytes}): an object larger than it is read by Spark's split reader, in
+   * parallel, exactly as before; everything smaller is streamed, since Spark would read it in one
+   * task anyway.
+   */
+  static long splitSize(long[] sizes, long maxPartitionBytes, long openCostInBytes, int cores) {
+    long total = 0;
+    for (long size : sizes) {
+      total += size + openCostInBytes;
+    }
+    long bytesPerCore = total / Math.max(1, cores);
+    return Math.min(maxPartitionBytes, Math.max(openCostInBytes, bytesPerCore));
+  }
+
+  private static boolean splittable(SourceObject object) {
+    return !object.gzip() && object.format() != LandingFormat.JSON;
   }
 
   /** The objects in about {@code n} groups of similar byte size, largest first (one task each). */
