@@ -17,17 +17,38 @@ import org.apache.spark.sql.types.StructType;
  * added: additive drift is detected from what the parse kept aside, the columns are added in one
  * schema commit, and only records carrying such fields get their new values. Close it to release
  * the cache.
- *
- * @param records every record, parsed against {@link #schema()}
- * @param schema the bronze table's Spark schema after drift
- * @param addedColumns the columns drift added, in table order (empty when none)
  */
-public record BronzeRecords(
-    JavaRDD<ParsedRecord> records,
-    StructType schema,
-    List<String> addedColumns,
-    JavaRDD<ParsedRecord> cached)
-    implements AutoCloseable {
+public final class BronzeRecords implements AutoCloseable {
+  private final JavaRDD<ParsedRecord> records;
+  private final StructType schema;
+  private final List<String> addedColumns;
+  private final JavaRDD<ParsedRecord> cached;
+
+  private BronzeRecords(
+      JavaRDD<ParsedRecord> records,
+      StructType schema,
+      List<String> addedColumns,
+      JavaRDD<ParsedRecord> cached) {
+    this.records = records;
+    this.schema = schema;
+    this.addedColumns = addedColumns;
+    this.cached = cached;
+  }
+
+  /** Every record, parsed against {@link #schema()}. */
+  public JavaRDD<ParsedRecord> records() {
+    return records;
+  }
+
+  /** The bronze table's Spark schema after drift. */
+  public StructType schema() {
+    return schema;
+  }
+
+  /** The columns drift added, in table order (empty when none). */
+  public List<String> addedColumns() {
+    return addedColumns;
+  }
 
   /**
    * Parses {@code source} against {@code table} ({@code qualifiedName} in Spark's catalog), whose
