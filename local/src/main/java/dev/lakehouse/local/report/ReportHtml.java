@@ -30,9 +30,9 @@ public final class ReportHtml {
   // A state of a few milliseconds still shows its colour (a choice, or the red of a fast failure).
   static final int MIN_BAR = 4;
 
-  // The free-text cells (a source object's key, a message, a quarantine reason) may break
-  // anywhere: a long S3 key or a JSON parse error then wraps instead of pushing the table past the
-  // page's right edge; ids, names and numbers keep their words whole.
+  // The free-text cells (a source object's key, a message, a quarantine reason, an execution ARN)
+  // may break anywhere: a long S3 key or a JSON parse error then wraps instead of pushing the table
+  // past the page's right edge; ids, names, numbers and commit times keep their words whole.
   private static final String CSS =
       """
       body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111827;background:#fff}
@@ -40,8 +40,9 @@ public final class ReportHtml {
       h3{font-size:15px}h4{font-size:14px;margin:14px 0 4px}
       table{border-collapse:collapse;margin:4px 0 12px;font-size:13px}
       td,th{border:1px solid #e5e7eb;padding:2px 6px;vertical-align:top}
-      .steps td:nth-child(4),.steps td:nth-child(10),.quarantine td:nth-child(3),.snapshots td:nth-child(7)
-      {overflow-wrap:anywhere;min-width:8em}
+      .steps td:nth-child(4),.steps td:nth-child(10),.quarantine td:nth-child(3),
+      .snapshots td:nth-child(6),.snapshots td:nth-child(7){overflow-wrap:anywhere;min-width:8em}
+      .snapshots td:nth-child(2){white-space:nowrap}
       th{background:#f3f4f6;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
       tr.ours{background:#eff6ff}.error,.failed-text{color:#b91c1c}code{font-size:12px}
       .status-SUCCEEDED{color:#15803d}.status-FAILED,.status-TIMED_OUT,.status-ABORTED{color:#b91c1c}
