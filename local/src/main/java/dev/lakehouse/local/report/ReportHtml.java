@@ -267,8 +267,8 @@ public final class ReportHtml {
       h.append("<p>No step recorded rows in pipeline_runs.</p>\n");
       return;
     }
-    h.append(
-            "<table class=\"steps\"><tr><th>step</th><th>state</th><th>table</th><th>source</th><th>status</th>")
+    h.append("<table class=\"steps\"><tr><th>step</th><th>state</th><th>table</th><th>source</th>")
+        .append("<th>status</th>")
         .append("<th>rows in</th><th>written</th><th>rejected</th><th>snapshot</th>")
         .append("<th>message</th></tr>\n");
     for (StepRow s : steps) {
@@ -312,7 +312,8 @@ public final class ReportHtml {
       return;
     }
     h.append(
-        "<table class=\"quarantine\"><tr><th>table</th><th>stage</th><th>reason</th><th>rows</th></tr>\n");
+        "<table class=\"quarantine\"><tr><th>table</th><th>stage</th><th>reason</th>"
+            + "<th>rows</th></tr>\n");
     for (QuarantineCount q : rows) {
       h.append("<tr><td>")
           .append(escape(q.table()))
@@ -336,8 +337,8 @@ public final class ReportHtml {
         .append("\">")
         .append(escape(table.table()))
         .append("</h4>\n");
-    h.append(
-            "<table class=\"snapshots\"><tr><th>snapshot</th><th>committed</th><th>operation</th><th>added</th>")
+    h.append("<table class=\"snapshots\"><tr><th>snapshot</th><th>committed</th><th>operation</th>")
+        .append("<th>added</th>")
         .append("<th>deleted</th><th>execution</th><th>source</th><th>current</th></tr>\n");
     for (SnapshotRow s : table.snapshots()) {
       h.append(s.ours() ? "<tr class=\"ours\">" : "<tr>")
