@@ -22,16 +22,27 @@ import java.util.Map;
 public final class ReportHtml {
   static final int WIDTH = 1000;
   static final int LABEL_WIDTH = 230;
-  static final int CHART_RIGHT = 980;
+  // Room right of the chart for half the last axis label ("1234.5 s"), which is centred on its
+  // line.
+  static final int CHART_RIGHT = 960;
   static final int ROW = 22;
   static final int TOP = 26;
+  // A state of a few milliseconds still shows its colour (a choice, or the red of a fast failure).
+  static final int MIN_BAR = 4;
 
+  // The free-text cells (a source object's key, a message, a quarantine reason, an execution ARN)
+  // may break anywhere: a long S3 key or a JSON parse error then wraps instead of pushing the table
+  // past the page's right edge; ids, names, numbers and commit times keep their words whole.
   private static final String CSS =
       """
       body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#111827;background:#fff}
       h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-top:1px solid #d1d5db;padding-top:16px}
       h3{font-size:15px}h4{font-size:14px;margin:14px 0 4px}
-      table{border-collapse:collapse;margin:4px 0 12px}td,th{border:1px solid #e5e7eb;padding:2px 8px}
+      table{border-collapse:collapse;margin:4px 0 12px;font-size:13px}
+      td,th{border:1px solid #e5e7eb;padding:2px 6px;vertical-align:top}
+      .steps td:nth-child(4),.steps td:nth-child(10),.quarantine td:nth-child(3),
+      .snapshots td:nth-child(6),.snapshots td:nth-child(7){overflow-wrap:anywhere;min-width:8em}
+      .snapshots td:nth-child(2){white-space:nowrap}
       th{background:#f3f4f6;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
       tr.ours{background:#eff6ff}.error,.failed-text{color:#b91c1c}code{font-size:12px}
       .status-SUCCEEDED{color:#15803d}.status-FAILED,.status-TIMED_OUT,.status-ABORTED{color:#b91c1c}
@@ -197,7 +208,8 @@ public final class ReportHtml {
       if (bar.outcome() == Report.Outcome.FAILED && bar.failure() != null) {
         // Beside the bar where there is room (at ~6.5 px a character), else before it.
         int from = x(Duration.between(start, bar.entered()).toMillis(), span);
-        int after = Math.max(from + 2, x(Duration.between(start, barEnd).toMillis(), span)) + 6;
+        int after =
+            Math.max(from + MIN_BAR, x(Duration.between(start, barEnd).toMillis(), span)) + 6;
         boolean right = WIDTH - after >= 200 || from - LABEL_WIDTH < WIDTH - after;
         int room = right ? WIDTH - after : from - 6 - LABEL_WIDTH;
         h.append("<text class=\"failed-text\" x=\"")
@@ -231,7 +243,7 @@ public final class ReportHtml {
         .append("\" y=\"")
         .append(y + 2)
         .append("\" width=\"")
-        .append(Math.max(2, x2 - x1))
+        .append(Math.max(MIN_BAR, x2 - x1))
         .append("\" height=\"14\"><title>")
         .append(escape(title))
         .append("</title></rect>");
@@ -255,7 +267,8 @@ public final class ReportHtml {
       h.append("<p>No step recorded rows in pipeline_runs.</p>\n");
       return;
     }
-    h.append("<table><tr><th>step</th><th>state</th><th>table</th><th>source</th><th>status</th>")
+    h.append("<table class=\"steps\"><tr><th>step</th><th>state</th><th>table</th><th>source</th>")
+        .append("<th>status</th>")
         .append("<th>rows in</th><th>written</th><th>rejected</th><th>snapshot</th>")
         .append("<th>message</th></tr>\n");
     for (StepRow s : steps) {
@@ -298,7 +311,9 @@ public final class ReportHtml {
       h.append("<p>No row was quarantined.</p>\n");
       return;
     }
-    h.append("<table><tr><th>table</th><th>stage</th><th>reason</th><th>rows</th></tr>\n");
+    h.append(
+        "<table class=\"quarantine\"><tr><th>table</th><th>stage</th><th>reason</th>"
+            + "<th>rows</th></tr>\n");
     for (QuarantineCount q : rows) {
       h.append("<tr><td>")
           .append(escape(q.table()))
@@ -322,7 +337,8 @@ public final class ReportHtml {
         .append("\">")
         .append(escape(table.table()))
         .append("</h4>\n");
-    h.append("<table><tr><th>snapshot</th><th>committed</th><th>operation</th><th>added</th>")
+    h.append("<table class=\"snapshots\"><tr><th>snapshot</th><th>committed</th><th>operation</th>")
+        .append("<th>added</th>")
         .append("<th>deleted</th><th>execution</th><th>source</th><th>current</th></tr>\n");
     for (SnapshotRow s : table.snapshots()) {
       h.append(s.ours() ? "<tr class=\"ours\">" : "<tr>")
