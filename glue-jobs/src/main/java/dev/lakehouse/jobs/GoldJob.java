@@ -168,20 +168,21 @@ public final class GoldJob extends BaseSparkJob {
       String executionId) {
     String at = filterArgs.bind("computed_at", computedAt);
     String exec = filterArgs.bind("execution_id", executionId);
+    // Daily and segment revenue are two groupings of the same orders: one read of curated_orders.
     return spark.sql(
         """
-        SELECT to_date(o.order_date) AS metric_date, 'daily_revenue' AS metric_type, 'all' AS dimension_key,
-               'all' AS dimension_value, CAST(sum(o.net_amount) AS DECIMAL(18,2)) AS metric_value,
+        SELECT metric_date,
+               CASE WHEN grouping(segment) = 1 THEN 'daily_revenue' ELSE 'segment_revenue' END AS metric_type,
+               CASE WHEN grouping(segment) = 1 THEN 'all' ELSE 'customer_segment' END AS dimension_key,
+               CASE WHEN grouping(segment) = 1 THEN 'all' ELSE segment END AS dimension_value,
+               CAST(sum(net_amount) AS DECIMAL(18,2)) AS metric_value,
                count(*) AS metric_count, %1$s AS _computed_at, %2$s AS _execution_id
-        FROM %3$s o WHERE %7$s AND %4$s
-        GROUP BY to_date(o.order_date)
-        UNION ALL
-        SELECT to_date(o.order_date), 'segment_revenue', 'customer_segment', coalesce(c.customer_segment, 'unknown'),
-               CAST(sum(o.net_amount) AS DECIMAL(18,2)), count(*), %1$s, %2$s
-        FROM %3$s o LEFT JOIN (SELECT customer_id, customer_segment FROM %5$s WHERE _is_current) c
-          ON o.customer_id = c.customer_id
-        WHERE %7$s AND %4$s
-        GROUP BY to_date(o.order_date), coalesce(c.customer_segment, 'unknown')
+        FROM (SELECT to_date(o.order_date) AS metric_date, coalesce(c.customer_segment, 'unknown') AS segment,
+                     o.net_amount
+              FROM %3$s o LEFT JOIN (SELECT customer_id, customer_segment FROM %5$s WHERE _is_current) c
+                ON o.customer_id = c.customer_id
+              WHERE %7$s AND %4$s)
+        GROUP BY GROUPING SETS ((metric_date), (metric_date, segment))
         UNION ALL
         SELECT to_date(o.order_date), 'category_revenue', 'category', o.category,
                CAST(round(sum(o.item_net), 2) AS DECIMAL(18,2)), count(*), %1$s, %2$s

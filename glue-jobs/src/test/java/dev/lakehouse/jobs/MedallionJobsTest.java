@@ -290,6 +290,61 @@ class MedallionJobsTest {
   }
 
   @Test
+  void aBatchOfOnlyNewOrdersAppendsAndARunCutBeforeItsOrdersCommitMergesItsLinesOnRerun() {
+    load("products", PRODUCTS);
+    load("customers", CUSTOMERS);
+    assertThat(load("orders", ORDERS).details()).containsEntry("appendOnly", true);
+    gold();
+
+    // O7 and O8 are new: appended. O8's two lines are its only lines.
+    JobResult appended =
+        load(
+            "orders",
+            lines(
+                order("O7", "C1", "2026-11-05T08:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+                order(
+                    "O8",
+                    "C2",
+                    "2026-11-06T08:00:00Z",
+                    "pending",
+                    item("P1", 2, "10.00", "0"),
+                    item("P3", 1, "5.00", "0"))));
+    assertThat(appended.details()).containsEntry("appendOnly", true);
+    assertThat(appended.rowsWritten()).isEqualTo(2L);
+    assertThat(
+            rows(
+                    spark,
+                    "select operation, summary['lakehouse.bronze-snapshot-id'] is not null"
+                        + " from ecommerce_lakehouse.curated_order_items.snapshots"
+                        + " order by committed_at desc limit 1")
+                .get(0)
+                .toString())
+        .as("the lines' commit is an append carrying the bronze watermark")
+        .isEqualTo("[append,true]");
+
+    // A run cut after its lines commit and before its orders commit: curated_orders as it was
+    // before the run, the lines already there. Its rerun must not append the lines a second time.
+    var catalog = LakehouseSpark.icebergCatalog(spark);
+    var orders =
+        catalog.loadTable(dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS.identifier());
+    orders.manageSnapshots().rollbackTo(orders.currentSnapshot().parentId()).commit();
+    JobResult rerun = silver("orders");
+    assertThat(rerun.details()).containsEntry("appendOnly", false);
+    assertThat(
+            strings(
+                "select order_id, count(*) from ecommerce_lakehouse.curated_order_items"
+                    + " where order_id in ('O7', 'O8') group by order_id order by order_id"))
+        .containsExactly("[O7,1]", "[O8,2]");
+    assertThat(
+            strings(
+                "select order_id, net_amount from ecommerce_lakehouse.curated_orders"
+                    + " where order_id in ('O7', 'O8') order by order_id"))
+        .containsExactly("[O7,20.79]", "[O8,36.99]");
+    gold();
+    assertIncrementalEqualsFull();
+  }
+
+  @Test
   void aBatchWhoseEveryRowIsRejectedSucceedsPromotesNothingAndIsNeverReadAgain() {
     load("products", PRODUCTS);
     load("customers", CUSTOMERS);

@@ -8,6 +8,8 @@ import static dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS;
 
 import dev.lakehouse.core.rules.BusinessRules;
 import dev.lakehouse.core.tables.TableDefinition;
+import dev.lakehouse.core.tables.Watermarks;
+import dev.lakehouse.jobs.LakehouseSpark;
 import dev.lakehouse.jobs.SqlArgs;
 import dev.lakehouse.jobs.quality.QualityGate;
 import java.time.Instant;
@@ -53,11 +55,12 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
       Dataset<Row> orders,
       Dataset<Row> customerStats,
       long changedCustomers,
-      List<String> affectedDates)
+      List<String> affectedDates,
+      boolean appendOnly)
       implements SilverEntity.Staged {
     @Override
     public Map<String, Object> details() {
-      return Map.of("changedCustomers", changedCustomers);
+      return Map.of("changedCustomers", changedCustomers, "appendOnly", appendOnly);
     }
   }
 
@@ -249,16 +252,40 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                 CustomerStats.compute(customerRows, priorRows, now),
                 current)
             .localCheckpoint(true);
+    boolean appendOnly =
+        linesInStep(spark) && spark.sql(SEMI_JOIN.formatted(orders, prior)).isEmpty();
+    // Only orders silver already has can have lines to compare: an append-only batch reads none.
+    Dataset<Row> items = spark.table(CURATED_ORDER_ITEMS.qualifiedName());
     List<String> affectedDates =
         SilverSql.dates(
             affectedDates(
                 orderRows,
                 lines,
                 priorRows,
-                spark.table(CURATED_ORDER_ITEMS.qualifiedName()),
+                appendOnly ? items.limit(0) : items,
                 combinedRows,
                 stats));
-    return new Staged(lines, orderRows, stats, stats.count(), affectedDates);
+    return new Staged(lines, orderRows, stats, stats.count(), affectedDates, appendOnly);
+  }
+
+  private static final String SEMI_JOIN =
+      "SELECT n.order_id FROM %s n LEFT SEMI JOIN %s p ON p.order_id = n.order_id";
+
+  /**
+   * Whether curated_order_items consumed exactly the bronze rows curated_orders did. Each run
+   * commits the lines first and the orders last; a run cut between the two leaves the lines a
+   * watermark ahead, and its rerun must MERGE them again rather than append them twice. A home
+   * whose lines carry no watermark yet (written before they did) also takes the MERGE.
+   */
+  private static boolean linesInStep(SparkSession spark) {
+    var catalog = LakehouseSpark.icebergCatalog(spark);
+    return Watermarks.newestText(
+            catalog.loadTable(CURATED_ORDER_ITEMS.identifier()),
+            SilverBatch.SUMMARY_BRONZE_SNAPSHOT)
+        .equals(
+            Watermarks.newestText(
+                catalog.loadTable(CURATED_ORDERS.identifier()),
+                SilverBatch.SUMMARY_BRONZE_SNAPSHOT));
   }
 
   /**
@@ -363,15 +390,60 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
         .enforce(staged.lines());
   }
 
+  /**
+   * A batch of only orders silver does not have yet (most batches of a live shop) appends its
+   * orders and lines: there is nothing to match, and an append reads neither table. Otherwise its
+   * lines and orders are MERGEd. Either way the lines commit first and carry the bronze watermark
+   * (see {@link #linesInStep}), the orders commit last with the full watermark.
+   */
   @Override
   public void commit(
       SparkSession spark, Staged staged, Map<String, String> watermark, Instant now) {
+    Map<String, String> linesWatermark =
+        Map.of(
+            SilverBatch.SUMMARY_BRONZE_SNAPSHOT,
+            watermark.get(SilverBatch.SUMMARY_BRONZE_SNAPSHOT),
+            SilverBatch.SUMMARY_EXECUTION_ID,
+            watermark.get(SilverBatch.SUMMARY_EXECUTION_ID));
+    if (staged.appendOnly()) {
+      SilverSql.appendWith(linesWatermark, staged.lines(), CURATED_ORDER_ITEMS);
+    } else {
+      mergeLines(spark, staged, linesWatermark);
+    }
+    // The stats are staged only where they differ from the current version: none, no commit.
+    if (staged.changedCustomers() > 0) {
+      updateCustomerStats(spark, staged.customerStats(), now);
+    }
+    if (staged.appendOnly()) {
+      SilverSql.appendWith(watermark, staged.orders(), CURATED_ORDERS);
+      return;
+    }
+    SilverSql.commitWith(
+        spark,
+        watermark,
+        """
+        MERGE INTO %s t USING %s s ON %s
+        WHEN MATCHED THEN UPDATE SET *
+        WHEN NOT MATCHED THEN INSERT *"""
+            .formatted(
+                CURATED_ORDERS.qualifiedName(),
+                SilverSql.view(staged.orders(), "orders_new"),
+                SilverSql.keyMatch(CURATED_ORDERS, "t", "s")),
+        Map.of());
+  }
+
+  /**
+   * A re-landed order's lines are replaced in one MERGE: new lines upsert, lines it no longer has
+   * are deleted.
+   */
+  private static void mergeLines(
+      SparkSession spark, Staged staged, Map<String, String> linesWatermark) {
     String lines = SilverSql.view(staged.lines(), "order_lines");
     String orders = SilverSql.view(staged.orders(), "orders_new");
-    // A re-landed order's lines are replaced in one MERGE: new lines upsert, lines it no longer has
-    // are deleted.
     String items = CURATED_ORDER_ITEMS.qualifiedName();
-    spark.sql(
+    SilverSql.commitWith(
+        spark,
+        linesWatermark,
         """
         MERGE INTO %1$s t
         USING (SELECT %2$s, false AS _remove FROM %3$s
@@ -393,22 +465,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                 SilverSql.columns(CURATED_ORDER_ITEMS, "s."),
                 SilverSql.keyMatch(CURATED_ORDER_ITEMS, "e", "l"),
                 SilverSql.keyMatch(CURATED_ORDER_ITEMS, "t", "s"),
-                SilverSql.keyMatch(CURATED_ORDERS, "e", "o")));
-    // The stats are staged only where they differ from the current version: none, no commit.
-    if (staged.changedCustomers() > 0) {
-      updateCustomerStats(spark, staged.customerStats(), now);
-    }
-    SilverSql.commitWith(
-        spark,
-        watermark,
-        """
-        MERGE INTO %s t USING %s s ON %s
-        WHEN MATCHED THEN UPDATE SET *
-        WHEN NOT MATCHED THEN INSERT *"""
-            .formatted(
-                CURATED_ORDERS.qualifiedName(),
-                orders,
-                SilverSql.keyMatch(CURATED_ORDERS, "t", "s")),
+                SilverSql.keyMatch(CURATED_ORDERS, "e", "o")),
         Map.of());
   }
 

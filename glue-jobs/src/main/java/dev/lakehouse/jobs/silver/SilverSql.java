@@ -41,6 +41,28 @@ public final class SilverSql {
   }
 
   /**
+   * Appends the table's columns of {@code rows} (matched by name; others are left out) to {@code
+   * table} in one commit carrying {@code properties} in its snapshot summary.
+   */
+  public static void appendWith(
+      Map<String, String> properties, Dataset<Row> rows, TableDefinition table) {
+    LakehouseSpark.write(
+        () ->
+            CommitMetadata.withCommitProperties(
+                properties,
+                () -> {
+                  rows.selectExpr(
+                          table.schema().columns().stream()
+                              .map(c -> c.name())
+                              .toArray(String[]::new))
+                      .writeTo(table.qualifiedName())
+                      .append();
+                  return null;
+                },
+                org.apache.spark.sql.catalyst.analysis.NoSuchTableException.class));
+  }
+
+  /**
    * Records that a silver run consumed its bronze batch without promoting anything (every row was
    * rejected, or nothing changed): one commit that adds no data and carries the watermark, so the
    * same rows are not read again.
