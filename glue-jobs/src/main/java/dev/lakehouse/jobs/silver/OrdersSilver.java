@@ -418,18 +418,8 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
       SilverSql.appendWith(watermark, staged.orders(), CURATED_ORDERS);
       return;
     }
-    SilverSql.commitWith(
-        spark,
-        watermark,
-        """
-        MERGE INTO %s t USING %s s ON %s
-        WHEN MATCHED THEN UPDATE SET *
-        WHEN NOT MATCHED THEN INSERT *"""
-            .formatted(
-                CURATED_ORDERS.qualifiedName(),
-                SilverSql.view(staged.orders(), "orders_new"),
-                SilverSql.keyMatch(CURATED_ORDERS, "t", "s")),
-        Map.of());
+    SilverSql.upsertWith(
+        spark, watermark, CURATED_ORDERS, SilverSql.view(staged.orders(), "orders_new"));
   }
 
   /**

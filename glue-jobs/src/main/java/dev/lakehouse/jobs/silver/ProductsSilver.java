@@ -109,17 +109,6 @@ final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
                 CURATED_ORDER_ITEMS.qualifiedName(),
                 latest,
                 SilverSql.keyMatch(CURATED_PRODUCTS, "t", "s")));
-    SilverSql.commitWith(
-        spark,
-        watermark,
-        """
-        MERGE INTO %s t USING %s s ON %s
-        WHEN MATCHED THEN UPDATE SET *
-        WHEN NOT MATCHED THEN INSERT *"""
-            .formatted(
-                CURATED_PRODUCTS.qualifiedName(),
-                latest,
-                SilverSql.keyMatch(CURATED_PRODUCTS, "t", "s")),
-        Map.of());
+    SilverSql.upsertWith(spark, watermark, CURATED_PRODUCTS, latest);
   }
 }

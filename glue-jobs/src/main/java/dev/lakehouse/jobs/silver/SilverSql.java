@@ -41,6 +41,23 @@ public final class SilverSql {
   }
 
   /**
+   * Upserts the rows of view {@code source} into {@code table} by its entity key in one MERGE whose
+   * commit carries {@code properties}.
+   */
+  public static void upsertWith(
+      SparkSession spark, Map<String, String> properties, TableDefinition table, String source) {
+    commitWith(
+        spark,
+        properties,
+        """
+        MERGE INTO %s t USING %s s ON %s
+        WHEN MATCHED THEN UPDATE SET *
+        WHEN NOT MATCHED THEN INSERT *"""
+            .formatted(table.qualifiedName(), source, keyMatch(table, "t", "s")),
+        Map.of());
+  }
+
+  /**
    * Appends the table's columns of {@code rows} (matched by name; others are left out) to {@code
    * table} in one commit carrying {@code properties} in its snapshot summary.
    */
