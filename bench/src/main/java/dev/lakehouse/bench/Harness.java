@@ -552,9 +552,8 @@ final class Harness {
    */
   private double coldCli(LakehouseHome home, Path dir, int run) {
     ChildJvm.Result result =
-        child.run(
+        child.sql(
             "4g",
-            "dev.lakehouse.local.cli.LakehouseCli",
             List.of("--home", home.root().toString(), "sql", COUNT_QUERY, "--format", "csv"),
             dir.resolve("logs/cli-cold-" + run + ".log"));
     if (result.exitCode() != 0 || !result.output().contains("count(1)")) {
@@ -573,9 +572,8 @@ final class Harness {
   static double warmCli(ChildJvm child, LocalLakehouse lakehouse, Path log) {
     try (QueryEndpoint endpoint = QueryEndpoint.open(lakehouse)) {
       ChildJvm.Result result =
-          child.run(
+          child.sql(
               "4g",
-              "dev.lakehouse.local.cli.LakehouseCli",
               List.of(
                   "--home",
                   lakehouse.home().root().toString(),
