@@ -525,6 +525,47 @@ final class Harness {
     }
   }
 
+  /**
+   * (f) alone ({@code bench/run --only cli}): the scale's customers, products and orders loaded
+   * through the stack as {@link #stack} loads them, then the cold CLI on that home, its own
+   * section.
+   */
+  void coldCliAlone(Scale scale) {
+    Path dir = work.resolve("cli-" + scale.name());
+    deleteRecursively(dir);
+    BenchData data = BenchData.generate(scale, dir.resolve("data"), repeats, smallIngests);
+    LakehouseHome home = LakehouseHome.open(dir.resolve("stack-home"));
+    try (LocalStack stack = opened(home, new Runs())) {
+      ingest(stack, data.customers, "customers");
+      ingest(stack, data.products, "products");
+      ingest(stack, data.orders, "orders");
+    } catch (Exception e) {
+      throw new IllegalStateException("the local stack failed: " + e.getMessage(), e);
+    }
+    awaitServerStopped(home);
+    Runs cold = new Runs();
+    for (int r = 0; r < repeats; r++) {
+      cold.add(coldCli(home, dir, r));
+    }
+    report.key(Report.CLI, "cli_cold_seconds", cold.median());
+    report.row(
+        new Report.Row(
+            Report.CLI,
+            "(f) cold `lakehouse sql \""
+                + COUNT_QUERY
+                + "\"` (child JVM), "
+                + scale.name()
+                + " alone",
+            String.format("%,d orders in the stack's S3 home", scale.orders()),
+            cold.values(),
+            "s",
+            null,
+            null,
+            null,
+            "≤ 15 s",
+            "S3 server stopped before each run: the CLI starts it"));
+  }
+
   private static LocalStack opened(LakehouseHome home, Runs open) {
     LocalStack[] stack = new LocalStack[1];
     open.add(Runs.seconds(() -> stack[0] = LocalStack.builder(home).build()));

@@ -42,12 +42,17 @@ final class Report {
 
   static final String DEMO = "Demo";
 
+  /** (f) alone ({@code bench/run --only cli}): the cold CLI, also measured by every scale run. */
+  static final String CLI = "Cold CLI";
+
   static final Map<String, List<String>> SECTION_KEYS =
       Map.of(
           LAMBDA,
           List.of("lambda_init_seconds", "lambda_first_invoke_seconds"),
           DEMO,
-          List.of("demo_seconds"));
+          List.of("demo_seconds"),
+          CLI,
+          List.of("cli_cold_seconds"));
 
   /**
    * One line of docs/benchmarks.md: a measured thing, its runs and median, and, for a comparison,
