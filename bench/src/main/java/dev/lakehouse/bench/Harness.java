@@ -424,13 +424,7 @@ final class Harness {
     try (LocalStack stack = opened(home, open)) {
       // Quick (smoke) runs skip the preload: their executions then run on a near-empty lakehouse.
       if (!quick) {
-        setup.add(
-            Runs.seconds(
-                () -> {
-                  ingest(stack, data.customers, "customers");
-                  ingest(stack, data.products, "products");
-                  ingest(stack, data.orders, "orders");
-                }));
+        setup.add(Runs.seconds(() -> preload(stack, data)));
       }
     } catch (Exception e) {
       throw new IllegalStateException("the local stack failed: " + e.getMessage(), e);
@@ -536,9 +530,7 @@ final class Harness {
     BenchData data = BenchData.generate(scale, dir.resolve("data"), repeats, smallIngests);
     LakehouseHome home = LakehouseHome.open(dir.resolve("stack-home"));
     try (LocalStack stack = opened(home, new Runs())) {
-      ingest(stack, data.customers, "customers");
-      ingest(stack, data.products, "products");
-      ingest(stack, data.orders, "orders");
+      preload(stack, data);
     } catch (Exception e) {
       throw new IllegalStateException("the local stack failed: " + e.getMessage(), e);
     }
@@ -564,6 +556,13 @@ final class Harness {
             null,
             "≤ 15 s",
             "S3 server stopped before each run: the CLI starts it"));
+  }
+
+  /** The scale's customers, products and orders through the stack: three executions. */
+  private static void preload(LocalStack stack, BenchData data) {
+    ingest(stack, data.customers, "customers");
+    ingest(stack, data.products, "products");
+    ingest(stack, data.orders, "orders");
   }
 
   private static LocalStack opened(LakehouseHome home, Runs open) {
