@@ -63,19 +63,26 @@ public final class Bench implements Callable<Integer> {
               + "scale's orders before the timed executions.")
   boolean quick;
 
-  /** What a run measures: the per-scale scenarios, the Lambda cold starts, the README's demo. */
+  /**
+   * What a run measures: the per-scale scenarios, the Lambda cold starts, the README's demo, and
+   * the scales' cold CLI row (f) alone, on its own home (only when asked: the scales measure it).
+   */
   enum Part {
     SCALES,
     LAMBDA,
-    DEMO
+    DEMO,
+    CLI
   }
+
+  static final Set<Part> DEFAULT_PARTS = EnumSet.of(Part.SCALES, Part.LAMBDA, Part.DEMO);
 
   @Option(
       names = "--only",
       split = ",",
       description =
-          "Measure only these parts: ${COMPLETION-CANDIDATES} (default: all). The report keeps "
-              + "what an earlier run measured for the other parts.")
+          "Measure only these parts: ${COMPLETION-CANDIDATES} (default: scales, lambda, demo; cli "
+              + "is the cold CLI row of the first --scale alone). The report keeps what an earlier "
+              + "run measured for the other parts.")
   Set<Part> only;
 
   @Option(
@@ -103,7 +110,7 @@ public final class Bench implements Callable<Integer> {
     }
     Path root = out != null ? out : ProjectFiles.locate().root();
     Path scratch = work != null ? work : root.resolve("target/bench-work");
-    Set<Part> parts = only == null || only.isEmpty() ? EnumSet.allOf(Part.class) : only;
+    Set<Part> parts = only == null || only.isEmpty() ? DEFAULT_PARTS : only;
     run(parts, scales, repeats, smallIngests, !skipBurst, quick, note, root, scratch);
     return 0;
   }
@@ -124,7 +131,7 @@ public final class Bench implements Callable<Integer> {
     System.setProperty("lakehouse.s3.idleStopSeconds", "0");
     Report report = new Report(Report.Machine.current(), repeats, quick, note);
     Path json = out.resolve("bench-results.json");
-    if (!parts.containsAll(EnumSet.allOf(Part.class))) {
+    if (!parts.containsAll(DEFAULT_PARTS) || parts.contains(Part.CLI)) {
       Set<String> remeasured = new java.util.HashSet<>();
       if (parts.contains(Part.SCALES)) {
         scales.forEach(s -> remeasured.add(s.name()));
@@ -135,7 +142,13 @@ public final class Bench implements Callable<Integer> {
       if (parts.contains(Part.DEMO)) {
         remeasured.add(Report.DEMO);
       }
+      if (parts.contains(Part.CLI)) {
+        remeasured.add(Report.CLI);
+      }
       report.keepFrom(json, remeasured);
+    }
+    if (parts.contains(Part.CLI)) {
+      new Harness(work, repeats, smallIngests, burst, quick, report).coldCliAlone(scales.get(0));
     }
     if (parts.contains(Part.SCALES)) {
       Harness harness = new Harness(work, repeats, smallIngests, burst, quick, report);

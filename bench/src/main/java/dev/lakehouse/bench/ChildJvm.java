@@ -50,16 +50,28 @@ final class ChildJvm {
   record Result(int exitCode, String output, double seconds, long peakRssKb) {}
 
   Result run(String heap, String mainClass, List<String> args, Path log) {
+    return run(List.of(), heap, mainClass, args, log);
+  }
+
+  /**
+   * {@code lakehouse sql} as ./lakehouse starts it: with config/sql-jvm.options after the common
+   * flags.
+   */
+  Result sql(String heap, List<String> args, Path log) {
+    return run(
+        List.of("@" + root.resolve("config/sql-jvm.options")),
+        heap,
+        "dev.lakehouse.local.cli.LakehouseCli",
+        args,
+        log);
+  }
+
+  private Result run(
+      List<String> options, String heap, String mainClass, List<String> args, Path log) {
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                java(),
-                "@" + root.resolve("config/jvm.options"),
-                "-Dlakehouse.root=" + root,
-                "-Xmx" + heap,
-                "-cp",
-                classpath,
-                mainClass));
+        new ArrayList<>(List.of(java(), "@" + root.resolve("config/jvm.options")));
+    command.addAll(options);
+    command.addAll(List.of("-Dlakehouse.root=" + root, "-Xmx" + heap, "-cp", classpath, mainClass));
     command.addAll(args);
     return run(command, Map.of(), log);
   }

@@ -424,13 +424,7 @@ final class Harness {
     try (LocalStack stack = opened(home, open)) {
       // Quick (smoke) runs skip the preload: their executions then run on a near-empty lakehouse.
       if (!quick) {
-        setup.add(
-            Runs.seconds(
-                () -> {
-                  ingest(stack, data.customers, "customers");
-                  ingest(stack, data.products, "products");
-                  ingest(stack, data.orders, "orders");
-                }));
+        setup.add(Runs.seconds(() -> preload(stack, data)));
       }
     } catch (Exception e) {
       throw new IllegalStateException("the local stack failed: " + e.getMessage(), e);
@@ -525,6 +519,52 @@ final class Harness {
     }
   }
 
+  /**
+   * (f) alone ({@code bench/run --only cli}): the scale's customers, products and orders loaded
+   * through the stack as {@link #stack} loads them, then the cold CLI on that home, its own
+   * section.
+   */
+  void coldCliAlone(Scale scale) {
+    Path dir = work.resolve("cli-" + scale.name());
+    deleteRecursively(dir);
+    BenchData data = BenchData.generate(scale, dir.resolve("data"), repeats, smallIngests);
+    LakehouseHome home = LakehouseHome.open(dir.resolve("stack-home"));
+    try (LocalStack stack = opened(home, new Runs())) {
+      preload(stack, data);
+    } catch (Exception e) {
+      throw new IllegalStateException("the local stack failed: " + e.getMessage(), e);
+    }
+    awaitServerStopped(home);
+    Runs cold = new Runs();
+    for (int r = 0; r < repeats; r++) {
+      cold.add(coldCli(home, dir, r));
+    }
+    report.key(Report.CLI, "cli_cold_seconds", cold.median());
+    report.row(
+        new Report.Row(
+            Report.CLI,
+            "(f) cold `lakehouse sql \""
+                + COUNT_QUERY
+                + "\"` (child JVM), "
+                + scale.name()
+                + " alone",
+            String.format("%,d orders in the stack's S3 home", scale.orders()),
+            cold.values(),
+            "s",
+            null,
+            null,
+            null,
+            "≤ 15 s",
+            "S3 server stopped before each run: the CLI starts it"));
+  }
+
+  /** The scale's customers, products and orders through the stack: three executions. */
+  private static void preload(LocalStack stack, BenchData data) {
+    ingest(stack, data.customers, "customers");
+    ingest(stack, data.products, "products");
+    ingest(stack, data.orders, "orders");
+  }
+
   private static LocalStack opened(LakehouseHome home, Runs open) {
     LocalStack[] stack = new LocalStack[1];
     open.add(Runs.seconds(() -> stack[0] = LocalStack.builder(home).build()));
@@ -552,9 +592,8 @@ final class Harness {
    */
   private double coldCli(LakehouseHome home, Path dir, int run) {
     ChildJvm.Result result =
-        child.run(
+        child.sql(
             "4g",
-            "dev.lakehouse.local.cli.LakehouseCli",
             List.of("--home", home.root().toString(), "sql", COUNT_QUERY, "--format", "csv"),
             dir.resolve("logs/cli-cold-" + run + ".log"));
     if (result.exitCode() != 0 || !result.output().contains("count(1)")) {
@@ -573,9 +612,8 @@ final class Harness {
   static double warmCli(ChildJvm child, LocalLakehouse lakehouse, Path log) {
     try (QueryEndpoint endpoint = QueryEndpoint.open(lakehouse)) {
       ChildJvm.Result result =
-          child.run(
+          child.sql(
               "4g",
-              "dev.lakehouse.local.cli.LakehouseCli",
               List.of(
                   "--home",
                   lakehouse.home().root().toString(),

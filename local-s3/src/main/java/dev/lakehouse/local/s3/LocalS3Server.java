@@ -35,12 +35,15 @@ public final class LocalS3Server implements AutoCloseable {
   private final int port;
   private final double startSeconds;
   private final Path stateFile;
+  private final List<String> command;
 
-  private LocalS3Server(Process process, int port, double startSeconds, Path stateFile) {
+  private LocalS3Server(
+      Process process, int port, double startSeconds, Path stateFile, List<String> command) {
     this.process = process;
     this.port = port;
     this.startSeconds = startSeconds;
     this.stateFile = stateFile;
+    this.command = List.copyOf(command);
   }
 
   /**
@@ -71,18 +74,18 @@ public final class LocalS3Server implements AutoCloseable {
       if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
         cmd.add("/usr/bin/setsid");
       }
+      List<String> flags = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+      cmd.add(javaBin);
+      cmd.addAll(flags);
+      cmd.addAll(S3MockLaunch.jarArgs(javaBin, flags, jar));
       cmd.addAll(
           List.of(
-              javaBin,
-              "-Xmx384m",
-              "-XX:TieredStopAtLevel=1",
-              "-XX:+UseSerialGC",
-              "-jar",
-              jar.toString(),
               "--http.port=" + http,
               "--server.port=" + https,
               "--com.adobe.testing.s3mock.store.root=" + storeRoot.toAbsolutePath(),
               "--com.adobe.testing.s3mock.store.retain-files-on-exit=" + retainFiles,
+              // Clients use the plain HTTP port: setting up TLS for the other one cost a second.
+              "--server.ssl.enabled=false",
               "--spring.main.banner-mode=off"));
       long t0 = System.nanoTime();
       Process p =
@@ -103,7 +106,7 @@ public final class LocalS3Server implements AutoCloseable {
       if (stateFile != null) {
         Files.writeString(stateFile, http + "\n" + p.pid() + "\n", StandardCharsets.UTF_8);
       }
-      return new LocalS3Server(p, http, (System.nanoTime() - t0) / 1e9, stateFile);
+      return new LocalS3Server(p, http, (System.nanoTime() - t0) / 1e9, stateFile, cmd);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -120,7 +123,7 @@ public final class LocalS3Server implements AutoCloseable {
       }
       int port = Integer.parseInt(Files.readAllLines(stateFile).get(0).trim());
       return ready(URI.create("http://127.0.0.1:" + port + "/"))
-          ? Optional.of(new LocalS3Server(null, port, 0, null))
+          ? Optional.of(new LocalS3Server(null, port, 0, null, List.of()))
           : Optional.empty();
     } catch (IOException | RuntimeException stale) {
       return Optional.empty();
@@ -138,6 +141,11 @@ public final class LocalS3Server implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The command line this process started the server with (empty when attached). */
+  public List<String> command() {
+    return command;
   }
 
   /** Seconds from process start to the first answered request (0 when attached). */
@@ -178,7 +186,7 @@ public final class LocalS3Server implements AutoCloseable {
     }
     process.destroy();
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      if (!process.waitFor(stopGrace(process.toHandle()).toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
       if (stateFile != null) {
@@ -190,6 +198,17 @@ public final class LocalS3Server implements AutoCloseable {
     } catch (IOException ignored) {
       // a stale state file is detected by attach() anyway
     }
+  }
+
+  /**
+   * How long a stopping server may take before it is killed: 10 s, or 2 min while it writes its
+   * class-data archive at exit (once per machine; that takes seconds, and a half-written archive is
+   * thrown away).
+   */
+  public static Duration stopGrace(ProcessHandle server) {
+    boolean dumping =
+        server.info().commandLine().map(c -> c.contains(S3MockLaunch.DUMP_FLAG)).orElse(false);
+    return dumping ? Duration.ofMinutes(2) : Duration.ofSeconds(10);
   }
 
   private static boolean ready(URI uri) {

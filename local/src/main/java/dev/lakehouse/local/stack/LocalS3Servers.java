@@ -283,8 +283,8 @@ public final class LocalS3Servers {
   }
 
   /**
-   * Runs under the home's lock: stops the recorded server (SIGTERM, then SIGKILL after 10 s) and
-   * forgets it.
+   * Runs under the home's lock: stops the recorded server (SIGTERM, then SIGKILL after {@link
+   * LocalS3Server#stopGrace}) and forgets it.
    */
   static void stopRecordedServer(Path stateFile, Path store, long fallbackPid) {
     recordedServer(stateFile, store, fallbackPid)
@@ -292,7 +292,7 @@ public final class LocalS3Servers {
             p -> {
               p.destroy();
               try {
-                p.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                p.onExit().get(LocalS3Server.stopGrace(p).toMillis(), TimeUnit.MILLISECONDS);
               } catch (TimeoutException | ExecutionException e) {
                 p.destroyForcibly();
                 waitQuietly(p);
