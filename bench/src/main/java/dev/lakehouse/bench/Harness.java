@@ -467,18 +467,7 @@ final class Harness {
             null,
             "≤ 10 s (one warm JVM)",
             "the stack's JVM and Spark warm"));
-    report.row(
-        new Report.Row(
-            scale.name(),
-            "(f) cold `lakehouse sql \"" + COUNT_QUERY + "\"` (child JVM)",
-            size,
-            cold.values(),
-            "s",
-            null,
-            null,
-            null,
-            "≤ 15 s",
-            "S3 server stopped before each run: the CLI starts it"));
+    report.row(coldCliRow(scale.name(), "", size, cold));
     report.row(
         new Report.Row(
             scale.name(),
@@ -541,21 +530,26 @@ final class Harness {
     }
     report.key(Report.CLI, "cli_cold_seconds", cold.median());
     report.row(
-        new Report.Row(
+        coldCliRow(
             Report.CLI,
-            "(f) cold `lakehouse sql \""
-                + COUNT_QUERY
-                + "\"` (child JVM), "
-                + scale.name()
-                + " alone",
+            ", " + scale.name() + " alone",
             String.format("%,d orders in the stack's S3 home", scale.orders()),
-            cold.values(),
-            "s",
-            null,
-            null,
-            null,
-            "≤ 15 s",
-            "S3 server stopped before each run: the CLI starts it"));
+            cold));
+  }
+
+  /** Row (f), cold: {@code qualifier} follows the command's name ("" in a scale's section). */
+  private static Report.Row coldCliRow(String section, String qualifier, String size, Runs cold) {
+    return new Report.Row(
+        section,
+        "(f) cold `lakehouse sql \"" + COUNT_QUERY + "\"` (child JVM)" + qualifier,
+        size,
+        cold.values(),
+        "s",
+        null,
+        null,
+        null,
+        "≤ 15 s",
+        "S3 server stopped before each run: the CLI starts it");
   }
 
   /** The scale's customers, products and orders through the stack: three executions. */
