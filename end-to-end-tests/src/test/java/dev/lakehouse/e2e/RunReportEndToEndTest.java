@@ -106,7 +106,7 @@ class RunReportEndToEndTest {
               "ProductsChanged SUCCEEDED []",
               "OrdersChanged SUCCEEDED []",
               "SilverOrders FAILED []",
-              "SilverOrders SUCCEEDED [curated_orders]",
+              "SilverOrders SUCCEEDED [curated_orders, curated_order_items]",
               "Gold SUCCEEDED [agg_daily_metrics]",
               "RecordBatch SUCCEEDED []",
               "AckBatch SUCCEEDED []",
@@ -169,6 +169,7 @@ class RunReportEndToEndTest {
           .containsExactly(
               "raw_orders [append 28 true]",
               "curated_orders [append 25 true]",
+              "curated_order_items [append 83 true]",
               "agg_daily_metrics [append 66 false]");
       assertThat(section.tables().get(0).snapshots().get(0).sourceFile())
           .isEqualTo("s3://landing/landing/orders/orders <script>alert(1).jsonl");
