@@ -76,7 +76,7 @@ public final class ReportBuilder {
     }
     List<StepRow> steps = new ArrayList<>();
     for (PipelineRun run : runs) {
-      StateBar ranIn = containing(bars, run.startedAt());
+      StateBar ranIn = wholeExecution(run) ? null : containing(bars, run.startedAt());
       steps.add(
           new StepRow(
               run.step(),
@@ -140,6 +140,7 @@ public final class ReportBuilder {
         });
     for (PipelineRun run : runs) {
       if (run.tableName() != null
+          && !wholeExecution(run)
           && touched.containsKey(run.tableName())
           && within(bar, run.startedAt())) {
         names.add(run.tableName());
@@ -154,6 +155,14 @@ public final class ReportBuilder {
         bar.failure(),
         bar.attempts(),
         List.copyOf(names));
+  }
+
+  /**
+   * Rows the batch's recorder writes for each object (loaded, skipped, rejected): they start with
+   * the execution, so their start time says nothing about which state worked on the table.
+   */
+  private static boolean wholeExecution(PipelineRun run) {
+    return run.step().equals(RunLog.STEP_PIPELINE) || run.step().equals(RunLog.STEP_ROUTE);
   }
 
   /** The innermost (last entered) bar whose time span holds {@code at}. */
