@@ -2,6 +2,7 @@ package dev.lakehouse.e2e;
 
 import static dev.lakehouse.e2e.PipelineEndToEndTest.gold;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakehouse.asl.Execution;
 import dev.lakehouse.asl.ExecutionStatus;
@@ -71,9 +72,34 @@ class BatchedIngestEndToEndTest {
                   stack.upload(data.customers(), "customers"),
                   stack.upload(data.products(), "products")));
       assertThat(dimensions).hasSize(1);
-      List<LocalStack.Landed> burst = new ArrayList<>();
-      for (Path file : orderFiles) {
-        burst.add(stack.upload(file, "orders"));
+      // A name the caller cannot place fails the drop before anything is uploaded.
+      Path unplaced = orderFiles.get(7);
+      assertThatThrownBy(
+              () ->
+                  stack.uploadAll(
+                      orderFiles,
+                      f -> {
+                        if (f.equals(unplaced)) {
+                          throw new IllegalArgumentException("cannot place " + f.getFileName());
+                        }
+                        return "orders";
+                      }))
+          .hasMessage("cannot place " + unplaced.getFileName());
+      assertThat(
+              stack
+                  .s3()
+                  .listObjectsV2(
+                      b -> b.bucket(LocalResources.LANDING_BUCKET).prefix("landing/orders/"))
+                  .keyCount())
+          .isZero();
+      // Ten uploads at a time, answered in the files' order with each file's own ETag.
+      List<LocalStack.Landed> burst = stack.uploadAll(orderFiles, f -> "orders");
+      assertThat(burst)
+          .extracting(LocalStack.Landed::key)
+          .containsExactlyElementsOf(
+              orderFiles.stream().map(f -> "landing/orders/" + f.getFileName()).toList());
+      for (int i = 0; i < orderFiles.size(); i++) {
+        assertThat(burst.get(i).etag()).isEqualTo(md5(orderFiles.get(i)));
       }
 
       List<Execution> batches = stack.ingestAll(burst);
@@ -194,5 +220,10 @@ class BatchedIngestEndToEndTest {
                           r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED))
           .hasSize(5);
     }
+  }
+
+  private static String md5(Path file) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
   }
 }

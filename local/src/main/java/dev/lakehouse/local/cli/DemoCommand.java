@@ -112,10 +112,10 @@ final class DemoCommand implements Callable<Integer> {
             .writeTo(data);
 
     step("dropping customers, products and orders into the landing bucket: one batch");
-    List<LocalStack.Landed> landed = new ArrayList<>();
-    for (Path file : List.of(generated.customers(), generated.products(), generated.orders())) {
-      landed.add(stack.upload(file, IngestCommand.entityOf(file)));
-    }
+    List<LocalStack.Landed> landed =
+        stack.uploadAll(
+            List.of(generated.customers(), generated.products(), generated.orders()),
+            IngestCommand::entityOf);
     if (!report(stack, stack.ingestAll(landed))) {
       return LakehouseCli.EXIT_FAILED;
     }

@@ -68,12 +68,10 @@ final class IngestCommand implements Callable<Integer> {
     LocalStack stack =
         cli.stack(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(batchSize));
     PrintWriter out = cli.spec.commandLine().getOut();
-    List<LocalStack.Landed> landed = new java.util.ArrayList<>();
-    for (Path file : files) {
-      String entity = landingPrefix != null ? landingPrefix : entityOf(file);
-      LocalStack.Landed object = stack.upload(file, entity);
-      out.printf("%s -> s3://%s/%s%n", file, object.bucket(), object.key());
-      landed.add(object);
+    List<LocalStack.Landed> landed =
+        stack.uploadAll(files, file -> landingPrefix != null ? landingPrefix : entityOf(file));
+    for (int i = 0; i < files.size(); i++) {
+      out.printf("%s -> s3://%s/%s%n", files.get(i), landed.get(i).bucket(), landed.get(i).key());
     }
     out.flush();
     // Every file's event joins the ingest queue first, so the files load as batches, not one

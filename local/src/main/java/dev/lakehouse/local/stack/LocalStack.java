@@ -34,6 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
@@ -241,6 +246,45 @@ public final class LocalStack implements AutoCloseable {
         s3.putObject(b -> b.bucket(LocalResources.LANDING_BUCKET).key(key), file);
     return new Landed(LocalResources.LANDING_BUCKET, key, put.eTag().replace("\"", ""));
   }
+
+  /**
+   * Uploads each file as {@link #upload} does, {@value #CONCURRENT_UPLOADS} at a time (what {@code
+   * aws s3 cp --recursive} does by default), and answers where each landed, in the files' order.
+   * The first upload that fails fails the call; files already uploaded stay in the bucket, as with
+   * the CLI.
+   */
+  public List<Landed> uploadAll(List<Path> files, Function<Path, String> entityOf) {
+    Map<Path, String> entities = new LinkedHashMap<>();
+    files.forEach(file -> entities.put(file, entityOf.apply(file))); // a bad name fails up front
+    if (files.size() == 1) {
+      return List.of(upload(files.get(0), entities.get(files.get(0))));
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.max(1, Math.min(CONCURRENT_UPLOADS, files.size())));
+    try {
+      List<Future<Landed>> uploads = new ArrayList<>();
+      for (Path file : files) {
+        uploads.add(pool.submit(() -> upload(file, entities.get(file))));
+      }
+      List<Landed> landed = new ArrayList<>();
+      for (Future<Landed> upload : uploads) {
+        landed.add(upload.get());
+      }
+      return landed;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw new IllegalStateException("an upload failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while uploading", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  public static final int CONCURRENT_UPLOADS = 10;
 
   /** Where a file landed. */
   public record Landed(String bucket, String key, String etag) {}
