@@ -348,9 +348,12 @@ final class Report {
         (what `lakehouse serve` opens) runs on the open stack's warm session: `query_warm_seconds`.
       - **(g)** bronze of the scale's orders file alone in a child JVM with `-Xmx4g`; its `VmHWM` from
         `/proc/self/status`: `peak_rss_mb`.
-      - **burst (issue 13)** — 200 files of 25 orders dropped at once and ingested as batches (the local default of
-        100 files a batch), upload to the last batch's end, next to the same 5,000 orders as one file; the note
-        counts batches and job runs per batch (`Harness.burst`; skipped with `--skip-burst`).
+      - **burst (issue 13)** — 200 files of 25 orders dropped at once (uploaded ten at a time) and ingested as
+        batches (the local default of 100 files a batch), upload to the last batch's end, next to the same 5,000
+        orders as one file. Both start from the same lakehouse: after the burst the bronze, silver and gold tables
+        are set back to their snapshots from before it, and gold after the one file must equal gold after the
+        burst, row for row (the run fails otherwise). The note counts batches and job runs per batch
+        (`Harness.burst`; skipped with `--skip-burst`).
       - **Lambda init** (`bench/run --only lambda`) — every function of core `LakehouseFunction`, each run in a
         fresh JVM whose class path is `functions/target/lakehouse-functions.zip` unpacked as Lambda's Java runtime
         lays it out (task root and `lib/*`), `-XX:+UseSerialGC` (the runtime's collector): JVM start → the

@@ -271,8 +271,10 @@ public final class BronzeIngestJob extends BaseSparkJob {
     TableDefinition bronze = source.bronze();
     Table table = catalog.loadTable(bronze.identifier());
     List<LandedObject> fresh = new ArrayList<>();
+    Map<String, Snapshot> ingested = ingests(table);
     for (LandedObject object : objects) {
-      Optional<Snapshot> earlier = findIngest(table, object.sourceFile(), object.etag());
+      Optional<Snapshot> earlier =
+          Optional.ofNullable(ingested.get(identity(object.sourceFile(), object.etag())));
       if (earlier.isPresent()) {
         outcomes.add(ObjectOutcome.skipped(object, bronze.name(), earlier.get()));
       } else if (fresh.stream().noneMatch(f -> f.sourceFile().equals(object.sourceFile()))) {
@@ -380,11 +382,7 @@ public final class BronzeIngestJob extends BaseSparkJob {
       properties.put(
           CommitSummary.SOURCE_OBJECTS,
           objects.stream()
-              .map(
-                  o ->
-                      (o.etag() == null || o.etag().isEmpty() ? "-" : o.etag())
-                          + " "
-                          + o.sourceFile())
+              .map(o -> identity(o.sourceFile(), o.etag()))
               .collect(Collectors.joining("\n")));
     }
     return properties;
@@ -412,20 +410,38 @@ public final class BronzeIngestJob extends BaseSparkJob {
    * history.
    */
   public static Optional<Snapshot> findIngest(Table table, String sourceFile, String etag) {
-    String wantedEtag = etag == null ? "" : etag;
-    String line = (wantedEtag.isEmpty() ? "-" : wantedEtag) + " " + sourceFile;
+    return Optional.ofNullable(ingests(table).get(identity(sourceFile, etag)));
+  }
+
+  /**
+   * Every object the table's history appended, by {@link #identity}, each with the oldest snapshot
+   * that appended it: one pass over the snapshots for a whole batch, not one per object.
+   */
+  static Map<String, Snapshot> ingests(Table table) {
+    Map<String, Snapshot> ingested = new java.util.HashMap<>();
     for (Snapshot snapshot : table.snapshots()) {
       Map<String, String> summary = snapshot.summary();
-      if (sourceFile.equals(summary.get(SUMMARY_SOURCE_FILE))
-          && wantedEtag.equals(summary.getOrDefault(SUMMARY_SOURCE_ETAG, ""))) {
-        return Optional.of(snapshot);
+      String sourceFile = summary.get(SUMMARY_SOURCE_FILE);
+      if (sourceFile != null) {
+        ingested.putIfAbsent(
+            identity(sourceFile, summary.getOrDefault(SUMMARY_SOURCE_ETAG, "")), snapshot);
       }
       String batch = summary.get(CommitSummary.SOURCE_OBJECTS);
-      if (batch != null && Arrays.asList(batch.split("\n")).contains(line)) {
-        return Optional.of(snapshot);
+      if (batch != null) {
+        for (String line : batch.split("\n")) {
+          ingested.putIfAbsent(line, snapshot);
+        }
       }
     }
-    return Optional.empty();
+    return ingested;
+  }
+
+  /**
+   * An object's line in a batch commit's {@code SOURCE_OBJECTS} summary: its ETag ({@code -} when
+   * unknown), a space, its URI.
+   */
+  private static String identity(String sourceFile, String etag) {
+    return (etag == null || etag.isEmpty() ? "-" : etag) + " " + sourceFile;
   }
 
   /** A landed object to load: its entity, where it is, and its content's identity. */
