@@ -368,17 +368,7 @@ final class Harness {
             BronzeRssChild.class.getName(),
             List.of(dir.resolve("rss-home").toString(), data.orders.toAbsolutePath().toString()),
             dir.resolve("logs/bronze-rss.log"));
-    long kb =
-        result
-            .output()
-            .lines()
-            .filter(l -> l.startsWith("VmHWM_KB="))
-            .reduce((x, y) -> y)
-            .map(l -> Long.parseLong(l.substring("VmHWM_KB=".length())))
-            .orElse(0L);
-    // A child stopped by the heap cap prints nothing: its sampled peak is still the figure to
-    // report.
-    double mb = Math.max(kb, result.peakRssKb()) / 1024.0;
+    double mb = peakMb(result);
     if (mb <= 0) {
       throw new IllegalStateException(
           "the bronze child JVM failed (exit "
@@ -400,7 +390,7 @@ final class Harness {
             null,
             "a 5M-order file within -Xmx4g, flat in file size",
             String.format(
-                "VmHWM of the child JVM (JVM + Spark + job); it ran %.1f s%s",
+                "VmHWM of the child JVM (JVM + Spark + job); it ran %.1f s%s. %s",
                 result.seconds(),
                 result.exitCode() == 0
                     ? ""
@@ -408,7 +398,48 @@ final class Harness {
                         + result.exitCode()
                         + ", e.g. out of memory: see "
                         + dir.resolve("logs/bronze-rss.log")
-                        + ")")));
+                        + ")",
+                smallHeap(data, dir))));
+  }
+
+  /**
+   * The child's VmHWM as it printed it; a child stopped by the heap cap prints nothing, and its
+   * sampled peak is still the figure to report.
+   */
+  private static double peakMb(ChildJvm.Result result) {
+    long kb =
+        result
+            .output()
+            .lines()
+            .filter(l -> l.startsWith("VmHWM_KB="))
+            .reduce((x, y) -> y)
+            .map(l -> Long.parseLong(l.substring("VmHWM_KB=".length())))
+            .orElse(0L);
+    return Math.max(kb, result.peakRssKb()) / 1024.0;
+  }
+
+  /**
+   * RSS follows the heap cap (the collector grows the heap while it may), so the cap alone says
+   * what bronze needs: the same file again in a child JVM with a heap a quarter the size.
+   */
+  private String smallHeap(BenchData data, Path dir) {
+    String heap = "1g";
+    Path log = dir.resolve("logs/bronze-rss-" + heap + ".log");
+    ChildJvm.Result result =
+        child.run(
+            heap,
+            BronzeRssChild.class.getName(),
+            List.of(
+                dir.resolve("rss-home-" + heap).toString(),
+                data.orders.toAbsolutePath().toString()),
+            log);
+    return result.exitCode() == 0
+        ? String.format(
+            "With -Xmx%s the same file loaded too: %.0f MB peak, %.1f s",
+            heap, peakMb(result), result.seconds())
+        : String.format(
+            "With -Xmx%s it FAILED (exit %d, see %s) after %.1f s",
+            heap, result.exitCode(), log, result.seconds());
   }
 
   // ------------------------------------------------------------------ (e, f) the local stack and

@@ -347,7 +347,9 @@ final class Report {
         while a query endpoint
         (what `lakehouse serve` opens) runs on the open stack's warm session: `query_warm_seconds`.
       - **(g)** bronze of the scale's orders file alone in a child JVM with `-Xmx4g`; its `VmHWM` from
-        `/proc/self/status`: `peak_rss_mb`.
+        `/proc/self/status`: `peak_rss_mb`. The collector grows the heap while it may, so RSS follows the cap;
+        the note says whether the same file also loads with `-Xmx1g`, which is what "memory flat in file size"
+        needs.
       - **burst (issue 13)** — 200 files of 25 orders dropped at once (uploaded ten at a time) and ingested as
         batches (the local default of 100 files a batch), upload to the last batch's end, next to the same 5,000
         orders as one file. Both start from the same lakehouse: after the burst the bronze, silver and gold tables
