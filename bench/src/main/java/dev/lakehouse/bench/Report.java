@@ -375,15 +375,15 @@ final class Report {
 
   static final String EXPECTATIONS =
       """
-      ## Larger scales (not run yet)
+      ## Larger scales
 
-      `bench/run --scale SF100 --repeats 3` (500k orders, a 286 MB orders file): from the issue's figures (a full
-      build about 200 s, the incremental run 80 s, bronze of the file about 60 s, 35–45 s per execution and per cold
-      CLI) expect about 45 min to 1 h on an idle 2-core machine, and twice that on a shared one; `--repeats 1` takes
-      about half. `--scale SF1000` (5M orders) is ten times the data: expect most of a working day, give the
-      harness's JVM room for the generator (`BENCH_JAVA_OPTS=-Xmx16g bench/run --scale SF1000 --repeats 1`) and
-      about 5 GB under `--work`; (g) is then expected to hit its `-Xmx4g` cap, which the row reports as a failure
-      with the peak RSS sampled up to it.
+      `BENCH_JAVA_OPTS=-Xmx8g bench/run --scale SF100 --repeats 1 --only scales` (500k orders, a 286 MB orders file)
+      takes about 13 min on an idle 2-core machine: generating the data, (a)'s full build and the stack's preload of
+      the 500k orders through bronze, silver and gold (170 s) are most of it; `--repeats 3` adds about 2 min per
+      repetition. The harness's own JVM holds the generated data and two lakehouses, so give it 8 GB at SF100: in a
+      4 GB run that did SF1 first it sat at 4.9 GB RSS and used 1.5 cores beside (g)'s child, and (b) and (d) came
+      out lower than in SF100 alone. The scenarios' child JVMs keep their own caps. `--scale SF1000` (5M orders, not run yet) is ten times the data: expect a few hours, give the
+      harness `-Xmx16g` for the generator and about 5 GB under `--work`.
       """;
 
   static double median(List<Double> values) {
