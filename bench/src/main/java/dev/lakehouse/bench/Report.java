@@ -378,7 +378,7 @@ final class Report {
       ## Larger scales
 
       `BENCH_JAVA_OPTS=-Xmx8g bench/run --scale SF100 --repeats 1 --only scales` (500k orders, a 286 MB orders file)
-      takes about 13 min on an idle 2-core machine: generating the data, (a)'s full build and the stack's preload of
+      takes 13 to 18 min on an idle 2-core machine: generating the data, (a)'s full build and the stack's preload of
       the 500k orders through bronze, silver and gold (170 s) are most of it; `--repeats 3` adds about 2 min per
       repetition. The harness's own JVM holds the generated data and two lakehouses, so give it 8 GB at SF100: in a
       4 GB run that did SF1 first it sat at 4.9 GB RSS and used 1.5 cores beside (g)'s child, and (b) and (d) came
