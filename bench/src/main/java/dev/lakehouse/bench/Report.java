@@ -351,10 +351,10 @@ final class Report {
         the note says whether the same file also loads with `-Xmx1g`, which is what "memory flat in file size"
         needs.
       - **burst (issue 13)** — 200 files of 25 orders dropped at once (uploaded ten at a time) and ingested as
-        batches (the local default of 100 files a batch), upload to the last batch's end, next to the same 5,000
-        orders as one file. Both start from the same lakehouse: after the burst the bronze, silver and gold tables
+        batches (the local default of 100 files a batch, drained by one execution: a bronze run per batch, silver
+        and gold once), upload to the last execution's end, next to the same 5,000 orders as one file. Both start from the same lakehouse: after the burst the bronze, silver and gold tables
         are set back to their snapshots from before it, and gold after the one file must equal gold after the
-        burst, row for row (the run fails otherwise). The note counts batches and job runs per batch
+        burst, row for row (the run fails otherwise). The note counts executions, batches and job runs per batch
         (`Harness.burst`; skipped with `--skip-burst`).
       - **Lambda init** (`bench/run --only lambda`) — every function of core `LakehouseFunction`, each run in a
         fresh JVM whose class path is `functions/target/lakehouse-functions.zip` unpacked as Lambda's Java runtime

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Batched ingestion through the local stack: a burst of small files becomes a short sequence of
- * batches (one bronze run, one silver run per entity and one gold run each), a file landing while a
- * batch runs waits for the next one, a re-dropped object loads once, and a batch failing in silver
- * is redriven to exactly-once.
+ * Batched ingestion through the local stack: a burst of small files is drained by one execution (a
+ * bronze run per batch of N objects, then one silver run per entity and one gold run), a file
+ * landing while silver runs waits for the next execution, a re-dropped object loads once, and a
+ * batch failing in silver or in a later bronze pass is redriven to exactly-once.
  */
 class BatchedIngestEndToEndTest {
   static final SampleDataGenerator.Options DATA =
@@ -39,7 +39,8 @@ class BatchedIngestEndToEndTest {
   @TempDir Path dir;
 
   @Test
-  void aBurstOfFortyFilesLoadsInFourBatchesAndALateFileWaitsForTheNext() throws Exception {
+  void aBurstOfFortyFilesLoadsInOneExecutionOfFourBronzePassesAndALateFileWaitsForTheNext()
+      throws Exception {
     var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
     List<Path> orderFiles = PipelineEndToEndTest.splitOrders(data.orders(), 40, dir);
     Path late =
@@ -49,17 +50,13 @@ class BatchedIngestEndToEndTest {
     try (LocalStack stack =
         LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
             .batches(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(BATCH))
-            // While the first orders batch runs bronze, one more file lands (with the content of an
-            // earlier one).
+            // While the burst's silver runs, one more file lands (with the content of an earlier
+            // one).
             .onJobStart(
-                LocalResources.BRONZE_JOB,
+                LocalResources.SILVER_ORDERS_JOB,
                 () -> {
                   LocalStack s = stackRef.get();
-                  if (s.lakehouse()
-                          .catalog()
-                          .tableExists(
-                              dev.lakehouse.core.tables.LakehouseTables.RAW_ORDERS.identifier())
-                      && s.ingestQueue().leasedCount() == BATCH
+                  if (s.ingestQueue().leasedCount() == 40
                       && lateDropped.compareAndSet(false, true)) {
                     s.enqueue(s.upload(late, "orders"));
                   }
@@ -106,7 +103,14 @@ class BatchedIngestEndToEndTest {
 
       assertThat(lateDropped).isTrue();
       assertThat(batches).extracting(Execution::status).containsOnly(ExecutionStatus.SUCCEEDED);
-      assertThat(batches).as("40 files in batches of 10, then the late file alone").hasSize(5);
+      assertThat(batches)
+          .as("40 files drained by one execution, then the late file alone")
+          .hasSize(2);
+      assertThat(entered(batches.get(0), "Bronze")).as("a bronze pass per 10 files").isEqualTo(4);
+      assertThat(entered(batches.get(0), "ClaimMore")).isEqualTo(3);
+      assertThat(entered(batches.get(0), "SilverOrders")).isEqualTo(1);
+      assertThat(entered(batches.get(0), "Gold")).isEqualTo(1);
+      assertThat(stack.batchOf(batches.get(0)).orElseThrow().passes()).isEqualTo(4);
       SparkSession spark = stack.lakehouse().spark();
       RunLog runLog = new RunLog(stack.lakehouse().catalog());
       List<PipelineRun> loaded =
@@ -122,22 +126,17 @@ class BatchedIngestEndToEndTest {
               loaded.stream()
                   .filter(r -> r.sourceFile().endsWith("orders-late.jsonl"))
                   .map(PipelineRun::executionId))
-          .containsExactly(batches.get(4).id());
-      for (int b = 0; b < 4; b++) {
-        String id = batches.get(b).id();
-        assertThat(loaded.stream().filter(r -> r.executionId().equals(id)))
-            .as("batch " + b)
-            .hasSize(BATCH);
-        assertThat(runLog.forExecution(id))
-            .extracting(PipelineRun::step)
-            .as("one bronze row per object, one silver and one gold row per batch")
-            .containsOnly("bronze", "silver", "gold", "pipeline")
-            .filteredOn(s -> s.equals("silver"))
-            .hasSize(1);
-      }
+          .containsExactly(batches.get(1).id());
+      String burstId = batches.get(0).id();
+      assertThat(loaded.stream().filter(r -> r.executionId().equals(burstId))).hasSize(40);
+      assertThat(runLog.forExecution(burstId))
+          .extracting(PipelineRun::step)
+          .as("one bronze row per object, one silver and one gold row for the whole burst")
+          .containsOnly("bronze", "silver", "gold", "pipeline")
+          .filteredOn(s -> s.equals("silver"))
+          .hasSize(1);
       // Every order once in bronze (the late file repeats 10 orders: bronze keeps both copies with
-      // their lineage,
-      // silver keeps one), one append per batch.
+      // their lineage, silver keeps one), one append per bronze pass.
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(410);
       assertThat(
               spark
@@ -220,6 +219,81 @@ class BatchedIngestEndToEndTest {
                           r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED))
           .hasSize(5);
     }
+  }
+
+  @Test
+  void aBatchFailingInItsSecondBronzePassIsRedrivenFromThatPassAndLoadsEveryRowOnce()
+      throws Exception {
+    var data = new SampleDataGenerator(DATA).writeTo(dir.resolve("data"));
+    AtomicBoolean armed = new AtomicBoolean(false);
+    java.util.concurrent.atomic.AtomicInteger bronzeRuns =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (LocalStack stack =
+        LocalStack.builder(LakehouseHome.open(dir.resolve("home")))
+            .batches(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(BATCH))
+            .failJob(
+                LocalResources.BRONZE_JOB,
+                "worker lost",
+                () -> armed.get() && bronzeRuns.incrementAndGet() == 2)
+            .build()) {
+      stack.ingestAll(
+          List.of(
+              stack.upload(data.customers(), "customers"),
+              stack.upload(data.products(), "products")));
+      SparkSession spark = stack.lakehouse().spark();
+      List<Path> files = PipelineEndToEndTest.splitOrders(data.orders(), 15, dir);
+      List<LocalStack.Landed> landed = stack.uploadAll(files, f -> "orders");
+
+      armed.set(true);
+      List<Execution> batches = stack.ingestAll(landed);
+
+      assertThat(batches).hasSize(1);
+      Execution failed = batches.get(0);
+      assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+      assertThat(failed.redrivePoint().stateName()).isEqualTo("Bronze");
+      assertThat(failed.redrivePoint().input().path("batch").path("pass").asInt()).isEqualTo(2);
+      assertThat(
+              spark
+                  .sql("SELECT count(DISTINCT _source_file) FROM ecommerce_lakehouse.raw_orders")
+                  .first()
+                  .getLong(0))
+          .as("the first pass's ten objects are in bronze")
+          .isEqualTo(BATCH);
+      assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isZero();
+      assertThat(stack.ingestQueue().leasedCount()).isEqualTo(15);
+
+      Execution redriven = stack.redrive(failed.id());
+
+      assertThat(redriven.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(entered(redriven, "Bronze")).as("pass 1, pass 2 failed, pass 2").isEqualTo(3);
+      assertThat(stack.ingestQueue().leasedCount() + stack.ingestQueue().approximateSize())
+          .isZero();
+      assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(400);
+      assertThat(
+              spark
+                  .sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots")
+                  .first()
+                  .getLong(0))
+          .as("one append per pass")
+          .isEqualTo(2);
+      assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(400);
+      assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
+      assertThat(
+              new RunLog(stack.lakehouse().catalog())
+                  .forExecution(failed.id()).stream()
+                      .filter(
+                          r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED))
+          .hasSize(15);
+    }
+  }
+
+  private static long entered(Execution execution, String state) {
+    return execution.history().stream()
+        .filter(
+            e ->
+                e.type() == dev.lakehouse.asl.history.EventType.StateEntered
+                    && state.equals(e.stateName()))
+        .count();
   }
 
   private static String md5(Path file) throws Exception {

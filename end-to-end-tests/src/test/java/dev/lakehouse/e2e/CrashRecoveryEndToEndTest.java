@@ -173,6 +173,7 @@ class CrashRecoveryEndToEndTest {
               "BatchReady",
               "AnyRejected",
               "AnyAccepted",
+              "MoreQueued",
               "RecordBatch",
               "AckBatch",
               "Loaded");

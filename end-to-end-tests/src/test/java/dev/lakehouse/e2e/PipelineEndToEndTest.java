@@ -54,7 +54,13 @@ class PipelineEndToEndTest {
         }
         List<String> expected =
             new java.util.ArrayList<>(
-                List.of("ClaimBatch", "BatchReady", "AnyRejected", "AnyAccepted", "Bronze"));
+                List.of(
+                    "ClaimBatch",
+                    "BatchReady",
+                    "AnyRejected",
+                    "AnyAccepted",
+                    "Bronze",
+                    "MoreQueued"));
         expected.addAll(silver);
         expected.addAll(List.of("Gold", "RecordBatch", "AckBatch", "Loaded"));
         assertThat(statesEntered(execution)).containsExactlyElementsOf(expected);
@@ -84,6 +90,7 @@ class PipelineEndToEndTest {
                 "BatchReady",
                 "AnyRejected",
                 "AnyAccepted",
+                "MoreQueued",
                 "RecordBatch",
                 "AckBatch",
                 "Loaded");
@@ -154,7 +161,12 @@ class PipelineEndToEndTest {
               "\"ErrorMessage\":\"IllegalStateException: worker lost\"");
       assertThat(statesEntered(failed))
           .endsWith(
-              "Bronze", "CustomersChanged", "ProductsChanged", "OrdersChanged", "SilverOrders");
+              "Bronze",
+              "MoreQueued",
+              "CustomersChanged",
+              "ProductsChanged",
+              "OrdersChanged",
+              "SilverOrders");
       assertThat(
               spark
                   .sql("SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots")
@@ -209,6 +221,7 @@ class PipelineEndToEndTest {
               "AnyRejected",
               "NotifyRejections",
               "AnyAccepted",
+              "MoreQueued",
               "RecordBatch",
               "AckBatch",
               "Loaded");

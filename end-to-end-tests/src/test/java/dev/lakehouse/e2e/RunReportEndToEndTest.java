@@ -71,13 +71,13 @@ class RunReportEndToEndTest {
       // the state's Spark jobs read.
       assertThat(progress.toString().lines().filter(l -> l.startsWith("[")))
           .containsExactly(
-              "[1/10] ClaimBatch",
-              "[4/10] Bronze",
-              "[7/10] SilverOrders",
-              "[7/10] SilverOrders",
-              "[8/10] Gold",
-              "[9/10] RecordBatch",
-              "[10/10] AckBatch");
+              "[1/11] ClaimBatch",
+              "[4/11] Bronze",
+              "[8/11] SilverOrders",
+              "[8/11] SilverOrders",
+              "[9/11] Gold",
+              "[10/11] RecordBatch",
+              "[11/11] AckBatch");
       assertThat(progress.toString())
           .containsPattern(
               "(?m)^  SilverOrders: [0-9,]+ rows read(, [0-9,]+ written)? in [0-9]+\\.[0-9] s "
@@ -102,6 +102,7 @@ class RunReportEndToEndTest {
               "AnyRejected SUCCEEDED []",
               "AnyAccepted SUCCEEDED []",
               "Bronze SUCCEEDED [raw_orders]",
+              "MoreQueued SUCCEEDED []",
               "CustomersChanged SUCCEEDED []",
               "ProductsChanged SUCCEEDED []",
               "OrdersChanged SUCCEEDED []",
@@ -111,7 +112,7 @@ class RunReportEndToEndTest {
               "RecordBatch SUCCEEDED []",
               "AckBatch SUCCEEDED []",
               "Loaded SUCCEEDED []");
-      assertThat(section.states().get(8).failure())
+      assertThat(section.states().get(9).failure())
           .isEqualTo("States.TaskFailed: IllegalStateException: worker <lost>");
       // 15 of the 40 orders are bad: 12 fail bronze's schema, 3 silver's rules.
       assertThat(section.steps())
@@ -196,8 +197,8 @@ class RunReportEndToEndTest {
             "<td>quantity must be greater than 0</td><td class=\"n\">1</td>",
             "<a href=\"#e1-t-raw_orders\"><rect class=\"succeeded\"",
             "<h4 id=\"e1-t-agg_daily_metrics\">agg_daily_metrics</h4>");
-    // One bar per state entered (14, SilverOrders twice), the failed one red.
-    assertThat(Pattern.compile("<rect ").matcher(html).results().count()).isEqualTo(14);
+    // One bar per state entered (15, SilverOrders twice), the failed one red.
+    assertThat(Pattern.compile("<rect ").matcher(html).results().count()).isEqualTo(15);
     assertThat(Pattern.compile("<rect class=\"failed\"").matcher(html).results().count())
         .isEqualTo(1);
   }

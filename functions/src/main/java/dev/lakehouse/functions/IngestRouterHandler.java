@@ -115,6 +115,21 @@ public final class IngestRouterHandler extends SnapStartHandler {
                       .count("ObjectsRejected", claim.rejected());
                   yield claim.toMap();
                 }
+                case "claimMore" -> {
+                  Integer pass = args.intValue("pass");
+                  if (pass == null || pass < 1) {
+                    throw new InvalidArgument(
+                        "'pass' must be the number of the pass bronze just loaded (1 or more), was "
+                            + pass);
+                  }
+                  IngestBatches.Claim claim =
+                      batches.get().claimMore(args.requireString("manifest"), pass);
+                  rec.annotate("Claim", claim.status());
+                  rec.count("ObjectsAccepted", claim.accepted())
+                      .count("ObjectsSkipped", claim.skipped())
+                      .count("ObjectsRejected", claim.rejected());
+                  yield claim.toMap();
+                }
                 case "ack" -> {
                   Map<String, Object> out = new LinkedHashMap<>();
                   out.put("deleted", batches.get().ack(args.requireString("manifest")));
@@ -122,7 +137,7 @@ public final class IngestRouterHandler extends SnapStartHandler {
                 }
                 default ->
                     throw new InvalidArgument(
-                        "unknown operation '" + operation + "': expected claim or ack");
+                        "unknown operation '" + operation + "': expected claim, claimMore or ack");
               });
     }
     return Telemetry.invoke(

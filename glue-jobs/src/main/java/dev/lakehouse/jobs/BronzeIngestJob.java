@@ -210,7 +210,8 @@ public final class BronzeIngestJob extends BaseSparkJob {
     List<LandedObject> objects = new ArrayList<>();
     if (batchManifest != null) {
       BatchManifest batch = manifest != null ? manifest : readManifest(catalog, batchManifest);
-      for (BatchManifest.Entry e : batch.accepted()) {
+      // A batch draining a backlog has one bronze run per pass: this run loads its pass's objects.
+      for (BatchManifest.Entry e : batch.toLoad()) {
         SourceEntity source =
             SourceEntity.find(e.entity())
                 .orElseThrow(

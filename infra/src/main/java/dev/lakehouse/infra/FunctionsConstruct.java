@@ -284,6 +284,7 @@ public final class FunctionsConstruct extends Construct {
     env.put(BatchSettings.ENV_MAX_OBJECTS, Integer.toString(batch.maxObjects()));
     env.put(BatchSettings.ENV_WINDOW_SECONDS, Integer.toString(batch.windowSeconds()));
     env.put(BatchSettings.ENV_LEASE_SECONDS, Integer.toString(batch.leaseSeconds()));
+    env.put(BatchSettings.ENV_MAX_PASSES, Integer.toString(batch.maxPasses()));
     return env;
   }
 

@@ -151,7 +151,8 @@ public record LakehouseConfig(
         batchSettings(
             c.integer("batchMaxObjects", BatchSettings.DEFAULT_MAX_OBJECTS),
             c.integer("batchWindowSeconds", BatchSettings.DEFAULT_WINDOW_SECONDS),
-            c.integer("batchLeaseSeconds", BatchSettings.DEFAULT_LEASE_SECONDS)),
+            c.integer("batchLeaseSeconds", BatchSettings.DEFAULT_LEASE_SECONDS),
+            c.integer("batchMaxPasses", BatchSettings.DEFAULT_MAX_PASSES)),
         c.integer("batchMaxReceives", 5),
         c.integer("batchMaxAgeSeconds", 3_600),
         c.string("batchSchedule", "rate(1 minute)"));
@@ -162,18 +163,14 @@ public record LakehouseConfig(
    * reported with its context key: {@code lakehouse:batchMaxObjects: batch size must be between 1
    * and 1000, was 0}.
    */
-  static BatchSettings batchSettings(int maxObjects, int windowSeconds, int leaseSeconds) {
+  static BatchSettings batchSettings(
+      int maxObjects, int windowSeconds, int leaseSeconds, int maxPasses) {
     BatchSettings d = BatchSettings.defaults();
-    checked(
-        "batchMaxObjects",
-        () -> new BatchSettings(maxObjects, d.windowSeconds(), d.leaseSeconds()));
-    checked(
-        "batchWindowSeconds",
-        () -> new BatchSettings(d.maxObjects(), windowSeconds, d.leaseSeconds()));
-    checked(
-        "batchLeaseSeconds",
-        () -> new BatchSettings(d.maxObjects(), d.windowSeconds(), leaseSeconds));
-    return new BatchSettings(maxObjects, windowSeconds, leaseSeconds);
+    checked("batchMaxObjects", () -> d.withMaxObjects(maxObjects));
+    checked("batchWindowSeconds", () -> d.withWindowSeconds(windowSeconds));
+    checked("batchLeaseSeconds", () -> d.withLeaseSeconds(leaseSeconds));
+    checked("batchMaxPasses", () -> d.withMaxPasses(maxPasses));
+    return new BatchSettings(maxObjects, windowSeconds, leaseSeconds, maxPasses);
   }
 
   private static void checked(String key, Supplier<BatchSettings> settings) {

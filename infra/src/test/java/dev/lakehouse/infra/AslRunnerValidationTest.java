@@ -35,6 +35,8 @@ class AslRunnerValidationTest {
             "NotifyRejections",
             "AnyAccepted",
             "Bronze",
+            "MoreQueued",
+            "ClaimMore",
             "CustomersChanged",
             "SilverCustomers",
             "ProductsChanged",

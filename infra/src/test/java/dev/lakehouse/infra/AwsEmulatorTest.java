@@ -326,6 +326,29 @@ class AwsEmulatorTest {
     assertThat(List.of(batch.path("accepted").asLong(), batch.path("rejected").asLong()))
         .containsExactly(1L, 1L);
     assertThat(batch.path("orders").asBoolean()).isTrue();
+    assertThat(batch.path("more").asBoolean()).as("the queue is drained").isFalse();
+    // A further pass, as the state machine asks after bronze: the queue is empty, nothing more.
+    JsonNode more =
+        invoke(
+                "IngestRouterHandler",
+                Map.of(
+                    "operation",
+                    "claimMore",
+                    "manifest",
+                    batch.path("manifest").asText(),
+                    "pass",
+                    1),
+                router(),
+                batchEnv)
+            .path("result");
+    assertThat(
+            List.of(
+                more.path("pass").asLong(),
+                more.path("accepted").asLong(),
+                more.path("acceptedTotal").asLong()))
+        .as(more.toString())
+        .containsExactly(1L, 0L, 1L);
+    assertThat(more.path("more").asBoolean()).isFalse();
     assertThat(tags("rejected/landing/invoices/b.jsonl"))
         .containsExactly("reject-reason=UnknownTable");
 

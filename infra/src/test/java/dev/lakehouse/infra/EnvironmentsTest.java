@@ -30,6 +30,7 @@ class EnvironmentsTest {
           Map.entry("lakehouse:batchMaxObjects", "250"),
           Map.entry("lakehouse:batchWindowSeconds", 10),
           Map.entry("lakehouse:batchLeaseSeconds", "3600"),
+          Map.entry("lakehouse:batchMaxPasses", 4),
           Map.entry("lakehouse:batchMaxReceives", 3),
           Map.entry("lakehouse:batchMaxAgeSeconds", "900"),
           Map.entry("lakehouse:batchSchedule", "rate(2 minutes)"));

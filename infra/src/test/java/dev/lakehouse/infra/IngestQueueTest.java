@@ -210,7 +210,8 @@ class IngestQueueTest {
     assertThat(env)
         .containsEntry("BATCH_MAX_OBJECTS", "100")
         .containsEntry("BATCH_WINDOW_SECONDS", "30")
-        .containsEntry("BATCH_LEASE_SECONDS", "43200");
+        .containsEntry("BATCH_LEASE_SECONDS", "43200")
+        .containsEntry("BATCH_MAX_PASSES", "10");
     for (FunctionsConstruct.Spec other :
         List.of(
             FunctionsConstruct.Spec.TABLE_ADMIN,
@@ -221,7 +222,8 @@ class IngestQueueTest {
               "INGEST_QUEUE_URL",
               "BATCH_MAX_OBJECTS",
               "BATCH_WINDOW_SECONDS",
-              "BATCH_LEASE_SECONDS");
+              "BATCH_LEASE_SECONDS",
+              "BATCH_MAX_PASSES");
     }
     assertThat(s.properties(functionId(s, FunctionsConstruct.Spec.INGEST_ROUTER)).get("Timeout"))
         .isEqualTo(300);
@@ -234,7 +236,8 @@ class IngestQueueTest {
     assertThat(env)
         .containsEntry("BATCH_MAX_OBJECTS", "250")
         .containsEntry("BATCH_WINDOW_SECONDS", "10")
-        .containsEntry("BATCH_LEASE_SECONDS", "3600");
+        .containsEntry("BATCH_LEASE_SECONDS", "3600")
+        .containsEntry("BATCH_MAX_PASSES", "4");
     Map<String, Object> q =
         prod.properties(logicalId(prod, "AWS::SQS::Queue", "IngestQueueLandedObjectQueue"));
     assertThat(q.get("VisibilityTimeout")).isEqualTo(3600);
@@ -276,6 +279,10 @@ class IngestQueueTest {
                 "batchLeaseSeconds",
                 "12h",
                 "lakehouse:batchLeaseSeconds must be a whole number, got '12h'"),
+            List.of(
+                "batchMaxPasses",
+                0,
+                "lakehouse:batchMaxPasses: bronze passes per batch must be between 1 and 100, was 0"),
             List.of(
                 "batchMaxReceives",
                 0,

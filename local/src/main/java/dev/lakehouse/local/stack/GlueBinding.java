@@ -133,7 +133,7 @@ final class GlueBinding implements TaskHandler {
           } else {
             BatchManifest manifest = IngestBatches.read(s3, job.batchManifest());
             int n = 0;
-            for (BatchManifest.Entry object : manifest.accepted()) {
+            for (BatchManifest.Entry object : manifest.toLoad()) {
               staged.put(
                   object.sourceFile(), download(object.bucket(), object.key(), executionId, n++));
             }

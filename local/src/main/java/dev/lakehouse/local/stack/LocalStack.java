@@ -65,6 +65,7 @@ public final class LocalStack implements AutoCloseable {
   private final SnsOutbox outbox;
   private final RunRecorderHandler runRecorder;
   private final DirectoryIngestQueue ingestQueue;
+  private final BatchSettings batchSettings;
   private final RunLog runLog;
   private final Map<String, StateMachine> machines = new LinkedHashMap<>();
   private final java.util.Optional<dev.lakehouse.core.admin.TableProvisioner.Result> provisioned;
@@ -107,6 +108,7 @@ public final class LocalStack implements AutoCloseable {
     this.ingestQueue =
         new DirectoryIngestQueue(
             home.root().resolve("queue").resolve("ingest"), System::currentTimeMillis);
+    this.batchSettings = b.batches;
     IngestRouter router = new IngestRouter(s3, () -> runLog, IngestRouter.Settings.defaults());
     Map<String, RequestHandler<Map<String, Object>, Map<String, Object>>> functions =
         new LinkedHashMap<>();
@@ -313,6 +315,11 @@ public final class LocalStack implements AutoCloseable {
             .map(PipelineRun::executionId)
             .orElseThrow(() -> new IllegalStateException("no batch settled " + sourceFile));
     return runner.describe(settledBy).orElseThrow();
+  }
+
+  /** How this stack gathers landed objects into batches. */
+  public BatchSettings batchSettings() {
+    return batchSettings;
   }
 
   /** The batch an ingest execution claimed (its manifest), or empty when it claimed none. */

@@ -48,6 +48,7 @@ class IngestBatchesTest {
   DirectoryIngestQueue queue;
   List<ExecutionsInProgress.Running> running = new ArrayList<>();
   IngestBatches batches;
+  RunLog runLog;
 
   @BeforeEach
   void setUp() {
@@ -56,17 +57,20 @@ class IngestBatchesTest {
     CatalogSettings settings = CatalogSettings.embedded(dir);
     Catalog catalog = CatalogFactory.create(settings);
     new TableProvisioner(catalog, settings).provision();
-    RunLog runLog = new RunLog(catalog);
+    runLog = new RunLog(catalog);
     queue = new DirectoryIngestQueue(dir.resolve("queue"), nowMillis::get);
-    batches =
-        new IngestBatches(
-            queue,
-            arn -> running,
-            new IngestRouter(s3, () -> runLog, IngestRouter.Settings.defaults()),
-            s3,
-            LocalResources.LANDING_BUCKET,
-            new BatchSettings(3, 30, 600),
-            Clock.fixed(T0, ZoneOffset.UTC));
+    batches = batches(new BatchSettings(3, 30, 600, 1));
+  }
+
+  private IngestBatches batches(BatchSettings settings) {
+    return new IngestBatches(
+        queue,
+        arn -> running,
+        new IngestRouter(s3, () -> runLog, IngestRouter.Settings.defaults()),
+        s3,
+        LocalResources.LANDING_BUCKET,
+        settings,
+        Clock.fixed(T0, ZoneOffset.UTC));
   }
 
   @AfterEach
@@ -130,6 +134,71 @@ class IngestBatchesTest {
     assertThat(queue.leasedCount() + queue.approximateSize()).isZero();
     batches.ack(second.manifest()); // a retried ack finds its messages gone: nothing happens
     assertThat(queue.leasedCount() + queue.approximateSize()).isZero();
+  }
+
+  @Test
+  void aBatchDrainsABacklogInPassesEachLoadingOnlyItsOwnObjectsUpToItsLastPass() {
+    IngestBatches draining = batches(new BatchSettings(2, 0, 600, 2));
+    drop("landing/orders/a.jsonl", "{\"order_id\":\"o-1\"}\n");
+    drop("landing/orders/b.jsonl", "{\"order_id\":\"o-2\"}\n");
+    drop("landing/products/p.jsonl", "{\"product_id\":\"p-1\"}\n");
+    queue.send(event("landing/orders/a.jsonl")); // a repeated event for an object pass 1 claims
+    advance(Duration.ofSeconds(1));
+    drop("landing/invoices/x.jsonl", "{}\n");
+    drop("landing/orders/c.jsonl", "{\"order_id\":\"o-3\"}\n");
+
+    IngestBatches.Claim first =
+        draining.claim(
+            new IngestBatches.ClaimRequest(
+                MACHINE, EXECUTION + "d1", "d1", Instant.ofEpochMilli(nowMillis.get()), false));
+    assertThat(first.toMap())
+        .containsEntry("pass", 1)
+        .containsEntry("accepted", 2L)
+        .containsEntry("acceptedTotal", 2L)
+        .containsEntry("more", true)
+        .containsEntry("orders", true)
+        .containsEntry("products", false);
+    assertThat(draining.read(first.manifest()).toLoad())
+        .extracting(BatchManifest.Entry::key)
+        .containsExactly("landing/orders/a.jsonl", "landing/orders/b.jsonl");
+
+    IngestBatches.Claim second = draining.claimMore(first.manifest(), 1);
+    assertThat(second.toMap())
+        .containsEntry("manifest", first.manifest())
+        .containsEntry("pass", 2)
+        .containsEntry("accepted", 1L)
+        .containsEntry("skipped", 1L)
+        .containsEntry("rejected", 0L)
+        .containsEntry("acceptedTotal", 3L)
+        .containsEntry("more", false) // two passes at most, though two objects still wait
+        .containsEntry("products", true);
+    BatchManifest manifest = draining.read(second.manifest());
+    assertThat(manifest.objects())
+        .extracting(e -> e.passNumber() + " " + e.status() + " " + e.key() + " " + e.ingestedBy())
+        .containsExactly(
+            "1 ACCEPTED landing/orders/a.jsonl null",
+            "1 ACCEPTED landing/orders/b.jsonl null",
+            "2 ACCEPTED landing/products/p.jsonl null",
+            "2 SKIPPED landing/orders/a.jsonl " + EXECUTION + "d1");
+    assertThat(manifest.toLoad())
+        .extracting(BatchManifest.Entry::key)
+        .containsExactly("landing/products/p.jsonl");
+    assertThat(queue.leasedCount()).isEqualTo(4);
+
+    // A retried claim answers the pass its first attempt wrote; past the last pass nothing is
+    // leased.
+    assertThat(draining.claimMore(first.manifest(), 1).toMap()).isEqualTo(second.toMap());
+    assertThat(draining.claimMore(first.manifest(), 2).toMap())
+        .containsEntry("pass", 2)
+        .containsEntry("accepted", 0L)
+        .containsEntry("acceptedTotal", 3L)
+        .containsEntry("more", false);
+    assertThat(queue.leasedCount()).isEqualTo(4);
+    assertThat(queue.approximateSize()).isEqualTo(2);
+
+    assertThat(draining.ack(second.manifest())).isEqualTo(4);
+    assertThat(queue.leasedCount()).isZero();
+    assertThat(queue.approximateSize()).as("left for the next batch").isEqualTo(2);
   }
 
   @Test

@@ -38,10 +38,11 @@ class ProgressTest {
     StateMachine ingest =
         AslLoader.load(files.stateMachine("ingest-pipeline"), LocalResources.substitutions());
     var positions = Progress.positions(ingest);
-    assertThat(positions.get("ClaimBatch")).containsExactly(1, 10);
-    assertThat(positions.get("Bronze")).containsExactly(4, 10);
-    assertThat(positions.get("SilverOrders")).containsExactly(7, 10);
-    assertThat(positions.get("AckBatch")).containsExactly(10, 10);
+    assertThat(positions.get("ClaimBatch")).containsExactly(1, 11);
+    assertThat(positions.get("Bronze")).containsExactly(4, 11);
+    assertThat(positions.get("ClaimMore")).containsExactly(5, 11);
+    assertThat(positions.get("SilverOrders")).containsExactly(8, 11);
+    assertThat(positions.get("AckBatch")).containsExactly(11, 11);
     assertThat(positions).doesNotContainKey("BatchReady");
     StateMachine maintenance =
         AslLoader.load(files.stateMachine("maintenance"), LocalResources.substitutions());

@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What one ingest batch holds, written once by the claim and read by the bronze job, the run
- * recorder and the ack: every object its messages named, each with what routing decided (load it,
- * skip it as already ingested, or reject it) and the receipts of the messages that named it. It
- * lives in the landing bucket under {@link BatchSettings#MANIFEST_PREFIX}, so a redrive of the
- * batch's execution reads exactly the same batch.
+ * What one ingest batch holds, written by the claim and read by the bronze job, the run recorder
+ * and the ack: every object its messages named, each with what routing decided (load it, skip it as
+ * already ingested, or reject it), the receipts of the messages that named it, and the bronze pass
+ * that claimed it. A batch that drains a backlog claims again after each bronze run ({@link
+ * IngestBatches#claimMore}): each pass adds its objects to the same manifest, and bronze loads only
+ * the last pass's. It lives in the landing bucket under {@link BatchSettings#MANIFEST_PREFIX}, so a
+ * redrive of the batch's execution reads exactly the same batch: a pass is only added after the
+ * previous one's bronze run succeeded, so a failed bronze run finds its own pass last.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BatchManifest(
@@ -36,7 +39,10 @@ public record BatchManifest(
     REJECTED
   }
 
-  /** One object of the batch; {@code error} and {@code reason} only for rejected ones. */
+  /**
+   * One object of the batch; {@code error} and {@code reason} only for rejected ones; {@code pass}
+   * absent for the first.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Entry(
       Status status,
@@ -51,10 +57,73 @@ public record BatchManifest(
       String ingestedBy,
       String error,
       String reason,
-      List<String> receipts) {
+      List<String> receipts,
+      Integer pass) {
 
     public boolean accepted() {
       return status == Status.ACCEPTED;
+    }
+
+    /** The bronze pass that claimed it, from 1. */
+    public int passNumber() {
+      return pass == null ? 1 : pass;
+    }
+
+    /** The same object, skipped: {@code by} (an execution) already loaded or claimed it. */
+    public Entry skippedBy(String by) {
+      return new Entry(
+          Status.SKIPPED,
+          bucket,
+          key,
+          sourceFile,
+          etag,
+          entity,
+          table,
+          size,
+          format,
+          by,
+          null,
+          null,
+          receipts,
+          pass);
+    }
+
+    /** The same object, named by these messages. */
+    public Entry withReceipts(List<String> messages) {
+      return new Entry(
+          status,
+          bucket,
+          key,
+          sourceFile,
+          etag,
+          entity,
+          table,
+          size,
+          format,
+          ingestedBy,
+          error,
+          reason,
+          List.copyOf(messages),
+          pass);
+    }
+
+    /** The same object, claimed by the given pass (the first is left implicit). */
+    public Entry inPass(int number) {
+      return new Entry(
+          status,
+          bucket,
+          key,
+          sourceFile,
+          etag,
+          entity,
+          table,
+          size,
+          format,
+          ingestedBy,
+          error,
+          reason,
+          receipts,
+          number == 1 ? null : number);
     }
   }
 
@@ -63,8 +132,28 @@ public record BatchManifest(
     return BatchSettings.MANIFEST_PREFIX + batchId + ".json";
   }
 
+  /** Every accepted object of every pass. */
   public List<Entry> accepted() {
     return objects.stream().filter(Entry::accepted).toList();
+  }
+
+  /** How many bronze passes claimed objects for this batch so far. */
+  public int passes() {
+    return objects.stream().mapToInt(Entry::passNumber).max().orElse(1);
+  }
+
+  /** The objects the given pass claimed. */
+  public List<Entry> pass(int pass) {
+    return objects.stream().filter(e -> e.passNumber() == pass).toList();
+  }
+
+  /**
+   * What the batch's current bronze run loads: the accepted objects of its last pass (the earlier
+   * passes' are in bronze already).
+   */
+  public List<Entry> toLoad() {
+    int last = passes();
+    return objects.stream().filter(e -> e.accepted() && e.passNumber() == last).toList();
   }
 
   public long count(Status status) {

@@ -12,11 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -72,8 +74,10 @@ public final class IngestBatches {
       boolean afterWait) {}
 
   /**
-   * What the claim decided; {@code ready} carries the manifest and what the state machine branches
-   * on.
+   * What a claim decided; {@code ready} carries the manifest and what the state machine branches
+   * on. {@code accepted}, {@code skipped}, {@code rejected} and {@code rejections} are this pass's;
+   * {@code acceptedTotal} and the entities the whole batch's; {@code more} says the queue still
+   * holds objects and the batch may claim another pass after this one's bronze run.
    */
   public record Claim(
       String status,
@@ -81,22 +85,25 @@ public final class IngestBatches {
       String busyWith,
       String batchId,
       String manifest,
+      int pass,
       long accepted,
       long skipped,
       long rejected,
+      long acceptedTotal,
+      boolean more,
       List<String> entities,
       String rejections) {
 
     static Claim busy(String other) {
-      return new Claim("busy", null, other, null, null, 0, 0, 0, List.of(), null);
+      return new Claim("busy", null, other, null, null, 0, 0, 0, 0, 0, false, List.of(), null);
     }
 
     static Claim empty() {
-      return new Claim("empty", null, null, null, null, 0, 0, 0, List.of(), null);
+      return new Claim("empty", null, null, null, null, 0, 0, 0, 0, 0, false, List.of(), null);
     }
 
     static Claim waitFor(int seconds) {
-      return new Claim("wait", seconds, null, null, null, 0, 0, 0, List.of(), null);
+      return new Claim("wait", seconds, null, null, null, 0, 0, 0, 0, 0, false, List.of(), null);
     }
 
     public boolean ready() {
@@ -116,10 +123,13 @@ public final class IngestBatches {
       if (ready()) {
         m.put("batchId", batchId);
         m.put("manifest", manifest);
+        m.put("pass", pass);
       }
       m.put("accepted", accepted);
       m.put("skipped", skipped);
       m.put("rejected", rejected);
+      m.put("acceptedTotal", acceptedTotal);
+      m.put("more", more);
       for (String entity : List.of("customers", "products", "orders")) {
         m.put(entity, entities.contains(entity));
       }
@@ -164,21 +174,87 @@ public final class IngestBatches {
             request.executionArn(),
             clock.instant().toString(),
             route(messages));
+    return ready(manifest, write(manifest), 1);
+  }
+
+  /**
+   * The next pass of a batch that drains a backlog, claimed after pass {@code afterPass}'s bronze
+   * run: leases up to a batch more, routes them and adds them to the batch's manifest as pass
+   * {@code afterPass + 1}. An object an earlier pass already claimed (same key and ETag) is
+   * skipped. With nothing left to claim (the queue emptied meanwhile, or the batch has had its
+   * {@link BatchSettings#maxPasses()}), the answer claims nothing and has no {@code more}: the
+   * execution goes on to silver. Retrying a claim whose first attempt wrote its pass answers that
+   * pass again instead of leasing another.
+   */
+  public Claim claimMore(String manifestUri, int afterPass) {
+    BatchManifest manifest = read(manifestUri);
+    int next = afterPass + 1;
+    if (manifest.passes() >= next) {
+      return ready(manifest, manifestUri, next);
+    }
+    List<QueuedObject> messages =
+        afterPass >= settings.maxPasses()
+            ? List.of()
+            : queue.receive(settings.maxObjects(), Duration.ofSeconds(settings.leaseSeconds()));
+    if (messages.isEmpty()) {
+      return new Claim(
+          "ready",
+          null,
+          null,
+          manifest.batchId(),
+          manifestUri,
+          afterPass,
+          0,
+          0,
+          0,
+          manifest.count(Status.ACCEPTED),
+          false,
+          List.copyOf(manifest.acceptedEntities()),
+          null);
+    }
+    Set<String> claimed = new HashSet<>();
+    manifest.accepted().forEach(e -> claimed.add(e.sourceFile() + " " + e.etag()));
+    List<Entry> objects = new ArrayList<>(manifest.objects());
+    for (Entry e : route(messages)) {
+      boolean claimedBefore = e.accepted() && claimed.contains(e.sourceFile() + " " + e.etag());
+      objects.add((claimedBefore ? e.skippedBy(manifest.executionId()) : e).inPass(next));
+    }
+    BatchManifest grown =
+        new BatchManifest(
+            manifest.batchId(), manifest.executionId(), manifest.createdAt(), objects);
+    return ready(grown, write(grown), next);
+  }
+
+  /** Writes the manifest under its batch's key; answers its URI. */
+  private String write(BatchManifest manifest) {
     String key = BatchManifest.key(manifest.batchId());
     s3.putObject(
         b -> b.bucket(manifestBucket).key(key).contentType("application/json"),
         RequestBody.fromString(manifest.toJson(), StandardCharsets.UTF_8));
+    return "s3://" + manifestBucket + "/" + key;
+  }
+
+  /** The answer for a written pass: its counts, the batch's totals, and whether to drain more. */
+  private Claim ready(BatchManifest manifest, String manifestUri, int pass) {
+    List<Entry> claimed = manifest.pass(pass);
     return new Claim(
         "ready",
         null,
         null,
         manifest.batchId(),
-        "s3://" + manifestBucket + "/" + key,
+        manifestUri,
+        pass,
+        count(claimed, Status.ACCEPTED),
+        count(claimed, Status.SKIPPED),
+        count(claimed, Status.REJECTED),
         manifest.count(Status.ACCEPTED),
-        manifest.count(Status.SKIPPED),
-        manifest.count(Status.REJECTED),
+        pass < settings.maxPasses() && queue.approximateSize() > 0,
         List.copyOf(manifest.acceptedEntities()),
-        rejections(manifest));
+        rejections(manifest.batchId(), claimed));
+  }
+
+  private static long count(List<Entry> entries, Status status) {
+    return entries.stream().filter(e -> e.status() == status).count();
   }
 
   /**
@@ -217,7 +293,7 @@ public final class IngestBatches {
     Map<String, Entry> decided = routeDistinct(messages);
     Map<String, Entry> byObject = new LinkedHashMap<>();
     for (QueuedObject message : messages) {
-      Entry entry = withReceipts(decided.get(objectOf(message)), List.of(message.receipt()));
+      Entry entry = decided.get(objectOf(message)).withReceipts(List.of(message.receipt()));
       String identity =
           entry.sourceFile() == null
               ? "message:" + message.receipt()
@@ -230,7 +306,7 @@ public final class IngestBatches {
       } else {
         List<String> receipts = new ArrayList<>(known.receipts());
         receipts.addAll(entry.receipts());
-        byObject.put(identity, withReceipts(known, receipts));
+        byObject.put(identity, known.withReceipts(receipts));
       }
     }
     return markLoaded(List.copyOf(byObject.values()));
@@ -248,22 +324,7 @@ public final class IngestBatches {
         .map(
             e -> {
               String by = e.accepted() ? loaded.get(e.sourceFile() + " " + e.etag()) : null;
-              return by == null
-                  ? e
-                  : new Entry(
-                      Status.SKIPPED,
-                      e.bucket(),
-                      e.key(),
-                      e.sourceFile(),
-                      e.etag(),
-                      e.entity(),
-                      e.table(),
-                      e.size(),
-                      e.format(),
-                      by,
-                      null,
-                      null,
-                      e.receipts());
+              return by == null ? e : e.skippedBy(by);
             })
         .toList();
   }
@@ -332,7 +393,8 @@ public final class IngestBatches {
           null,
           "dev.lakehouse.core.admin.InvalidArgument",
           "the queued message is not an S3 'Object Created' event: " + abbreviate(message.body()),
-          receipts);
+          receipts,
+          null);
     }
     try {
       RouteDecision d = router.check(message.bucket(), message.key(), true);
@@ -349,7 +411,8 @@ public final class IngestBatches {
           null,
           null,
           null,
-          receipts);
+          receipts,
+          null);
     } catch (RouterException e) {
       return new Entry(
           Status.REJECTED,
@@ -364,31 +427,15 @@ public final class IngestBatches {
           null,
           e.getClass().getName(),
           e.getMessage(),
-          receipts);
+          receipts,
+          null);
     }
   }
 
-  private static Entry withReceipts(Entry e, List<String> receipts) {
-    return new Entry(
-        e.status(),
-        e.bucket(),
-        e.key(),
-        e.sourceFile(),
-        e.etag(),
-        e.entity(),
-        e.table(),
-        e.size(),
-        e.format(),
-        e.ingestedBy(),
-        e.error(),
-        e.reason(),
-        List.copyOf(receipts));
-  }
-
   /** One line per rejected object for the alert, or null when nothing was rejected. */
-  private static String rejections(BatchManifest manifest) {
+  private static String rejections(String batchId, List<Entry> entries) {
     List<String> lines = new ArrayList<>();
-    for (Entry e : manifest.objects()) {
+    for (Entry e : entries) {
       if (e.status() == Status.REJECTED) {
         lines.add(
             (e.sourceFile() == null ? "(not an object event)" : e.sourceFile())
@@ -401,7 +448,7 @@ public final class IngestBatches {
     return lines.isEmpty()
         ? null
         : "Batch "
-            + manifest.batchId()
+            + batchId
             + " rejected "
             + lines.size()
             + " landed object(s), moved under rejected/ with the reason as tags:\n"
