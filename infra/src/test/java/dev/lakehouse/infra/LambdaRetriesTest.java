@@ -44,7 +44,7 @@ class LambdaRetriesTest {
     }
     assertThat(lambdaTasks)
         .containsExactly(
-            Map.entry("ingest-pipeline.asl.json", 4), Map.entry("maintenance.asl.json", 4));
+            Map.entry("ingest-pipeline.asl.json", 5), Map.entry("maintenance.asl.json", 4));
   }
 
   /** Tasks anywhere in the definition, Map and Parallel branches included. */

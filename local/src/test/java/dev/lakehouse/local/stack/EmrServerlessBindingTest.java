@@ -74,9 +74,12 @@ class EmrServerlessBindingTest {
               .put("waitSeconds", 0)
               .put("batchId", "landed-1")
               .put("manifest", MANIFEST)
+              .put("pass", 1)
               .put("accepted", 1)
               .put("skipped", 0)
               .put("rejected", 0)
+              .put("acceptedTotal", 1)
+              .put("more", false)
               .put("customers", false)
               .put("products", false)
               .put("orders", true);

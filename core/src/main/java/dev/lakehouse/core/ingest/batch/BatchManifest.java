@@ -71,8 +71,23 @@ public record BatchManifest(
 
     /** The same object, skipped: {@code by} (an execution) already loaded or claimed it. */
     public Entry skippedBy(String by) {
+      return with(Status.SKIPPED, by, receipts, pass);
+    }
+
+    /** The same object, named by these messages. */
+    public Entry withReceipts(List<String> messages) {
+      return with(status, ingestedBy, List.copyOf(messages), pass);
+    }
+
+    /** The same object, claimed by the given pass (the first is left implicit). */
+    public Entry inPass(int number) {
+      return with(status, ingestedBy, receipts, number == 1 ? null : number);
+    }
+
+    private Entry with(Status newStatus, String by, List<String> messages, Integer newPass) {
+      boolean rejected = newStatus == Status.REJECTED;
       return new Entry(
-          Status.SKIPPED,
+          newStatus,
           bucket,
           key,
           sourceFile,
@@ -82,48 +97,10 @@ public record BatchManifest(
           size,
           format,
           by,
-          null,
-          null,
-          receipts,
-          pass);
-    }
-
-    /** The same object, named by these messages. */
-    public Entry withReceipts(List<String> messages) {
-      return new Entry(
-          status,
-          bucket,
-          key,
-          sourceFile,
-          etag,
-          entity,
-          table,
-          size,
-          format,
-          ingestedBy,
-          error,
-          reason,
-          List.copyOf(messages),
-          pass);
-    }
-
-    /** The same object, claimed by the given pass (the first is left implicit). */
-    public Entry inPass(int number) {
-      return new Entry(
-          status,
-          bucket,
-          key,
-          sourceFile,
-          etag,
-          entity,
-          table,
-          size,
-          format,
-          ingestedBy,
-          error,
-          reason,
-          receipts,
-          number == 1 ? null : number);
+          rejected ? error : null,
+          rejected ? reason : null,
+          messages,
+          newPass);
     }
   }
 

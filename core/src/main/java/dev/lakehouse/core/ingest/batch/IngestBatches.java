@@ -197,20 +197,7 @@ public final class IngestBatches {
             ? List.of()
             : queue.receive(settings.maxObjects(), Duration.ofSeconds(settings.leaseSeconds()));
     if (messages.isEmpty()) {
-      return new Claim(
-          "ready",
-          null,
-          null,
-          manifest.batchId(),
-          manifestUri,
-          afterPass,
-          0,
-          0,
-          0,
-          manifest.count(Status.ACCEPTED),
-          false,
-          List.copyOf(manifest.acceptedEntities()),
-          null);
+      return ready(manifest, manifestUri, afterPass, List.of(), false);
     }
     Set<String> claimed = new HashSet<>();
     manifest.accepted().forEach(e -> claimed.add(e.sourceFile() + " " + e.etag()));
@@ -236,7 +223,17 @@ public final class IngestBatches {
 
   /** The answer for a written pass: its counts, the batch's totals, and whether to drain more. */
   private Claim ready(BatchManifest manifest, String manifestUri, int pass) {
-    List<Entry> claimed = manifest.pass(pass);
+    return ready(
+        manifest,
+        manifestUri,
+        pass,
+        manifest.pass(pass),
+        pass < settings.maxPasses() && queue.approximateSize() > 0);
+  }
+
+  /** An answer naming the objects this claim added ({@code claimed}, none when it added none). */
+  private static Claim ready(
+      BatchManifest manifest, String manifestUri, int pass, List<Entry> claimed, boolean more) {
     return new Claim(
         "ready",
         null,
@@ -248,7 +245,7 @@ public final class IngestBatches {
         count(claimed, Status.SKIPPED),
         count(claimed, Status.REJECTED),
         manifest.count(Status.ACCEPTED),
-        pass < settings.maxPasses() && queue.approximateSize() > 0,
+        more,
         List.copyOf(manifest.acceptedEntities()),
         rejections(manifest.batchId(), claimed));
   }
