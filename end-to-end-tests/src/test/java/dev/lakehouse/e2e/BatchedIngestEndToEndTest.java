@@ -138,17 +138,11 @@ class BatchedIngestEndToEndTest {
       // Every order once in bronze (the late file repeats 10 orders: bronze keeps both copies with
       // their lineage, silver keeps one), one append per bronze pass.
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(410);
-      assertThat(
-              spark
-                  .sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots")
-                  .first()
-                  .getLong(0))
+      assertThat(scalar(spark, "SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots"))
           .isEqualTo(5);
       assertThat(
-              spark
-                  .sql("SELECT count(DISTINCT _source_file) FROM ecommerce_lakehouse.raw_orders")
-                  .first()
-                  .getLong(0))
+              scalar(
+                  spark, "SELECT count(DISTINCT _source_file) FROM ecommerce_lakehouse.raw_orders"))
           .isEqualTo(41);
       assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(400);
       assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
@@ -177,10 +171,7 @@ class BatchedIngestEndToEndTest {
               stack.upload(data.products(), "products")));
       SparkSession spark = stack.lakehouse().spark();
       long curatedSnapshots =
-          spark
-              .sql("SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots")
-              .first()
-              .getLong(0);
+          scalar(spark, "SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots");
       List<LocalStack.Landed> files = new ArrayList<>();
       for (Path file : PipelineEndToEndTest.splitOrders(data.orders(), 5, dir)) {
         files.add(stack.upload(file, "orders"));
@@ -192,11 +183,7 @@ class BatchedIngestEndToEndTest {
       assertThat(batches).hasSize(1);
       Execution failed = batches.get(0);
       assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
-      assertThat(
-              spark
-                  .sql("SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots")
-                  .first()
-                  .getLong(0))
+      assertThat(scalar(spark, "SELECT count(*) FROM ecommerce_lakehouse.curated_orders.snapshots"))
           .as("silver at its last good snapshot")
           .isEqualTo(curatedSnapshots);
       assertThat(stack.ingestQueue().leasedCount())
@@ -212,12 +199,7 @@ class BatchedIngestEndToEndTest {
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(400);
       assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(400);
       assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
-      assertThat(
-              new RunLog(stack.lakehouse().catalog())
-                  .forExecution(failed.id()).stream()
-                      .filter(
-                          r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED))
-          .hasSize(5);
+      assertThat(loadedBy(stack, failed.id())).hasSize(5);
     }
   }
 
@@ -253,10 +235,8 @@ class BatchedIngestEndToEndTest {
       assertThat(failed.redrivePoint().stateName()).isEqualTo("Bronze");
       assertThat(failed.redrivePoint().input().path("batch").path("pass").asInt()).isEqualTo(2);
       assertThat(
-              spark
-                  .sql("SELECT count(DISTINCT _source_file) FROM ecommerce_lakehouse.raw_orders")
-                  .first()
-                  .getLong(0))
+              scalar(
+                  spark, "SELECT count(DISTINCT _source_file) FROM ecommerce_lakehouse.raw_orders"))
           .as("the first pass's ten objects are in bronze")
           .isEqualTo(BATCH);
       assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isZero();
@@ -269,22 +249,25 @@ class BatchedIngestEndToEndTest {
       assertThat(stack.ingestQueue().leasedCount() + stack.ingestQueue().approximateSize())
           .isZero();
       assertThat(spark.table("ecommerce_lakehouse.raw_orders").count()).isEqualTo(400);
-      assertThat(
-              spark
-                  .sql("SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots")
-                  .first()
-                  .getLong(0))
+      assertThat(scalar(spark, "SELECT count(*) FROM ecommerce_lakehouse.raw_orders.snapshots"))
           .as("one append per pass")
           .isEqualTo(2);
       assertThat(spark.table("ecommerce_lakehouse.curated_orders").count()).isEqualTo(400);
       assertThat(gold(spark)).isEqualTo(ExpectedGold.from(data.products(), data.orders()));
-      assertThat(
-              new RunLog(stack.lakehouse().catalog())
-                  .forExecution(failed.id()).stream()
-                      .filter(
-                          r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED))
-          .hasSize(15);
+      assertThat(loadedBy(stack, failed.id())).hasSize(15);
     }
+  }
+
+  private static long scalar(SparkSession spark, String sql) {
+    return spark.sql(sql).first().getLong(0);
+  }
+
+  /** The objects an execution loaded all the way (its pipeline SUCCEEDED rows). */
+  private static java.util.stream.Stream<PipelineRun> loadedBy(
+      LocalStack stack, String executionId) {
+    return new RunLog(stack.lakehouse().catalog())
+        .forExecution(executionId).stream()
+            .filter(r -> r.step().equals("pipeline") && r.status() == RunStatus.SUCCEEDED);
   }
 
   private static long entered(Execution execution, String state) {
