@@ -382,8 +382,16 @@ final class Report {
       the 500k orders through bronze, silver and gold (170 s) are most of it; `--repeats 3` adds about 2 min per
       repetition. The harness's own JVM holds the generated data and two lakehouses, so give it 8 GB at SF100: in a
       4 GB run that did SF1 first it sat at 4.9 GB RSS and used 1.5 cores beside (g)'s child, and (b) and (d) came
-      out lower than in SF100 alone. The scenarios' child JVMs keep their own caps. `--scale SF1000` (5M orders, not run yet) is ten times the data: expect a few hours, give the
-      harness `-Xmx16g` for the generator and about 5 GB under `--work`.
+      out lower than in SF100 alone. The scenarios' child JVMs keep their own caps.
+
+      `--scale SF1000` (5M orders) has not been run by the harness: its data generation holds every order in
+      memory (`lakehouse generate --orders 5000000` spent its time in full collections with `-Xmx8g`); expect a few
+      hours, `-Xmx16g` or more and about 5 GB under `--work`. Its (g) row was measured alone on 2026-12-02 on an idle
+      machine: ten `lakehouse generate --seed N --orders 500000 --customers 100000` files concatenated (5,000,000
+      lines, 3.2 GB; order ids repeat across seeds, which bronze does not look at), loaded by `BronzeRssChild HOME
+      FILE` in a child JVM as (g) starts it. With `-Xmx4g`: 342 s, VmHWM 4,574 MB; with `-Xmx1g`: 303 s, VmHWM
+      1,368 MB (SF100's 286 MB file: 1,366 MB); every run wrote all 5,000,000 rows. Bronze's memory is flat in file
+      size (the parsed records' cache keeps what fits and recomputes the rest); RSS follows the heap cap.
       """;
 
   static double median(List<Double> values) {

@@ -12,6 +12,7 @@ import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.bronze.BronzeRecords;
 import dev.lakehouse.jobs.bronze.ParquetSource;
+import dev.lakehouse.jobs.bronze.RecordTally;
 import dev.lakehouse.jobs.bronze.SourceObject;
 import dev.lakehouse.jobs.bronze.SourceReader;
 import dev.lakehouse.jobs.bronze.SourceRecord;
@@ -311,12 +312,9 @@ public final class BronzeIngestJob extends BaseSparkJob {
       Timestamp now = Timestamp.from(Instant.now());
       JavaRDD<Row> good = parsed.rows(now, executionId);
       JavaRDD<Row> bad = parsed.rejects(tableName, now, executionId);
-      // Per object: rows read and rows rejected, in one pass.
-      Map<String, Long> counts =
-          parsed.records().map(p -> p.sourceFile() + (p.ok() ? "\tok" : "\tbad")).countByValue();
-
+      RecordTally tally = parsed.tally();
       List<String> sourceFiles = fresh.stream().map(LandedObject::sourceFile).toList();
-      Quarantine.replace(spark, STEP, sourceFiles, Quarantine.frame(spark, bad));
+      Quarantine.replace(spark, STEP, sourceFiles, Quarantine.frame(spark, bad), tally.rejected());
       Dataset<Row> rows = spark.createDataFrame(good, schema);
       LakehouseSpark.write(
           () -> {
@@ -334,8 +332,8 @@ public final class BronzeIngestJob extends BaseSparkJob {
               .map(Snapshot::snapshotId)
               .orElse(null);
       for (LandedObject object : fresh) {
-        long ok = counts.getOrDefault(object.sourceFile() + "\tok", 0L);
-        long rejected = counts.getOrDefault(object.sourceFile() + "\tbad", 0L);
+        long ok = tally.parsed(object.sourceFile());
+        long rejected = tally.rejected(object.sourceFile());
         outcomes.add(
             new ObjectOutcome(
                 object, tableName, ok + rejected, ok, rejected, snapshotId, false, null));

@@ -22,16 +22,19 @@ public final class BronzeRecords implements AutoCloseable {
   private final JavaRDD<ParsedRecord> records;
   private final StructType schema;
   private final List<String> addedColumns;
+  private final RecordTally tally;
   private final JavaRDD<ParsedRecord> cached;
 
   private BronzeRecords(
       JavaRDD<ParsedRecord> records,
       StructType schema,
       List<String> addedColumns,
+      RecordTally tally,
       JavaRDD<ParsedRecord> cached) {
     this.records = records;
     this.schema = schema;
     this.addedColumns = addedColumns;
+    this.tally = tally;
     this.cached = cached;
   }
 
@@ -43,6 +46,11 @@ public final class BronzeRecords implements AutoCloseable {
   /** The bronze table's Spark schema after drift. */
   public StructType schema() {
     return schema;
+  }
+
+  /** Per source object, the records that parsed and those rejected ({@link #records()}'s). */
+  public RecordTally tally() {
+    return tally;
   }
 
   /** The columns drift added, in table order (empty when none). */
@@ -63,18 +71,22 @@ public final class BronzeRecords implements AutoCloseable {
     StructType schema = spark.table(qualifiedName).schema();
     RecordParser parser = new RecordParser(schema, false);
     JavaRDD<ParsedRecord> parsed = source.map(r -> parser.parse(r, idColumn)).cache();
-    Map<String, Type> drift = SchemaDrift.detect(parsed);
+    // The pass that caches the records also answers drift and the counts.
+    RecordTally tally = RecordTally.of(parsed);
+    Map<String, Type> drift = tally.drift();
     if (drift.isEmpty()) {
-      return new BronzeRecords(parsed, schema, List.of(), parsed);
+      return new BronzeRecords(parsed, schema, List.of(), tally, parsed);
     }
     List<String> added = SchemaDrift.evolve(table, drift);
     spark.sql("REFRESH TABLE " + qualifiedName);
     StructType evolved = spark.table(qualifiedName).schema();
     if (evolved.fields().length == schema.fields().length) {
-      return new BronzeRecords(parsed, schema, added, parsed);
+      return new BronzeRecords(parsed, schema, added, tally, parsed);
     }
+    // Widening may reject a record whose new field does not convert: counted again (drift only).
     RecordParser wider = new RecordParser(evolved, false);
-    return new BronzeRecords(parsed.map(wider::widen), evolved, added, parsed);
+    JavaRDD<ParsedRecord> widened = parsed.map(wider::widen);
+    return new BronzeRecords(widened, evolved, added, RecordTally.of(widened), parsed);
   }
 
   /** The records that parsed, as rows of {@link #schema()} with their lineage. */

@@ -11,7 +11,6 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
-import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
 
 /**
@@ -27,23 +26,10 @@ public final class SchemaDrift {
   private SchemaDrift() {}
 
   /**
-   * New field name → the Iceberg type to add it with, from records parsed against the table (their
-   * {@link ParsedRecord#extra() extra fields}). Nested arrays are not added (reported instead).
+   * New field name → the Iceberg type to add it with: the widest over every (field, kind) pair seen
+   * in the records' {@link ParsedRecord#extra() extra fields} ({@link RecordTally} gathers them).
+   * Nested arrays are not added (reported instead).
    */
-  public static Map<String, Type> detect(Collection<ParsedRecord> records) {
-    Set<Tuple2<String, String>> seen = new java.util.HashSet<>();
-    for (ParsedRecord record : records) {
-      seen.addAll(kinds(record.extra()));
-    }
-    return types(seen);
-  }
-
-  /** The same over a Spark job's records: one pass, only distinct (field, kind) pairs collected. */
-  public static Map<String, Type> detect(JavaRDD<ParsedRecord> records) {
-    return types(records.flatMap(r -> kinds(r.extra()).iterator()).distinct().collect());
-  }
-
-  /** The widest type per field over every (field, kind) pair seen. */
   static Map<String, Type> types(Collection<Tuple2<String, String>> seen) {
     Map<String, Type> result = new TreeMap<>();
     Map<String, String> widest = new TreeMap<>();

@@ -46,6 +46,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   /**
    * @param lines the order lines of the batch's orders
    * @param orders the batch's orders
+   * @param priorLines silver's lines of the batch's orders before the run (none when append-only)
    * @param customerStats the order-derived columns of the batch's customers (old orders included)
    *     that differ from their current version, with {@code segment_changed}
    * @param changedCustomers how many rows {@code customerStats} has (none: no customers commit)
@@ -53,6 +54,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   record Staged(
       Dataset<Row> lines,
       Dataset<Row> orders,
+      Dataset<Row> priorLines,
       Dataset<Row> customerStats,
       long changedCustomers,
       List<String> affectedDates,
@@ -254,18 +256,23 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
             .localCheckpoint(true);
     boolean appendOnly =
         linesInStep(spark) && spark.sql(SEMI_JOIN.formatted(orders, prior)).isEmpty();
-    // Only orders silver already has can have lines to compare: an append-only batch reads none.
+    // The lines silver has for the batch's orders, read once for the dates they leave and the
+    // lines a re-landed order drops. Only orders silver already has can have lines: an append-only
+    // batch reads none.
     Dataset<Row> items = spark.table(CURATED_ORDER_ITEMS.qualifiedName());
+    Dataset<Row> priorLines =
+        appendOnly
+            ? items.limit(0)
+            : spark
+                .sql(
+                    "SELECT i.* FROM %s i LEFT SEMI JOIN %s n ON i.order_id = n.order_id"
+                        .formatted(CURATED_ORDER_ITEMS.qualifiedName(), orders))
+                .localCheckpoint(true);
     List<String> affectedDates =
         SilverSql.dates(
-            affectedDates(
-                orderRows,
-                lines,
-                priorRows,
-                appendOnly ? items.limit(0) : items,
-                combinedRows,
-                stats));
-    return new Staged(lines, orderRows, stats, stats.count(), affectedDates, appendOnly);
+            affectedDates(orderRows, lines, priorRows, priorLines, combinedRows, stats));
+    return new Staged(
+        lines, orderRows, priorLines, stats, stats.count(), affectedDates, appendOnly);
   }
 
   private static final String SEMI_JOIN =
@@ -321,7 +328,8 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
    * shipped, changes no metric and marks no date.
    *
    * @param orders the staged orders; {@code lines} their staged lines
-   * @param prior silver's orders of the batch's customers before the run; {@code items} its lines
+   * @param prior silver's orders of the batch's customers before the run; {@code priorLines} the
+   *     lines silver has for the batch's orders
    * @param combined the batch's customers' orders once merged; {@code stats} from {@link
    *     #changedStats}
    */
@@ -329,7 +337,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
       Dataset<Row> orders,
       Dataset<Row> lines,
       Dataset<Row> prior,
-      Dataset<Row> items,
+      Dataset<Row> priorLines,
       Dataset<Row> combined,
       Dataset<Row> stats) {
     String o = SilverSql.view(orders, "orders_new");
@@ -345,8 +353,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
           LEFT JOIN %2$s p ON p.order_id = n.order_id
           LEFT JOIN (SELECT l.order_id, %6$s AS sig FROM %3$s l GROUP BY l.order_id) nl
             ON nl.order_id = n.order_id
-          LEFT JOIN (SELECT i.order_id, %7$s AS sig FROM %4$s i LEFT SEMI JOIN %1$s k ON i.order_id = k.order_id
-                     GROUP BY i.order_id) pl
+          LEFT JOIN (SELECT i.order_id, %7$s AS sig FROM %4$s i GROUP BY i.order_id) pl
             ON pl.order_id = n.order_id
           WHERE p.order_id IS NULL
              OR NOT (to_date(p.order_date) <=> to_date(n.order_date) AND p.customer_id <=> n.customer_id
@@ -359,7 +366,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                     o,
                     SilverSql.view(prior, "orders_prior"),
                     SilverSql.view(lines, "order_lines"),
-                    SilverSql.view(items, "order_items"),
+                    SilverSql.view(priorLines, "order_items_prior"),
                     SilverSql.view(combined, "orders_combined"),
                     lineSignature.formatted("l"),
                     lineSignature.formatted("i"),
@@ -429,8 +436,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   private static void mergeLines(
       SparkSession spark, Staged staged, Map<String, String> linesWatermark) {
     String lines = SilverSql.view(staged.lines(), "order_lines");
-    String orders = SilverSql.view(staged.orders(), "orders_new");
-    String items = CURATED_ORDER_ITEMS.qualifiedName();
+    String priorLines = SilverSql.view(staged.priorLines(), "order_items_prior");
     SilverSql.commitWith(
         spark,
         linesWatermark,
@@ -439,23 +445,21 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
         USING (SELECT %2$s, false AS _remove FROM %3$s
                UNION ALL
                SELECT %4$s, true AS _remove
-               FROM %1$s e LEFT SEMI JOIN %5$s o ON %10$s
-               LEFT ANTI JOIN %3$s l ON %8$s) s
+               FROM %5$s e LEFT ANTI JOIN %3$s l ON %8$s) s
         ON %9$s
         WHEN MATCHED AND s._remove THEN DELETE
         WHEN MATCHED THEN UPDATE SET %6$s
         WHEN NOT MATCHED AND NOT s._remove THEN INSERT (%2$s) VALUES (%7$s)"""
             .formatted(
-                items,
+                CURATED_ORDER_ITEMS.qualifiedName(),
                 SilverSql.columns(CURATED_ORDER_ITEMS, ""),
                 lines,
                 SilverSql.columns(CURATED_ORDER_ITEMS, "e."),
-                orders,
+                priorLines,
                 SilverSql.assignments(CURATED_ORDER_ITEMS),
                 SilverSql.columns(CURATED_ORDER_ITEMS, "s."),
                 SilverSql.keyMatch(CURATED_ORDER_ITEMS, "e", "l"),
-                SilverSql.keyMatch(CURATED_ORDER_ITEMS, "t", "s"),
-                SilverSql.keyMatch(CURATED_ORDERS, "e", "o")),
+                SilverSql.keyMatch(CURATED_ORDER_ITEMS, "t", "s")),
         Map.of());
   }
 

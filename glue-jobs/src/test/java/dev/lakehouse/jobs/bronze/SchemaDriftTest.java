@@ -12,13 +12,17 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Type;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Drift detection on plain JSON strings, parsed as bronze parses them: once, by the parser. */
+/**
+ * Drift detection on plain JSON strings, parsed as bronze parses them (once, by the parser) and
+ * tallied as bronze tallies them.
+ */
 class SchemaDriftTest {
   @TempDir Path home;
 
@@ -26,6 +30,7 @@ class SchemaDriftTest {
   void newTopLevelFieldsGetTheWidestTypeTheirValuesNeed() {
     Map<String, Type> drift =
         detect(
+            JobTestSupport.lakehouse(home),
             Set.of("customer_id", "email"),
             "{\"customer_id\":\"C1\",\"email\":\"a@b.c\",\"tier\":\"gold\",\"points\":5,\"vip\":true,"
                 + "\"prefs\":{\"a\":\"b\"}}",
@@ -56,7 +61,7 @@ class SchemaDriftTest {
     SparkSession spark = JobTestSupport.lakehouse(home);
     Table table =
         LakehouseSpark.icebergCatalog(spark).loadTable(LakehouseTables.RAW_CUSTOMERS.identifier());
-    Map<String, Type> drift = detect(Set.of(), "{\"tier\":\"gold\",\"email\":\"a@b.c\"}");
+    Map<String, Type> drift = detect(spark, Set.of(), "{\"tier\":\"gold\",\"email\":\"a@b.c\"}");
     int schemas = table.schemas().size();
 
     assertThat(SchemaDrift.evolve(table, drift)).containsExactly("tier");
@@ -68,7 +73,11 @@ class SchemaDriftTest {
     assertThat(table.schemas()).hasSize(schemas + 1);
   }
 
-  private static Map<String, Type> detect(Set<String> known, String... json) {
+  /**
+   * The drift of {@code json} as bronze finds it: parsed against a table of the {@code known}
+   * columns, tallied over three partitions (so the partitions' tallies are merged).
+   */
+  private static Map<String, Type> detect(SparkSession spark, Set<String> known, String... json) {
     StructType schema = new StructType();
     for (String field : new java.util.TreeSet<>(known)) {
       schema = schema.add(field, DataTypes.StringType);
@@ -78,6 +87,8 @@ class SchemaDriftTest {
         java.util.stream.IntStream.range(0, json.length)
             .mapToObj(i -> parser.parse(SourceRecord.of("s3://b/k", i + 1, json[i]), "customer_id"))
             .toList();
-    return SchemaDrift.detect(records);
+    return RecordTally.of(
+            JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(records, 3))
+        .drift();
   }
 }

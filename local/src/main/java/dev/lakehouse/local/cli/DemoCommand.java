@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     out = cli.spec.commandLine().getOut();
     step("starting the local stack (S3-compatible server, SQLite catalog, Spark local[*])");
-    LocalStack stack = cli.stack();
+    LocalStack stack = cli.stackForJobs();
     SparkSession spark = stack.lakehouse().spark();
     // Opening the stack provisioned the tables: report that, not a second check of every table.
     stack

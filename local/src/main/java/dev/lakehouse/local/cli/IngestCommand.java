@@ -66,7 +66,7 @@ final class IngestCommand implements Callable<Integer> {
                                 + table
                                 + "' for --table: expected customers, products or orders"));
     LocalStack stack =
-        cli.stack(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(batchSize));
+        cli.stackForJobs(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(batchSize));
     PrintWriter out = cli.spec.commandLine().getOut();
     List<LocalStack.Landed> landed =
         stack.uploadAll(files, file -> landingPrefix != null ? landingPrefix : entityOf(file));

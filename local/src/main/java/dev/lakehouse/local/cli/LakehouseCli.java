@@ -114,6 +114,23 @@ public final class LakehouseCli implements Callable<Integer> {
   }
 
   /**
+   * The stack of a command whose executions run Spark jobs (demo, ingest, run, redrive, serve):
+   * Spark starts on a background thread while the S3 server and the catalog do, so the two
+   * start-ups overlap instead of following each other (see {@link
+   * dev.lakehouse.jobs.LakehouseSpark#startInBackground}).
+   */
+  LocalStack stackForJobs(BatchSettings batches) {
+    if (stack == null) {
+      dev.lakehouse.jobs.LakehouseSpark.startInBackground();
+    }
+    return stack(batches);
+  }
+
+  LocalStack stackForJobs() {
+    return stackForJobs(BatchSettings.defaults().withWindowSeconds(0));
+  }
+
+  /**
    * The stack, its ingest batches taking at most {@code batches.maxObjects()} objects each (the
    * first call decides).
    */

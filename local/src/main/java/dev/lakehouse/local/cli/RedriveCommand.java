@@ -2,6 +2,7 @@ package dev.lakehouse.local.cli;
 
 import dev.lakehouse.asl.Execution;
 import dev.lakehouse.asl.ExecutionStatus;
+import dev.lakehouse.local.stack.LocalStack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -19,9 +20,10 @@ final class RedriveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    LocalStack stack = cli.stackForJobs();
     Execution failed = ExecutionCommand.find(cli, id);
-    Execution execution = cli.stack().redrive(failed.id());
-    RunReport.print(cli.spec.commandLine().getOut(), cli.stack(), execution);
+    Execution execution = stack.redrive(failed.id());
+    RunReport.print(cli.spec.commandLine().getOut(), stack, execution);
     return execution.status() == ExecutionStatus.SUCCEEDED ? 0 : LakehouseCli.EXIT_FAILED;
   }
 }

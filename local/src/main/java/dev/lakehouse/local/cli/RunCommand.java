@@ -40,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--input is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }
-    LocalStack stack = cli.stack();
+    LocalStack stack = cli.stackForJobs();
     Execution execution = stack.start(machine, json);
     RunReport.print(cli.spec.commandLine().getOut(), stack, execution);
     if (execution.output() != null) {

@@ -35,7 +35,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LocalStack stack = cli.stack();
+    LocalStack stack = cli.stackForJobs();
     stack.lakehouse().spark();
     PrintWriter out = cli.spec.commandLine().getOut();
     // Closed by the JVM's exit (Ctrl-C), which also removes the serve file.
