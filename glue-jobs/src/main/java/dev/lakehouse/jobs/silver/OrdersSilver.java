@@ -270,7 +270,8 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                 .localCheckpoint(true);
     List<String> affectedDates =
         SilverSql.dates(
-            affectedDates(orderRows, lines, priorRows, priorLines, combinedRows, stats));
+            affectedDates(
+                orderRows, lines, priorRows, priorLines, combinedRows, stats, appendOnly));
     return new Staged(
         lines, orderRows, priorLines, stats, stats.count(), affectedDates, appendOnly);
   }
@@ -332,6 +333,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
    *     lines silver has for the batch's orders
    * @param combined the batch's customers' orders once merged; {@code stats} from {@link
    *     #changedStats}
+   * @param appendOnly none of {@code orders} is in silver yet (see {@link #commit})
    */
   static Dataset<Row> affectedDates(
       Dataset<Row> orders,
@@ -339,29 +341,20 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
       Dataset<Row> prior,
       Dataset<Row> priorLines,
       Dataset<Row> combined,
-      Dataset<Row> stats) {
+      Dataset<Row> stats,
+      boolean appendOnly) {
     String o = SilverSql.view(orders, "orders_new");
     String lineSignature =
         "sort_array(collect_list(named_struct('category', %1$s.category, 'item_net', %1$s.item_net)))";
+    // Every order of an append-only batch is new: nothing to compare, its dates are the changes.
+    String changed =
+        appendOnly
+            ? "SELECT order_date AS new_date, CAST(NULL AS TIMESTAMP) AS old_date FROM %1$s"
+            : CHANGED_ORDERS;
     return orders
         .sparkSession()
         .sql(
-            """
-        WITH changed AS (
-          SELECT n.order_date AS new_date, p.order_date AS old_date
-          FROM %1$s n
-          LEFT JOIN %2$s p ON p.order_id = n.order_id
-          LEFT JOIN (SELECT l.order_id, %6$s AS sig FROM %3$s l GROUP BY l.order_id) nl
-            ON nl.order_id = n.order_id
-          LEFT JOIN (SELECT i.order_id, %7$s AS sig FROM %4$s i GROUP BY i.order_id) pl
-            ON pl.order_id = n.order_id
-          WHERE p.order_id IS NULL
-             OR NOT (to_date(p.order_date) <=> to_date(n.order_date) AND p.customer_id <=> n.customer_id
-                     AND (%8$s) <=> (%9$s) AND p.net_amount <=> n.net_amount AND pl.sig <=> nl.sig))
-        SELECT to_date(new_date) FROM changed
-        UNION SELECT to_date(old_date) FROM changed
-        UNION SELECT to_date(o.order_date) FROM %5$s o JOIN %10$s s ON o.customer_id = s.customer_id
-              WHERE s.segment_changed"""
+            ("WITH changed AS (" + changed + ")\n" + AFFECTED_DATES)
                 .formatted(
                     o,
                     SilverSql.view(prior, "orders_prior"),
@@ -374,6 +367,28 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                     BusinessRules.Sql.countsAsRevenue("n.order_status"),
                     SilverSql.view(stats, "customer_stats")));
   }
+
+  /** The batch's orders that are new or changed what gold shows, with their new and old dates. */
+  private static final String CHANGED_ORDERS =
+      """
+          SELECT n.order_date AS new_date, p.order_date AS old_date
+          FROM %1$s n
+          LEFT JOIN %2$s p ON p.order_id = n.order_id
+          LEFT JOIN (SELECT l.order_id, %6$s AS sig FROM %3$s l GROUP BY l.order_id) nl
+            ON nl.order_id = n.order_id
+          LEFT JOIN (SELECT i.order_id, %7$s AS sig FROM %4$s i GROUP BY i.order_id) pl
+            ON pl.order_id = n.order_id
+          WHERE p.order_id IS NULL
+             OR NOT (to_date(p.order_date) <=> to_date(n.order_date) AND p.customer_id <=> n.customer_id
+                     AND (%8$s) <=> (%9$s) AND p.net_amount <=> n.net_amount AND pl.sig <=> nl.sig)""";
+
+  /** The changed orders' dates and every date of the customers whose segment changed. */
+  private static final String AFFECTED_DATES =
+      """
+        SELECT to_date(new_date) FROM changed
+        UNION SELECT to_date(old_date) FROM changed
+        UNION SELECT to_date(o.order_date) FROM %5$s o JOIN %10$s s ON o.customer_id = s.customer_id
+              WHERE s.segment_changed""";
 
   /** Nothing is promoted unless the staged orders and lines pass the declared checks. */
   @Override
