@@ -148,10 +148,17 @@ class LegacyHomeMigrationTest {
             .inheritIO()
             .start();
     assertThat(tar.waitFor()).isZero();
+    // S3Mock's store records absolute paths, each bucket's and each object's: point them all at the
+    // unpacked copy (a path left on the fixture's old root only works where that directory exists).
     String newRoot = home.toUri().toString().replaceFirst("^file:/+", "file:///");
     try (Stream<Path> files = Files.walk(home.resolve("s3"))) {
       for (Path meta :
-          files.filter(p -> p.getFileName().toString().equals("objectMetadata.json")).toList()) {
+          files
+              .filter(
+                  p ->
+                      List.of("objectMetadata.json", "bucketMetadata.json")
+                          .contains(p.getFileName().toString()))
+              .toList()) {
         Files.writeString(meta, Files.readString(meta).replace("file:///tmp/legacyhome/", newRoot));
       }
     }
