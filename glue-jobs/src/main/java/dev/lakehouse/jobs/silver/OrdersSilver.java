@@ -259,10 +259,9 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
     // The lines silver has for the batch's orders, read once for the dates they leave and the
     // lines a re-landed order drops. Only orders silver already has can have lines: an append-only
     // batch reads none.
-    Dataset<Row> items = spark.table(CURATED_ORDER_ITEMS.qualifiedName());
     Dataset<Row> priorLines =
         appendOnly
-            ? items.limit(0)
+            ? spark.table(CURATED_ORDER_ITEMS.qualifiedName()).limit(0)
             : spark
                 .sql(
                     "SELECT i.* FROM %s i LEFT SEMI JOIN %s n ON i.order_id = n.order_id"

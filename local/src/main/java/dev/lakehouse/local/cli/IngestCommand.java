@@ -2,7 +2,6 @@ package dev.lakehouse.local.cli;
 
 import dev.lakehouse.asl.Execution;
 import dev.lakehouse.asl.ExecutionStatus;
-import dev.lakehouse.core.ingest.BatchSettings;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.local.stack.LocalStack;
 import java.io.PrintWriter;
@@ -65,8 +64,7 @@ final class IngestCommand implements Callable<Integer> {
                             "unknown table '"
                                 + table
                                 + "' for --table: expected customers, products or orders"));
-    LocalStack stack =
-        cli.stackForJobs(BatchSettings.defaults().withWindowSeconds(0).withMaxObjects(batchSize));
+    LocalStack stack = cli.stackForJobs(LakehouseCli.COMMAND_BATCHES.withMaxObjects(batchSize));
     PrintWriter out = cli.spec.commandLine().getOut();
     List<LocalStack.Landed> landed =
         stack.uploadAll(files, file -> landingPrefix != null ? landingPrefix : entityOf(file));

@@ -108,9 +108,15 @@ public final class LakehouseCli implements Callable<Integer> {
         lakehouse().catalog(), lakehouse().settings(), java.time.Clock.systemUTC());
   }
 
+  /**
+   * A command's ingest batches: what it dropped is claimed at once, with no batch window to wait
+   * out.
+   */
+  static final BatchSettings COMMAND_BATCHES = BatchSettings.defaults().withWindowSeconds(0);
+
   /** The whole local pipeline (S3 server, catalog, handlers, jobs, state machines) for the home. */
   LocalStack stack() {
-    return stack(BatchSettings.defaults().withWindowSeconds(0));
+    return stack(COMMAND_BATCHES);
   }
 
   /**
@@ -127,7 +133,7 @@ public final class LakehouseCli implements Callable<Integer> {
   }
 
   LocalStack stackForJobs() {
-    return stackForJobs(BatchSettings.defaults().withWindowSeconds(0));
+    return stackForJobs(COMMAND_BATCHES);
   }
 
   /**
