@@ -171,11 +171,9 @@ public final class JobsConstruct extends Construct {
     args.put("--job-language", "scala");
     args.put("--class", viaScript ? "Lakehouse" + spec.simpleClassName() : spec.mainClass());
     args.put("--extra-jars", jar.getS3ObjectUrl());
-    // The jar ships only what Glue 5.0 lacks (Iceberg 1.12's Spark runtime, Deequ, picocli, our
-    // code) and its own
-    // AWS SDK relocated, so putting it first shadows nothing of Glue's runtime; it only makes sure
-    // our Iceberg and
-    // Deequ are the ones loaded (docs/jobs.md, "The job class path").
+    // The jar ships only what Glue 5.0 lacks (Iceberg 1.12's Spark runtime, picocli, our code) and
+    // its own AWS SDK relocated, so putting it first shadows nothing of Glue's runtime; it only
+    // makes sure our Iceberg is the one loaded (docs/jobs.md, "The job class path").
     args.put("--user-jars-first", "true");
     args.put("--job-bookmark-option", "job-bookmark-disable");
     args.put("--enable-metrics", "true");

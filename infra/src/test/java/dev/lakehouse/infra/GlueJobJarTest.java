@@ -59,8 +59,8 @@ class GlueJobJarTest {
                     || n.startsWith("org/sqlite/")
                     || n.startsWith("com/fasterxml/")
                     || n.startsWith("dev/lakehouse/local/")
-                    // Iceberg's and Deequ's own classes live in Spark's SQL packages; nothing of
-                    // Spark's does.
+                    // Iceberg's own classes live in Spark's SQL packages; nothing of Spark's
+                    // does.
                     || (n.startsWith("org/apache/spark/") && !n.startsWith("org/apache/spark/sql/"))
                     || n.startsWith("org/apache/spark/sql/SparkSession")
                     || n.startsWith("org/apache/spark/sql/Dataset"));
@@ -81,7 +81,6 @@ class GlueJobJarTest {
         .contains(
             "dev/lakehouse/jobs/BronzeIngestJob.class",
             "org/apache/iceberg/spark/SparkCatalog.class",
-            "com/amazon/deequ/VerificationSuite.class",
             "picocli/CommandLine.class",
             "dev/lakehouse/shaded/awssdk/services/glue/GlueClient.class",
             "dev/lakehouse/shaded/awssdk/services/s3/S3Client.class");

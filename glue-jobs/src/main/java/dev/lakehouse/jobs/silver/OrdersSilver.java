@@ -48,7 +48,8 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
    * @param orders the batch's orders
    * @param priorLines silver's lines of the batch's orders before the run (none when append-only)
    * @param customerStats the order-derived columns of the batch's customers (old orders included)
-   *     that differ from their current version, with {@code segment_changed}
+   *     that differ from their current version, with {@code segment_changed} (see {@link
+   *     #changedStats})
    * @param changedCustomers how many rows {@code customerStats} has (none: no customers commit)
    */
   record Staged(
@@ -233,27 +234,21 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                     .formatted(orders, CURATED_ORDERS.qualifiedName()))
             .localCheckpoint(true);
     String prior = SilverSql.view(priorRows, "orders_prior");
-    // Those customers' orders as they will be once merged: their stats come from them.
-    Dataset<Row> combinedRows =
+    // Those customers' orders before the run and once merged, flagged: their stats before and
+    // after come from one aggregation.
+    Dataset<Row> taggedRows =
         spark.sql(
             """
-        SELECT customer_id, order_date, order_status, net_amount FROM %1$s
+        SELECT customer_id, order_date, order_status, net_amount, false AS _before, true AS _after
+        FROM %1$s
         UNION ALL
-        SELECT p.customer_id, p.order_date, p.order_status, p.net_amount
-        FROM %2$s p LEFT ANTI JOIN %1$s n ON p.order_id = n.order_id"""
+        SELECT p.customer_id, p.order_date, p.order_status, p.net_amount, true AS _before,
+               n.order_id IS NULL AS _after
+        FROM %2$s p LEFT JOIN (SELECT order_id FROM %1$s) n ON p.order_id = n.order_id"""
                 .formatted(orders, prior));
-    Dataset<Row> customerRows =
-        spark.sql(
-            """
-        SELECT customer_id FROM %1$s
-        UNION SELECT p.customer_id FROM %2$s p JOIN %1$s n ON p.order_id = n.order_id"""
-                .formatted(orders, prior));
+    Dataset<Row> combinedRows = taggedRows.where("_after");
     Dataset<Row> stats =
-        changedStats(
-                CustomerStats.compute(customerRows, combinedRows, now),
-                CustomerStats.compute(customerRows, priorRows, now),
-                current)
-            .localCheckpoint(true);
+        changedStats(CustomerStats.beforeAndAfter(taggedRows, now), current).localCheckpoint(true);
     boolean appendOnly =
         linesInStep(spark) && spark.sql(SEMI_JOIN.formatted(orders, prior)).isEmpty();
     // The lines silver has for the batch's orders, read once for the dates they leave and the
@@ -296,28 +291,28 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   }
 
   /**
-   * The {@code stats} of customers that differ from their {@code current} version or whose segment
-   * (the one customer attribute gold shows) moves from what their orders made it {@code before} the
-   * batch, with {@code segment_changed}. The segment is compared with the orders before the run,
-   * not with the current version, so a rerun after a failure between the customers commit and the
-   * orders commit marks the same dates. Customers without a current version are left out: there is
-   * no row to update, gold shows their orders as 'unknown'.
+   * The {@code stats} (from {@link CustomerStats#beforeAndAfter}) of customers that differ from
+   * their {@code current} version or whose segment (the one customer attribute gold shows) moves
+   * from what their orders made it before the batch, with {@code segment_changed}. The segment is
+   * compared with the orders before the run, not with the current version, so a rerun after a
+   * failure between the customers commit and the orders commit marks the same dates. Customers
+   * without a current version are left out: there is no row to update, gold shows their orders as
+   * 'unknown'.
    */
-  static Dataset<Row> changedStats(Dataset<Row> stats, Dataset<Row> before, Dataset<Row> current) {
+  static Dataset<Row> changedStats(Dataset<Row> stats, Dataset<Row> current) {
     return stats
         .sparkSession()
         .sql(
             """
-        SELECT s.*, NOT (b.customer_segment <=> s.customer_segment) AS segment_changed
-        FROM %s s JOIN %s c ON s.customer_id = c.customer_id JOIN %s b ON b.customer_id = s.customer_id
-        WHERE NOT (b.customer_segment <=> s.customer_segment)
+        SELECT s.*, NOT (s.segment_before <=> s.customer_segment) AS segment_changed
+        FROM %s s JOIN %s c ON s.customer_id = c.customer_id
+        WHERE NOT (s.segment_before <=> s.customer_segment)
            OR NOT (c.lifetime_value <=> s.lifetime_value AND c.total_orders <=> s.total_orders
                    AND c.first_order_date <=> s.first_order_date AND c.last_order_date <=> s.last_order_date
                    AND c.is_active <=> s.is_active AND c.customer_segment <=> s.customer_segment)"""
                 .formatted(
                     SilverSql.view(stats, "customer_stats"),
-                    SilverSql.view(current, "customers_current"),
-                    SilverSql.view(before, "customer_stats_before")));
+                    SilverSql.view(current, "customers_current")));
   }
 
   /**

@@ -207,6 +207,41 @@ class SilverEntitiesTest {
   }
 
   @Test
+  void customerStatsBeforeAndAfterABatchComeFromOneAggregationOfFlaggedOrders() {
+    // O1 moves from C1 to C2 (a re-landed order), O3 is new for C3; C4 is untouched (all its rows
+    // count before and after) and is left out.
+    Dataset<Row> orders =
+        spark.sql(
+            """
+        SELECT customer_id, CAST(order_date AS TIMESTAMP) AS order_date, order_status,
+               CAST(net_amount AS DECIMAL(12,2)) AS net_amount, _before, _after
+        FROM VALUES ('C1', '2026-10-01 00:00:00', 'delivered', 6000.00, true, false),
+          ('C1', '2024-01-01 00:00:00', 'delivered', 20.00, true, true),
+          ('C2', '2026-10-01 00:00:00', 'delivered', 6000.00, false, true),
+          ('C3', '2026-11-02 00:00:00', 'cancelled', 80.00, false, true),
+          ('C4', '2026-11-02 00:00:00', 'delivered', 15.00, true, true)
+        AS t(customer_id, order_date, order_status, net_amount, _before, _after)""");
+
+    Dataset<Row> stats =
+        CustomerStats.beforeAndAfter(orders, NOW)
+            .selectExpr(
+                "customer_id",
+                "lifetime_value",
+                "total_orders",
+                "CAST(first_order_date AS STRING)",
+                "CAST(last_order_date AS STRING)",
+                "is_active",
+                "customer_segment",
+                "segment_before");
+
+    assertThat(strings(stats))
+        .containsExactlyInAnyOrder(
+            "[C1,20.00,1,2024-01-01 00:00:00,2024-01-01 00:00:00,false,low,medium]",
+            "[C2,6000.00,1,2026-10-01 00:00:00,2026-10-01 00:00:00,true,medium,none]",
+            "[C3,0.00,0,2026-11-02 00:00:00,2026-11-02 00:00:00,false,none,none]");
+  }
+
+  @Test
   void ordersAreRejectedWithTheFirstRuleTheyBreak() {
     OrdersSilver orders =
         new OrdersSilver(
