@@ -113,20 +113,21 @@ public final class GoldJob extends BaseSparkJob {
     String dateFilter = dayRanges("o.order_date", dateValues, filterArgs);
     Dataset<Row> metrics =
         metricsFor(spark, dateFilter, filterArgs, started, executionId).localCheckpoint(true);
-    long rows = metrics.count();
-    QualityGate.forTable(AGG_DAILY_METRICS.name())
-        .complete(
-            "metric_date",
-            "metric_type",
-            "dimension_key",
-            "dimension_value",
-            "metric_value",
-            "metric_count")
-        .unique(AGG_DAILY_METRICS.entityKey())
-        .nonNegative("metric_value", "metric_count")
-        .allowedValues(
-            "metric_type", List.of("daily_revenue", "segment_revenue", "category_revenue"))
-        .enforce(metrics);
+    long rows =
+        QualityGate.forTable(AGG_DAILY_METRICS.name())
+            .complete(
+                "metric_date",
+                "metric_type",
+                "dimension_key",
+                "dimension_value",
+                "metric_value",
+                "metric_count")
+            .unique(AGG_DAILY_METRICS.entityKey())
+            .nonNegative("metric_value", "metric_count")
+            .allowedValues(
+                "metric_type", List.of("daily_revenue", "segment_revenue", "category_revenue"))
+            .enforce(metrics)
+            .rows();
     String view = SilverSql.view(metrics, "gold_metrics");
     SqlArgs mergeArgs = new SqlArgs();
     SilverSql.commitWith(

@@ -125,7 +125,7 @@ public final class QualityGate {
         failures.add(failure(check.description(), check.violation(), violating, total));
       }
     }
-    return new Report(table, failures.isEmpty(), List.copyOf(failures));
+    return new Report(table, total, failures.isEmpty(), List.copyOf(failures));
   }
 
   private static String failure(String description, String violation, long rows, long total) {
@@ -144,8 +144,12 @@ public final class QualityGate {
   /** One row-level check: what it promises, and the rows that break it. */
   private record Check(String description, String violation, Column violatedBy) {}
 
-  /** The outcome of the checks of one table. */
-  public record Report(String table, boolean passed, List<String> failures)
+  /**
+   * The outcome of the checks of one table.
+   *
+   * @param rows how many rows were checked (the gate counts them anyway: no second count)
+   */
+  public record Report(String table, long rows, boolean passed, List<String> failures)
       implements Serializable {
     @Override
     public String toString() {

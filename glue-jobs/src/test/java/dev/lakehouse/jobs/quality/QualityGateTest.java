@@ -35,6 +35,7 @@ class QualityGateTest {
                 + " ('O2', 'cancelled', CAST(0.00 AS DECIMAL(12,2))) AS t(order_id, status, net_amount)");
     QualityGate.Report report = ordersGate().enforce(rows);
     assertThat(report.passed()).isTrue();
+    assertThat(report.rows()).isEqualTo(2);
     assertThat(report.failures()).isEmpty();
     assertThat(report.toString()).isEqualTo("curated_orders: all checks passed");
   }
@@ -71,7 +72,8 @@ class QualityGateTest {
             "SELECT * FROM VALUES ('O1', 'pending', CAST(10.00 AS DECIMAL(12,2))),"
                 + " ('O1', 'lost', CAST(-1.00 AS DECIMAL(12,2))) AS t(order_id, status, net_amount)");
 
-    assertThat(ordersGate().verify(rows.limit(0)).passed()).isTrue();
+    assertThat(ordersGate().verify(rows.limit(0)))
+        .isEqualTo(new QualityGate.Report("curated_orders", 0, true, List.of()));
     assertThat(
             QualityGate.forTable("daily")
                 .complete("order_id")
