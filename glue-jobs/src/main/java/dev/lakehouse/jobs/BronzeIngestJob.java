@@ -301,49 +301,44 @@ public final class BronzeIngestJob extends BaseSparkJob {
               object.sourceFile(), path, detected.format(), detected.gzip(), object.size()));
     }
     String tableName = bronze.name();
-    try (BronzeRecords parsed =
+    BronzeRecords parsed =
         BronzeRecords.parse(
-            spark,
-            table,
-            bronze.qualifiedName(),
-            read(spark, source, sources),
-            source.idColumn())) {
-      StructType schema = parsed.schema();
-      Timestamp now = Timestamp.from(Instant.now());
-      JavaRDD<Row> good = parsed.rows(now, executionId);
-      JavaRDD<Row> bad = parsed.rejects(tableName, now, executionId);
-      RecordTally tally = parsed.tally();
-      List<String> sourceFiles = fresh.stream().map(LandedObject::sourceFile).toList();
-      Quarantine.replace(spark, STEP, sourceFiles, Quarantine.frame(spark, bad), tally.rejected());
-      Dataset<Row> rows = spark.createDataFrame(good, schema);
-      LakehouseSpark.write(
-          () -> {
-            var writer =
-                rows.writeTo(bronze.qualifiedName())
-                    .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId);
-            for (Map.Entry<String, String> p : identityProperties(fresh).entrySet()) {
-              writer = writer.option("snapshot-property." + p.getKey(), p.getValue());
-            }
-            writer.append();
-          });
-      table.refresh();
-      Long snapshotId =
-          findIngest(table, fresh.get(0).sourceFile(), fresh.get(0).etag())
-              .map(Snapshot::snapshotId)
-              .orElse(null);
-      for (LandedObject object : fresh) {
-        long ok = tally.parsed(object.sourceFile());
-        long rejected = tally.rejected(object.sourceFile());
-        outcomes.add(
-            new ObjectOutcome(
-                object, tableName, ok + rejected, ok, rejected, snapshotId, false, null));
-      }
-      List<String> added = parsed.addedColumns();
-      String message = added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
-      String format =
-          sources.stream().map(o -> o.format().label()).distinct().collect(Collectors.joining(","));
-      return new TableLoad(format, added, message);
+            spark, table, bronze.qualifiedName(), read(spark, source, sources), source.idColumn());
+    StructType schema = parsed.schema();
+    Timestamp now = Timestamp.from(Instant.now());
+    JavaRDD<Row> good = parsed.rows(now, executionId);
+    JavaRDD<Row> bad = parsed.rejects(tableName, now, executionId);
+    RecordTally tally = parsed.tally();
+    List<String> sourceFiles = fresh.stream().map(LandedObject::sourceFile).toList();
+    Quarantine.replace(spark, STEP, sourceFiles, Quarantine.frame(spark, bad), tally.rejected());
+    Dataset<Row> rows = spark.createDataFrame(good, schema);
+    LakehouseSpark.write(
+        () -> {
+          var writer =
+              rows.writeTo(bronze.qualifiedName())
+                  .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId);
+          for (Map.Entry<String, String> p : identityProperties(fresh).entrySet()) {
+            writer = writer.option("snapshot-property." + p.getKey(), p.getValue());
+          }
+          writer.append();
+        });
+    table.refresh();
+    Long snapshotId =
+        findIngest(table, fresh.get(0).sourceFile(), fresh.get(0).etag())
+            .map(Snapshot::snapshotId)
+            .orElse(null);
+    for (LandedObject object : fresh) {
+      long ok = tally.parsed(object.sourceFile());
+      long rejected = tally.rejected(object.sourceFile());
+      outcomes.add(
+          new ObjectOutcome(
+              object, tableName, ok + rejected, ok, rejected, snapshotId, false, null));
     }
+    List<String> added = parsed.addedColumns();
+    String message = added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
+    String format =
+        sources.stream().map(o -> o.format().label()).distinct().collect(Collectors.joining(","));
+    return new TableLoad(format, added, message);
   }
 
   /** Text objects in one read; each Parquet object through its own schema-mapped read. */

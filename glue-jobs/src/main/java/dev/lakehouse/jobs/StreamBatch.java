@@ -5,7 +5,6 @@ import dev.lakehouse.core.tables.CommitSummary;
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.bronze.BronzeRecords;
-import dev.lakehouse.jobs.bronze.ParsedRecord;
 import dev.lakehouse.jobs.bronze.SourceRecord;
 import dev.lakehouse.jobs.stream.KafkaPosition;
 import java.io.Serializable;
@@ -125,7 +124,8 @@ final class StreamBatch {
     }
     List<String> sources = sourceFiles.values().stream().sorted().toList();
 
-    // Parsed once; fields the producers started sending are added, as for a landed file.
+    // Fields the producers started sending are added, as for a landed file; the tally of that pass
+    // gives the counts.
     String idColumn = entity.idColumn();
     String tableName = bronze.name();
     Timestamp now = Timestamp.from(Instant.now());
@@ -138,50 +138,45 @@ final class StreamBatch {
                 e -> SourceRecord.of(sourceFiles.get(e.partitionKey()), e.offset(), e.value())),
             idColumn);
     StructType schema = parsedRecords.schema();
-    JavaRDD<ParsedRecord> parsed = parsedRecords.records();
-    try {
-      JavaRDD<Row> good = parsedRecords.rows(now, executionId);
-      JavaRDD<Row> bad = parsedRecords.rejects(tableName, now, executionId);
-      long rowsIn = parsed.count();
-      long rowsRejected =
-          Quarantine.replace(spark, RunLog.STEP_BRONZE, sources, Quarantine.frame(spark, bad));
-      String position = after.toJson();
-      Map<String, String> summary =
-          Map.of(
-              CommitSummary.KAFKA_OFFSETS,
-              position,
-              CommitSummary.STREAM_BATCH,
-              Long.toString(batchId),
-              CommitSummary.SOURCE_FILE,
-              String.join(",", sources),
-              CommitSummary.EXECUTION_ID,
-              executionId);
-      if (rowsIn == rowsRejected) {
-        // Nothing to append, but the position must still move past the rejects: an empty commit
-        // carries it.
-        var append = table.newAppend();
-        summary.forEach(append::set);
-        append.commit();
-      } else {
-        Dataset<Row> rows = spark.createDataFrame(good, schema);
-        var writer = rows.writeTo(bronze.qualifiedName());
-        for (Map.Entry<String, String> property : summary.entrySet()) {
-          writer = writer.option("snapshot-property." + property.getKey(), property.getValue());
-        }
-        var append = writer;
-        LakehouseSpark.write(append::append);
+    JavaRDD<Row> good = parsedRecords.rows(now, executionId);
+    JavaRDD<Row> bad = parsedRecords.rejects(tableName, now, executionId);
+    long rowsIn = parsedRecords.tally().records();
+    long rowsRejected =
+        Quarantine.replace(
+            spark,
+            RunLog.STEP_BRONZE,
+            sources,
+            Quarantine.frame(spark, bad),
+            parsedRecords.tally().rejected());
+    String position = after.toJson();
+    Map<String, String> summary =
+        Map.of(
+            CommitSummary.KAFKA_OFFSETS,
+            position,
+            CommitSummary.STREAM_BATCH,
+            Long.toString(batchId),
+            CommitSummary.SOURCE_FILE,
+            String.join(",", sources),
+            CommitSummary.EXECUTION_ID,
+            executionId);
+    if (rowsIn == rowsRejected) {
+      // Nothing to append, but the position must still move past the rejects: an empty commit
+      // carries it.
+      var append = table.newAppend();
+      summary.forEach(append::set);
+      append.commit();
+    } else {
+      Dataset<Row> rows = spark.createDataFrame(good, schema);
+      var writer = rows.writeTo(bronze.qualifiedName());
+      for (Map.Entry<String, String> property : summary.entrySet()) {
+        writer = writer.option("snapshot-property." + property.getKey(), property.getValue());
       }
-      table.refresh();
-      return new Result(
-          batchId,
-          sources,
-          rowsIn,
-          rowsIn - rowsRejected,
-          rowsRejected,
-          snapshotAt(table, position));
-    } finally {
-      parsedRecords.close();
+      var append = writer;
+      LakehouseSpark.write(append::append);
     }
+    table.refresh();
+    return new Result(
+        batchId, sources, rowsIn, rowsIn - rowsRejected, rowsRejected, snapshotAt(table, position));
   }
 
   /**

@@ -12,8 +12,8 @@ import scala.Tuple2;
 /**
  * What one pass over a table's parsed records finds: the kinds of the fields no column takes yet
  * (schema drift) and, per source object, how many records parsed and how many were rejected. One
- * Spark job gathers both, so bronze reads its cached records once for them instead of once per
- * question (drift, the run log's counts, the quarantine's size).
+ * Spark job gathers both, so bronze reads its records once for them instead of once per question
+ * (drift, the run log's counts, the quarantine's size).
  */
 public final class RecordTally implements Serializable {
   private final Set<Tuple2<String, String>> extraKinds = new HashSet<>();
@@ -56,6 +56,11 @@ public final class RecordTally implements Serializable {
   /** Records of {@code sourceFile} that were rejected. */
   public long rejected(String sourceFile) {
     return counts(sourceFile)[1];
+  }
+
+  /** Records of every object, parsed or rejected. */
+  public long records() {
+    return perObject.values().stream().mapToLong(c -> c[0] + c[1]).sum();
   }
 
   /** Rejected records of every object: the rows quarantine receives. */

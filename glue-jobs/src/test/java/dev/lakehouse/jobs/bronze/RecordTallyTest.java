@@ -51,6 +51,7 @@ class RecordTallyTest {
     assertThat(tally.rejected("s3://landing/b.jsonl")).isZero();
     assertThat(tally.parsed("s3://landing/none.jsonl")).isZero();
     assertThat(tally.rejected()).isEqualTo(2);
+    assertThat(tally.records()).isEqualTo(6);
     assertThat(tally.drift()).containsOnlyKeys("tier");
     assertThat(tally.drift().get("tier").toString()).isEqualTo("string");
   }
