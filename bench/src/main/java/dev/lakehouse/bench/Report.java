@@ -389,9 +389,11 @@ final class Report {
       hours, `-Xmx16g` or more and about 5 GB under `--work`. Its (g) row was measured alone on 2026-12-02 on an idle
       machine: ten `lakehouse generate --seed N --orders 500000 --customers 100000` files concatenated (5,000,000
       lines, 3.2 GB; order ids repeat across seeds, which bronze does not look at), loaded by `BronzeRssChild HOME
-      FILE` in a child JVM as (g) starts it. With `-Xmx4g`: 342 s, VmHWM 4,574 MB; with `-Xmx1g`: 303 s, VmHWM
-      1,368 MB (SF100's 286 MB file: 1,366 MB); every run wrote all 5,000,000 rows. Bronze's memory is flat in file
-      size (the parsed records' cache keeps what fits and recomputes the rest); RSS follows the heap cap.
+      FILE` in a child JVM as (g) starts it. With `-Xmx4g`: 203 s, VmHWM 1,444 MB; with `-Xmx1g`: 219 s, VmHWM
+      884 MB; every run wrote all 5,000,000 rows (`lakehouse --storage file sql` counted them). Bronze's memory is
+      flat in file size: its records stream through the parser once per pass and nothing holds the file. While
+      bronze still cached its parsed records (until session 11) the same file took 342 s and 4,574 MB with
+      `-Xmx4g`, 303 s and 1,368 MB with `-Xmx1g`.
       """;
 
   static double median(List<Double> values) {
