@@ -40,11 +40,6 @@ public final class BronzeRecords {
     this.tally = tally;
   }
 
-  /** Every record, parsed against {@link #schema()}. */
-  public JavaRDD<ParsedRecord> records() {
-    return records;
-  }
-
   /** The bronze table's Spark schema after drift. */
   public StructType schema() {
     return schema;
