@@ -137,7 +137,7 @@ final class CustomersSilver implements SilverEntity<CustomersSilver.Staged> {
   }
 
   @Override
-  public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
+  public Staged stage(SparkSession spark, Dataset<Row> latest, long rows, Instant now) {
     // Only new customers and changed profiles become versions; their order-derived columns come
     // from the orders.
     Dataset<Row> orders =

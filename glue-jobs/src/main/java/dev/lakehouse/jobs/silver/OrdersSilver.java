@@ -15,6 +15,7 @@ import dev.lakehouse.jobs.quality.QualityGate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -51,6 +52,10 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
    *     that differ from their current version, with {@code segment_changed} (see {@link
    *     #changedStats})
    * @param changedCustomers how many rows {@code customerStats} has (none: no customers commit)
+   * @param orderTargets the MERGE condition's filter on curated_orders (see {@link
+   *     SilverSql#keyIn}): the batch's orders silver has; {@code lineTargets} on
+   *     curated_order_items: the orders of {@code priorLines}; {@code customerTargets} on
+   *     curated_customers: the customers of {@code customerStats}
    */
   record Staged(
       Dataset<Row> lines,
@@ -59,7 +64,10 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
       Dataset<Row> customerStats,
       long changedCustomers,
       List<String> affectedDates,
-      boolean appendOnly)
+      boolean appendOnly,
+      String orderTargets,
+      String lineTargets,
+      String customerTargets)
       implements SilverEntity.Staged {
     @Override
     public Map<String, Object> details() {
@@ -214,7 +222,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
   }
 
   @Override
-  public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
+  public Staged stage(SparkSession spark, Dataset<Row> latest, long rows, Instant now) {
     Dataset<Row> lines =
         lines(latest, spark.table(CURATED_PRODUCTS.qualifiedName()), now).localCheckpoint(true);
     Dataset<Row> current = spark.table(CURATED_CUSTOMERS.qualifiedName()).where("_is_current");
@@ -226,12 +234,16 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
         spark
             .sql(
                 """
-        SELECT e.order_id, e.customer_id, e.order_date, e.order_status, e.net_amount
+        SELECT %3$s e.order_id, e.customer_id, e.order_date, e.order_status, e.net_amount
         FROM %2$s e LEFT SEMI JOIN (
           SELECT customer_id FROM %1$s
-          UNION SELECT r.customer_id FROM %2$s r LEFT SEMI JOIN %1$s n ON r.order_id = n.order_id) c
+          UNION SELECT %4$s r.customer_id FROM %2$s r LEFT SEMI JOIN %1$s n ON r.order_id = n.order_id) c
         ON e.customer_id = c.customer_id"""
-                    .formatted(orders, CURATED_ORDERS.qualifiedName()))
+                    .formatted(
+                        orders,
+                        CURATED_ORDERS.qualifiedName(),
+                        SilverSql.broadcastHint(rows, "c"),
+                        SilverSql.broadcastHint(rows, "n")))
             .localCheckpoint(true);
     String prior = SilverSql.view(priorRows, "orders_prior");
     // Those customers' orders before the run and once merged, flagged: their stats before and
@@ -249,8 +261,8 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
     Dataset<Row> combinedRows = taggedRows.where("_after");
     Dataset<Row> stats =
         changedStats(CustomerStats.beforeAndAfter(taggedRows, now), current).localCheckpoint(true);
-    boolean appendOnly =
-        linesInStep(spark) && spark.sql(SEMI_JOIN.formatted(orders, prior)).isEmpty();
+    Optional<List<String>> existing = SilverSql.keys(spark.sql(SEMI_JOIN.formatted(orders, prior)));
+    boolean appendOnly = existing.map(List::isEmpty).orElse(false) && linesInStep(spark);
     // The lines silver has for the batch's orders, read once for the dates they leave and the
     // lines a re-landed order drops. Only orders silver already has can have lines: an append-only
     // batch reads none.
@@ -259,15 +271,30 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
             ? spark.table(CURATED_ORDER_ITEMS.qualifiedName()).limit(0)
             : spark
                 .sql(
-                    "SELECT i.* FROM %s i LEFT SEMI JOIN %s n ON i.order_id = n.order_id"
-                        .formatted(CURATED_ORDER_ITEMS.qualifiedName(), orders))
+                    "SELECT %s i.* FROM %s i LEFT SEMI JOIN %s n ON i.order_id = n.order_id"
+                        .formatted(
+                            SilverSql.broadcastHint(rows, "n"),
+                            CURATED_ORDER_ITEMS.qualifiedName(),
+                            orders))
                 .localCheckpoint(true);
     List<String> affectedDates =
         SilverSql.dates(
             affectedDates(
-                orderRows, lines, priorRows, priorLines, combinedRows, stats, appendOnly));
+                orderRows, lines, priorRows, priorLines, combinedRows, stats, appendOnly, rows));
+    Optional<List<String>> customers = SilverSql.keys(stats.select("customer_id"));
     return new Staged(
-        lines, orderRows, priorLines, stats, stats.count(), affectedDates, appendOnly);
+        lines,
+        orderRows,
+        priorLines,
+        stats,
+        customers.map(c -> (long) c.size()).orElseGet(stats::count),
+        affectedDates,
+        appendOnly,
+        SilverSql.keyIn("t.order_id", existing),
+        appendOnly
+            ? ""
+            : SilverSql.keyIn("t.order_id", SilverSql.keys(priorLines.select("order_id"))),
+        SilverSql.keyIn("t.customer_id", customers));
   }
 
   private static final String SEMI_JOIN =
@@ -328,6 +355,8 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
    * @param combined the batch's customers' orders once merged; {@code stats} from {@link
    *     #changedStats}
    * @param appendOnly none of {@code orders} is in silver yet (see {@link #commit})
+   * @param rows how many orders the batch has (joins broadcast the batch-sized sides up to {@link
+   *     SilverSql#BROADCAST_MAX_ROWS})
    */
   static Dataset<Row> affectedDates(
       Dataset<Row> orders,
@@ -336,7 +365,8 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
       Dataset<Row> priorLines,
       Dataset<Row> combined,
       Dataset<Row> stats,
-      boolean appendOnly) {
+      boolean appendOnly,
+      long rows) {
     String o = SilverSql.view(orders, "orders_new");
     String lineSignature =
         "sort_array(collect_list(named_struct('category', %1$s.category, 'item_net', %1$s.item_net)))";
@@ -359,13 +389,15 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                     lineSignature.formatted("i"),
                     BusinessRules.Sql.countsAsRevenue("p.order_status"),
                     BusinessRules.Sql.countsAsRevenue("n.order_status"),
-                    SilverSql.view(stats, "customer_stats")));
+                    SilverSql.view(stats, "customer_stats"),
+                    SilverSql.broadcastHint(rows, "p", "nl", "pl"),
+                    SilverSql.broadcastHint(rows, "s")));
   }
 
   /** The batch's orders that are new or changed what gold shows, with their new and old dates. */
   private static final String CHANGED_ORDERS =
       """
-          SELECT n.order_date AS new_date, p.order_date AS old_date
+          SELECT %11$s n.order_date AS new_date, p.order_date AS old_date
           FROM %1$s n
           LEFT JOIN %2$s p ON p.order_id = n.order_id
           LEFT JOIN (SELECT l.order_id, %6$s AS sig FROM %3$s l GROUP BY l.order_id) nl
@@ -376,12 +408,14 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
              OR NOT (to_date(p.order_date) <=> to_date(n.order_date) AND p.customer_id <=> n.customer_id
                      AND (%8$s) <=> (%9$s) AND p.net_amount <=> n.net_amount AND pl.sig <=> nl.sig)""";
 
-  /** The changed orders' dates and every date of the customers whose segment changed. */
+  /**
+   * The changed orders' new and old dates (one pass over them) and every date of the customers
+   * whose segment changed.
+   */
   private static final String AFFECTED_DATES =
       """
-        SELECT to_date(new_date) FROM changed
-        UNION SELECT to_date(old_date) FROM changed
-        UNION SELECT to_date(o.order_date) FROM %5$s o JOIN %10$s s ON o.customer_id = s.customer_id
+        SELECT d FROM changed LATERAL VIEW explode(array(to_date(new_date), to_date(old_date))) x AS d
+        UNION SELECT %12$s to_date(o.order_date) FROM %5$s o JOIN %10$s s ON o.customer_id = s.customer_id
               WHERE s.segment_changed""";
 
   /** Nothing is promoted unless the staged orders and lines pass the declared checks. */
@@ -428,14 +462,18 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
     }
     // The stats are staged only where they differ from the current version: none, no commit.
     if (staged.changedCustomers() > 0) {
-      updateCustomerStats(spark, staged.customerStats(), now);
+      updateCustomerStats(spark, staged, now);
     }
     if (staged.appendOnly()) {
       SilverSql.appendWith(watermark, staged.orders(), CURATED_ORDERS);
       return;
     }
     SilverSql.upsertWith(
-        spark, watermark, CURATED_ORDERS, SilverSql.view(staged.orders(), "orders_new"));
+        spark,
+        watermark,
+        CURATED_ORDERS,
+        SilverSql.view(staged.orders(), "orders_new"),
+        staged.orderTargets());
   }
 
   /**
@@ -455,7 +493,7 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                UNION ALL
                SELECT %4$s, true AS _remove
                FROM %5$s e LEFT ANTI JOIN %3$s l ON %8$s) s
-        ON %9$s
+        ON %9$s%10$s
         WHEN MATCHED AND s._remove THEN DELETE
         WHEN MATCHED THEN UPDATE SET %6$s
         WHEN NOT MATCHED AND NOT s._remove THEN INSERT (%2$s) VALUES (%7$s)"""
@@ -468,20 +506,24 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
                 SilverSql.assignments(CURATED_ORDER_ITEMS),
                 SilverSql.columns(CURATED_ORDER_ITEMS, "s."),
                 SilverSql.keyMatch(CURATED_ORDER_ITEMS, "e", "l"),
-                SilverSql.keyMatch(CURATED_ORDER_ITEMS, "t", "s")),
+                SilverSql.keyMatch(CURATED_ORDER_ITEMS, "t", "s"),
+                staged.lineTargets()),
         Map.of());
   }
 
-  private static void updateCustomerStats(SparkSession spark, Dataset<Row> stats, Instant now) {
+  private static void updateCustomerStats(SparkSession spark, Staged staged, Instant now) {
     spark.sql(
         """
         MERGE INTO %s t USING %s s
-        ON t.customer_id = s.customer_id AND t._is_current
+        ON t.customer_id = s.customer_id AND t._is_current%s
         WHEN MATCHED THEN UPDATE SET lifetime_value = s.lifetime_value, total_orders = s.total_orders,
                         first_order_date = s.first_order_date, last_order_date = s.last_order_date,
                         is_active = s.is_active, customer_segment = s.customer_segment, _updated_at = :now
         """
-            .formatted(CURATED_CUSTOMERS.qualifiedName(), SilverSql.view(stats, "customer_stats")),
+            .formatted(
+                CURATED_CUSTOMERS.qualifiedName(),
+                SilverSql.view(staged.customerStats(), "customer_stats"),
+                staged.customerTargets()),
         Map.of("now", now));
   }
 }

@@ -70,7 +70,7 @@ final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
   }
 
   @Override
-  public Staged stage(SparkSession spark, Dataset<Row> latest, Instant now) {
+  public Staged stage(SparkSession spark, Dataset<Row> latest, long rows, Instant now) {
     // Compared with the category silver has for the product as well as with the line's: the product
     // is committed last, so a rerun after the lines were re-labelled marks the same dates.
     return new Staged(
@@ -109,6 +109,6 @@ final class ProductsSilver implements SilverEntity<ProductsSilver.Staged> {
                 CURATED_ORDER_ITEMS.qualifiedName(),
                 latest,
                 SilverSql.keyMatch(CURATED_PRODUCTS, "t", "s")));
-    SilverSql.upsertWith(spark, watermark, CURATED_PRODUCTS, latest);
+    SilverSql.upsertWith(spark, watermark, CURATED_PRODUCTS, latest, "");
   }
 }

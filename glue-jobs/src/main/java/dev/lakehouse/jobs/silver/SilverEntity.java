@@ -49,11 +49,11 @@ interface SilverEntity<S extends SilverEntity.Staged> {
   Dataset<Row> shape(Dataset<Row> newest, Instant now);
 
   /**
-   * Stages the promotion of {@code latest} (derived from the run's checkpointed batch, at least one
-   * row). Affected dates come from what changes in gold's view: rows whose gold-visible attributes
-   * are new or differ from silver's, never every row of the batch.
+   * Stages the promotion of {@code latest} (derived from the run's checkpointed batch: {@code rows}
+   * rows, one per key, at least one). Affected dates come from what changes in gold's view: rows
+   * whose gold-visible attributes are new or differ from silver's, never every row of the batch.
    */
-  S stage(SparkSession spark, Dataset<Row> latest, Instant now);
+  S stage(SparkSession spark, Dataset<Row> latest, long rows, Instant now);
 
   /**
    * The declared data quality checks over what is staged; throws when one fails, before anything is

@@ -77,7 +77,7 @@ public final class SilverPipelines {
           .withDetails(Map.of("nothingPromoted", true));
     }
 
-    S staged = entity.stage(spark, latest, started);
+    S staged = entity.stage(spark, latest, written, started);
     entity.gate(staged);
     entity.commit(
         spark,

@@ -4,6 +4,7 @@ import dev.lakehouse.core.tables.TableDefinition;
 import dev.lakehouse.jobs.LakehouseSpark;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.Table;
@@ -42,18 +43,23 @@ public final class SilverSql {
 
   /**
    * Upserts the rows of view {@code source} into {@code table} by its entity key in one MERGE whose
-   * commit carries {@code properties}.
+   * commit carries {@code properties}; {@code targetFilter} (from {@link #keyIn}, or empty) narrows
+   * the target rows the MERGE joins.
    */
   public static void upsertWith(
-      SparkSession spark, Map<String, String> properties, TableDefinition table, String source) {
+      SparkSession spark,
+      Map<String, String> properties,
+      TableDefinition table,
+      String source,
+      String targetFilter) {
     commitWith(
         spark,
         properties,
         """
-        MERGE INTO %s t USING %s s ON %s
+        MERGE INTO %s t USING %s s ON %s%s
         WHEN MATCHED THEN UPDATE SET *
         WHEN NOT MATCHED THEN INSERT *"""
-            .formatted(table.qualifiedName(), source, keyMatch(table, "t", "s")),
+            .formatted(table.qualifiedName(), source, keyMatch(table, "t", "s"), targetFilter),
         Map.of());
   }
 
@@ -138,6 +144,62 @@ public final class SilverSql {
                     lastValidLine.cast("string"),
                     functions.lit(" of the same file")))
             .otherwise(functions.col("_reject_reason")));
+  }
+
+  /**
+   * A batch of up to this many rows is small beside the silver tables it is joined with: it (and
+   * what is derived from it, such as its customers' orders) is broadcast into the join, so the
+   * table is scanned once and never shuffled (a shuffle of every curated_order_items row was most
+   * of an incremental run at 500k orders). Larger batches (a full reload) leave the joins to Spark,
+   * which keeps the driver's memory bounded.
+   */
+  static final long BROADCAST_MAX_ROWS = 250_000;
+
+  /**
+   * MERGE targets are narrowed to at most this many keys listed in the statement (see {@link
+   * #keyIn}); more keys would make the statement itself the cost.
+   */
+  static final int TARGET_KEYS_MAX = 20_000;
+
+  /**
+   * {@code /*+ BROADCAST(relations) *}{@code /} when a batch of {@code rows} rows is small enough
+   * to broadcast (see {@link #BROADCAST_MAX_ROWS}), else nothing: a hint for the SELECT whose joins
+   * read the batch under the names {@code relations}.
+   */
+  static String broadcastHint(long rows, String... relations) {
+    return rows <= BROADCAST_MAX_ROWS
+        ? "/*+ BROADCAST(" + String.join(", ", relations) + ") */"
+        : "";
+  }
+
+  /**
+   * {@code AND column IN ('k1', …)} for a MERGE condition when {@code keys} are known and at most
+   * {@link #TARGET_KEYS_MAX}, else nothing. A MERGE that inserts joins the whole target table with
+   * its source (an outer join, which cannot broadcast the source), shuffling every row of the
+   * table; a condition on the target alone is applied to the table's scan, so only the rows that
+   * can match are joined. The literals are written by Spark ({@code Column.isin}), quoted as its
+   * parser reads them.
+   */
+  static String keyIn(String column, Optional<List<String>> keys) {
+    if (keys.isEmpty() || keys.get().size() > TARGET_KEYS_MAX) {
+      return "";
+    }
+    if (keys.get().isEmpty()) {
+      return " AND false";
+    }
+    return " AND " + functions.col(column).isin(keys.get().toArray()).expr().sql();
+  }
+
+  /**
+   * The distinct values of {@code rows}' first (string) column when there are at most {@link
+   * #TARGET_KEYS_MAX}, for {@link #keyIn}; empty when there are more.
+   */
+  static Optional<List<String>> keys(Dataset<Row> rows) {
+    List<String> keys =
+        rows.distinct().limit(TARGET_KEYS_MAX + 1).collectAsList().stream()
+            .map(r -> r.getString(0))
+            .toList();
+    return keys.size() > TARGET_KEYS_MAX ? Optional.empty() : Optional.of(keys);
   }
 
   /** A temp view that lives for one job run. */
