@@ -1,6 +1,7 @@
 package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.catalog.CatalogSettings;
+import dev.lakehouse.core.catalog.ForklessLocalFileSystem;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.spark.SparkCatalog;
 import org.apache.spark.sql.SparkSession;
@@ -69,7 +70,10 @@ public final class LakehouseSpark {
                 .toString())
         // Iceberg's vectorized Parquet reader pulls Arrow; plain reads are fast enough for
         // local volumes.
-        .config("spark.sql.iceberg.vectorization.enabled", "false");
+        .config("spark.sql.iceberg.vectorization.enabled", "false")
+        // file: warehouses (a --storage file home) without a chmod process per file written.
+        .config(
+            "spark.hadoop." + ForklessLocalFileSystem.PROPERTY, ForklessLocalFileSystem.CLASS_NAME);
   }
 
   /**

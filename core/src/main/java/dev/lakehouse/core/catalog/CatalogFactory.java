@@ -21,11 +21,16 @@ public final class CatalogFactory {
   /**
    * HadoopFileIO (the file-system warehouse) needs a Hadoop Configuration; S3FileIO does not, and a
    * Lambda should not pay for loading Hadoop. Loaded reflectively so S3-only deployments can leave
-   * Hadoop off the classpath.
+   * Hadoop off the classpath. Local files are written without a process per file ({@link
+   * ForklessLocalFileSystem}).
    */
   private static Object hadoopConfiguration() {
     try {
-      return Class.forName("org.apache.hadoop.conf.Configuration").getConstructor().newInstance();
+      Class<?> type = Class.forName("org.apache.hadoop.conf.Configuration");
+      Object conf = type.getConstructor().newInstance();
+      type.getMethod("set", String.class, String.class)
+          .invoke(conf, ForklessLocalFileSystem.PROPERTY, ForklessLocalFileSystem.CLASS_NAME);
+      return conf;
     } catch (ReflectiveOperationException e) {
       return null;
     }
