@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakehouse.core.rules.BusinessRules;
 import dev.lakehouse.local.generate.SampleDataGenerator;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The input files of every scenario, cut from one run of the project's sample-data generator so
@@ -74,22 +80,47 @@ public final class BenchData {
             .writeTo(dir.resolve("generated"));
     customers = generated.customers();
     products = generated.products();
-    List<String> all = Files.readAllLines(generated.orders());
+    // One pass over the generated orders, never all in memory (5M orders are 3.2 GB): the base is
+    // copied as it is read, the base orders that updates re-land are kept by line number, and the
+    // orders after the base (every scenario's new orders) are kept in order.
+    List<List<Integer>> updateLines = new ArrayList<>();
+    updateLines.add(updateLines(base, updatesInDelta, 0));
+    for (int i = 0; i < smallIngestCount; i++) {
+      updateLines.add(updateLines(base, SMALL_INGEST_UPDATES, i + 1));
+    }
+    Set<Integer> kept = new HashSet<>();
+    updateLines.forEach(kept::addAll);
+    Map<Integer, String> baseKept = new HashMap<>();
+    List<String> all = new ArrayList<>(extra);
+    orders = dir.resolve("orders.jsonl");
+    try (BufferedReader in = Files.newBufferedReader(generated.orders());
+        BufferedWriter out = Files.newBufferedWriter(orders)) {
+      int number = 0;
+      for (String line = in.readLine(); line != null; line = in.readLine(), number++) {
+        if (number >= base) {
+          all.add(line);
+          continue;
+        }
+        out.write(line);
+        out.write('\n');
+        if (kept.contains(number)) {
+          baseKept.put(number, line);
+        }
+      }
+    }
     Files.delete(generated.orders());
-    List<String> baseLines = all.subList(0, base);
-    int next = base;
+    int next = 0;
 
-    orders = write(dir.resolve("orders.jsonl"), baseLines);
     List<String> deltaNew = all.subList(next, next + newInDelta);
     next += newInDelta;
-    List<String> deltaUpdates = updates(baseLines, updatesInDelta, 0);
+    List<String> deltaUpdates = updates(baseKept, updateLines.get(0));
     List<String> deltaLines = new ArrayList<>(deltaNew);
     deltaLines.addAll(deltaUpdates);
     delta = write(dir.resolve("orders-delta.jsonl"), deltaLines);
     for (int i = 0; i < smallIngestCount; i++) {
       List<String> lines = new ArrayList<>(all.subList(next, next + SMALL_INGEST_NEW));
       next += SMALL_INGEST_NEW;
-      lines.addAll(updates(baseLines, SMALL_INGEST_UPDATES, i + 1));
+      lines.addAll(updates(baseKept, updateLines.get(i + 1)));
       smallIngests.add(write(dir.resolve("small-" + i + ".jsonl"), lines));
     }
     for (int i = 0; i < repeats; i++) {
@@ -118,15 +149,27 @@ public final class BenchData {
   }
 
   /**
-   * {@code count} base orders spread evenly over the file (so over the months), shifted by {@code
-   * offset}, each with its status moved to the next one and a later updated_at: what a source
-   * system re-sends when orders change.
+   * The line numbers of {@code count} base orders spread evenly over the base's {@code base} lines
+   * (so over the months), shifted by {@code offset}.
    */
-  private static List<String> updates(List<String> base, int count, int offset) throws IOException {
-    List<String> out = new ArrayList<>();
-    int stride = base.size() / count;
+  private static List<Integer> updateLines(int base, int count, int offset) {
+    List<Integer> numbers = new ArrayList<>();
+    int stride = base / count;
     for (int i = 0; i < count; i++) {
-      ObjectNode order = (ObjectNode) JSON.readTree(base.get(i * stride + offset % stride));
+      numbers.add(i * stride + offset % stride);
+    }
+    return numbers;
+  }
+
+  /**
+   * The base orders at {@code numbers} (from {@link #updateLines}), each with its status moved to
+   * the next one and a later updated_at: what a source system re-sends when orders change.
+   */
+  private static List<String> updates(Map<Integer, String> base, List<Integer> numbers)
+      throws IOException {
+    List<String> out = new ArrayList<>();
+    for (int number : numbers) {
+      ObjectNode order = (ObjectNode) JSON.readTree(base.get(number));
       List<String> statuses = BusinessRules.ORDER_STATUSES;
       String status = order.get("order_status").asText();
       order.put("order_status", statuses.get((statuses.indexOf(status) + 1) % statuses.size()));

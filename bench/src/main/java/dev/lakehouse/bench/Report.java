@@ -380,13 +380,16 @@ final class Report {
       `BENCH_JAVA_OPTS=-Xmx8g bench/run --scale SF100 --repeats 1 --only scales` (500k orders, a 286 MB orders file)
       takes 13 to 18 min on an idle 2-core machine: generating the data, (a)'s full build and the stack's preload of
       the 500k orders through bronze, silver and gold (170 s) are most of it; `--repeats 3` adds about 2 min per
-      repetition. The harness's own JVM holds the generated data and two lakehouses, so give it 8 GB at SF100: in a
-      4 GB run that did SF1 first it sat at 4.9 GB RSS and used 1.5 cores beside (g)'s child, and (b) and (d) came
-      out lower than in SF100 alone. The scenarios' child JVMs keep their own caps.
+      repetition. The harness's own JVM runs two lakehouses' jobs (and until session 12 held the generated orders), so
+      give it 8 GB at SF100: in a 4 GB run that did SF1 first it sat at 4.9 GB RSS and used 1.5 cores beside (g)'s
+      child, and (b) and (d) came out lower than in SF100 alone. The scenarios' child JVMs keep their own caps.
 
-      `--scale SF1000` (5M orders) has not been run by the harness: its data generation holds every order in
-      memory (`lakehouse generate --orders 5000000` spent its time in full collections with `-Xmx8g`); expect a few
-      hours, `-Xmx16g` or more and about 5 GB under `--work`. Its (g) row was measured alone on 2026-12-02 on an idle
+      `--scale SF1000` (5M orders) has not been run by the harness. Its data no longer needs the memory: the generator
+      writes its orders as it draws them and the harness cuts its files in one pass, holding only the orders after the
+      base and the base orders it re-lands (the same bytes as before); `lakehouse generate --orders 5000000 --customers
+      1000000` took 56 s with `-Xmx2g` (2.2 GB peak RSS: the million customers are what it holds), where it used to
+      spend its time in full collections with `-Xmx8g`. What is left is time: expect a few hours (the full build, the
+      stack's preload and (b) grow with the data) and about 5 GB under `--work`. Its (g) row was measured alone on 2026-12-02 on an idle
       machine: ten `lakehouse generate --seed N --orders 500000 --customers 100000` files concatenated (5,000,000
       lines, 3.2 GB; order ids repeat across seeds, which bronze does not look at), loaded by `BronzeRssChild HOME
       FILE` in a child JVM as (g) starts it. With `-Xmx4g`: 203 s, VmHWM 1,444 MB; with `-Xmx1g`: 219 s, VmHWM

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakehouse.core.rules.BusinessRules;
 import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -21,6 +25,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +39,8 @@ import java.util.Random;
  * project's extras (brand, is_active, payment method, currency, updated_at). Deterministic: the
  * same options (seed, counts, as-of date, bad rate) always give byte-identical files, because every
  * value is drawn from one seeded {@link Random} in a fixed order and written with a fixed field
- * order and number format.
+ * order and number format. Orders are written as they are drawn, never held: a file of millions of
+ * orders takes the memory of its customers and products.
  */
 public final class SampleDataGenerator {
   private static final ObjectMapper JSON =
@@ -50,7 +56,9 @@ public final class SampleDataGenerator {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private final Options options;
-  private final Random random;
+
+  /** Where every value is drawn from; {@link #writeTo} swaps it once (see there). */
+  private Random random;
 
   public SampleDataGenerator(Options options) {
     this.options = options;
@@ -83,19 +91,64 @@ public final class SampleDataGenerator {
   public record Result(
       Path customers, Path products, Path orders, Map<String, Integer> badRecords) {}
 
+  /**
+   * The files have always been drawn in one order: every customer, product and order, and only then
+   * each file's bad-record draws (customers', products', orders'). To stream the orders without
+   * changing a byte, the orders are drawn from a copy of the generator taken where they start,
+   * while the bad-record draws continue where drawing every order leaves the original: with a bad
+   * rate, the orders are first drawn once without being kept, to get there. Without one there are
+   * no bad-record draws, so the orders are drawn once.
+   */
   public Result writeTo(Path dir) {
     try {
       Files.createDirectories(dir);
       List<Map<String, Object>> customers = customers();
       List<Map<String, Object>> products = products();
-      List<Map<String, Object>> orders = orders(customers, products);
+      Random ordersStart = copyOf(random);
+      if (options.badRate > 0) {
+        for (int i = 1; i <= options.orders; i++) {
+          order(i, customers, products);
+        }
+      }
+      Random badRecordDraws = random;
       Map<String, Integer> bad = new LinkedHashMap<>();
-      Path c = write(dir.resolve("customers.jsonl"), customers, "customers", bad);
-      Path p = write(dir.resolve("products.jsonl"), products, "products", bad);
-      Path o = write(dir.resolve("orders.jsonl"), orders, "orders", bad);
+      Path c = write(dir.resolve("customers.jsonl"), customers.iterator(), "customers", bad);
+      Path p = write(dir.resolve("products.jsonl"), products.iterator(), "products", bad);
+      random = ordersStart;
+      Iterator<Map<String, Object>> orders =
+          new Iterator<>() {
+            private int next = 1;
+
+            @Override
+            public boolean hasNext() {
+              return next <= options.orders;
+            }
+
+            @Override
+            public Map<String, Object> next() {
+              return order(next++, customers, products);
+            }
+          };
+      Path o = writeWith(badRecordDraws, dir.resolve("orders.jsonl"), orders, "orders", bad);
       return new Result(c, p, o, bad);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write sample data to " + dir, e);
+    }
+  }
+
+  /** A generator in the same state as {@code random}, drawing the same values from here on. */
+  private static Random copyOf(Random random) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(random);
+      }
+      try (ObjectInputStream in =
+          new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+        return (Random) in.readObject();
+      }
+    } catch (IOException | ClassNotFoundException e) {
+      throw new IllegalStateException("cannot copy the generator's state", e);
     }
   }
 
@@ -188,73 +241,82 @@ public final class SampleDataGenerator {
     return rows;
   }
 
-  List<Map<String, Object>> orders(
-      List<Map<String, Object>> customers, List<Map<String, Object>> products) {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (int i = 1; i <= options.orders; i++) {
-      Map<String, Object> customer = customers.get(random.nextInt(customers.size()));
-      Instant orderDate = randomInstantWithinDays(365);
-      int lines = 1 + random.nextInt(MAX_ITEMS);
-      List<Map<String, Object>> items = new ArrayList<>();
-      BigDecimal gross = BigDecimal.ZERO;
-      BigDecimal net = BigDecimal.ZERO;
-      for (int l = 0; l < lines; l++) {
-        Map<String, Object> product = products.get(random.nextInt(products.size()));
-        int quantity = 1 + random.nextInt(MAX_QUANTITY);
-        BigDecimal unitPrice = (BigDecimal) product.get("price");
-        BigDecimal discount = weighted(DISCOUNTS, DISCOUNT_WEIGHTS);
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("product_id", product.get("product_id"));
-        item.put("quantity", quantity);
-        item.put("unit_price", unitPrice);
-        item.put("discount", discount);
-        items.add(item);
-        BigDecimal lineGross = unitPrice.multiply(BigDecimal.valueOf(quantity));
-        gross = gross.add(lineGross);
-        net = net.add(lineGross.multiply(BigDecimal.ONE.subtract(discount)));
-      }
-      BigDecimal subtotal = net.setScale(2, RoundingMode.HALF_UP);
-      BigDecimal tax = BusinessRules.tax(subtotal);
-      BigDecimal shipping = BusinessRules.shipping(subtotal);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> address =
-          new LinkedHashMap<>((Map<String, Object>) customer.get("address"));
-      Map<String, Object> row = new LinkedHashMap<>();
-      String status = weighted(STATUSES, STATUS_WEIGHTS);
-      Instant required = orderDate.plus(3 + random.nextInt(8), ChronoUnit.DAYS);
-      Instant shipped =
-          SHIPPED_STATUSES.contains(status)
-              ? orderDate.plus(1 + random.nextInt(5), ChronoUnit.DAYS)
-              : null;
-      row.put("order_id", String.format("ORD-%07d", i));
-      row.put("customer_id", customer.get("customer_id"));
-      row.put("order_status", status);
-      row.put("order_date", ISO_SECONDS.format(orderDate));
-      row.put("required_date", ISO_SECONDS.format(required));
-      row.put("shipped_date", shipped == null ? null : ISO_SECONDS.format(shipped));
-      row.put("items", items);
-      row.put("shipping_address", address);
-      row.put("total_amount", subtotal.add(tax).add(shipping));
-      row.put("payment_method", pick(PAYMENT_METHODS));
-      row.put("currency", "USD");
-      row.put(
-          "updated_at",
-          ISO_SECONDS.format(
-              (shipped == null ? orderDate : shipped).plus(random.nextInt(72), ChronoUnit.HOURS)));
-      rows.add(row);
+  /** Order number {@code i} (from 1), drawn from the generator's current state. */
+  Map<String, Object> order(
+      int i, List<Map<String, Object>> customers, List<Map<String, Object>> products) {
+    Map<String, Object> customer = customers.get(random.nextInt(customers.size()));
+    Instant orderDate = randomInstantWithinDays(365);
+    int lines = 1 + random.nextInt(MAX_ITEMS);
+    List<Map<String, Object>> items = new ArrayList<>();
+    BigDecimal gross = BigDecimal.ZERO;
+    BigDecimal net = BigDecimal.ZERO;
+    for (int l = 0; l < lines; l++) {
+      Map<String, Object> product = products.get(random.nextInt(products.size()));
+      int quantity = 1 + random.nextInt(MAX_QUANTITY);
+      BigDecimal unitPrice = (BigDecimal) product.get("price");
+      BigDecimal discount = weighted(DISCOUNTS, DISCOUNT_WEIGHTS);
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("product_id", product.get("product_id"));
+      item.put("quantity", quantity);
+      item.put("unit_price", unitPrice);
+      item.put("discount", discount);
+      items.add(item);
+      BigDecimal lineGross = unitPrice.multiply(BigDecimal.valueOf(quantity));
+      gross = gross.add(lineGross);
+      net = net.add(lineGross.multiply(BigDecimal.ONE.subtract(discount)));
     }
-    return rows;
+    BigDecimal subtotal = net.setScale(2, RoundingMode.HALF_UP);
+    BigDecimal tax = BusinessRules.tax(subtotal);
+    BigDecimal shipping = BusinessRules.shipping(subtotal);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> address =
+        new LinkedHashMap<>((Map<String, Object>) customer.get("address"));
+    Map<String, Object> row = new LinkedHashMap<>();
+    String status = weighted(STATUSES, STATUS_WEIGHTS);
+    Instant required = orderDate.plus(3 + random.nextInt(8), ChronoUnit.DAYS);
+    Instant shipped =
+        SHIPPED_STATUSES.contains(status)
+            ? orderDate.plus(1 + random.nextInt(5), ChronoUnit.DAYS)
+            : null;
+    row.put("order_id", String.format("ORD-%07d", i));
+    row.put("customer_id", customer.get("customer_id"));
+    row.put("order_status", status);
+    row.put("order_date", ISO_SECONDS.format(orderDate));
+    row.put("required_date", ISO_SECONDS.format(required));
+    row.put("shipped_date", shipped == null ? null : ISO_SECONDS.format(shipped));
+    row.put("items", items);
+    row.put("shipping_address", address);
+    row.put("total_amount", subtotal.add(tax).add(shipping));
+    row.put("payment_method", pick(PAYMENT_METHODS));
+    row.put("currency", "USD");
+    row.put(
+        "updated_at",
+        ISO_SECONDS.format(
+            (shipped == null ? orderDate : shipped).plus(random.nextInt(72), ChronoUnit.HOURS)));
+    return row;
   }
 
   private Path write(
-      Path file, List<Map<String, Object>> rows, String entity, Map<String, Integer> bad)
+      Path file, Iterator<Map<String, Object>> rows, String entity, Map<String, Integer> bad)
+      throws IOException {
+    return writeWith(random, file, rows, entity, bad);
+  }
+
+  /** Writes {@code rows}, each replaced by a bad record with {@code draws} deciding. */
+  private Path writeWith(
+      Random draws,
+      Path file,
+      Iterator<Map<String, Object>> rows,
+      String entity,
+      Map<String, Integer> bad)
       throws IOException {
     int badCount = 0;
     try (Writer out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-      for (Map<String, Object> row : rows) {
+      while (rows.hasNext()) {
+        Map<String, Object> row = rows.next();
         String line;
-        if (options.badRate > 0 && random.nextDouble() < options.badRate) {
-          line = BadRecords.corrupt(entity, row, random, JSON);
+        if (options.badRate > 0 && draws.nextDouble() < options.badRate) {
+          line = BadRecords.corrupt(entity, row, draws, JSON);
           badCount++;
         } else {
           line = JSON.writeValueAsString(row);

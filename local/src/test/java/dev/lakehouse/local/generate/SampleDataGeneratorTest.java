@@ -44,6 +44,46 @@ class SampleDataGeneratorTest {
     assertThat(Files.readAllBytes(other.orders())).isNotEqualTo(Files.readAllBytes(a.orders()));
   }
 
+  /**
+   * The files of two option sets as the generator wrote them before it streamed its orders
+   * (SHA-256): with a high bad rate, so that bad records are among every file's lines, and the
+   * default counts with 1% bad records. Streaming changed no byte.
+   */
+  @Test
+  void theFilesAreTheSameBytesAsBeforeOrdersWereStreamed() throws IOException {
+    var bad =
+        new SampleDataGenerator(
+                new SampleDataGenerator.Options(3, 50, 7, 3000, LocalDate.parse("2026-01-15"), 0.3))
+            .writeTo(dir.resolve("bad"));
+    assertThat(sha256(bad.customers()))
+        .isEqualTo("8ec2ba2c5aa8b71a5afbb237b1bc6f548bfca75e3b7ac9c47197857d881b4967");
+    assertThat(sha256(bad.products()))
+        .isEqualTo("9b0f40070c5f3403cd4ba1ecea8e814a93f96d60a6dec8d2d70671ce59b7d5fa");
+    assertThat(sha256(bad.orders()))
+        .isEqualTo("81f700c22df93fd531bc238b4766b81b274f717a31cbdf7f50e528639d51450e");
+    var defaults =
+        new SampleDataGenerator(
+                new SampleDataGenerator.Options(
+                    7, 1000, 500, 5000, LocalDate.parse("2026-12-02"), 0.01))
+            .writeTo(dir.resolve("defaults"));
+    assertThat(sha256(defaults.customers()))
+        .isEqualTo("ca0214e35d239ff4d8aebeeb690e4c23bb148adc66b6b778301fde8ecf3ff0c8");
+    assertThat(sha256(defaults.products()))
+        .isEqualTo("0adaa09806463928825cce806c9b87eea227c2fce21f45f7cc47edba44c5ee9a");
+    assertThat(sha256(defaults.orders()))
+        .isEqualTo("0a1a8c4d58a5e4bc43838dee2ed1b113cd4fadf66b62d35ef8732ba156641444");
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void cleanDataStaysInTheSeedsRanges() throws IOException {
     var result =
