@@ -91,14 +91,14 @@ public final class BenchData {
     Set<Integer> kept = new HashSet<>();
     updateLines.forEach(kept::addAll);
     Map<Integer, String> baseKept = new HashMap<>();
-    List<String> all = new ArrayList<>(extra);
+    List<String> newOrders = new ArrayList<>(extra);
     orders = dir.resolve("orders.jsonl");
     try (BufferedReader in = Files.newBufferedReader(generated.orders());
         BufferedWriter out = Files.newBufferedWriter(orders)) {
       int number = 0;
       for (String line = in.readLine(); line != null; line = in.readLine(), number++) {
         if (number >= base) {
-          all.add(line);
+          newOrders.add(line);
           continue;
         }
         out.write(line);
@@ -111,14 +111,14 @@ public final class BenchData {
     Files.delete(generated.orders());
     int next = 0;
 
-    List<String> deltaNew = all.subList(next, next + newInDelta);
+    List<String> deltaNew = newOrders.subList(next, next + newInDelta);
     next += newInDelta;
     List<String> deltaUpdates = updates(baseKept, updateLines.get(0));
     List<String> deltaLines = new ArrayList<>(deltaNew);
     deltaLines.addAll(deltaUpdates);
     delta = write(dir.resolve("orders-delta.jsonl"), deltaLines);
     for (int i = 0; i < smallIngestCount; i++) {
-      List<String> lines = new ArrayList<>(all.subList(next, next + SMALL_INGEST_NEW));
+      List<String> lines = new ArrayList<>(newOrders.subList(next, next + SMALL_INGEST_NEW));
       next += SMALL_INGEST_NEW;
       lines.addAll(updates(baseKept, updateLines.get(i + 1)));
       smallIngests.add(write(dir.resolve("small-" + i + ".jsonl"), lines));
@@ -126,10 +126,11 @@ public final class BenchData {
     for (int i = 0; i < repeats; i++) {
       executionFiles.add(
           write(
-              dir.resolve("execution-" + i + ".jsonl"), all.subList(next, next + EXECUTION_ROWS)));
+              dir.resolve("execution-" + i + ".jsonl"),
+              newOrders.subList(next, next + EXECUTION_ROWS)));
       next += EXECUTION_ROWS;
     }
-    List<String> burstLines = all.subList(next, next + burst);
+    List<String> burstLines = newOrders.subList(next, next + burst);
     burstOneFile = write(dir.resolve("burst-one-file.jsonl"), burstLines);
     for (int i = 0; i < BURST_FILES; i++) {
       burstFiles.add(
