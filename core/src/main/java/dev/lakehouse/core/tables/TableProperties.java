@@ -38,8 +38,15 @@ public final class TableProperties {
         "write.metadata.previous-versions-max", Integer.toString(PREVIOUS_METADATA_VERSIONS_MAX));
     props.put("write.metadata.metrics.default", "truncate(16)");
     // Hash distribution clusters rows by partition before writing, so each task writes one file per
-    // partition.
-    props.put("write.distribution-mode", partitioned ? "hash" : "none");
+    // partition. Not in bronze: a load's rows share one partition (the day it was ingested), so the
+    // shuffle would only funnel a whole file into one writing task; each reading task writes its
+    // own
+    // file instead (fanout keeps a write that does span days correct).
+    boolean clustered = partitioned && zone != Zone.BRONZE;
+    props.put("write.distribution-mode", clustered ? "hash" : "none");
+    if (zone == Zone.BRONZE) {
+      props.put("write.spark.fanout.enabled", "true");
+    }
     // Several writers (bronze of two files, Lambdas recording runs) may commit to one table at
     // once.
     props.put("commit.retry.num-retries", "10");

@@ -99,7 +99,11 @@ class LakehouseTablesTest {
         .containsEntry("write.merge.mode", "merge-on-read")
         .containsEntry("lakehouse.zone", "silver");
     assertThat(LakehouseTables.CURATED_PRODUCTS.properties())
-        .containsEntry("write.distribution-mode", "none");
+        .containsEntry("write.distribution-mode", "none")
+        .doesNotContainKey("write.spark.fanout.enabled");
+    assertThat(LakehouseTables.RAW_ORDERS.properties())
+        .containsEntry("write.distribution-mode", "none")
+        .containsEntry("write.spark.fanout.enabled", "true");
     assertThat(LakehouseTables.AGG_DAILY_METRICS.properties())
         .containsEntry("write.merge.mode", "copy-on-write");
   }

@@ -196,7 +196,7 @@ public final class RecordParser implements Serializable {
     for (int i = 0; i < values.length; i++) {
       StructField field = type.fields()[i];
       JsonNode value = node.get(field.name());
-      String fieldPath = path + field.name();
+      String fieldPath = path.isEmpty() ? field.name() : path + field.name();
       if (value == null || value.isNull()) {
         if (!field.nullable()) {
           throw new FieldException("missing required field " + fieldPath);
@@ -223,6 +223,14 @@ public final class RecordParser implements Serializable {
     }
     if (type instanceof DecimalType decimal) {
       BigDecimal number = decimal(value, path, decimal);
+      if (number.scale() <= decimal.scale()) {
+        // The common case, decided without stripping zeros (which only lowers the scale).
+        BigDecimal scaled = number.setScale(decimal.scale());
+        if (scaled.precision() > decimal.precision()) {
+          throw outOfRange(path, number, decimal);
+        }
+        return scaled;
+      }
       if (number.stripTrailingZeros().scale() > decimal.scale() && isAmount(decimal)) {
         // A total computed by the source (Σ price × quantity × (1 − discount)) carries sub-cent
         // digits: it is
@@ -244,13 +252,7 @@ public final class RecordParser implements Serializable {
       }
       BigDecimal scaled = number.setScale(decimal.scale());
       if (scaled.precision() > decimal.precision()) {
-        throw new FieldException(
-            "field "
-                + path
-                + ": "
-                + number.toPlainString()
-                + " is out of range for "
-                + typeName(decimal));
+        throw outOfRange(path, number, decimal);
       }
       return scaled;
     }
@@ -379,6 +381,12 @@ public final class RecordParser implements Serializable {
    */
   static Timestamp timestamp(String text, String path) {
     String t = text.trim();
+    Instant common = IsoTimestamps.parseCommon(t);
+    return common != null ? Timestamp.from(common) : byFormatters(t, text, path);
+  }
+
+  /** {@link #timestamp} by java.time's formatters alone, tried in turn: slow, but says why. */
+  static Timestamp byFormatters(String t, String text, String path) {
     try {
       return Timestamp.from(OffsetDateTime.parse(t).toInstant());
     } catch (DateTimeParseException ignored) {
@@ -400,6 +408,11 @@ public final class RecordParser implements Serializable {
       throw new FieldException(
           "field " + path + ": expected ISO-8601 timestamp, got \"" + abbreviate(text) + "\"");
     }
+  }
+
+  private static FieldException outOfRange(String path, BigDecimal number, DecimalType type) {
+    return new FieldException(
+        "field " + path + ": " + number.toPlainString() + " is out of range for " + typeName(type));
   }
 
   private static FieldException mismatch(String path, String expected, JsonNode value) {
