@@ -33,7 +33,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,10 +40,11 @@ import picocli.CommandLine.Option;
  * Bronze: appends landed objects to their {@code raw_*} tables with lineage, quarantining what does
  * not fit. It loads one object ({@code --bucket/--key/--etag}) or a whole ingest batch ({@code
  * --batch-manifest}): one Spark read per table over all of the batch's objects for it, one
- * quarantine replacement and one append per table, each row still carrying its own object and line.
- * Idempotent per object: the append's snapshot summary carries the identity (URI + ETag) of every
- * object it loaded, and an object already in the table's history is reported as already ingested
- * and not appended again — so a redriven batch appends only what its failed run did not commit.
+ * quarantine replacement for the whole run (before any append) and one append per table, each row
+ * still carrying its own object and line. Idempotent per object: the append's snapshot summary
+ * carries the identity (URI + ETag) of every object it loaded, and an object already in the table's
+ * history is reported as already ingested and not appended again — so a redriven batch appends only
+ * what its failed run did not commit.
  */
 @Command(
     name = BronzeIngestJob.STEP,
@@ -168,18 +168,28 @@ public final class BronzeIngestJob extends BaseSparkJob {
     List<String> tables = new ArrayList<>();
     List<String> messages = new ArrayList<>();
     Map<String, Object> details = new LinkedHashMap<>();
+    Timestamp now = Timestamp.from(Instant.now());
+    List<TableLoad> loads = new ArrayList<>();
     for (Map.Entry<SourceEntity, List<LandedObject>> group : byEntity.entrySet()) {
-      TableDefinition bronze = group.getKey().bronze();
-      tables.add(bronze.name());
-      TableLoad load = load(spark, catalog, group.getKey(), group.getValue(), executionId);
+      tables.add(group.getKey().bronze().name());
+      prepare(spark, catalog, group.getKey(), group.getValue(), now, executionId)
+          .ifPresent(loads::add);
+    }
+    // The rejects of every table in one quarantine commit, before any append: a run cut between
+    // them is rerun for the objects it did not append, and replaces their rejects again.
+    if (!loads.isEmpty()) {
+      quarantine(spark, loads, now, executionId);
+    }
+    List<String> added = new ArrayList<>();
+    for (TableLoad load : loads) {
+      append(load, executionId);
       if (load.message() != null) {
         messages.add(load.message());
       }
-      if (load.format() != null) {
-        details.put("format", load.format());
-      }
-      details.put("addedColumns", load.addedColumns());
+      details.put("format", load.format());
+      added.addAll(load.addedColumns());
     }
+    details.put("addedColumns", added);
     long in = outcomes.stream().mapToLong(ObjectOutcome::rowsIn).sum();
     long rejected = outcomes.stream().mapToLong(ObjectOutcome::rowsRejected).sum();
     boolean nothingNew = outcomes.stream().allMatch(ObjectOutcome::alreadyIngested);
@@ -258,16 +268,35 @@ public final class BronzeIngestJob extends BaseSparkJob {
     }
   }
 
-  private record TableLoad(String format, List<String> addedColumns, String message) {}
+  /** One table's share of the run: its fresh objects, parsed, ready to quarantine and append. */
+  private record TableLoad(
+      TableDefinition bronze,
+      Table table,
+      List<LandedObject> fresh,
+      BronzeRecords parsed,
+      Dataset<Row> rows,
+      String format) {
+    List<String> addedColumns() {
+      return parsed.addedColumns();
+    }
+
+    String message() {
+      return addedColumns().isEmpty()
+          ? null
+          : "schema evolved: added " + String.join(", ", addedColumns());
+    }
+  }
 
   /**
-   * Loads one table's objects: one read over all of them, one quarantine replacement, one append.
+   * Parses one table's objects (one read over all of them; drift evolves the table in one schema
+   * commit), or nothing when every object is already in the table, each recorded as skipped.
    */
-  private TableLoad load(
+  private Optional<TableLoad> prepare(
       SparkSession spark,
       Catalog catalog,
       SourceEntity source,
       List<LandedObject> objects,
+      Timestamp now,
       String executionId) {
     TableDefinition bronze = source.bronze();
     Table table = catalog.loadTable(bronze.identifier());
@@ -283,7 +312,7 @@ public final class BronzeIngestJob extends BaseSparkJob {
       }
     }
     if (fresh.isEmpty()) {
-      return new TableLoad(null, List.of(), null);
+      return Optional.empty();
     }
 
     // The same rules the ingest router applied: .jsonl/.ndjson lines, .json array, .csv, .parquet,
@@ -300,45 +329,57 @@ public final class BronzeIngestJob extends BaseSparkJob {
           new SourceObject(
               object.sourceFile(), path, detected.format(), detected.gzip(), object.size()));
     }
-    String tableName = bronze.name();
     BronzeRecords parsed =
         BronzeRecords.parse(
             spark, table, bronze.qualifiedName(), read(spark, source, sources), source.idColumn());
-    StructType schema = parsed.schema();
-    Timestamp now = Timestamp.from(Instant.now());
-    JavaRDD<Row> good = parsed.rows(now, executionId);
-    JavaRDD<Row> bad = parsed.rejects(tableName, now, executionId);
-    RecordTally tally = parsed.tally();
-    List<String> sourceFiles = fresh.stream().map(LandedObject::sourceFile).toList();
-    Quarantine.replace(spark, STEP, sourceFiles, Quarantine.frame(spark, bad), tally.rejected());
-    Dataset<Row> rows = spark.createDataFrame(good, schema);
+    Dataset<Row> rows = spark.createDataFrame(parsed.rows(now, executionId), parsed.schema());
+    String format =
+        sources.stream().map(o -> o.format().label()).distinct().collect(Collectors.joining(","));
+    return Optional.of(new TableLoad(bronze, table, fresh, parsed, rows, format));
+  }
+
+  /** Replaces the quarantine rows of every loaded object with this run's rejects: one commit. */
+  private static void quarantine(
+      SparkSession spark, List<TableLoad> loads, Timestamp now, String executionId) {
+    List<String> sourceFiles = new ArrayList<>();
+    Dataset<Row> rejects = null;
+    long rejected = 0;
+    for (TableLoad load : loads) {
+      load.fresh().forEach(o -> sourceFiles.add(o.sourceFile()));
+      Dataset<Row> mine =
+          Quarantine.frame(spark, load.parsed().rejects(load.bronze().name(), now, executionId));
+      rejects = rejects == null ? mine : rejects.unionAll(mine);
+      rejected += load.parsed().tally().rejected();
+    }
+    Quarantine.replace(spark, STEP, sourceFiles, rejects, rejected);
+  }
+
+  /** One table's append, its snapshot carrying the identity of every object it loaded. */
+  private void append(TableLoad load, String executionId) {
     LakehouseSpark.write(
         () -> {
           var writer =
-              rows.writeTo(bronze.qualifiedName())
+              load.rows()
+                  .writeTo(load.bronze().qualifiedName())
                   .option("snapshot-property." + SUMMARY_EXECUTION_ID, executionId);
-          for (Map.Entry<String, String> p : identityProperties(fresh).entrySet()) {
+          for (Map.Entry<String, String> p : identityProperties(load.fresh()).entrySet()) {
             writer = writer.option("snapshot-property." + p.getKey(), p.getValue());
           }
           writer.append();
         });
+    Table table = load.table();
     table.refresh();
+    LandedObject first = load.fresh().get(0);
     Long snapshotId =
-        findIngest(table, fresh.get(0).sourceFile(), fresh.get(0).etag())
-            .map(Snapshot::snapshotId)
-            .orElse(null);
-    for (LandedObject object : fresh) {
+        findIngest(table, first.sourceFile(), first.etag()).map(Snapshot::snapshotId).orElse(null);
+    RecordTally tally = load.parsed().tally();
+    for (LandedObject object : load.fresh()) {
       long ok = tally.parsed(object.sourceFile());
       long rejected = tally.rejected(object.sourceFile());
       outcomes.add(
           new ObjectOutcome(
-              object, tableName, ok + rejected, ok, rejected, snapshotId, false, null));
+              object, load.bronze().name(), ok + rejected, ok, rejected, snapshotId, false, null));
     }
-    List<String> added = parsed.addedColumns();
-    String message = added.isEmpty() ? null : "schema evolved: added " + String.join(", ", added);
-    String format =
-        sources.stream().map(o -> o.format().label()).distinct().collect(Collectors.joining(","));
-    return new TableLoad(format, added, message);
   }
 
   /** Text objects in one read; each Parquet object through its own schema-mapped read. */

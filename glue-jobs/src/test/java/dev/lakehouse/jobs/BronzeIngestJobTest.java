@@ -6,13 +6,19 @@ import static dev.lakehouse.jobs.JobTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.lakehouse.core.ingest.batch.BatchManifest;
 import dev.lakehouse.core.runs.RunStatus;
+import dev.lakehouse.core.tables.LakehouseTables;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.relocated.com.google.common.collect.Iterables;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -113,6 +119,76 @@ class BronzeIngestJobTest {
                 .get(0)
                 .getString(0))
         .isEqualTo("{\"customer_id\":\"C9\",\"order_status\":\"pending\"}");
+  }
+
+  @Test
+  void aBatchOfTwoTablesQuarantinesTheirRejectsInOneCommitBeforeItsAppends() {
+    SparkSession spark = JobTestSupport.lakehouse(home);
+    Path customers =
+        write(
+            home,
+            "in/customers.jsonl",
+            "{\"customer_id\":\"C1\",\"email\":\"c1@example.com\"}\n"
+                + "{\"customer_id\":\"C2\",\"created_at\":\"last spring\"}\n");
+    Path orders = write(home, "in/orders.jsonl", ORDERS);
+    String customersKey = "landing/customers/2026/11/customers.jsonl";
+    String ordersKey = "landing/orders/2026/11/orders.jsonl";
+    BatchManifest manifest =
+        new BatchManifest(
+            "batch-1",
+            "exec-batch",
+            "2026-11-01T10:00:00Z",
+            List.of(entry("customers", customersKey, "ec"), entry("orders", ordersKey, "eo")));
+    Table quarantine =
+        LakehouseSpark.icebergCatalog(spark).loadTable(LakehouseTables.QUARANTINE.identifier());
+    int snapshotsBefore = Iterables.size(quarantine.snapshots());
+
+    JobResult result =
+        BronzeIngestJob.fromArgs(
+                "--execution-id", "exec-batch", "--batch-manifest", "s3://landing/batches/b.json")
+            .withManifest(manifest)
+            .withSourcePaths(
+                Map.of(
+                    "s3://landing/" + customersKey, customers, "s3://landing/" + ordersKey, orders))
+            .execute(spark);
+
+    assertThat(List.of(result.rowsIn(), result.rowsWritten(), result.rowsRejected()))
+        .containsExactly(11L, 3L, 8L);
+    quarantine.refresh();
+    assertThat(Iterables.size(quarantine.snapshots())).isEqualTo(snapshotsBefore + 1);
+    assertThat(
+            rows(
+                spark,
+                "select table_name, count(*) from ecommerce_lakehouse.quarantine"
+                    + " group by table_name order by table_name"))
+        .extracting(r -> r.getString(0), r -> r.getLong(1))
+        .containsExactly(tuple("raw_customers", 1L), tuple("raw_orders", 7L));
+    assertThat(
+            rows(
+                spark,
+                "select reason from ecommerce_lakehouse.quarantine where table_name = 'raw_customers'"))
+        .extracting(r -> r.getString(0))
+        .containsExactly("field created_at: expected ISO-8601 timestamp, got \"last spring\"");
+    assertThat(count(spark, "raw_customers")).isEqualTo(1);
+    assertThat(count(spark, "raw_orders")).isEqualTo(2);
+  }
+
+  private static BatchManifest.Entry entry(String entity, String key, String etag) {
+    return new BatchManifest.Entry(
+        BatchManifest.Status.ACCEPTED,
+        "landing",
+        key,
+        "s3://landing/" + key,
+        etag,
+        entity,
+        "raw_" + entity,
+        null,
+        "jsonl",
+        null,
+        null,
+        null,
+        List.of(),
+        null);
   }
 
   /**
