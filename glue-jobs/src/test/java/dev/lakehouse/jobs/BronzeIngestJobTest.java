@@ -156,6 +156,12 @@ class BronzeIngestJobTest {
         .containsExactly(11L, 3L, 8L);
     quarantine.refresh();
     assertThat(Iterables.size(quarantine.snapshots())).isEqualTo(snapshotsBefore + 1);
+    long firstAppend =
+        LakehouseSpark.icebergCatalog(spark)
+            .loadTable(LakehouseTables.RAW_CUSTOMERS.identifier())
+            .currentSnapshot()
+            .timestampMillis();
+    assertThat(quarantine.currentSnapshot().timestampMillis()).isLessThanOrEqualTo(firstAppend);
     assertThat(
             rows(
                 spark,
