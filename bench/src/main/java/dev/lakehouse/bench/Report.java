@@ -377,12 +377,12 @@ final class Report {
       """
       ## Larger scales
 
-      `BENCH_JAVA_OPTS=-Xmx8g bench/run --scale SF100 --repeats 1 --only scales` (500k orders, a 286 MB orders file)
+      `BENCH_JAVA_OPTS=-Xmx8g bench/run --scale SF100 --repeats 1 --only scales` (500k orders, a 320 MB orders file)
       takes 7 min on an idle 2-core machine (session 13; 13 to 18 min before bronze's faster parse): generating the
       data, (a)'s full build and the stack's preload of the 500k orders through bronze, silver and gold (71 s) are
-      most of it; `--repeats 3` took 14 min. The harness's own JVM runs two lakehouses' jobs (and until session 12 held the generated orders), so
-      give it 8 GB at SF100: in a 4 GB run that did SF1 first it sat at 4.9 GB RSS and used 1.5 cores beside (g)'s
-      child, and (b) and (d) came out lower than in SF100 alone. The scenarios' child JVMs keep their own caps.
+      most of it; `--repeats 3` took 14 min. The harness's own JVM runs two lakehouses' jobs (and until session 12
+      held the generated orders), so give it 8 GB at SF100: in a 4 GB run that did SF1 first it sat at 4.9 GB RSS
+      and used 1.5 cores beside (g)'s child, and (b) and (d) came out lower than in SF100 alone. The scenarios' child JVMs keep their own caps.
 
       `--scale SF1000` (5M orders) has not been run by the harness. Its data no longer needs the memory: the generator
       writes its orders as it draws them and the harness cuts its files in one pass, holding only the orders after the
