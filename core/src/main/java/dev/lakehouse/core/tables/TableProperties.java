@@ -40,8 +40,7 @@ public final class TableProperties {
     // Hash distribution clusters rows by partition before writing, so each task writes one file per
     // partition. Not in bronze: a load's rows share one partition (the day it was ingested), so the
     // shuffle would only funnel a whole file into one writing task; each reading task writes its
-    // own
-    // file instead (fanout keeps a write that does span days correct).
+    // own file instead (fanout keeps a write that does span days correct).
     boolean clustered = partitioned && zone != Zone.BRONZE;
     props.put("write.distribution-mode", clustered ? "hash" : "none");
     if (zone == Zone.BRONZE) {

@@ -223,32 +223,25 @@ public final class RecordParser implements Serializable {
     }
     if (type instanceof DecimalType decimal) {
       BigDecimal number = decimal(value, path, decimal);
-      if (number.scale() <= decimal.scale()) {
-        // The common case, decided without stripping zeros (which only lowers the scale).
-        BigDecimal scaled = number.setScale(decimal.scale());
-        if (scaled.precision() > decimal.precision()) {
-          throw outOfRange(path, number, decimal);
+      // Only a value with more digits than the column's scale needs its zeros stripped to tell.
+      if (number.scale() > decimal.scale()) {
+        if (number.stripTrailingZeros().scale() > decimal.scale() && isAmount(decimal)) {
+          // A total computed by the source (Σ price × quantity × (1 − discount)) carries sub-cent
+          // digits: it is rounded to cents, as a cast to DECIMAL(12,2) would. Prices and rates are
+          // entered values: extra digits there mean a broken record, which is rejected below.
+          number = number.setScale(decimal.scale(), java.math.RoundingMode.HALF_UP);
         }
-        return scaled;
-      }
-      if (number.stripTrailingZeros().scale() > decimal.scale() && isAmount(decimal)) {
-        // A total computed by the source (Σ price × quantity × (1 − discount)) carries sub-cent
-        // digits: it is
-        // rounded to cents, as a cast to DECIMAL(12,2) would. Prices and rates are entered values:
-        // extra digits
-        // there mean a broken record, which is rejected below.
-        number = number.setScale(decimal.scale(), java.math.RoundingMode.HALF_UP);
-      }
-      if (number.stripTrailingZeros().scale() > decimal.scale()) {
-        throw new FieldException(
-            "field "
-                + path
-                + ": "
-                + number.toPlainString()
-                + " has more than "
-                + decimal.scale()
-                + " decimal places for "
-                + typeName(decimal));
+        if (number.stripTrailingZeros().scale() > decimal.scale()) {
+          throw new FieldException(
+              "field "
+                  + path
+                  + ": "
+                  + number.toPlainString()
+                  + " has more than "
+                  + decimal.scale()
+                  + " decimal places for "
+                  + typeName(decimal));
+        }
       }
       BigDecimal scaled = number.setScale(decimal.scale());
       if (scaled.precision() > decimal.precision()) {
