@@ -46,7 +46,8 @@ public final class Bench implements Callable<Integer> {
   @Option(
       names = "--small-ingests",
       defaultValue = "4",
-      description = "Small ingests before compaction (default ${DEFAULT-VALUE}).")
+      description =
+          "Small ingests in each half of the compaction scenario (d) (default ${DEFAULT-VALUE}).")
   int smallIngests;
 
   @Option(

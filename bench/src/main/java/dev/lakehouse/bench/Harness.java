@@ -1,11 +1,14 @@
 package dev.lakehouse.bench;
 
 import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDER_ITEMS;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakehouse.asl.Execution;
 import dev.lakehouse.asl.ExecutionStatus;
+import dev.lakehouse.core.tables.TableProperties;
 import dev.lakehouse.jobs.CompactionJob;
+import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.local.LakehouseHome;
 import dev.lakehouse.local.LocalLakehouse;
 import dev.lakehouse.local.cli.QueryEndpoint;
@@ -16,8 +19,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileScanTask;
@@ -57,7 +63,7 @@ final class Harness {
     deleteRecursively(dir);
     System.out.println(
         "bench: " + scale + ": generating " + scale.orders() + " orders under " + dir);
-    BenchData data = BenchData.generate(scale, dir.resolve("data"), repeats, smallIngests);
+    BenchData data = BenchData.generate(scale, dir.resolve("data"), repeats, 2 * smallIngests);
     FileHome lakehouse = incremental(scale, data, dir);
     prune(scale, lakehouse);
     compaction(scale, data, lakehouse);
@@ -240,17 +246,27 @@ final class Harness {
   // ------------------------------------------------------------------ (d) compaction after small
   // ingests
 
+  /**
+   * Two halves of small ingests on the same home. The first runs with the silver tables' compaction
+   * after write turned off (curated_orders and its lines), as every release before it did, and ends
+   * with the nightly {@code CompactionJob}; the second runs as the tables are declared, compacting
+   * each partition its write brings to the threshold.
+   */
   private void compaction(Scale scale, BenchData data, FileHome home) {
-    for (Path small : data.smallIngests) {
+    int half = data.smallIngests.size() / 2;
+    compactAfterWrite(home, false);
+    List<Integer> withoutMax = new ArrayList<>();
+    for (Path small : data.smallIngests.subList(0, half)) {
       home.load("orders", small);
+      withoutMax.add(maxDataFilesPerPartition(home.table(CURATED_ORDERS)));
     }
+    compactAfterWrite(home, true);
     Table table = home.table(CURATED_ORDERS);
     Planned before = plan(table, Expressions.alwaysTrue());
     long snapshotBefore = table.currentSnapshot().snapshotId();
     // Every partition with 2+ files is rewritten (as MedallionJobsTest runs it): the scenario
-    // measures what
-    // compaction gains. The maintenance run's default, 5, would leave a short run of small ingests
-    // as it is.
+    // measures what compaction gains. The tables' threshold, 5, would leave a short run of small
+    // ingests as it is.
     double compactSeconds =
         Runs.seconds(
             () ->
@@ -284,7 +300,7 @@ final class Harness {
     String size =
         String.format(
             "curated_orders after the delta and %d small ingests of %d new + %d updated orders",
-            data.smallIngests.size(), BenchData.SMALL_INGEST_NEW, BenchData.SMALL_INGEST_UPDATES);
+            half, BenchData.SMALL_INGEST_NEW, BenchData.SMALL_INGEST_UPDATES);
     report.row(
         new Report.Row(
             scale.name(),
@@ -316,6 +332,79 @@ final class Harness {
             speedup,
             null,
             "ratio = speed-up (before / after)"));
+
+    // The second half, as declared: each silver run compacts the partitions it brought to the
+    // threshold.
+    List<Integer> withMax = new ArrayList<>();
+    int compactions = 0;
+    long rewritten = 0;
+    for (Path small : data.smallIngests.subList(half, data.smallIngests.size())) {
+      JobResult silver = home.load("orders", small).get(1);
+      if (silver.details().get("compacted") instanceof Map<?, ?> compacted
+          && compacted.get(CURATED_ORDERS.name()) instanceof Map<?, ?> orders
+          && orders.get("rewrittenDataFiles") instanceof Number files) {
+        compactions++;
+        rewritten += files.longValue();
+      }
+      withMax.add(maxDataFilesPerPartition(home.table(CURATED_ORDERS)));
+    }
+    table.refresh();
+    Planned bounded = plan(table, Expressions.alwaysTrue());
+    int filesBounded = bounded.files() + bounded.deleteFiles();
+    int maxBounded = withMax.stream().mapToInt(Integer::intValue).max().orElse(0);
+    report.key(scale, "compaction_after_write_max_partition_files", maxBounded);
+    report.row(
+        new Report.Row(
+            scale.name(),
+            "(d) compaction after write: files after as many small ingests again",
+            String.format(
+                "curated_orders after the nightly run and %d more small ingests, each silver run"
+                    + " compacting the partitions it brought to the threshold",
+                data.smallIngests.size() - half),
+            List.of((double) filesBounded),
+            "files",
+            "the first half's files, without it (before the nightly run)",
+            List.of((double) filesBefore),
+            (double) filesBefore / filesBounded,
+            "files per partition bounded",
+            String.format(
+                "%d data + %d delete files; most data files in one partition after each small ingest:"
+                    + " %s with it (threshold %d), %s without; %d silver runs compacted curated_orders"
+                    + " (%d files rewritten)",
+                bounded.files(),
+                bounded.deleteFiles(),
+                join(withMax),
+                TableProperties.DEFAULT_COMPACT_MIN_INPUT_FILES,
+                join(withoutMax),
+                compactions,
+                rewritten)));
+  }
+
+  private static String join(List<Integer> counts) {
+    return String.join(", ", counts.stream().map(String::valueOf).toList());
+  }
+
+  /** Turns the silver order tables' compaction after write on or off. */
+  private static void compactAfterWrite(FileHome home, boolean on) {
+    for (var definition : List.of(CURATED_ORDERS, CURATED_ORDER_ITEMS)) {
+      home.table(definition)
+          .updateProperties()
+          .set(TableProperties.COMPACT_AFTER_WRITE, Boolean.toString(on))
+          .commit();
+    }
+  }
+
+  /** The most data files any partition of {@code table} has. */
+  private static int maxDataFilesPerPartition(Table table) {
+    Map<String, Integer> files = new HashMap<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        files.merge(task.spec().partitionToPath(task.file().partition()), 1, Integer::sum);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files.values().stream().mapToInt(Integer::intValue).max().orElse(0);
   }
 
   // ------------------------------------------------------------------ (b) bronze vs the plain

@@ -29,6 +29,7 @@ final class Report {
           "prune_customer_files_pct",
           "compaction_file_ratio",
           "compaction_scan_speedup",
+          "compaction_after_write_max_partition_files",
           "execution_fixed_seconds",
           "cli_cold_seconds",
           "query_warm_seconds",
@@ -335,9 +336,12 @@ final class Report {
       - **(c)** on curated_orders after (a), Iceberg's scan planning (`table.newScan().filter(…).planFiles()`)
         counts the data files and bytes a one-day query, `order_status = 'shipped'` and a `customer_id` lookup
         touch: `prune_day_files_pct`, `prune_customer_files_pct`.
-      - **(d)** small ingests (25 new + 25 updated orders each) through bronze and silver, then `CompactionJob
-        --min-input-files 2` on curated_orders: `compaction_file_ratio` = (data + delete files) before / after;
-        `compaction_scan_speedup` = the same full scan of the snapshot before compaction / after it, alternating.
+      - **(d)** `--small-ingests` small ingests (25 new + 25 updated orders each) through bronze and silver with the
+        order tables' compaction after write turned off, then `CompactionJob --min-input-files 2` on curated_orders:
+        `compaction_file_ratio` = (data + delete files) before / after; `compaction_scan_speedup` = the same full
+        scan of the snapshot before compaction / after it, alternating. Then as many small ingests again as the tables
+        are declared (each silver run compacts the partitions it brought to 5 data files):
+        `compaction_after_write_max_partition_files` = the most data files a partition held after any of them.
       - **(e)** one execution of 200 new orders through `LocalStack` (upload to the S3 server, the ingest state
         machine: Route, Bronze, Silver, Gold, RecordRun) in the harness's warm JVM: `execution_fixed_seconds`.
       - **(f)** `lakehouse sql "select count(*) from ecommerce_lakehouse.curated_orders"` in a child JVM (the

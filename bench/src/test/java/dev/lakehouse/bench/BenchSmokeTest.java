@@ -49,6 +49,9 @@ class BenchSmokeTest {
     assertThat(sf1.get("compaction_file_ratio").asDouble())
         .as("compaction leaves fewer files")
         .isGreaterThan(1);
+    assertThat(sf1.get("compaction_after_write_max_partition_files").asInt())
+        .as("after a silver run no partition holds the threshold's 5 data files")
+        .isLessThan(5);
     assertThat(sf1.get("peak_rss_mb").asDouble())
         .as("a JVM running Spark")
         .isBetween(100.0, 8192.0);

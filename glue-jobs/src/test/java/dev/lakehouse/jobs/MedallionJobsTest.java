@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lakehouse.core.runs.RunStatus;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
@@ -454,12 +455,20 @@ class MedallionJobsTest {
                 item("P2", 2, "200.00", "0"),
                 item("P3", 1, "0.25", "0.10"))));
 
+    // The MERGE rewrote five of the file's seven lines: past Iceberg's 30% of a file's rows
+    // deleted, the run compacts the partition right after, in a commit of its own.
+    assertThat(
+            strings(
+                    "select operation from ecommerce_lakehouse.curated_order_items.snapshots"
+                        + " order by committed_at")
+                .subList((int) lineSnapshots, (int) lineSnapshots + 2))
+        .as("one commit for the lines of the run, then the compaction")
+        .containsExactly("[overwrite]", "[replace]");
     assertThat(
             rows(spark, "select count(*) from ecommerce_lakehouse.curated_order_items.snapshots")
                 .get(0)
                 .getLong(0))
-        .as("one commit for the lines of the run")
-        .isEqualTo(lineSnapshots + 1);
+        .isEqualTo(lineSnapshots + 2);
     assertThat(
             strings(
                 "select order_id, line_number, product_id, quantity, item_net, order_status from"
@@ -470,8 +479,7 @@ class MedallionJobsTest {
             "[O3,2,P2,2,400.0000,delivered]",
             "[O3,3,P3,1,0.2250,delivered]");
     // From the first load on, every snapshot has lines for all four orders (before it, the products
-    // run's snapshot
-    // of an empty table).
+    // run's snapshot of an empty table).
     List<List<String>> ordersPerSnapshot =
         rows(
                 spark,
@@ -487,7 +495,7 @@ class MedallionJobsTest {
             .dropWhile(List::isEmpty)
             .toList();
     assertThat(ordersPerSnapshot)
-        .hasSize(2)
+        .hasSize(3)
         .allSatisfy(orders -> assertThat(orders).containsExactly("[O1]", "[O2]", "[O3]", "[O4]"));
     gold();
     assertIncrementalEqualsFull();
@@ -495,6 +503,11 @@ class MedallionJobsTest {
 
   @Test
   void compactionFoldsSmallFilesAndDeletesWithoutChangingRows() {
+    // The nightly job alone: the silver runs must not compact first (a file with 30% of its rows
+    // deleted is worth rewriting at once, and two of these four orders are updated).
+    spark.sql(
+        "ALTER TABLE ecommerce_lakehouse.curated_orders"
+            + " SET TBLPROPERTIES ('lakehouse.compact.after-write' = 'false')");
     load("products", PRODUCTS);
     load("customers", CUSTOMERS);
     load("orders", ORDERS);
@@ -550,7 +563,113 @@ class MedallionJobsTest {
         .isEqualTo(RunStatus.SKIPPED);
   }
 
+  @Test
+  void theSilverRunWhoseMergeBringsAPartitionToFiveFilesCompactsIt() {
+    load("products", PRODUCTS);
+    load("customers", CUSTOMERS);
+    load("orders", ORDERS);
+    // A broken threshold on the lines is reported, not fatal (customers, unpartitioned, are left
+    // to the nightly run).
+    spark.sql(
+        "ALTER TABLE ecommerce_lakehouse.curated_order_items"
+            + " SET TBLPROPERTIES ('lakehouse.compact.min-input-files' = 'many')");
+    List<JobResult> runs = new java.util.ArrayList<>();
+    List<List<Long>> ordersFiles = new java.util.ArrayList<>();
+    // Three batches of new orders each append a data file to month 2026-11; then an update of O2
+    // adds a fifth and a delete file for its old row.
+    for (String batch :
+        List.of(
+            order("O7", "C1", "2026-11-05T08:00:00Z", "pending", item("P1", 1, "10.00", "0")),
+            order("O8", "C2", "2026-11-06T08:00:00Z", "pending", item("P3", 2, "5.00", "0")),
+            order("O9", "C1", "2026-11-07T08:00:00Z", "pending", item("P2", 1, "200.00", "0")),
+            order(
+                "O2", "C2", "2026-11-01T23:30:00Z", "cancelled", item("P3", 2, "5.00", "0.15")))) {
+      runs.add(load("orders", lines(batch)));
+      ordersFiles.add(fileCounts("curated_orders"));
+    }
+
+    assertThat(ordersFiles)
+        .as("data and delete files of curated_orders after each update")
+        .containsExactly(List.of(2L, 0L), List.of(3L, 0L), List.of(4L, 0L), List.of(1L, 1L));
+    // The old O2 row's delete file stays until the nightly run, and no scan opens it: it names the
+    // data file it belongs to, which the compaction replaced.
+    var table =
+        LakehouseSpark.icebergCatalog(spark)
+            .loadTable(dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS.identifier());
+    try (var tasks = table.newScan().planFiles()) {
+      assertThat(tasks).hasSize(1).allSatisfy(task -> assertThat(task.deletes()).isEmpty());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(runs.subList(0, 3))
+        .allSatisfy(r -> assertThat(compacted(r).keySet()).containsExactly("curated_order_items"));
+    JobResult fourth = runs.get(3);
+    assertThat(fourth.status()).isEqualTo(RunStatus.SUCCEEDED);
+    Map<String, Object> compacted = compacted(fourth);
+    assertThat(compacted.keySet()).containsExactly("curated_order_items", "curated_orders");
+    assertThat(compacted.get("curated_order_items"))
+        .isEqualTo(
+            Map.of(
+                "compactionDeferred",
+                "lakehouse.compact.min-input-files must be a whole number of at least 1, was 'many'"));
+    Map<?, ?> orders = (Map<?, ?>) compacted.get("curated_orders");
+    assertThat(orders.get("rewrittenDataFiles")).isEqualTo(5L);
+    assertThat(orders.get("addedDataFiles")).isEqualTo(1L);
+    assertThat(orders.get("removedDeleteFiles")).isEqualTo(0L);
+    assertThat(orders.get("strategy")).isEqualTo("sort");
+    assertThat(fileCounts("curated_order_items")).isEqualTo(List.of(5L, 1L));
+
+    // The result names the MERGE's snapshot (it carries the watermark); the compaction follows it
+    // as its own commit and changes no row.
+    String snapshots = "ecommerce_lakehouse.curated_orders.snapshots";
+    assertThat(
+            strings(
+                "select operation, summary['deleted-data-files'], summary['added-data-files'],"
+                    + " summary['removed-delete-files'] from "
+                    + snapshots
+                    + " where committed_at >= (select committed_at from "
+                    + snapshots
+                    + " where snapshot_id = "
+                    + fourth.snapshotId()
+                    + ") order by committed_at"))
+        .containsExactly("[overwrite,null,1,null]", "[replace,5,1,null]");
+    String orderRows =
+        "select order_id, customer_name, order_status, net_amount from ecommerce_lakehouse.curated_orders";
+    assertThat(strings(orderRows + " order by order_id"))
+        .containsExactly(
+            "[O1,Ann Lee,delivered,245.16]",
+            "[O2,Bob Ray,cancelled,19.17]",
+            "[O3,null,shipped,42.62]",
+            "[O4,Ann Lee,cancelled,216.00]",
+            "[O7,Ann Lee,pending,20.79]",
+            "[O8,Bob Ray,pending,20.79]",
+            "[O9,Ann Lee,pending,216.00]")
+        .isEqualTo(
+            strings(
+                orderRows.replace(
+                        "curated_orders", "curated_orders VERSION AS OF " + fourth.snapshotId())
+                    + " order by order_id"));
+    assertThat(gold().status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertIncrementalEqualsFull();
+  }
+
   // ------------------------------------------------------------------ helpers
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> compacted(JobResult silver) {
+    return (Map<String, Object>) silver.details().get("compacted");
+  }
+
+  /** A table's live data files and delete files. */
+  private List<Long> fileCounts(String table) {
+    return List.of(
+        rows(spark, "select count(*) from ecommerce_lakehouse." + table + ".data_files")
+            .get(0)
+            .getLong(0),
+        rows(spark, "select count(*) from ecommerce_lakehouse." + table + ".delete_files")
+            .get(0)
+            .getLong(0));
+  }
 
   private JobResult load(String entity, String content) {
     files++;

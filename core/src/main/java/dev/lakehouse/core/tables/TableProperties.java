@@ -14,12 +14,62 @@ public final class TableProperties {
    */
   public static final String ZONE = "lakehouse.zone";
 
+  /**
+   * A partition is compacted once it holds this many data files (or one of its files that many
+   * delete files): by the nightly maintenance in every zone, and right after each write where
+   * {@link #COMPACT_AFTER_WRITE} is on. Iceberg's rewrite option of the same name.
+   */
+  public static final String COMPACT_MIN_INPUT_FILES = "lakehouse.compact.min-input-files";
+
+  public static final int DEFAULT_COMPACT_MIN_INPUT_FILES = 5;
+
+  /**
+   * Whether the job that wrote the table compacts the partitions that reached {@link
+   * #COMPACT_MIN_INPUT_FILES} right after its commits: on for partitioned silver tables, whose
+   * appends and MERGEs add a data file per partition they touch, so their files stay bounded
+   * without a nightly wait while a rewrite stays the size of the partitions the batch touched. Off
+   * for the unpartitioned dimensions, where a rewrite is the whole table: the nightly run keeps
+   * them.
+   */
+  public static final String COMPACT_AFTER_WRITE = "lakehouse.compact.after-write";
+
   public static final long TARGET_FILE_SIZE_BYTES = 128L * 1024 * 1024;
   public static final long MAX_SNAPSHOT_AGE_MS = 7L * 24 * 60 * 60 * 1000;
   public static final int MIN_SNAPSHOTS_TO_KEEP = 5;
   public static final int PREVIOUS_METADATA_VERSIONS_MAX = 50;
 
   private TableProperties() {}
+
+  /** The table's {@link #COMPACT_MIN_INPUT_FILES}, the default where it predates the property. */
+  public static int compactMinInputFiles(Map<String, String> properties) {
+    String value = properties.get(COMPACT_MIN_INPUT_FILES);
+    int files;
+    try {
+      files = value == null ? DEFAULT_COMPACT_MIN_INPUT_FILES : Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      files = 0;
+    }
+    if (files < 1) {
+      throw new IllegalArgumentException(
+          COMPACT_MIN_INPUT_FILES + " must be a whole number of at least 1, was '" + value + "'");
+    }
+    return files;
+  }
+
+  /**
+   * The table's {@link #COMPACT_AFTER_WRITE}; where it predates the property, what it is declared
+   * with now.
+   */
+  public static boolean compactAfterWrite(Map<String, String> properties, boolean partitioned) {
+    String value = properties.get(COMPACT_AFTER_WRITE);
+    return value == null
+        ? compactsAfterWrite(Zone.SILVER.label().equals(properties.get(ZONE)), partitioned)
+        : Boolean.parseBoolean(value.trim());
+  }
+
+  private static boolean compactsAfterWrite(boolean silver, boolean partitioned) {
+    return silver && partitioned;
+  }
 
   static Map<String, String> forTable(
       Zone zone, boolean partitioned, Map<String, String> overrides) {
@@ -54,6 +104,10 @@ public final class TableProperties {
     // Keep data files under the zone prefix so S3 lifecycle rules can target each zone.
     props.put("write.object-storage.enabled", "false");
     String rowLevelMode = zone == Zone.SILVER ? "merge-on-read" : "copy-on-write";
+    props.put(COMPACT_MIN_INPUT_FILES, Integer.toString(DEFAULT_COMPACT_MIN_INPUT_FILES));
+    props.put(
+        COMPACT_AFTER_WRITE,
+        Boolean.toString(compactsAfterWrite(zone == Zone.SILVER, partitioned)));
     props.put("write.merge.mode", rowLevelMode);
     props.put("write.update.mode", rowLevelMode);
     props.put("write.delete.mode", rowLevelMode);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
@@ -106,6 +107,45 @@ class LakehouseTablesTest {
         .containsEntry("write.spark.fanout.enabled", "true");
     assertThat(LakehouseTables.AGG_DAILY_METRICS.properties())
         .containsEntry("write.merge.mode", "copy-on-write");
+  }
+
+  @Test
+  void partitionedSilverTablesCompactAfterEachWrite() {
+    assertThat(
+            LakehouseTables.all().stream()
+                .filter(t -> "true".equals(t.properties().get(TableProperties.COMPACT_AFTER_WRITE)))
+                .map(TableDefinition::name))
+        .containsExactly("curated_orders", "curated_order_items");
+    assertThat(LakehouseTables.all())
+        .allSatisfy(
+            t ->
+                assertThat(t.properties())
+                    .containsEntry(TableProperties.COMPACT_MIN_INPUT_FILES, "5"));
+    // Tables provisioned before the properties existed get what they are declared with now.
+    Map<String, String> olderSilver = Map.of(TableProperties.ZONE, "silver");
+    assertThat(TableProperties.compactAfterWrite(olderSilver, true)).isTrue();
+    assertThat(TableProperties.compactAfterWrite(olderSilver, false)).isFalse();
+    assertThat(TableProperties.compactAfterWrite(Map.of(TableProperties.ZONE, "gold"), true))
+        .isFalse();
+    assertThat(TableProperties.compactMinInputFiles(olderSilver)).isEqualTo(5);
+    // An operator's choice wins, and a threshold that is not a whole number is named.
+    assertThat(
+            TableProperties.compactAfterWrite(
+                Map.of(
+                    TableProperties.ZONE, "silver", TableProperties.COMPACT_AFTER_WRITE, "false"),
+                true))
+        .isFalse();
+    assertThat(
+            TableProperties.compactMinInputFiles(
+                Map.of(TableProperties.COMPACT_MIN_INPUT_FILES, " 12 ")))
+        .isEqualTo(12);
+    assertThatThrownBy(
+            () ->
+                TableProperties.compactMinInputFiles(
+                    Map.of(TableProperties.COMPACT_MIN_INPUT_FILES, "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "lakehouse.compact.min-input-files must be a whole number of at least 1, was '0'");
   }
 
   @Test

@@ -85,6 +85,14 @@ final class OrdersSilver implements SilverEntity<OrdersSilver.Staged> {
     return CURATED_ORDERS;
   }
 
+  /**
+   * The lines, the customers' order-derived columns, the orders: the order {@link #commit} uses.
+   */
+  @Override
+  public List<TableDefinition> written() {
+    return List.of(CURATED_ORDER_ITEMS, CURATED_CUSTOMERS, CURATED_ORDERS);
+  }
+
   @Override
   public String key() {
     return "order_id";

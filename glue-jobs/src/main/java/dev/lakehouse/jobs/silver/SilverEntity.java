@@ -39,6 +39,14 @@ interface SilverEntity<S extends SilverEntity.Staged> {
    */
   TableDefinition silver();
 
+  /**
+   * Every silver table a run may write, compacted after the run's commits where they reached their
+   * threshold (see {@link SilverPipelines#compactWritten}).
+   */
+  default List<TableDefinition> written() {
+    return List.of(silver());
+  }
+
   /** The column that identifies a record of the batch (before trimming). */
   String key();
 

@@ -2,6 +2,7 @@ package dev.lakehouse.jobs.silver;
 
 import dev.lakehouse.core.tables.SourceEntity;
 import dev.lakehouse.core.tables.TableDefinition;
+import dev.lakehouse.jobs.Compaction;
 import dev.lakehouse.jobs.JobResult;
 import dev.lakehouse.jobs.LakehouseSpark;
 import dev.lakehouse.jobs.Quarantine;
@@ -84,16 +85,39 @@ public final class SilverPipelines {
         staged,
         batch.commitProperties(executionId, String.join(",", staged.affectedDates())),
         started);
+    Long committed = currentSnapshot(spark, silver);
 
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("superseded", valid - written);
     details.putAll(staged.details());
     details.put("affectedDates", staged.affectedDates().size());
     details.put("fullRead", batch.fullRead());
+    Map<String, Object> compacted = compactWritten(spark, entity.written());
+    if (!compacted.isEmpty()) {
+      details.put("compacted", compacted);
+    }
     return JobResult.succeeded(SilverJob.STEP, silver.name(), started)
         .withCounts(rowsIn, written, rejected)
-        .withSnapshotId(currentSnapshot(spark, silver))
+        .withSnapshotId(committed)
         .withDetails(details);
+  }
+
+  /**
+   * Compacts the partitions of the run's tables that its writes brought to their threshold (see
+   * {@link Compaction#afterWrite}), after every commit of the run: what each table rewrote, by
+   * name, for the tables that rewrote anything or had to leave it for later.
+   */
+  static Map<String, Object> compactWritten(SparkSession spark, List<TableDefinition> tables) {
+    Map<String, Object> compacted = new LinkedHashMap<>();
+    for (TableDefinition table : tables) {
+      Map<String, Object> outcome =
+          Compaction.afterWrite(
+              spark, LakehouseSpark.icebergCatalog(spark).loadTable(table.identifier()));
+      if (!outcome.isEmpty()) {
+        compacted.put(table.name(), outcome);
+      }
+    }
+    return compacted;
   }
 
   /**
