@@ -386,17 +386,20 @@ final class Report {
       data, (a)'s full build and the stack's preload of the 500k orders through bronze, silver and gold (71 s) are
       most of it; `--repeats 3` took 14 min. The harness's own JVM runs two lakehouses' jobs (and until session 12
       held the generated orders), so give it 8 GB at SF100: in a 4 GB run that did SF1 first it sat at 4.9 GB RSS
-      and used 1.5 cores beside (g)'s child, and (b) and (d) came out lower than in SF100 alone. The scenarios' child JVMs keep their own caps.
+      and used 1.5 cores beside (g)'s child, and (b) and (d) came out lower than in SF100 alone. The scenarios'
+      child JVMs keep their own caps.
 
-      `--scale SF1000` (5M orders) has not been run by the harness. Its data no longer needs the memory: the generator
-      writes its orders as it draws them and the harness cuts its files in one pass, holding only the orders after the
-      base and the base orders it re-lands (the same bytes as before); `lakehouse generate --orders 5000000 --customers
-      1000000` took 56 s with `-Xmx2g` (2.2 GB peak RSS: the million customers are what it holds), where it used to
-      spend its time in full collections with `-Xmx8g`. What is left is time: expect a few hours (the full build, the
-      stack's preload and (b) grow with the data) and about 5 GB under `--work`. Its (g) row was measured alone on 2026-12-02 on an idle
-      machine: ten `lakehouse generate --seed N --orders 500000 --customers 100000` files concatenated (5,000,000
-      lines, 3.2 GB; order ids repeat across seeds, which bronze does not look at), loaded by `BronzeRssChild HOME
-      FILE` in a child JVM as (g) starts it. With `-Xmx4g`: 203 s, VmHWM 1,444 MB; with `-Xmx1g`: 219 s, VmHWM
+      `BENCH_JAVA_OPTS=-Xmx12g bench/run --scale SF1000 --repeats 1 --only scales` (5M orders, a 3.2 GB orders
+      file, 1M customers) took 62 min (session 14, on a machine shared with test runs): generating the data 2.5 min,
+      (a) 19 min (the full build 15.5 min, the delta 3.4 min), the stack's preload of the 5M orders through bronze,
+      silver and gold 15 min, (b) 4 min, (g) 6 min, the rest (c), (d), (e), (f) and the burst; about 10 GB under
+      `--work`. The generator writes its orders as it draws them and the harness cuts its files in one pass, holding
+      only the orders after the base and the base orders it re-lands; `lakehouse generate --orders 5000000
+      --customers 1000000` alone takes about a minute with `-Xmx2g` (2.2 GB peak RSS: the million customers are what
+      it holds). Before the harness ran SF1000, (g) was measured alone on an idle machine: ten `lakehouse
+      generate --seed N --orders 500000 --customers 100000` files concatenated (5,000,000 lines, 3.2 GB; order ids
+      repeat across seeds, which bronze does not look at), loaded by `BronzeRssChild HOME FILE` in a child JVM as
+      (g) starts it. With `-Xmx4g`: 203 s, VmHWM 1,444 MB; with `-Xmx1g`: 219 s, VmHWM
       884 MB; every run wrote all 5,000,000 rows (`lakehouse --storage file sql` counted them). Bronze's memory is
       flat in file size: its records stream through the parser once per pass and nothing holds the file. While
       bronze still cached its parsed records (until session 11) the same file took 342 s and 4,574 MB with

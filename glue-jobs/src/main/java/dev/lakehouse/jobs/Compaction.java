@@ -8,6 +8,7 @@ import org.apache.iceberg.actions.BinPackRewriteFilePlanner;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.actions.RewritePositionDeleteFiles;
 import org.apache.iceberg.actions.SizeBasedFileRewritePlanner;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.spark.actions.SparkActions;
 import org.apache.spark.sql.SparkSession;
 
@@ -116,22 +117,22 @@ public final class Compaction {
   }
 
   /**
-   * What a silver job does after its commits: compact {@code table}'s partitions that reached its
+   * What a silver job does after its commits: compact the partitions of the table that reached its
    * threshold, unless the table turns it off ({@value TableProperties#COMPACT_AFTER_WRITE}). Its
    * details, or none when nothing reached the threshold. The rows are already committed with their
    * watermark, so a compaction that fails (a concurrent writer rewrote the same files, storage went
    * away) loses nothing and must not fail the run: its rerun would find the rows consumed and not
    * compact either. It is reported and left to the next run or the nightly maintenance.
    */
-  public static Map<String, Object> afterWrite(SparkSession spark, Table table) {
+  public static Map<String, Object> afterWrite(SparkSession spark, TableIdentifier identifier) {
     Map<String, Object> outcome = new LinkedHashMap<>();
-    if (!TableProperties.compactAfterWrite(table.properties(), table.spec().isPartitioned())) {
-      return outcome;
-    }
     try {
-      Result result = of(spark, table).execute();
-      if (result.rewroteAnything()) {
-        outcome.putAll(result.details());
+      Table table = LakehouseSpark.icebergCatalog(spark).loadTable(identifier);
+      if (TableProperties.compactAfterWrite(table.properties(), table.spec().isPartitioned())) {
+        Result result = of(spark, table).execute();
+        if (result.rewroteAnything()) {
+          outcome.putAll(result.details());
+        }
       }
     } catch (RuntimeException e) {
       outcome.put("compactionDeferred", String.valueOf(e.getMessage()));

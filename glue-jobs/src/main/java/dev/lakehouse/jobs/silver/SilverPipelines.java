@@ -110,9 +110,7 @@ public final class SilverPipelines {
   static Map<String, Object> compactWritten(SparkSession spark, List<TableDefinition> tables) {
     Map<String, Object> compacted = new LinkedHashMap<>();
     for (TableDefinition table : tables) {
-      Map<String, Object> outcome =
-          Compaction.afterWrite(
-              spark, LakehouseSpark.icebergCatalog(spark).loadTable(table.identifier()));
+      Map<String, Object> outcome = Compaction.afterWrite(spark, table.identifier());
       if (!outcome.isEmpty()) {
         compacted.put(table.name(), outcome);
       }
