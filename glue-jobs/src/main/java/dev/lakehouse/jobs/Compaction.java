@@ -78,10 +78,10 @@ public final class Compaction {
   }
 
   public Result execute() {
-    if (table.currentSnapshot() == null) {
-      return Result.NOTHING;
-    }
     boolean sorted = table.sortOrder().isSorted();
+    if (table.currentSnapshot() == null) {
+      return new Result(sorted ? "sort" : "binpack", minInputFiles, 0, 0, 0, 0, 0);
+    }
     String threshold = Integer.toString(minInputFiles);
     RewriteDataFiles rewrite =
         SparkActions.get(spark)
@@ -149,8 +149,6 @@ public final class Compaction {
       long rewrittenBytes,
       long removedDeleteFiles,
       long addedDeleteFiles) {
-    static final Result NOTHING = new Result("binpack", 0, 0, 0, 0, 0, 0);
-
     public boolean rewroteAnything() {
       return rewrittenDataFiles > 0 || removedDeleteFiles > 0;
     }

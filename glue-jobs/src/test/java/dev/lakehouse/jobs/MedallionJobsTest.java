@@ -1,5 +1,6 @@
 package dev.lakehouse.jobs;
 
+import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
 import static dev.lakehouse.jobs.JobTestSupport.rows;
 import static dev.lakehouse.jobs.JobTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -593,9 +594,7 @@ class MedallionJobsTest {
         .containsExactly(List.of(2L, 0L), List.of(3L, 0L), List.of(4L, 0L), List.of(1L, 1L));
     // The old O2 row's delete file stays until the nightly run, and no scan opens it: it names the
     // data file it belongs to, which the compaction replaced.
-    var table =
-        LakehouseSpark.icebergCatalog(spark)
-            .loadTable(dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS.identifier());
+    var table = LakehouseSpark.icebergCatalog(spark).loadTable(CURATED_ORDERS.identifier());
     try (var tasks = table.newScan().planFiles()) {
       assertThat(tasks).hasSize(1).allSatisfy(task -> assertThat(task.deletes()).isEmpty());
     } catch (java.io.IOException e) {

@@ -43,17 +43,19 @@ public final class TableProperties {
   /** The table's {@link #COMPACT_MIN_INPUT_FILES}, the default where it predates the property. */
   public static int compactMinInputFiles(Map<String, String> properties) {
     String value = properties.get(COMPACT_MIN_INPUT_FILES);
-    int files;
+    if (value == null) {
+      return DEFAULT_COMPACT_MIN_INPUT_FILES;
+    }
     try {
-      files = value == null ? DEFAULT_COMPACT_MIN_INPUT_FILES : Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      files = 0;
+      int files = Integer.parseInt(value.trim());
+      if (files >= 1) {
+        return files;
+      }
+    } catch (NumberFormatException notANumber) {
+      // named below, as a threshold below 1 is
     }
-    if (files < 1) {
-      throw new IllegalArgumentException(
-          COMPACT_MIN_INPUT_FILES + " must be a whole number of at least 1, was '" + value + "'");
-    }
-    return files;
+    throw new IllegalArgumentException(
+        COMPACT_MIN_INPUT_FILES + " must be a whole number of at least 1, was '" + value + "'");
   }
 
   /**
