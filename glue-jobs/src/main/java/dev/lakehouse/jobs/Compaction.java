@@ -26,7 +26,10 @@ import org.apache.spark.sql.SparkSession;
 public final class Compaction {
   private final SparkSession spark;
   private final Table table;
-  private int minInputFiles;
+
+  /** Set by {@link #minInputFiles(int)}; otherwise the table's, read when the compaction runs. */
+  private Integer minInputFiles;
+
   private Long targetFileSizeBytes;
   private boolean positionDeletes;
   private boolean partialProgress;
@@ -34,7 +37,6 @@ public final class Compaction {
   private Compaction(SparkSession spark, Table table) {
     this.spark = spark;
     this.table = table;
-    this.minInputFiles = TableProperties.compactMinInputFiles(table.properties());
   }
 
   /** Compaction of {@code table} at its declared threshold, data files only, one commit. */
@@ -78,6 +80,12 @@ public final class Compaction {
   }
 
   public Result execute() {
+    // An explicit threshold stands even when the table's property is malformed: an operator can
+    // still compact the table while the property is being fixed.
+    int minInputFiles =
+        this.minInputFiles != null
+            ? this.minInputFiles
+            : TableProperties.compactMinInputFiles(table.properties());
     boolean sorted = table.sortOrder().isSorted();
     if (table.currentSnapshot() == null) {
       return new Result(sorted ? "sort" : "binpack", minInputFiles, 0, 0, 0, 0, 0);

@@ -4,6 +4,7 @@ import static dev.lakehouse.core.tables.LakehouseTables.CURATED_ORDERS;
 import static dev.lakehouse.jobs.JobTestSupport.rows;
 import static dev.lakehouse.jobs.JobTestSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakehouse.core.runs.RunStatus;
 import java.nio.file.Path;
@@ -650,6 +651,19 @@ class MedallionJobsTest {
                     + " order by order_id"));
     assertThat(gold().status()).isEqualTo(RunStatus.SUCCEEDED);
     assertIncrementalEqualsFull();
+
+    // The nightly job given a threshold compacts the lines whatever their broken property says;
+    // without one it reports the property.
+    assertThatThrownBy(
+            () -> CompactionJob.fromArgs("--table", "curated_order_items").execute(spark))
+        .hasMessage(
+            "lakehouse.compact.min-input-files must be a whole number of at least 1, was 'many'");
+    JobResult nightly =
+        CompactionJob.fromArgs("--table", "curated_order_items", "--min-input-files", "5")
+            .execute(spark);
+    assertThat(nightly.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(nightly.details()).containsEntry("minInputFiles", 5);
+    assertThat(fileCounts("curated_order_items")).isEqualTo(List.of(1L, 0L));
   }
 
   // ------------------------------------------------------------------ helpers
