@@ -218,6 +218,7 @@ final class Report {
     out.put("results", ordered);
     out.put("measured_on", measuredOn());
     out.put("rows", rows);
+    out.put("targets", Targets.judge(ordered).stream().map(Targets.Verdict::asMap).toList());
     try {
       Files.createDirectories(json.toAbsolutePath().getParent());
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
@@ -270,6 +271,7 @@ final class Report {
         .append(". The whole run took ")
         .append(java.time.Duration.between(machine.started(), Instant.now()).toMinutes())
         .append(" min.\n\n");
+    md.append(Targets.markdown(Targets.judge(keys)));
     for (String scale : keys.keySet()) {
       md.append("## ").append(scale).append("\n\n| key | value |\n|---|---|\n");
       keysOf(scale).stream()
