@@ -1,6 +1,7 @@
 package dev.lakehouse.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,6 +70,10 @@ class TargetsTest {
     assertThat(memory.figuresText()).isEqualTo("SF1 454");
     assertThat(memory.standing()).isEqualTo("not measured: no figure in SF1000");
     assertThat(byKey.get("bronze_floor_ratio").standing()).isEqualTo("not measured");
+    // The rows of the report show the same target text.
+    assertThat(Targets.of("cli_cold_seconds").target()).isEqualTo("≤ 15 s cold");
+    assertThatThrownBy(() -> Targets.of("burst_ratio"))
+        .hasMessage("no target is judged by burst_ratio");
   }
 
   @Test
