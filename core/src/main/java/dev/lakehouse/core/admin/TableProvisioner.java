@@ -6,6 +6,7 @@ import dev.lakehouse.core.tables.TableDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -28,14 +29,22 @@ public final class TableProvisioner {
   }
 
   /** What {@link #provision} did, in {@code namespace}. */
+  /**
+   * @param migrated per existing table, the schema changes that brought it to its declaration
+   * @param propertiesAdded per existing table, the declared properties it lacked and was given
+   */
   public record Result(
       String namespace,
       boolean namespaceCreated,
       List<String> created,
       List<String> existing,
-      Map<String, List<String>> migrated) {
+      Map<String, List<String>> migrated,
+      Map<String, Map<String, String>> propertiesAdded) {
     public boolean changedAnything() {
-      return namespaceCreated || !created.isEmpty() || !migrated.isEmpty();
+      return namespaceCreated
+          || !created.isEmpty()
+          || !migrated.isEmpty()
+          || !propertiesAdded.isEmpty();
     }
   }
 
@@ -114,13 +123,18 @@ public final class TableProvisioner {
     List<String> created = new ArrayList<>();
     List<String> existing = new ArrayList<>();
     Map<String, List<String>> migrated = new java.util.LinkedHashMap<>();
+    Map<String, Map<String, String>> propertiesAdded = new java.util.LinkedHashMap<>();
     for (TableDefinition table : tables) {
       if (catalog.tableExists(table.identifier())) {
         existing.add(table.name());
-        List<String> changes =
-            SchemaMigration.of(catalog.loadTable(table.identifier()), table).commit();
+        Table loaded = catalog.loadTable(table.identifier());
+        List<String> changes = SchemaMigration.of(loaded, table).commit();
         if (!changes.isEmpty()) {
           migrated.put(table.name(), changes);
+        }
+        Map<String, String> added = addMissingProperties(loaded, table);
+        if (!added.isEmpty()) {
+          propertiesAdded.put(table.name(), added);
         }
         continue;
       }
@@ -145,7 +159,33 @@ public final class TableProvisioner {
         namespaceCreated,
         List.copyOf(created),
         List.copyOf(existing),
-        Map.copyOf(migrated));
+        Map.copyOf(migrated),
+        Map.copyOf(propertiesAdded));
+  }
+
+  /**
+   * Gives a table of an earlier release the properties declared since, in one commit (none when it
+   * has them all). A property the table has is left as it is, whatever its value: an operator's
+   * setting wins over the declaration's.
+   */
+  private static Map<String, String> addMissingProperties(Table table, TableDefinition declared) {
+    Map<String, String> missing = new java.util.TreeMap<>();
+    declared
+        .properties()
+        .forEach(
+            (key, value) -> {
+              // Reserved ones (format-version) are table metadata, never among its properties.
+              if (!org.apache.iceberg.TableProperties.RESERVED_PROPERTIES.contains(key)
+                  && !table.properties().containsKey(key)) {
+                missing.put(key, value);
+              }
+            });
+    if (!missing.isEmpty()) {
+      var update = table.updateProperties();
+      missing.forEach(update::set);
+      update.commit();
+    }
+    return missing;
   }
 
   private boolean ensureNamespace() {

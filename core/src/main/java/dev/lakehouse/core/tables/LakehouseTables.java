@@ -313,6 +313,14 @@ public final class LakehouseTables {
                   required(12, "started_at", Types.TimestampType.withZone()),
                   optional(13, "finished_at", Types.TimestampType.withZone())))
           .partitionedBy(p -> p.month("started_at"))
+          // Every execution looks itself up (RecordBatch) and every claim looks up the files it
+          // was given (already ingested?). Execution ARNs and object URIs share their first 16
+          // characters, so truncated bounds would make every file a candidate and a lookup would
+          // read the whole run history; full bounds let Iceberg skip the other executions' files.
+          .properties(
+              Map.of(
+                  "write.metadata.metrics.column.execution_id", "full",
+                  "write.metadata.metrics.column.source_file", "full"))
           .build();
 
   private static final List<TableDefinition> ALL =

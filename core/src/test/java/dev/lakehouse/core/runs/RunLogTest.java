@@ -8,12 +8,60 @@ import dev.lakehouse.core.catalog.CatalogSettings;
 import dev.lakehouse.core.tables.LakehouseTables;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunLogTest {
   @TempDir Path home;
+
+  @Test
+  void aLookupReadsOnlyTheFilesOfItsExecutionAndItsSourceFiles() throws Exception {
+    CatalogSettings settings = CatalogSettings.embedded(home);
+    Catalog catalog = CatalogFactory.create(settings);
+    new TableProvisioner(catalog, settings).provision();
+    RunLog log = new RunLog(catalog);
+    Instant at = Instant.parse("2026-11-02T10:00:00Z");
+    // Step Functions execution ARNs and object URIs: alike in their first 16 characters.
+    String arn = "arn:aws:states:eu-west-1:123456789012:execution:ingest-pipeline:";
+    for (int i = 1; i <= 5; i++) {
+      log.record(
+          PipelineRun.builder(arn + "run-" + i, RunLog.STEP_PIPELINE)
+              .table("raw_orders")
+              .source("s3://landing/landing/orders/file-" + i + ".jsonl", "etag-" + i)
+              .started(at)
+              .finished(at)
+              .build());
+    }
+    Table runs = catalog.loadTable(LakehouseTables.PIPELINE_RUNS.identifier());
+
+    assertThat(filesFor(runs, Expressions.alwaysTrue())).isEqualTo(5);
+    assertThat(filesFor(runs, Expressions.equal("execution_id", arn + "run-3"))).isEqualTo(1);
+    assertThat(
+            filesFor(
+                runs,
+                Expressions.in(
+                    "source_file",
+                    "s3://landing/landing/orders/file-2.jsonl",
+                    "s3://landing/landing/orders/file-4.jsonl")))
+        .isEqualTo(2);
+    assertThat(log.forExecution(arn + "run-3"))
+        .extracting(PipelineRun::sourceEtag)
+        .containsExactly("etag-3");
+  }
+
+  private static int filesFor(Table table, Expression filter) throws java.io.IOException {
+    try (var tasks = table.newScan().filter(filter).planFiles()) {
+      int files = 0;
+      for (var ignored : tasks) {
+        files++;
+      }
+      return files;
+    }
+  }
 
   @Test
   void recordsRunsAndFindsASuccessfulIngestByFileAndEtag() {

@@ -34,6 +34,9 @@ final class InitCommand implements Callable<Integer> {
     result
         .migrated()
         .forEach((t, changes) -> out.println("migrated " + t + ": " + String.join("; ", changes)));
+    result
+        .propertiesAdded()
+        .forEach((t, added) -> out.println("properties added to " + t + ": " + added));
     if (!result.existing().isEmpty()) {
       out.println("already present: " + String.join(", ", result.existing()));
     }
