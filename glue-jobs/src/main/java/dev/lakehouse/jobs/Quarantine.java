@@ -1,10 +1,13 @@
 package dev.lakehouse.jobs;
 
 import dev.lakehouse.core.tables.LakehouseTables;
+import dev.lakehouse.jobs.silver.SilverSql;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +20,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Quarantine {
   public static final String TABLE = LakehouseTables.QUARANTINE.qualifiedName();
+
+  private static final String SOURCE_FILE = "source_file";
 
   private Quarantine() {}
 
@@ -65,25 +70,48 @@ public final class Quarantine {
     if (count == 0 && spark.table(TABLE).where(condition).isEmpty()) {
       return 0;
     }
-    String view = "quarantine_replacement_" + Math.abs(System.nanoTime());
+    // The MERGE joins quarantine on the replaced sources only: its condition names them, so the
+    // scan reads (and copy-on-write rewrites) just the files that hold their earlier rejects, not
+    // the whole history, and the new rejects are appended beside them.
+    String suffix = "_" + Math.abs(System.nanoTime());
+    String view = "quarantine_replacement" + suffix;
+    String replaced = "quarantine_replaced_sources" + suffix;
     rows.createOrReplaceTempView(view);
+    spark
+        .createDataset(sourceFiles, Encoders.STRING())
+        .toDF(SOURCE_FILE)
+        .distinct()
+        .createOrReplaceTempView(replaced);
+    String columns = SilverSql.columns(LakehouseTables.QUARANTINE, "");
+    String sourceOnly =
+        LakehouseTables.QUARANTINE.schema().columns().stream()
+            .map(c -> c.name().equals(SOURCE_FILE) ? SOURCE_FILE : "NULL AS " + c.name())
+            .collect(Collectors.joining(", "));
     try {
       SqlArgs args = new SqlArgs();
       spark.sql(
-          "MERGE INTO "
-              + TABLE
-              + " t USING "
-              + view
-              + " s ON false"
-              + " WHEN NOT MATCHED THEN INSERT *"
-              + " WHEN NOT MATCHED BY SOURCE AND t.stage = "
-              + args.bind("stage", stage)
-              + " AND t.source_file IN ("
-              + args.bindEach("file", sourceFiles)
-              + ") THEN DELETE",
+          """
+          MERGE INTO %1$s t
+          USING (SELECT %2$s, false AS _remove FROM %3$s
+                 UNION ALL
+                 SELECT %4$s, true AS _remove FROM %5$s) s
+          ON s._remove AND t.source_file = s.source_file
+             AND t.stage = %6$s AND t.source_file IN (%7$s)
+          WHEN MATCHED THEN DELETE
+          WHEN NOT MATCHED AND NOT s._remove THEN INSERT (%2$s) VALUES (%8$s)"""
+              .formatted(
+                  TABLE,
+                  columns,
+                  view,
+                  sourceOnly,
+                  replaced,
+                  args.bind("stage", stage),
+                  args.bindEach("file", sourceFiles),
+                  SilverSql.columns(LakehouseTables.QUARANTINE, "s.")),
           args.map());
     } finally {
       spark.catalog().dropTempView(view);
+      spark.catalog().dropTempView(replaced);
     }
     return count;
   }

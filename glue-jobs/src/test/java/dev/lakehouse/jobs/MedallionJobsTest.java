@@ -393,6 +393,35 @@ class MedallionJobsTest {
     assertThat(goldAfter.status()).isEqualTo(RunStatus.SKIPPED);
     assertThat(goldRows()).isEqualTo(goldBefore);
     assertThat(snapshotCounts()).isEqualTo(snapshots);
+
+    // A second rejected file: a look-up of one source's rejects (what each run's replace does)
+    // plans only that source's file (quarantine keeps full bounds of source_file; the default 16
+    // characters are the same for every URI), and the replace rewrites no other source's file.
+    load("orders", lines(unknown[0].replace("\"Z0\"", "\"Z99\"")));
+    var quarantine =
+        LakehouseSpark.icebergCatalog(spark)
+            .loadTable(dev.lakehouse.core.tables.LakehouseTables.QUARANTINE.identifier());
+    String source =
+        rows(
+                spark,
+                "select distinct source_file from ecommerce_lakehouse.quarantine"
+                    + " where source_file like '%orders-4.jsonl'")
+            .get(0)
+            .getString(0);
+    // One file per source with rejects (products-1, customers-2, orders-3, orders-4, orders-5):
+    // each replace appended its own and rewrote none of the others.
+    assertThat(plannedFiles(quarantine, org.apache.iceberg.expressions.Expressions.alwaysTrue()))
+        .isEqualTo(5);
+    assertThat(
+            strings(
+                "select operation, summary['deleted-data-files'] from"
+                    + " ecommerce_lakehouse.quarantine.snapshots order by committed_at desc limit 1"))
+        .containsExactly("[append,null]");
+    assertThat(
+            plannedFiles(
+                quarantine,
+                org.apache.iceberg.expressions.Expressions.equal("source_file", source)))
+        .isEqualTo(1);
   }
 
   @Test
@@ -671,6 +700,20 @@ class MedallionJobsTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> compacted(JobResult silver) {
     return (Map<String, Object>) silver.details().get("compacted");
+  }
+
+  /** How many data files Iceberg's scan planning gives a query with this filter. */
+  private static int plannedFiles(
+      org.apache.iceberg.Table table, org.apache.iceberg.expressions.Expression filter) {
+    try (var tasks = table.newScan().filter(filter).planFiles()) {
+      int files = 0;
+      for (var ignored : tasks) {
+        files++;
+      }
+      return files;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A table's live data files and delete files. */

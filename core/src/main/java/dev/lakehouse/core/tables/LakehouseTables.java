@@ -291,6 +291,9 @@ public final class LakehouseTables {
                   required(8, "execution_id", Types.StringType.get()),
                   required(9, "quarantined_at", Types.TimestampType.withZone())))
           .partitionedBy(p -> p.day("quarantined_at"))
+          // Each run replaces the rejects of its own source files: full bounds (see
+          // PIPELINE_RUNS) let it read only the files that can hold them.
+          .properties(Map.of("write.metadata.metrics.column.source_file", "full"))
           .build();
 
   public static final TableDefinition PIPELINE_RUNS =
