@@ -293,7 +293,7 @@ public final class LakehouseTables {
           .partitionedBy(p -> p.day("quarantined_at"))
           // Each run replaces the rejects of its own source files: full bounds (see
           // PIPELINE_RUNS) let it read only the files that can hold them.
-          .properties(Map.of("write.metadata.metrics.column.source_file", "full"))
+          .properties(fullBounds("source_file"))
           .build();
 
   public static final TableDefinition PIPELINE_RUNS =
@@ -320,11 +320,21 @@ public final class LakehouseTables {
           // was given (already ingested?). Execution ARNs and object URIs share their first 16
           // characters, so truncated bounds would make every file a candidate and a lookup would
           // read the whole run history; full bounds let Iceberg skip the other executions' files.
-          .properties(
-              Map.of(
-                  "write.metadata.metrics.column.execution_id", "full",
-                  "write.metadata.metrics.column.source_file", "full"))
+          .properties(fullBounds("execution_id", "source_file"))
           .build();
+
+  /**
+   * Table properties that keep the whole lower and upper bound of these columns in the table's
+   * metadata (Iceberg keeps the first 16 characters of a string by default), so a filter on a value
+   * that shares a long prefix with every other (an ARN, an object URI) still skips files.
+   */
+  private static Map<String, String> fullBounds(String... columns) {
+    return java.util.Arrays.stream(columns)
+        .collect(
+            Collectors.toMap(
+                c -> org.apache.iceberg.TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + c,
+                c -> "full"));
+  }
 
   private static final List<TableDefinition> ALL =
       List.of(
