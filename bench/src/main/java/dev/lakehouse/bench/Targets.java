@@ -127,9 +127,9 @@ final class Targets {
               Bound.AT_MOST,
               Map.of(ANY, 10.0),
               "≤ 10 s locally (one warm JVM)",
-              "at SF1 silver orders takes about 6 s of it (about 50 Spark jobs of 20–500 ms each on two"
+              "at SF1 silver orders takes 5 to 6 s of it (about 50 Spark jobs of 20–500 ms each on two"
                   + " cores: the staged batch, its lines and orders, its customers' orders, the key"
-                  + " lists of its MERGE conditions, two quality gates, three commits), gold about 3 s"
+                  + " lists of its MERGE conditions, two quality gates, three commits), gold about 2 s"
                   + " (the harness's 200 orders fall on about 150 dates in 12 months, each recomputed);"
                   + " at larger scales silver's reads of the batch customers' orders and the"
                   + " customer-stats MERGE grow with the tables, and a fifth batch into the same months"
