@@ -38,7 +38,8 @@ class TableAdminAnswerShapeTest {
     handler =
         new TableAdminHandler(new TableAdmin(catalog, settings, Clock.fixed(NOW, ZoneOffset.UTC)));
     assertThat(call(Map.of("operation", "createTables")).keySet())
-        .containsExactly("namespace", "namespaceCreated", "created", "existing", "migrated");
+        .containsExactly(
+            "namespace", "namespaceCreated", "created", "existing", "migrated", "propertiesAdded");
     products = catalog.loadTable(LakehouseTables.CURATED_PRODUCTS.identifier());
     s1 = Tables.append(products, Tables.product(products, "p1", "10.00"));
     s2 = Tables.append(products, Tables.product(products, "p2", "20.00"));
